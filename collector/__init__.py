@@ -1,0 +1,47 @@
+"""The collector: the data, the public API, the hosted survey page and the CLI."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import sqlalchemy as sa
+from flask import Flask, jsonify
+
+from .extensions import db, limiter, migrate
+
+MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
+
+
+def _configure_sqlite(dbapi_connection, _record) -> None:
+    # WAL lets the report readers and the response writers work at once; the busy timeout makes
+    # concurrent writers wait for the lock instead of failing with "database is locked".
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA busy_timeout=10000")
+    cursor.close()
+
+
+def healthz():
+    """Answer 200 when the database answers, else 503."""
+    try:
+        db.session.execute(sa.text("SELECT 1"))
+    except sa.exc.SQLAlchemyError:
+        return jsonify(status="error", database="unavailable"), 503
+    return jsonify(status="ok", database="ok")
+
+
+def init_app(app: Flask) -> None:
+    """Bind the extensions, the database and the collector's routes and commands to the app."""
+    from . import api, cli
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(MIGRATIONS_DIR), render_as_batch=True, compare_type=True)
+    limiter.init_app(app)
+    with app.app_context():
+        if db.engine.dialect.name == "sqlite":
+            sa.event.listen(db.engine, "connect", _configure_sqlite)
+    app.add_url_rule("/healthz", "healthz", healthz)
+    api.init_app(app)
+    cli.init_app(app)

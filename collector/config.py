@@ -1,0 +1,118 @@
+"""Configuration: defaults, then the environment, then the test dict."""
+
+from __future__ import annotations
+
+import logging
+import os
+import secrets
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from flask import Flask
+
+log = logging.getLogger(__name__)
+
+PRODUCTION_FLAGS = {"production", "prod"}
+
+
+class ConfigError(RuntimeError):
+    """A configuration value is missing or malformed; the message says which and how to fix it."""
+
+
+def is_production(environ: dict[str, str]) -> bool:
+    """Tell whether the environment asks for production behaviour."""
+    flag = (environ.get("OCEN_ENV") or environ.get("FLASK_ENV") or "").lower()
+    return flag in PRODUCTION_FLAGS
+
+
+def get_secret_key(app: Flask, environ: dict[str, str]) -> str:
+    """Return SECRET_KEY from the environment, or a local one kept under instance/."""
+    key = environ.get("SECRET_KEY")
+    if key:
+        if len(key) < 16:
+            raise ConfigError("SECRET_KEY is too short: use at least 16 random characters.")
+        return key
+    if is_production(environ):
+        raise ConfigError(
+            "SECRET_KEY must be set in production (OCEN_ENV=production): "
+            'generate one with `python -c "import secrets; print(secrets.token_hex(32))"`.'
+        )
+    path = Path(app.instance_path) / "secret_key"
+    if path.exists():
+        return path.read_text().strip()
+    key = secrets.token_hex(32)
+    path.write_text(key)
+    path.chmod(0o600)
+    log.warning("Generated a new local SECRET_KEY in %s", path)
+    return key
+
+
+def check_database_url(url: str) -> str:
+    """Return the URL if SQLAlchemy can use it, else raise ConfigError."""
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError
+
+    try:
+        parsed = make_url(url)
+    except ArgumentError as exc:
+        raise ConfigError(f"DATABASE_URL is not a database URL: {url!r}") from exc
+    if parsed.get_backend_name() not in {"sqlite", "postgresql"}:
+        raise ConfigError(
+            "DATABASE_URL must be sqlite:///PATH or postgresql+psycopg://USER@HOST/DB, "
+            f"not {parsed.get_backend_name()!r}."
+        )
+    if parsed.get_backend_name() == "postgresql" and parsed.drivername == "postgresql":
+        # psycopg 3 is the driver we install; the bare scheme would look for psycopg2.
+        parsed = parsed.set(drivername="postgresql+psycopg")
+    return parsed.render_as_string(hide_password=False)
+
+
+def check_public_url(url: str) -> str:
+    """Return the collector's public URL without a trailing slash, else raise ConfigError."""
+    parts = urlsplit(url)
+    if parts.scheme not in {"http", "https"} or not parts.netloc:
+        raise ConfigError(f"PUBLIC_URL must look like https://ankieta.example.pl, not {url!r}.")
+    return url.rstrip("/")
+
+
+def check_storage_uri(uri: str) -> str:
+    """Return the rate-limit storage URI, else raise ConfigError."""
+    scheme = urlsplit(uri).scheme
+    if scheme not in {"memory", "redis", "rediss", "redis+unix"}:
+        raise ConfigError(f"RATELIMIT_STORAGE_URI must be memory:// or redis://HOST:PORT, not {uri!r}.")
+    return uri
+
+
+def load_config(app: Flask, config: dict | None = None, environ: dict[str, str] | None = None) -> None:
+    """Fill app.config from defaults, the environment and the given dict, checking each value."""
+    environ = dict(os.environ if environ is None else environ)
+    config = dict(config or {})
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+
+    default_db = "sqlite:///" + str(Path(app.instance_path) / "ocen-urzad.db")
+    app.config.update(
+        SQLALCHEMY_DATABASE_URI=environ.get("DATABASE_URL", default_db),
+        SQLALCHEMY_ENGINE_OPTIONS={"pool_pre_ping": True},
+        RATELIMIT_STORAGE_URI=environ.get("RATELIMIT_STORAGE_URI", "memory://"),
+        RATELIMIT_HEADERS_ENABLED=True,
+        RESPONSES_RATE_LIMIT=environ.get("RESPONSES_RATE_LIMIT", "30 per minute;300 per hour"),
+        PUBLIC_URL=environ.get("PUBLIC_URL", "http://127.0.0.1:5000"),
+        DEMO_ORIGIN=environ.get("DEMO_ORIGIN", "http://127.0.0.1:5001"),
+        MAX_CONTENT_LENGTH=1024 * 1024,
+        RESPONSE_MAX_BYTES=16 * 1024,
+        MIN_FILL_SECONDS=2,
+        RETIRED_GRACE_HOURS=24,
+        PRODUCTION=is_production(environ),
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_SECURE=is_production(environ),
+        PERMANENT_SESSION_LIFETIME=30 * 60,
+        WTF_CSRF_TIME_LIMIT=None,
+    )
+    if "SECRET_KEY" not in config:
+        app.config["SECRET_KEY"] = get_secret_key(app, environ)
+    app.config.update(config)
+
+    app.config["SQLALCHEMY_DATABASE_URI"] = check_database_url(app.config["SQLALCHEMY_DATABASE_URI"])
+    app.config["PUBLIC_URL"] = check_public_url(app.config["PUBLIC_URL"])
+    app.config["RATELIMIT_STORAGE_URI"] = check_storage_uri(app.config["RATELIMIT_STORAGE_URI"])

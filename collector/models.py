@@ -1,0 +1,319 @@
+"""The data: offices, their surveys and versions, responses and answers, users, audit, reports.
+
+The collector owns the data; admin/ and reports/ import these models, never the other way.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, date, datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from .extensions import db
+
+LANGUAGES = ("pl", "en", "uk")
+QUESTION_TYPES = ("rating", "single", "multi", "text", "department")
+CHANNELS = ("widget", "page", "qr", "paper")
+ROLES = ("admin", "reviewer", "superadmin")
+REPORT_REASONS = ("periodic", "pre-change", "ad-hoc")
+VERSION_STATUSES = ("draft", "published", "retired")
+NA = "na"  # "nie dotyczy" on a rating
+
+
+def utcnow() -> datetime:
+    """Return the current UTC time, naive, as every timestamp column stores it."""
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+def pick_text(texts: dict[str, str] | None, lang: str) -> str:
+    """Return the text in ``lang``, falling back to Polish, then to any text there is."""
+    if not texts:
+        return ""
+    return texts.get(lang) or texts.get("pl") or next(iter(texts.values()), "")
+
+
+class Office(db.Model):
+    __tablename__ = "office"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    name: Mapped[str] = mapped_column(sa.String(200))
+    address: Mapped[str] = mapped_column(sa.String(300), default="")
+    contact_email: Mapped[str] = mapped_column(sa.String(200), default="")
+    contact_phone: Mapped[str] = mapped_column(sa.String(50), default="")
+    privacy_url: Mapped[str] = mapped_column(sa.String(500), default="")
+    # Exact origins, scheme://host[:port], allowed to post responses.
+    allowed_origins: Mapped[list[str]] = mapped_column(sa.JSON, default=list)
+    languages: Mapped[list[str]] = mapped_column(sa.JSON, default=lambda: list(LANGUAGES))
+    look_label: Mapped[str] = mapped_column(sa.String(60), default="Oceń Urząd")
+    look_color: Mapped[str] = mapped_column(sa.String(7), default="#0b5cab")
+    look_position: Mapped[str] = mapped_column(sa.String(20), default="bottom-right")
+    retention_days: Mapped[int | None] = mapped_column(default=None)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    departments: Mapped[list[Department]] = relationship(
+        back_populates="office", order_by="Department.position"
+    )
+    surveys: Mapped[list[Survey]] = relationship(back_populates="office")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Department(db.Model):
+    __tablename__ = "department"
+    __table_args__ = (sa.UniqueConstraint("office_id", "key", name="uq_department_office_key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    office_id: Mapped[int] = mapped_column(sa.ForeignKey("office.id"), index=True)
+    key: Mapped[str] = mapped_column(sa.String(64))
+    name: Mapped[str] = mapped_column(sa.String(200))
+    # Translations of the name, {"en": ..., "uk": ...}; Polish is ``name``.
+    names: Mapped[dict[str, str]] = mapped_column(sa.JSON, default=dict)
+    position: Mapped[int] = mapped_column(default=0)
+    active: Mapped[bool] = mapped_column(default=True)
+
+    office: Mapped[Office] = relationship(back_populates="departments")
+
+    def text(self, lang: str) -> str:
+        return (self.names or {}).get(lang) or self.name
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Survey(db.Model):
+    __tablename__ = "survey"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    office_id: Mapped[int] = mapped_column(sa.ForeignKey("office.id"), index=True)
+    name: Mapped[str] = mapped_column(sa.String(200), default="Badanie satysfakcji klienta")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    office: Mapped[Office] = relationship(back_populates="surveys")
+    versions: Mapped[list[SurveyVersion]] = relationship(
+        back_populates="survey", order_by="SurveyVersion.number"
+    )
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class SurveyVersion(db.Model):
+    """A survey's definition; frozen once published, so old answers never change meaning."""
+
+    __tablename__ = "survey_version"
+    __table_args__ = (sa.UniqueConstraint("survey_id", "number", name="uq_survey_version_number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    survey_id: Mapped[int] = mapped_column(sa.ForeignKey("survey.id"), index=True)
+    number: Mapped[int]
+    status: Mapped[str] = mapped_column(sa.String(12), default="draft")
+    title: Mapped[dict[str, str]] = mapped_column(sa.JSON, default=dict)
+    intro: Mapped[dict[str, str]] = mapped_column(sa.JSON, default=dict)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    published_at: Mapped[datetime | None] = mapped_column(default=None)
+    retired_at: Mapped[datetime | None] = mapped_column(default=None)
+    created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("app_user.id"), default=None)
+
+    survey: Mapped[Survey] = relationship(back_populates="versions")
+    questions: Mapped[list[Question]] = relationship(
+        back_populates="version", order_by="Question.position", cascade="all, delete-orphan"
+    )
+
+    def __str__(self) -> str:
+        return f"v{self.number} ({self.status})"
+
+
+class Question(db.Model):
+    __tablename__ = "question"
+    __table_args__ = (sa.UniqueConstraint("version_id", "key", name="uq_question_version_key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    version_id: Mapped[int] = mapped_column(sa.ForeignKey("survey_version.id"), index=True)
+    key: Mapped[str] = mapped_column(sa.String(64))
+    type: Mapped[str] = mapped_column(sa.String(12))
+    position: Mapped[int] = mapped_column(default=0)
+    required: Mapped[bool] = mapped_column(default=False)
+    texts: Mapped[dict[str, str]] = mapped_column(sa.JSON, default=dict)
+    # A grid of ratings is a run of rating questions sharing a group.
+    group: Mapped[str | None] = mapped_column(sa.String(64), default=None)
+    group_texts: Mapped[dict[str, str]] = mapped_column(sa.JSON, default=dict)
+    hint: Mapped[dict[str, str]] = mapped_column(sa.JSON, default=dict)
+    # [{"key": "wniosek", "texts": {"pl": ..., "en": ..., "uk": ...}}, ...]; for department
+    # questions the options come from the office's active departments at publish time.
+    options: Mapped[list[dict[str, Any]]] = mapped_column(sa.JSON, default=list)
+    # Labels of 1..5 per language, {"pl": ["bardzo słabo", ...], ...}.
+    scale: Mapped[dict[str, list[str]]] = mapped_column(sa.JSON, default=dict)
+    allow_na: Mapped[bool] = mapped_column(default=True)
+    max_picks: Mapped[int | None] = mapped_column(default=None)
+    max_length: Mapped[int] = mapped_column(default=2000)
+
+    version: Mapped[SurveyVersion] = relationship(back_populates="questions")
+
+    def option_keys(self) -> list[str]:
+        return [o["key"] for o in self.options or []]
+
+    def __str__(self) -> str:
+        return self.key
+
+
+class Response(db.Model):
+    """One submitted survey. Anonymous by design: no IP address, cookie or user agent."""
+
+    __tablename__ = "response"
+    __table_args__ = (
+        sa.Index("ix_response_office_submitted", "office_id", "submitted_at"),
+        sa.Index("ix_response_version", "version_id"),
+    )
+
+    id: Mapped[uuid.UUID] = mapped_column(sa.Uuid, primary_key=True)  # the client's idempotency key
+    office_id: Mapped[int] = mapped_column(sa.ForeignKey("office.id"))
+    version_id: Mapped[int] = mapped_column(sa.ForeignKey("survey_version.id"))
+    submitted_at: Mapped[datetime] = mapped_column(default=utcnow)
+    channel: Mapped[str] = mapped_column(sa.String(8))
+    lang: Mapped[str] = mapped_column(sa.String(2), default="pl")
+    department_key: Mapped[str | None] = mapped_column(sa.String(64), default=None)
+    # SHA-256 of the normalized content, to tell a replay (200) from a conflicting reuse (409).
+    content_hash: Mapped[str] = mapped_column(sa.String(64))
+    # Staff member who typed in a paper questionnaire; None for residents' own answers.
+    entered_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("app_user.id"), default=None)
+
+    version: Mapped[SurveyVersion] = relationship()
+    answers: Mapped[list[Answer]] = relationship(
+        back_populates="response", cascade="all, delete-orphan", passive_deletes=True
+    )
+
+
+class Answer(db.Model):
+    """One answered question, or one picked option of a multi question.
+
+    office, version, department and time are copied from the response so that report
+    queries scan this one table.
+    """
+
+    __tablename__ = "answer"
+    __table_args__ = (
+        sa.Index("ix_answer_report", "office_id", "submitted_at", "version_id", "question_key"),
+        sa.Index("ix_answer_response", "response_id"),
+    )
+
+    id: Mapped[int] = mapped_column(sa.BigInteger().with_variant(sa.Integer, "sqlite"), primary_key=True)
+    response_id: Mapped[uuid.UUID] = mapped_column(sa.ForeignKey("response.id", ondelete="CASCADE"))
+    office_id: Mapped[int] = mapped_column(sa.ForeignKey("office.id"))
+    version_id: Mapped[int] = mapped_column(sa.ForeignKey("survey_version.id"))
+    submitted_at: Mapped[datetime]
+    department_key: Mapped[str | None] = mapped_column(sa.String(64), default=None)
+    question_key: Mapped[str] = mapped_column(sa.String(64))
+    value: Mapped[int | None] = mapped_column(default=None)  # rating 1..5
+    option_key: Mapped[str | None] = mapped_column(sa.String(64), default=None)  # or "na"
+    text: Mapped[str | None] = mapped_column(sa.Text, default=None)
+    hidden: Mapped[bool] = mapped_column(default=False)  # a comment hidden from reports
+
+    response: Mapped[Response] = relationship(back_populates="answers")
+
+
+class User(db.Model):
+    __tablename__ = "app_user"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(sa.String(254), unique=True)
+    name: Mapped[str] = mapped_column(sa.String(200), default="")
+    password_hash: Mapped[str] = mapped_column(sa.String(255))
+    role: Mapped[str] = mapped_column(sa.String(12))
+    office_id: Mapped[int | None] = mapped_column(sa.ForeignKey("office.id"), default=None)
+    active: Mapped[bool] = mapped_column(default=True)
+    failed_logins: Mapped[int] = mapped_column(default=0)
+    locked_until: Mapped[datetime | None] = mapped_column(default=None)
+    last_login_at: Mapped[datetime | None] = mapped_column(default=None)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    office: Mapped[Office | None] = relationship()
+
+    # Flask-Login's user protocol.
+    @property
+    def is_active(self) -> bool:
+        return self.active
+
+    @property
+    def is_authenticated(self) -> bool:
+        return True
+
+    @property
+    def is_anonymous(self) -> bool:
+        return False
+
+    def get_id(self) -> str:
+        return str(self.id)
+
+    def __str__(self) -> str:
+        return self.email
+
+
+class AuditEvent(db.Model):
+    """Who did what, when, with the values before and after (KRI). Append-only."""
+
+    __tablename__ = "audit_event"
+    __table_args__ = (sa.Index("ix_audit_event_office_at", "office_id", "at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(default=utcnow)
+    user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("app_user.id"), default=None)
+    user_email: Mapped[str] = mapped_column(sa.String(254), default="")
+    office_id: Mapped[int | None] = mapped_column(sa.ForeignKey("office.id"), default=None)
+    action: Mapped[str] = mapped_column(sa.String(40))
+    object_type: Mapped[str] = mapped_column(sa.String(60), default="")
+    object_id: Mapped[str] = mapped_column(sa.String(64), default="")
+    before: Mapped[dict[str, Any] | None] = mapped_column(sa.JSON, default=None)
+    after: Mapped[dict[str, Any] | None] = mapped_column(sa.JSON, default=None)
+    # The staff member's address, kept for the access log; residents' addresses are never stored.
+    remote_addr: Mapped[str] = mapped_column(sa.String(45), default="")
+
+    user: Mapped[User | None] = relationship()
+
+
+class Report(db.Model):
+    """An archived report: the PDF as generated, with its SHA-256. Never edited or deleted."""
+
+    __tablename__ = "report"
+    __table_args__ = (sa.Index("ix_report_office_created", "office_id", "created_at"),)
+
+    id: Mapped[uuid.UUID] = mapped_column(sa.Uuid, primary_key=True, default=uuid.uuid4)
+    office_id: Mapped[int] = mapped_column(sa.ForeignKey("office.id"))
+    period_start: Mapped[date]
+    period_end: Mapped[date]
+    versions: Mapped[list[int]] = mapped_column(sa.JSON, default=list)
+    reason: Mapped[str] = mapped_column(sa.String(12))
+    lang: Mapped[str] = mapped_column(sa.String(2), default="pl")
+    author_id: Mapped[int | None] = mapped_column(sa.ForeignKey("app_user.id"), default=None)
+    author_name: Mapped[str] = mapped_column(sa.String(254), default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    response_count: Mapped[int] = mapped_column(default=0)
+    pdf: Mapped[bytes] = mapped_column(sa.LargeBinary)
+    sha256: Mapped[str] = mapped_column(sa.String(64))
+    data_sha256: Mapped[str] = mapped_column(sa.String(64), default="")
+
+    office: Mapped[Office] = relationship()
+    author: Mapped[User | None] = relationship()
+
+
+class CorrectiveAction(db.Model):
+    """A corrective or improving action ("działanie naprawcze/doskonalące") taken on a report."""
+
+    __tablename__ = "corrective_action"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    office_id: Mapped[int] = mapped_column(sa.ForeignKey("office.id"), index=True)
+    title: Mapped[str] = mapped_column(sa.String(300))
+    description: Mapped[str] = mapped_column(sa.Text, default="")
+    owner: Mapped[str] = mapped_column(sa.String(200), default="")
+    deadline: Mapped[date | None] = mapped_column(default=None)
+    status: Mapped[str] = mapped_column(sa.String(20), default="planned")
+    question_key: Mapped[str | None] = mapped_column(sa.String(64), default=None)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    done_at: Mapped[date | None] = mapped_column(default=None)
+
+    office: Mapped[Office] = relationship()

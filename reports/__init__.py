@@ -1,0 +1,7 @@
+"""reports: see ../shared/design.md."""
+
+from flask import Flask
+
+
+def init_app(app: Flask) -> None:
+    """Wire the reports package into the app."""

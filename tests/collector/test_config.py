@@ -1,0 +1,44 @@
+import pytest
+from flask import Flask
+
+from collector.config import ConfigError, load_config
+
+
+@pytest.mark.parametrize(
+    ("environ", "message"),
+    [
+        ({"DATABASE_URL": "not a url"}, "DATABASE_URL"),
+        ({"DATABASE_URL": "mysql://root@localhost/x"}, "DATABASE_URL"),
+        ({"PUBLIC_URL": "ankieta.example.pl"}, "PUBLIC_URL"),
+        ({"RATELIMIT_STORAGE_URI": "memcached://x"}, "RATELIMIT_STORAGE_URI"),
+        ({"OCEN_ENV": "production"}, "SECRET_KEY must be set"),
+        ({"SECRET_KEY": "short"}, "SECRET_KEY is too short"),
+    ],
+)
+def test_bad_configuration_stops_start_up_with_a_message(tmp_path, environ, message):
+    app = Flask(__name__, instance_path=str(tmp_path))
+    with pytest.raises(ConfigError, match=message):
+        load_config(app, environ=environ)
+
+
+def test_local_secret_key_is_generated_once_and_kept(tmp_path):
+    first = Flask(__name__, instance_path=str(tmp_path))
+    load_config(first, environ={})
+    second = Flask(__name__, instance_path=str(tmp_path))
+    load_config(second, environ={})
+    assert len(first.config["SECRET_KEY"]) >= 32
+    assert first.config["SECRET_KEY"] == second.config["SECRET_KEY"]
+    assert (tmp_path / "secret_key").stat().st_mode & 0o077 == 0
+
+
+def test_defaults_are_sqlite_under_instance_and_memory_rate_limits(tmp_path):
+    app = Flask(__name__, instance_path=str(tmp_path))
+    load_config(app, environ={})
+    assert app.config["SQLALCHEMY_DATABASE_URI"] == f"sqlite:///{tmp_path}/ocen-urzad.db"
+    assert app.config["RATELIMIT_STORAGE_URI"] == "memory://"
+
+
+def test_plain_postgresql_url_uses_psycopg3(tmp_path):
+    app = Flask(__name__, instance_path=str(tmp_path))
+    load_config(app, environ={"DATABASE_URL": "postgresql://u:p@db/ocen"})
+    assert app.config["SQLALCHEMY_DATABASE_URI"] == "postgresql+psycopg://u:p@db/ocen"

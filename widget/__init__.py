@@ -1,0 +1,7 @@
+"""widget: see ../shared/design.md."""
+
+from flask import Flask
+
+
+def init_app(app: Flask) -> None:
+    """Wire the widget package into the app."""
