@@ -390,8 +390,8 @@ def choices(data: dict[str, Any], st: dict[str, ParagraphStyle], lang: str) -> l
                 rows.append([o["label"], SUPPRESSED, SUPPRESSED])
             else:
                 rows.append([o["label"], fmt_int(o["count"], lang), fmt_pct(o["pct"], lang)])
-        title = f"{q['label']} ({label(QUESTION_TYPES, q['type'], lang)}; " \
-                f"{message('respondents', lang).lower()}: {fmt_int(q['respondents'], lang)})"
+        base = message("base_all", lang) if q["type"] == "multi" else message("respondents", lang).lower()
+        title = f"{q['label']} ({label(QUESTION_TYPES, q['type'], lang)}; {base}: {fmt_int(q['respondents'], lang)})"
         block = [para(title, st["h3"]), table(rows, [10 * cm, 3 * cm, 3 * cm], st)]
         if q["type"] == "department":
             block.append(para(message("suppression_note", lang), st["small"]))

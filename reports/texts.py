@@ -100,10 +100,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "small_departments": ("Wydziały z małą liczbą odpowiedzi", "Departments with few responses"),
     "dept_means": ("Średnia ogólnego zadowolenia według wydziałów", "Mean overall satisfaction by department"),
     "importance": ("Ważność a zadowolenie", "Importance and satisfaction"),
-    "importance_note": ("Oś pozioma: odsetek odpowiadających, którzy wskazali element jako najważniejszy "
-                        "(n = {n}); oś pionowa: średnia ocena. Linie: wartości średnie.",
-                        "Horizontal axis: share of respondents naming the item most important (n = {n}); "
+    "importance_note": ("Oś pozioma: odsetek wszystkich odpowiedzi (n = {n}), w których element wskazano jako "
+                        "jeden z najważniejszych; oś pionowa: średnia ocena. Linie: wartości średnie.",
+                        "Horizontal axis: share of all responses (n = {n}) naming the item among the most important; "
                         "vertical axis: mean rating. Lines: the averages."),
+    "base_all": ("procent wszystkich odpowiedzi", "percent of all responses"),
     "importance_none": ("Ankieta nie zawierała pytania o najważniejsze elementy.",
                         "The survey had no question about what matters most."),
     "importance_share": ("Ważność", "Importance"),
