@@ -755,12 +755,14 @@ def comments_section(session: Session, scope: Scope, grain: Grain, versions: lis
 
 
 def actions_section(session: Session, office: Office, period: Period, lang: str) -> list[dict[str, Any]]:
-    """Return the corrective actions of the previous and this period, and every one still open, with status."""
+    """Return the corrective actions recorded since the previous period began, and every one still open.
+
+    Their status is as it stands when the report is generated: the model keeps no history.
+    """
     start = period.previous().utc_start
-    end = period.utc_end
     query = (
         sa.select(CorrectiveAction)
-        .where(CorrectiveAction.office_id == office.id, CorrectiveAction.created_at < end,
+        .where(CorrectiveAction.office_id == office.id,
                sa.or_(CorrectiveAction.created_at >= start, CorrectiveAction.status.not_in(("done", "cancelled"))))
         .order_by(CorrectiveAction.deadline.is_(None), CorrectiveAction.deadline, CorrectiveAction.id)
     )

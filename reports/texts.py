@@ -128,9 +128,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
                          "The {shown} newest are shown; the CSV/XLSX export has all of them."),
     "comments_none": ("Brak komentarzy w tym okresie.", "No comments in this period."),
     "actions": ("Działania naprawcze i doskonalące", "Corrective and improvement actions"),
-    "actions_note": ("Działania z poprzedniego i bieżącego okresu oraz wszystkie niezakończone; stan na dzień "
-                     "wygenerowania raportu.",
-                     "Actions of the previous and this period and every one still open; status as of "
+    "actions_note": ("Działania zapisane od początku poprzedniego okresu oraz wszystkie niezakończone; stan na "
+                     "dzień wygenerowania raportu.",
+                     "Actions recorded since the previous period began and every one still open; status as of "
                      "the report's generation."),
     "actions_none": ("Nie zapisano działań.", "No actions recorded."),
     "action": ("Działanie", "Action"),
