@@ -1,11 +1,297 @@
-"""The public API: /api/v1/... (survey, responses, OpenAPI)."""
+"""The public API: /api/v1/... (the survey, responses, the OpenAPI description).
+
+Every answer under /api is JSON, errors included (``error_response`` is the one place that
+builds them). CORS is decided in ``add_cors_headers`` only.
+"""
 
 from __future__ import annotations
 
-from flask import Blueprint, Flask
+import hashlib
+import json
+import time
+from typing import Any
+from urllib.parse import urlsplit
+
+from flask import Blueprint, Flask, current_app, g, request
+from flask import Response as HttpResponse
+from werkzeug.exceptions import HTTPException
+
+from . import messages
+from .extensions import limiter
+from .models import LANGUAGES, Office
+from .submission import SubmissionError, store_submission, validate_submission
+from .surveys import get_office, get_published_version, survey_document
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
+JSON_TYPES = ("application/json", "text/plain")
+PREFLIGHT_MAX_AGE = "7200"
+SURVEY_MAX_AGE = 300
+
+# HTTP errors raised by Flask/Werkzeug (or by us through abort) -> our error codes.
+HTTP_ERROR_CODES = {
+    400: "bad_request",
+    404: "not_found",
+    405: "method_not_allowed",
+    413: "too_large",
+    415: "unsupported_media_type",
+    429: "rate_limited",
+    500: "internal_error",
+}
+
+
+def to_json(data: Any) -> str:
+    """Serialize for the wire: UTF-8 as is, so Polish letters stay readable."""
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+
+
+def error_response(status: int, code: str, *, fields: dict[str, str] | None = None,
+                   fields_en: dict[str, str] | None = None, headers: dict[str, str] | None = None) -> HttpResponse:
+    """Return the API's JSON error: code, Polish and English message, per-question messages."""
+    body = {"error": code, "message": messages.error_message(code, "pl"),
+            "message_en": messages.error_message(code, "en"), "fields": fields or {}, "fields_en": fields_en or {}}
+    response = HttpResponse(to_json(body), status=status, mimetype="application/json")
+    response.headers["Cache-Control"] = "no-store"
+    for name, value in (headers or {}).items():
+        response.headers[name] = value
+    return response
+
+
+def submission_error_response(exc: SubmissionError) -> HttpResponse:
+    """Return the JSON error for a refused response."""
+    return error_response(exc.status, exc.code, fields=exc.fields, fields_en=exc.fields_en)
+
+
+def http_error_response(exc: HTTPException) -> HttpResponse:
+    """Return the JSON error for an HTTP exception, keeping headers such as Allow and Retry-After."""
+    status = exc.code or 500
+    code = HTTP_ERROR_CODES.get(status, "bad_request" if status < 500 else "internal_error")
+    headers = {name: value for name, value in exc.get_headers() if name.lower() != "content-type"}
+    return error_response(status, code, headers=headers)
+
+
+# -- origins and CORS ------------------------------------------------------------------------------
+
+def normalize_origin(value: str | None) -> str | None:
+    """Return ``scheme://host[:port]`` in the browser's serialization, or None if it is not one."""
+    if not value:
+        return None
+    try:
+        parts = urlsplit(value.strip())
+        port = parts.port
+    except ValueError:
+        return None
+    if parts.scheme not in ("http", "https") or not parts.hostname or parts.path not in ("", "/"):
+        return None
+    if port is None or (parts.scheme, port) in (("http", 80), ("https", 443)):
+        return f"{parts.scheme}://{parts.hostname}"
+    return f"{parts.scheme}://{parts.hostname}:{port}"
+
+
+def get_allowed_origins(office: Office) -> set[str]:
+    """Return the origins that may post the office's responses: its own, and the collector's."""
+    origins = {normalize_origin(o) for o in office.allowed_origins or []}
+    origins.add(normalize_origin(current_app.config["PUBLIC_URL"]))
+    origins.discard(None)
+    return origins  # type: ignore[return-value]
+
+
+def check_origin(office: Office) -> str:
+    """Return the request's Origin if the office accepts it, else raise a 403 SubmissionError."""
+    raw = request.headers.get("Origin")
+    if not raw:
+        raise SubmissionError(403, "origin_missing")
+    origin = normalize_origin(raw)
+    if origin is None or origin not in get_allowed_origins(office):
+        raise SubmissionError(403, "origin_not_allowed")
+    g.cors_origin = raw
+    return raw
+
+
+def get_cors_origin(slug: str) -> str | None:
+    """Return the Origin to echo in CORS headers for a responses request, or None."""
+    if "cors_origin" in g:
+        return g.cors_origin
+    office = get_office(slug)
+    if office is None:
+        return None
+    try:
+        return check_origin(office)
+    except SubmissionError:
+        return None
+
+
+@bp.after_request
+def add_cors_headers(response: HttpResponse) -> HttpResponse:
+    """Add CORS headers: anyone may read the public survey; only allowed origins may post."""
+    if request.endpoint in ("api.get_survey", "api.get_openapi"):
+        # Public, credential-free data that any CDN may cache once for everyone: "*" needs no Vary.
+        response.headers["Access-Control-Allow-Origin"] = "*"
+    elif request.endpoint in ("api.submit_response", "api.preflight_response"):
+        response.vary.add("Origin")
+        origin = get_cors_origin((request.view_args or {}).get("slug", ""))
+        if origin:
+            response.headers["Access-Control-Allow-Origin"] = origin
+            if request.method == "OPTIONS":
+                response.headers["Access-Control-Allow-Methods"] = "POST"
+                response.headers["Access-Control-Allow-Headers"] = "Content-Type"
+                response.headers["Access-Control-Max-Age"] = PREFLIGHT_MAX_AGE
+    return response
+
+
+# -- errors ----------------------------------------------------------------------------------------
+
+@bp.errorhandler(SubmissionError)
+def handle_submission_error(exc: SubmissionError) -> HttpResponse:
+    return submission_error_response(exc)
+
+
+@bp.errorhandler(HTTPException)
+def handle_http_error(exc: HTTPException) -> HttpResponse:
+    return http_error_response(exc)
+
+
+@bp.errorhandler(Exception)
+def handle_unexpected_error(exc: Exception) -> HttpResponse:
+    current_app.logger.exception("Unexpected error in the API")
+    return error_response(500, "internal_error")
+
+
+@bp.before_app_request
+def answer_api_routing_errors() -> HttpResponse | None:
+    """Answer an unknown /api address or method with JSON, before any app-wide HTML handler."""
+    exc = request.routing_exception
+    if exc is not None and request.path.startswith("/api/") and isinstance(exc, HTTPException):
+        if exc.code in (301, 302, 307, 308):  # werkzeug's redirect for a missing slash
+            return None
+        return http_error_response(exc)
+    return None
+
+
+# -- the survey ------------------------------------------------------------------------------------
+
+def get_survey_body(slug: str, lang: str) -> tuple[bytes, str] | None:
+    """Return the survey document's JSON and its ETag, or None; kept for SURVEY_CACHE_SECONDS."""
+    ttl = current_app.config.get("SURVEY_CACHE_SECONDS", 0)
+    cache: dict = current_app.extensions.setdefault("ocen_survey_cache", {})
+    now = time.monotonic()
+    hit = cache.get((slug, lang))
+    if hit is not None and hit[0] > now:
+        return hit[1], hit[2]
+    office = get_office(slug)
+    if office is None:
+        raise SubmissionError(404, "office_not_found")
+    version = get_published_version(office)
+    if version is None:
+        raise SubmissionError(404, "survey_not_published")
+    body = to_json(survey_document(office, version, lang)).encode()
+    etag = hashlib.sha256(body).hexdigest()[:32]
+    if ttl > 0:
+        if len(cache) > 1024:
+            cache.clear()
+        cache[(slug, lang)] = (now + ttl, body, etag)
+    return body, etag
+
+
+@bp.get("/offices/<slug>/survey")
+def get_survey(slug: str) -> HttpResponse:
+    """Return the office's published survey in the language asked (Polish by default)."""
+    lang = request.args.get("lang", "pl")
+    if lang not in LANGUAGES:
+        raise SubmissionError(400, "invalid_lang")
+    body, etag = get_survey_body(slug, lang)
+    if request.if_none_match.contains_weak(etag):
+        response = HttpResponse(status=304)
+    else:
+        response = HttpResponse(body, mimetype="application/json")
+    response.set_etag(etag)
+    response.headers["Cache-Control"] = f"public, max-age={SURVEY_MAX_AGE}"
+    return response
+
+
+# -- responses -------------------------------------------------------------------------------------
+
+def get_responses_limit() -> str:
+    return current_app.config["RESPONSES_RATE_LIMIT"]
+
+
+def read_json_body() -> Any:
+    """Return the parsed JSON body (application/json or text/plain), else raise a SubmissionError."""
+    if request.mimetype not in JSON_TYPES:
+        raise SubmissionError(415, "unsupported_media_type")
+    request.max_content_length = current_app.config["RESPONSE_MAX_BYTES"]
+    raw = request.get_data(cache=False)  # raises 413 past the limit, with or without Content-Length
+    return parse_json(raw)
+
+
+class DuplicateKeyError(ValueError):
+    """A JSON object names the same key twice: which one was meant is a guess, so refuse it."""
+
+
+def _object_without_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    result = dict(pairs)
+    if len(result) != len(pairs):
+        raise DuplicateKeyError
+    return result
+
+
+def _reject_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not JSON")
+
+
+def parse_json(raw: bytes) -> Any:
+    """Parse strict JSON (UTF-8, no NaN, no duplicate keys), else raise a 400 SubmissionError."""
+    try:
+        return json.loads(raw.decode("utf-8"), object_pairs_hook=_object_without_duplicates,
+                          parse_constant=_reject_constant)
+    except DuplicateKeyError:
+        raise SubmissionError(400, "duplicate_key") from None
+    except RecursionError:
+        raise SubmissionError(400, "too_deep") from None
+    except ValueError:  # also bad UTF-8 and integers past Python's digit limit
+        raise SubmissionError(400, "invalid_json") from None
+
+
+@limiter.limit(get_responses_limit, methods=["POST"])
+def submit_response(slug: str) -> tuple[HttpResponse, int]:
+    """Store one response: 201 new, 200 the same again, 4xx refused (JSON), 503 not stored."""
+    office = get_office(slug)
+    if office is None:
+        raise SubmissionError(404, "office_not_found")
+    check_origin(office)
+    data = read_json_body()
+    submission = validate_submission(office, data)
+    _response, created = store_submission(office, submission)
+    body = to_json({"id": str(submission.id), "status": "created" if created else "duplicate"})
+    return HttpResponse(body, mimetype="application/json"), 201 if created else 200
+
+
+def preflight_response(slug: str) -> HttpResponse:
+    """Answer the CORS preflight: 204 with CORS headers for an allowed origin, else 403."""
+    office = get_office(slug)
+    if office is None:
+        raise SubmissionError(404, "office_not_found")
+    check_origin(office)
+    return HttpResponse(status=204)
+
+
+bp.add_url_rule("/offices/<slug>/responses", view_func=submit_response, methods=["POST"],
+                provide_automatic_options=False)
+bp.add_url_rule("/offices/<slug>/responses", view_func=preflight_response, methods=["OPTIONS"],
+                provide_automatic_options=False)
+
+
+@bp.get("/openapi.json")
+def get_openapi() -> HttpResponse:
+    """Return the OpenAPI 3 description of this API."""
+    from .openapi import build_openapi
+
+    spec = current_app.extensions.get("ocen_openapi")
+    if spec is None:
+        spec = current_app.extensions["ocen_openapi"] = to_json(build_openapi())
+    return HttpResponse(spec, mimetype="application/json")
+
 
 def init_app(app: Flask) -> None:
+    """Register the API blueprint."""
     app.register_blueprint(bp)

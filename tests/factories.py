@@ -43,3 +43,81 @@ def published_version(office: Office) -> SurveyVersion:
 def count(model) -> int:
     """Return how many rows the model's table holds."""
     return db.session.scalar(sa.select(sa.func.count()).select_from(model))
+
+
+DEMO_ORIGIN = "http://demo.test"
+RESPONSES_URL = "/api/v1/offices/{slug}/responses"
+
+
+def valid_answers() -> dict:
+    """Return answers to the default survey covering every question type."""
+    return {
+        "department": "komunikacja",
+        "purpose": ["wniosek", "odbior"],
+        "resolved": "tak",
+        "service_politeness": 5,
+        "service_waiting": "na",
+        "overall": 4,
+        "important": ["service_politeness", "conditions_hours"],
+        "comment": "Długo czekałem, ale pani była miła. Zażółć gęślą jaźń.",
+    }
+
+
+def valid_payload(office: Office, **overrides) -> dict:
+    """Return a valid response body for the office's published survey; ``overrides`` replace fields."""
+    import uuid
+
+    payload = {
+        "id": str(uuid.uuid4()),
+        "version": published_version(office).number,
+        "lang": "pl",
+        "channel": "widget",
+        "elapsed_ms": 41250,
+        "website": "",
+        "answers": valid_answers(),
+    }
+    payload.update(overrides)
+    return payload
+
+
+def post_response(client, slug: str = "demo", payload=None, *, origin: str | None = DEMO_ORIGIN,
+                  content_type: str = "application/json", body: bytes | str | None = None, headers=None,
+                  **request_kwargs):
+    """POST a response body (a dict as JSON, or raw ``body``) to the office's responses endpoint."""
+    import json
+
+    sent_headers = dict(headers or {})
+    if origin is not None:
+        sent_headers["Origin"] = origin
+    if body is None:
+        body = json.dumps(payload, ensure_ascii=False)
+    if isinstance(body, str):
+        body = body.encode()
+    return client.post(RESPONSES_URL.format(slug=slug), data=body, content_type=content_type,
+                       headers=sent_headers, **request_kwargs)
+
+
+def create_version(office: Office, *, status: str = "published", drop: tuple[str, ...] = (),
+                   add: tuple[dict, ...] = (), retire_current_at=None) -> SurveyVersion:
+    """Copy the office's published version into the next one, without ``drop`` and with ``add`` questions.
+
+    With ``status="published"`` the current version is retired at ``retire_current_at`` (default now).
+    """
+    from collector.models import Question, utcnow
+
+    current = published_version(office)
+    number = max(v.number for v in current.survey.versions) + 1
+    columns = ("key", "type", "required", "texts", "group", "group_texts", "hint", "options", "scale",
+               "allow_na", "max_picks", "max_length")
+    questions = [{c: getattr(q, c) for c in columns} for q in current.questions if q.key not in drop]
+    version = SurveyVersion(survey=current.survey, number=number, status=status, title=dict(current.title),
+                            intro=dict(current.intro))
+    for position, fields in enumerate([*questions, *add]):
+        version.questions.append(Question(position=position, **fields))
+    if status == "published":
+        current.status = "retired"
+        current.retired_at = retire_current_at or utcnow()
+        version.published_at = utcnow()
+    db.session.add(version)
+    db.session.commit()
+    return version

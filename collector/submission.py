@@ -1,0 +1,272 @@
+"""Check and store one resident's response; used by the public API and the hosted survey page.
+
+``validate_submission`` turns a parsed body into a clean ``Submission`` or raises
+``SubmissionError``; ``store_submission`` commits it once, idempotently on the client's UUID.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import uuid
+from dataclasses import dataclass, field
+from datetime import timedelta
+from typing import Any
+
+import sqlalchemy as sa
+from flask import current_app
+from marshmallow import ValidationError
+
+from . import messages
+from .extensions import db
+from .models import NA, Answer, Office, Response, Survey, SurveyVersion, utcnow
+from .schemas import RESPONSE_FIELD_CODES, AnswersSchema, ResponseSchema, build_answers_schema
+from .surveys import get_department_options
+
+MIN_ELAPSED_MS = 2000
+
+
+class SubmissionError(Exception):
+    """A response was refused: an HTTP status, a code, and messages for the resident."""
+
+    def __init__(self, status: int, code: str, field_codes: dict[str, str] | None = None,
+                 field_params: dict[str, dict[str, Any]] | None = None) -> None:
+        super().__init__(code)
+        self.status = status
+        self.code = code
+        self.field_codes = dict(field_codes or {})
+        self.field_params = dict(field_params or {})
+
+    @property
+    def message(self) -> str:
+        return messages.error_message(self.code, "pl")
+
+    @property
+    def message_en(self) -> str:
+        return messages.error_message(self.code, "en")
+
+    def message_in(self, lang: str) -> str:
+        """Return the overall message in ``lang``."""
+        return messages.error_message(self.code, lang)
+
+    def fields_in(self, lang: str) -> dict[str, str]:
+        """Return question key -> message in ``lang``."""
+        return {key: messages.field_message(code, lang, **self.field_params.get(key, {}))
+                for key, code in self.field_codes.items()}
+
+    @property
+    def fields(self) -> dict[str, str]:
+        return self.fields_in("pl")
+
+    @property
+    def fields_en(self) -> dict[str, str]:
+        return self.fields_in("en")
+
+    def to_json(self) -> dict[str, Any]:
+        """Return the API's error body."""
+        return {"error": self.code, "message": self.message, "message_en": self.message_en,
+                "fields": self.fields, "fields_en": self.fields_en}
+
+
+@dataclass(frozen=True)
+class Submission:
+    """A checked response, ready to store."""
+
+    id: uuid.UUID
+    version: SurveyVersion
+    lang: str
+    channel: str
+    department_key: str | None
+    answers: dict[str, Any] = field(default_factory=dict)  # key -> int | "na" | str | sorted list[str]
+
+    def content_hash(self, office: Office) -> str:
+        """Return the SHA-256 of the normalized content, to tell a replay from another response."""
+        canonical = json.dumps(
+            {"office": office.id, "version": self.version.number, "lang": self.lang, "channel": self.channel,
+             "answers": self.answers},
+            sort_keys=True, ensure_ascii=False, separators=(",", ":"),
+        )
+        return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+@dataclass(frozen=True)
+class QuestionRule:
+    """What one question accepts, as plain values (safe to keep across sessions and threads)."""
+
+    key: str
+    type: str
+    required: bool
+    allow_na: bool
+    max_picks: int | None
+    max_length: int
+    options: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class VersionRules:
+    """What a version's questions accept; versions are frozen once published, so this is cached."""
+
+    questions: tuple[QuestionRule, ...]
+    types: dict[str, str]
+    params: dict[str, dict[str, Any]]
+    department_keys: tuple[str, ...]  # keys of department questions, whose options are live
+
+
+def get_version_rules(version: SurveyVersion) -> VersionRules:
+    """Return the answer rules of a published or retired version (cached per app)."""
+    cache: dict[int, VersionRules] = current_app.extensions.setdefault("ocen_version_rules", {})
+    rules = cache.get(version.id)
+    if rules is None:
+        questions = tuple(
+            QuestionRule(key=q.key, type=q.type, required=q.required, allow_na=q.allow_na,
+                         max_picks=q.max_picks, max_length=q.max_length or 2000, options=tuple(q.option_keys()))
+            for q in version.questions
+        )
+        rules = VersionRules(
+            questions=questions,
+            types={q.key: q.type for q in questions},
+            params={q.key: {"max": q.max_picks or len(q.options) or 1, "max_length": q.max_length}
+                    for q in questions},
+            department_keys=tuple(q.key for q in questions if q.type == "department"),
+        )
+        if len(cache) > 512:
+            cache.clear()
+        cache[version.id] = rules
+    return rules
+
+
+def get_answers_schema(rules: VersionRules, version_id: int, department_options: tuple[str, ...]) -> AnswersSchema:
+    """Return the (cached) answers schema for a version and the office's current departments."""
+    cache = current_app.extensions.setdefault("ocen_answer_schemas", {})
+    key = (version_id, department_options)
+    schema = cache.get(key)
+    if schema is None:
+        options = {q.key: list(department_options) if q.type == "department" else list(q.options)
+                   for q in rules.questions}
+        schema = build_answers_schema(list(rules.questions), options)
+        if len(cache) > 512:
+            cache.clear()
+        cache[key] = schema
+    return schema
+
+
+def get_department_keys(office: Office) -> tuple[str, ...]:
+    """Return the keys a department answer may take: the active departments and "other"."""
+    return tuple(option["key"] for option in get_department_options(office))
+
+
+def find_version(office: Office, number: int) -> SurveyVersion:
+    """Return the office's version ``number`` if it accepts responses now, else raise SubmissionError."""
+    version = db.session.scalar(
+        sa.select(SurveyVersion).join(Survey).where(Survey.office_id == office.id, SurveyVersion.number == number)
+    )
+    if version is None or version.status == "draft":
+        raise SubmissionError(400, "unknown_version")
+    if version.status == "retired":
+        grace = timedelta(hours=current_app.config.get("RETIRED_GRACE_HOURS", 24))
+        if version.retired_at is None or utcnow() - version.retired_at > grace:
+            raise SubmissionError(400, "version_retired")
+    return version
+
+
+def _first_error_code(errors: dict[str, Any]) -> str:
+    for name, code in RESPONSE_FIELD_CODES.items():
+        if name in errors:
+            return code
+    return "unknown_field"
+
+
+def _field_code(problem: Any) -> str:
+    # marshmallow gives a list of messages, or a dict for nested values; ours are codes.
+    while isinstance(problem, (list, dict)) and problem:
+        problem = problem[0] if isinstance(problem, list) else next(iter(problem.values()))
+    return problem if isinstance(problem, str) and problem in messages.FIELD_MESSAGES else "unknown_question"
+
+
+_response_schema = ResponseSchema()
+
+
+def validate_submission(office: Office, data: Any) -> Submission:
+    """Check a parsed response body against the office's survey; return the clean values."""
+    if not isinstance(data, dict):
+        raise SubmissionError(400, "not_an_object")
+    try:
+        envelope = _response_schema.load(data)
+    except ValidationError as exc:
+        raise SubmissionError(400, _first_error_code(exc.messages)) from None
+    if envelope["website"].strip():
+        raise SubmissionError(400, "honeypot")
+    if envelope["elapsed_ms"] < current_app.config.get("MIN_FILL_SECONDS", 2) * 1000:
+        raise SubmissionError(400, "too_fast")
+    version = find_version(office, envelope["version"])
+    rules = get_version_rules(version)
+    department_options = get_department_keys(office) if rules.department_keys else ()
+    schema = get_answers_schema(rules, version.id, department_options)
+    try:
+        loaded = schema.load(envelope["answers"])
+    except ValidationError as exc:
+        codes = {key: _field_code(problem) for key, problem in exc.messages.items()}
+        params = {key: rules.params[key] for key in codes if key in rules.params}
+        raise SubmissionError(400, "invalid_answers_content", codes, params) from None
+    # Attributes are q0, q1… in question order; give them their keys back.
+    answers = {rules.questions[int(name[1:])].key: value for name, value in loaded.items()}
+    department_key = next((answers[k] for k in rules.department_keys if k in answers), None)
+    return Submission(id=envelope["id"], version=version, lang=envelope["lang"], channel=envelope["channel"],
+                      department_key=department_key, answers=answers)
+
+
+def answer_rows(office: Office, submission: Submission, rules: VersionRules, submitted_at: Any) -> list[dict]:
+    """Return the Answer rows of a submission: one per answered question or picked option."""
+    common = {"response_id": submission.id, "office_id": office.id, "version_id": submission.version.id,
+              "submitted_at": submitted_at, "department_key": submission.department_key}
+    rows: list[dict] = []
+    for key, value in submission.answers.items():
+        kind = rules.types[key]
+        base = {**common, "question_key": key, "value": None, "option_key": None, "text": None}
+        if kind == "rating":
+            rows.append({**base, "option_key": NA} if value == NA else {**base, "value": value})
+        elif kind == "multi":
+            rows.extend({**base, "option_key": option} for option in value)
+        elif kind == "text":
+            rows.append({**base, "text": value})
+        else:
+            rows.append({**base, "option_key": value})
+    return rows
+
+
+def store_submission(office: Office, submission: Submission) -> tuple[Response, bool]:
+    """Commit the response and its answers; return it and whether it was created now.
+
+    The client's UUID is the primary key: a concurrent or later replay fails the insert, and
+    the stored content hash tells a replay (False) from a different response (409).
+    """
+    content_hash = submission.content_hash(office)
+    submitted_at = utcnow()
+    rules = get_version_rules(submission.version)
+    session = db.session
+    response = Response(
+        id=submission.id, office_id=office.id, version_id=submission.version.id, submitted_at=submitted_at,
+        channel=submission.channel, lang=submission.lang, department_key=submission.department_key,
+        content_hash=content_hash,
+    )
+    try:
+        session.add(response)
+        session.flush()
+        rows = answer_rows(office, submission, rules, submitted_at)
+        if rows:
+            session.execute(sa.insert(Answer), rows)
+        session.commit()
+    except sa.exc.IntegrityError:
+        session.rollback()
+        existing = session.get(Response, submission.id)
+        if existing is None:
+            current_app.logger.exception("Storing a response failed on a constraint")
+            raise SubmissionError(503, "unavailable") from None
+        if existing.content_hash != content_hash:
+            raise SubmissionError(409, "conflict") from None
+        return existing, False
+    except sa.exc.SQLAlchemyError:
+        session.rollback()
+        current_app.logger.exception("Storing a response failed")
+        raise SubmissionError(503, "unavailable") from None
+    return response, True

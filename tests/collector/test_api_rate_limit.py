@@ -1,0 +1,36 @@
+"""The responses endpoint is rate limited per client address, with a JSON 429."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.factories import create_office, post_response, valid_payload
+
+
+@pytest.fixture
+def app_config():
+    return {"RATELIMIT_ENABLED": True, "RESPONSES_RATE_LIMIT": "2 per minute"}
+
+
+def test_too_many_responses_from_one_address_get_a_json_429(client):
+    office = create_office()
+
+    statuses = [post_response(client, payload=valid_payload(office)).status_code for _ in range(2)]
+    limited = post_response(client, payload=valid_payload(office))
+    other_address = post_response(client, payload=valid_payload(office),
+                                  environ_base={"REMOTE_ADDR": "192.0.2.10"})
+
+    assert statuses == [201, 201]
+    assert limited.status_code == 429
+    assert limited.mimetype == "application/json"
+    assert limited.get_json()["error"] == "rate_limited"
+    assert "Za dużo zgłoszeń" in limited.get_json()["message"]
+    assert int(limited.headers["Retry-After"]) > 0
+    assert limited.headers["Access-Control-Allow-Origin"] == "http://demo.test"  # the widget can tell why
+    assert other_address.status_code == 201
+
+
+def test_reading_the_survey_is_not_limited(client):
+    create_office()
+
+    assert {client.get("/api/v1/offices/demo/survey").status_code for _ in range(5)} == {200}

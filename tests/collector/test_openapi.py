@@ -1,0 +1,24 @@
+"""GET /api/v1/openapi.json: a valid OpenAPI 3 description generated from the schemas."""
+
+from __future__ import annotations
+
+from openapi_spec_validator import validate
+
+
+def test_the_openapi_document_is_valid_and_lists_the_endpoints(client):
+    response = client.get("/api/v1/openapi.json")
+
+    assert response.status_code == 200
+    spec = response.get_json()
+    validate(spec)
+    assert spec["openapi"].startswith("3.")
+    assert set(spec["paths"]) == {"/offices/{slug}/survey", "/offices/{slug}/responses"}
+    post = spec["paths"]["/offices/{slug}/responses"]["post"]
+    assert set(post["requestBody"]["content"]) == {"application/json", "text/plain"}
+    assert {"200", "201", "400", "403", "404", "409", "413", "415", "429", "503"} <= set(post["responses"])
+    response_schema = spec["components"]["schemas"]["Response"]
+    assert {"id", "version", "lang", "channel", "elapsed_ms", "website", "answers"} == set(
+        response_schema["properties"])
+    assert response_schema["properties"]["channel"]["enum"] == ["widget", "page", "qr"]
+    assert set(spec["components"]["schemas"]["Error"]["properties"]) == {
+        "error", "message", "message_en", "fields", "fields_en"}
