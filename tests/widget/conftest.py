@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import threading
 from pathlib import Path
+from urllib.parse import urlencode
 
 import pytest
 from flask import Flask, Response, render_template, request
@@ -96,6 +97,16 @@ def create_host_site(collector_url: str) -> Flask:
     def bootstrap():
         return Response(BOOTSTRAP_CSS.read_bytes(), mimetype="text/css")
 
+    @site.get("/draft.json")
+    def draft():
+        # What the admin panel serves for a draft: the survey document's shape, other texts.
+        return {"office": {"slug": OFFICE, "name": "Urząd Miasta Demo", "privacy_url": "",
+                           "look": {"color": "#ffee00"}},
+                "version": 2, "lang": "pl", "title": "Wersja robocza ankiety", "intro": "",
+                "questions": [{"key": "overall", "type": "rating", "text": "Ogólna ocena", "required": True,
+                               "allow_na": False, "scale": ["bardzo słabo", "słabo", "dostatecznie", "dobrze",
+                                                            "bardzo dobrze"]}]}
+
     @site.get("/<name>.html")
     def page(name: str):
         html = render_template(f"{name}.html", collector=collector_url, office=OFFICE, args=request.args)
@@ -166,8 +177,7 @@ def page(context):
 @pytest.fixture
 def host_url(servers, collector_app):
     """Return the URL of a host page fixture by name, e.g. host_url('blank')."""
-    return lambda name, **query: servers["host"].url + f"/{name}.html" + (
-        "?" + "&".join(f"{k}={v}" for k, v in query.items()) if query else "")
+    return lambda name, **query: servers["host"].url + f"/{name}.html" + ("?" + urlencode(query) if query else "")
 
 
 def save_screenshot(page, name: str) -> Path:
@@ -183,6 +193,8 @@ def check_axe(page, state: str) -> None:
     """Run axe-core (every rule, WCAG 2.1 AA and best practices) and fail naming each violation."""
     from axe_playwright_python.sync_playwright import Axe
 
+    # Contrast is judged on the settled page, not halfway through the dialog's fade-in.
+    page.evaluate("Promise.all(document.getAnimations().map((a) => a.finished))")
     results = Axe().run(page)
     violations = results.response["violations"]
     assert not violations, f"axe found violations in state {state!r}:\n" + json.dumps(
@@ -193,3 +205,46 @@ def check_axe(page, state: str) -> None:
 def pytest_terminal_summary(terminalreporter) -> None:
     if _saved:
         terminalreporter.write_line(f"Widget screenshots ({len(_saved)}) saved in: {SCREENSHOTS}")
+
+
+def deep_active(page) -> dict | None:
+    """Describe the focused element, looking inside shadow roots."""
+    return page.evaluate("""() => {
+        let el = document.activeElement
+        while (el && el.shadowRoot && el.shadowRoot.activeElement) el = el.shadowRoot.activeElement
+        return el && {tag: el.tagName.toLowerCase(), name: el.getAttribute('name'), value: el.value,
+                      cls: el.className, text: (el.textContent || '').trim().slice(0, 80)}
+    }""")
+
+
+def tab_to(page, name: str, limit: int = 60) -> None:
+    """Press Tab until the focused control is the one named ``name`` (a question key or a button class)."""
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        active = deep_active(page) or {}
+        if name in (active.get("name"), active.get("cls")):
+            return
+    raise AssertionError(f"Tab never reached {name!r}; focus is on {deep_active(page)}")
+
+
+def stored(app) -> list[dict]:
+    """Return the stored responses with their answers, as plain dicts."""
+    import sqlalchemy as sa
+
+    from collector.models import Answer, Response
+
+    with app.app_context():
+        result = []
+        for response in db.session.scalars(sa.select(Response)):
+            answers: dict = {}
+            for a in db.session.scalars(sa.select(Answer).where(Answer.response_id == response.id)):
+                value = a.value if a.value is not None else a.option_key if a.option_key is not None else a.text
+                if a.question_key in answers:
+                    answers[a.question_key] = sorted([*answers[a.question_key], value]) \
+                        if isinstance(answers[a.question_key], list) else sorted([answers[a.question_key], value])
+                else:
+                    answers[a.question_key] = value
+            result.append({"id": str(response.id), "channel": response.channel, "lang": response.lang,
+                           "department": response.department_key, "answers": answers})
+        db.session.remove()
+        return result

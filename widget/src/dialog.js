@@ -66,6 +66,8 @@ export function createWidget(cfg) {
   else mount()
 
   function prefetch() {
+    // After an answer this session is not asked again, so there is nothing to fetch.
+    if (state.done) return
     surveyPromise = surveyPromise || getSurvey(cfg.surveyUrl).catch((error) => {
       surveyPromise = null
       throw error

@@ -51,13 +51,15 @@ export function renderForm(survey, answers, T, onSubmit) {
     const key = q.key
     const value = answers[key]
     const $error = h('p', { class: 'err', id: 'e-' + key, hidden: true })
-    const $legend = h('legend', { id: 'l-' + key }, q.text, q.required ? ' ' + T.req : null)
+    const title = [q.text, q.required ? ' ' + T.req : null]
+    // A text answer is one field: its legend holds a <label>, so the textarea is labelled visibly too.
+    const $legend = h('legend', {}, q.type === 'text' ? h('label', { for: 'f-' + key }, title) : title)
     const $fieldset = h('fieldset', { id: 'q-' + key }, $legend)
     let $control
     if (q.type === 'text') {
       const $counter = h('p', { class: 'hint', id: 'c-' + key })
-      $control = h('textarea', { name: key, rows: 4, 'aria-labelledby': 'l-' + key,
-        'aria-describedby': `h-${key} c-${key}`, oninput: count })
+      $control = h('textarea', { id: 'f-' + key, name: key, rows: 4, 'aria-describedby': `h-${key} c-${key}`,
+        oninput: count })
       $control.value = value || ''
       const hint = q.hint && q.hint !== T.personal ? q.hint + ' ' : ''
       $fieldset.append(h('p', { class: 'hint', id: 'h-' + key }, hint + T.personal), $error, $control, $counter)
