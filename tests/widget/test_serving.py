@@ -36,7 +36,7 @@ def test_widget_js_has_short_cache_etag_and_cross_origin_headers(client):
     assert response.data == CODE
     assert response.mimetype == "text/javascript"
     assert response.headers["Cache-Control"] == "public, max-age=300"
-    assert response.headers["Vary"] == "Accept-Encoding"
+    assert "Accept-Encoding" in response.vary
     assert response.headers["Cross-Origin-Resource-Policy"] == "cross-origin"
     assert response.headers["X-Content-Type-Options"] == "nosniff"
     assert response.headers["ETag"]
@@ -91,7 +91,9 @@ def test_unknown_hashes(client, path, status):
         assert response.headers["Location"].endswith("/widget.js")
 
 
-def test_missing_bundle_answers_503_naming_the_build_command(database_url, tmp_path, caplog):
+def test_missing_bundle_answers_503_naming_the_build_command(database_url, tmp_path, caplog, monkeypatch):
+    # Alembic's fileConfig (tests/collector/test_migrations.py) disables loggers that existed before it.
+    monkeypatch.setattr(logging.getLogger("widget"), "disabled", False)
     with caplog.at_level(logging.WARNING, logger="widget"):
         app = make_app(database_url, WIDGET_DIST=str(tmp_path / "nothing"))
     assert "make install" in caplog.text and "npm run build" in caplog.text
