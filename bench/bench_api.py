@@ -154,7 +154,7 @@ def run_wrk(url: str, script: str, headers: dict[str, str], seconds: int, connec
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as handle:
         handle.write(script)
     try:
-        cmd = ["wrk", "-t", "2", "-c", str(connections), "-d", f"{seconds}s", "-s", handle.name]
+        cmd = ["wrk", "-t", str(min(2, connections)), "-c", str(connections), "-d", f"{seconds}s", "-s", handle.name]
         for name, value in headers.items():
             cmd += ["-H", f"{name}: {value}"]
         out = subprocess.run([*cmd, url], capture_output=True, text=True, check=True).stdout
