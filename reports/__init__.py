@@ -1,7 +1,22 @@
-"""reports: see ../shared/design.md."""
+"""reports: aggregation in SQL, the PDF, exports and the archive (see ../shared/design.md).
+
+Plain functions over a SQLAlchemy session: the CLI, the panel and the tests call the same code.
+"""
 
 from flask import Flask
 
+from .archive import (
+    ReportError,
+    archive_pre_change_report,
+    archive_report,
+    responses_since_last_report,
+)
+
+__all__ = ["ReportError", "archive_pre_change_report", "archive_report", "init_app", "responses_since_last_report"]
+
 
 def init_app(app: Flask) -> None:
-    """Wire the reports package into the app."""
+    """Wire the reports package into the app: its CLI commands."""
+    from .cli import report_group
+
+    app.cli.add_command(report_group)

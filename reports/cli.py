@@ -1,0 +1,112 @@
+"""``flask --app wsgi report ...``: generate and archive a report, list the offices whose yearly report is due."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from pathlib import Path
+
+import click
+import sqlalchemy as sa
+from flask.cli import AppGroup
+
+from collector.extensions import db
+from collector.models import REPORT_REASONS, Office, Report, utcnow
+
+from .archive import ReportError, archive_report
+from .texts import REPORT_LANGUAGES
+
+report_group = AppGroup("report", help="Raporty: generowanie i archiwum.")
+
+
+def parse_date(_ctx: click.Context, param: click.Parameter, value: str) -> date:
+    """Read a YYYY-MM-DD date, with a Polish message for anything else."""
+    try:
+        return date.fromisoformat(value) if len(value) == 10 else date.fromisoformat("invalid")
+    except ValueError:
+        raise click.BadParameter(f"{value!r} nie jest datą w formacie RRRR-MM-DD (np. 2024-12-31).",
+                                 param=param) from None
+
+
+def add_months(moment: datetime, months: int) -> datetime:
+    """Return the same day ``months`` later (the month's last day where it is shorter)."""
+    month_index = moment.month - 1 + months
+    year, month = moment.year + month_index // 12, month_index % 12 + 1
+    for day in (moment.day, 30, 29, 28):
+        try:
+            return moment.replace(year=year, month=month, day=day)
+        except ValueError:
+            continue
+    raise ValueError(moment)
+
+
+def due_offices(session: sa.orm.Session, now: datetime | None = None) -> list[tuple[Office, datetime | None, datetime]]:
+    """Return the offices whose yearly report is overdue: (office, last periodic report, due since).
+
+    A report is due 12 months after the last periodic one; an office that never had one is due
+    12 months after it was set up.
+    """
+    now = now or utcnow()
+    last = (
+        sa.select(Report.office_id, sa.func.max(Report.created_at).label("last"))
+        .where(Report.reason == "periodic").group_by(Report.office_id).subquery()
+    )
+    rows = session.execute(
+        sa.select(Office, last.c.last).outerjoin(last, last.c.office_id == Office.id).order_by(Office.slug)
+    ).all()
+    out = []
+    for office, last_at in rows:
+        due = add_months(last_at or office.created_at, 12)
+        if due <= now:
+            out.append((office, last_at, due))
+    return out
+
+
+@report_group.command("generate")
+@click.option("--office", "office_slug", required=True, help="Identyfikator (slug) urzędu.")
+@click.option("--from", "start", required=True, callback=parse_date, help="Pierwszy dzień okresu, RRRR-MM-DD.")
+@click.option("--to", "end", required=True, callback=parse_date, help="Ostatni dzień okresu, RRRR-MM-DD.")
+@click.option("--reason", type=click.Choice(REPORT_REASONS), default="periodic", show_default=True)
+@click.option("--lang", type=click.Choice(REPORT_LANGUAGES), default="pl", show_default=True)
+@click.option("--out", "out", type=click.Path(dir_okay=False, writable=True, path_type=Path),
+              help="Plik PDF (domyślnie raport-SLUG-OD-DO.pdf).")
+def generate_command(office_slug: str, start: date, end: date, reason: str, lang: str, out: Path | None) -> None:
+    """Generate a report for a period, archive it and write its PDF."""
+    office = db.session.scalar(sa.select(Office).where(Office.slug == office_slug))
+    if office is None:
+        raise click.ClickException(f"Nie ma urzędu {office_slug!r}.")
+    out = out or Path(f"raport-{office.slug}-{start.isoformat()}-{end.isoformat()}.pdf")
+    try:
+        report = archive_report(db.session, office, period_start=start, period_end=end, reason=reason,
+                                author=None, lang=lang)
+    except ReportError as error:
+        db.session.rollback()
+        raise click.ClickException(str(error)) from None
+    try:
+        out.write_bytes(report.pdf)
+    except OSError as error:
+        db.session.rollback()
+        raise click.ClickException(f"Nie można zapisać pliku {out}: {error.strerror}. Raportu nie zarchiwizowano.") \
+            from None
+    try:
+        db.session.commit()
+    except sa.exc.SQLAlchemyError:
+        out.unlink(missing_ok=True)
+        raise
+    click.echo(f"Zarchiwizowano raport {report.id} ({report.response_count} odpowiedzi).")
+    click.echo(f"SHA-256 pliku PDF: {report.sha256}")
+    click.echo(f"SHA-256 danych:    {report.data_sha256}")
+    click.echo(f"PDF: {out}")
+
+
+@report_group.command("due")
+def due_command() -> None:
+    """List the offices whose yearly (periodic) report is overdue; exit 1 if any."""
+    due = due_offices(db.session)
+    if not due:
+        click.echo("Wszystkie urzędy mają aktualny raport okresowy.")
+        return
+    for office, last, since in due:
+        last_text = last.date().isoformat() if last else "nigdy"
+        click.echo(f"{office.slug}\t{office.name}\tostatni raport okresowy: {last_text}\t"
+                   f"zaległy od: {since.date().isoformat()}")
+    raise SystemExit(1)
