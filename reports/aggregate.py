@@ -165,11 +165,15 @@ def read_grain(session: Session, scope: Scope, by_month: bool = True) -> Grain:
     return grain
 
 
-def read_comments(session: Session, scope: Scope, limit: int = COMMENT_LIMIT) -> list[tuple]:
-    """Return the newest comments not hidden: (department_key, submitted_at, version_id, question_key, text)."""
+def read_comments(session: Session, scope: Scope, keys: Iterable[str], limit: int = COMMENT_LIMIT) -> list[tuple]:
+    """Return the newest comments not hidden: (department_key, submitted_at, version_id, question_key, text).
+
+    Naming the text questions lets the database skip other answers inside the report index.
+    """
     query = (
         sa.select(Answer.department_key, Answer.submitted_at, Answer.version_id, Answer.question_key, Answer.text)
-        .where(*scope.where(Answer), Answer.text.is_not(None), Answer.hidden.is_(False))
+        .where(*scope.where(Answer), Answer.question_key.in_(sorted(keys)), Answer.text.is_not(None),
+               Answer.hidden.is_(False))
         .order_by(Answer.submitted_at.desc(), Answer.id.desc())
         .limit(limit)
     )
@@ -734,7 +738,7 @@ def comments_section(session: Session, scope: Scope, grain: Grain, versions: lis
     several_questions = len(text_keys) > 1
     merged = set(hidden_departments)
     groups: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    rows = read_comments(session, scope) if total else []
+    rows = read_comments(session, scope, text_keys) if total else []
     for department, submitted_at, version_id, key, text in rows:
         group = SUPPRESSED if (department or NO_DEPARTMENT) in merged else (department or NO_DEPARTMENT)
         entry = {"date": to_local(submitted_at).date().isoformat(), "version": numbers.get(version_id), "text": text}
