@@ -12,7 +12,8 @@ import hashlib
 import json
 import math
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -119,26 +120,36 @@ def read_answers_by_month_ranges(session: Session, scope: Scope, grain: Grain, r
         add_answer_rows(grain, session.execute(query), month)
 
 
-def read_answers_in_one_pass(session: Session, scope: Scope, grain: Grain, bounds: list) -> None:
-    """Read one GROUP BY with the month as a CASE over its bounds: how PostgreSQL does it fastest.
+@contextmanager
+def hash_aggregation(session: Session) -> Iterator[None]:
+    """On PostgreSQL, have the next GROUP BY hash its groups, in parallel workers where it can.
 
-    PostgreSQL cannot estimate how many groups a CASE makes, guesses hundreds of thousands and
-    sorts on disk; the real count is a few thousand, so sorting is switched off for this one
-    query (SET LOCAL, restored after) to get a hash aggregate.
+    PostgreSQL cannot estimate how many groups a CASE makes, guesses millions and sorts on disk;
+    the real count is a few thousand. Inside this block (settings local to the transaction,
+    restored after) sorting is switched off, for a hash aggregate, and gathering rows from
+    parallel workers is costed as free, so that the workers aggregate their share first.
     """
+    if session.get_bind().dialect.name != "postgresql":
+        yield
+        return
+    settings = {"enable_sort": "off", "parallel_tuple_cost": "0"}
+    before = {name: session.scalar(sa.text("SELECT current_setting(:name)"), {"name": name}) for name in settings}
+    for name, value in settings.items():
+        session.execute(sa.text("SELECT set_config(:name, :value, true)"), {"name": name, "value": value})
+    try:
+        yield
+    finally:
+        for name, value in before.items():
+            session.execute(sa.text("SELECT set_config(:name, :value, true)"), {"name": name, "value": value})
+
+
+def read_answers_in_one_pass(session: Session, scope: Scope, grain: Grain, bounds: list) -> None:
+    """Read one GROUP BY with the month as a CASE over its bounds: how PostgreSQL does it fastest."""
     month = month_bucket(Answer.submitted_at, bounds).label("month")
     inner = sa.select(*ANSWER_GRAIN[:3], month, *ANSWER_GRAIN[3:]).where(*scope.where(Answer)).subquery()
     columns = list(inner.c)
-    query = sa.select(*columns, sa.func.count()).group_by(*columns)
-    if session.get_bind().dialect.name != "postgresql":
-        add_answer_rows(grain, session.execute(query))
-        return
-    before = session.scalar(sa.text("SELECT current_setting('enable_sort')"))
-    session.execute(sa.text("SELECT set_config('enable_sort', 'off', true)"))
-    try:
-        add_answer_rows(grain, session.execute(query))
-    finally:
-        session.execute(sa.text("SELECT set_config('enable_sort', :value, true)"), {"value": before})
+    with hash_aggregation(session):
+        add_answer_rows(grain, session.execute(sa.select(*columns, sa.func.count()).group_by(*columns)))
 
 
 def read_grain(session: Session, scope: Scope, by_month: bool = True) -> Grain:
@@ -158,9 +169,9 @@ def read_grain(session: Session, scope: Scope, by_month: bool = True) -> Grain:
         .subquery()
     )
     columns = list(inner.c)
-    for version_id, channel, department, month_index, count in session.execute(
-        sa.select(*columns, sa.func.count()).group_by(*columns)
-    ):
+    with hash_aggregation(session):
+        rows = session.execute(sa.select(*columns, sa.func.count()).group_by(*columns)).all()
+    for version_id, channel, department, month_index, count in rows:
         grain.responses[(version_id, channel, department or NO_DEPARTMENT, month_index)] += count
     return grain
 
@@ -172,12 +183,13 @@ def read_comments(session: Session, scope: Scope, keys: Iterable[str], limit: in
     """
     query = (
         sa.select(Answer.department_key, Answer.submitted_at, Answer.version_id, Answer.question_key, Answer.text)
-        .where(*scope.where(Answer), Answer.question_key.in_(sorted(keys)), Answer.text.is_not(None),
-               Answer.hidden.is_(False))
+        # No "text IS NOT NULL": implied by the key, and PostgreSQL, multiplying the two selectivities,
+        # would expect a handful of rows and scan the whole table instead of walking the index back.
+        .where(*scope.where(Answer), Answer.question_key.in_(sorted(keys)), Answer.hidden.is_(False))
         .order_by(Answer.submitted_at.desc(), Answer.id.desc())
         .limit(limit)
     )
-    return [tuple(row) for row in session.execute(query)]
+    return [tuple(row) for row in session.execute(query) if row.text is not None]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -741,7 +753,8 @@ def comments_section(session: Session, scope: Scope, grain: Grain, versions: lis
     rows = read_comments(session, scope, text_keys) if total else []
     for department, submitted_at, version_id, key, text in rows:
         group = SUPPRESSED if (department or NO_DEPARTMENT) in merged else (department or NO_DEPARTMENT)
-        entry = {"date": to_local(submitted_at).date().isoformat(), "version": numbers.get(version_id), "text": text}
+        entry = {"date": to_local(submitted_at).date().isoformat(), "version": numbers.get(version_id), "text": text,
+                 "_at": submitted_at}
         if several_questions:
             entry["question"] = question_texts.get((version_id, key), key)
         groups[group].append(entry)
@@ -752,7 +765,9 @@ def comments_section(session: Session, scope: Scope, grain: Grain, versions: lis
     out_groups = []
     for key in order:
         label = message("small_departments", lang) if key == SUPPRESSED else labels.get(key, key)
-        comments = sorted(groups[key], key=lambda c: c["date"])
+        comments = sorted(groups[key], key=lambda c: (c["_at"], c["text"]))
+        for comment in comments:
+            del comment["_at"]
         out_groups.append({"key": key, "label": label, "comments": comments})
     return {"total": total, "shown": len(rows), "hidden": hidden_count, "limit": COMMENT_LIMIT,
             "groups": out_groups}
