@@ -7,9 +7,8 @@ from typing import Any
 import sqlalchemy as sa
 from flask import g
 from flask_admin.contrib.sqla.fields import QuerySelectField
-from flask_admin.form import BaseForm
 from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField
-from wtforms.validators import DataRequired, Email, Length, Optional, ValidationError
+from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from collector.extensions import db
 from collector.models import Office, User
@@ -17,12 +16,13 @@ from collector.passwords import MIN_PASSWORD_LENGTH, hash_password
 
 from .auditing import audit
 from .base import OfficeScopedView, get_user, is_superadmin, role_label
+from .forms import PanelForm, email_address
 from .i18n import _, _l
 
 
-class UserForm(BaseForm):
+class UserForm(PanelForm):
     email = EmailField(_l("Adres e-mail"), validators=[DataRequired(_l("To pole jest wymagane.")), Length(max=254),
-                                                       Email(_l("Nieprawidłowy adres e-mail."))])
+                                                       email_address])
     name = StringField(_l("Imię i nazwisko"), validators=[Optional(), Length(max=200)])
     role = SelectField(_l("Rola"), choices=[])
     office = QuerySelectField(_l("Urząd"), allow_blank=True,
@@ -57,7 +57,7 @@ class UserForm(BaseForm):
         obj.name = (self.name.data or "").strip()
         obj.role = self.role.data
         obj.active = bool(self.active.data)
-        if hasattr(self, "office"):
+        if getattr(self, "office", None) is not None:
             obj.office = self.office.data
         if self.password.data:
             obj.password_hash = hash_password(self.password.data)
