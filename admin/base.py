@@ -364,20 +364,32 @@ class OfficeScopedView(RoleCheckMixin, ModelView):
 
     def create_model(self, form: Any) -> Any:
         g.audit_before = None
-        self.before_change(None, True)
+        if not self._run_before_change(None, True):
+            return False
         return super().create_model(form)
 
     def update_model(self, form: Any, model: Any) -> bool:
         g.audit_before = model_values(model)
-        self.before_change(model, False)
+        if not self._run_before_change(model, False):
+            return False
         return super().update_model(form, model)
+
+    def _run_before_change(self, model: Any | None, is_created: bool) -> bool:
+        try:
+            self.before_change(model, is_created)
+        except ValidationError as exc:
+            flash(str(exc), "error")
+            db.session.rollback()
+            return False
+        return True
 
     def on_model_change(self, form: Any, model: Any, is_created: bool) -> None:
         """Force the record into the user's office, run the checks and audit the change."""
         user = get_user()
         if user is not None and user.role != "superadmin" and hasattr(model, "office_id"):
             model.office_id = user.office_id
-        self.validate_change(form, model, is_created)
+        with db.session.no_autoflush:  # checks query the database before this record is written
+            self.validate_change(form, model, is_created)
         db.session.flush()
         after = model_values(model)
         if is_created:
