@@ -62,6 +62,7 @@ def template_helpers() -> dict[str, Any]:
         "panel_language": i18n.get_language,
         "panel_languages": lambda: list(i18n.LANGUAGE_NAMES.items()),
         "language_url": language_url,
+        "panel_message": i18n.panel_message,
         "role_label": role_label,
     }
 
