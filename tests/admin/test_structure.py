@@ -101,3 +101,19 @@ def test_panel_pages_load_no_external_assets(app, client):
         assert external_urls(response.get_data(as_text=True)) == [], url
         visited += 1
     assert visited >= 12
+
+
+def test_panel_leaves_public_responses_cacheable(app, client):
+    """The panel's session machinery must not add "Vary: Cookie" to widget.js, the API or /healthz."""
+    from tests.admin.panel import login
+    from tests.factories import create_office, create_user
+
+    create_office("demo")
+    create_user("admin@demo.test", office=None, role="superadmin")
+    urls = ["/healthz", "/api/v1/offices/demo/survey?lang=pl"]
+    for url in urls:
+        assert "cookie" not in {v.lower() for v in client.get(url).vary}, url
+    login(client, "admin@demo.test")  # with a panel session cookie in the browser too
+    for url in urls:
+        assert "cookie" not in {v.lower() for v in client.get(url).vary}, url
+    assert "cookie" in {v.lower() for v in client.get("/admin/").vary}
