@@ -6,18 +6,20 @@ from pathlib import Path
 
 import sqlalchemy as sa
 from flask import Flask, jsonify
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from .extensions import db, limiter, migrate
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
 
 
-def _configure_sqlite(dbapi_connection, _record) -> None:
+def _configure_sqlite(dbapi_connection, _record, synchronous: str = "NORMAL") -> None:
     # WAL lets the report readers and the response writers work at once; the busy timeout makes
     # concurrent writers wait for the lock instead of failing with "database is locked".
+    # synchronous=NORMAL in WAL mode: a commit survives a crash of the process, not a power loss.
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.execute(f"PRAGMA synchronous={synchronous}")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA busy_timeout=10000")
     cursor.close()
@@ -36,12 +38,22 @@ def init_app(app: Flask) -> None:
     """Bind the extensions, the database and the collector's routes and commands to the app."""
     from . import api, cli, hosted
 
+    if app.config.get("PROXY_COUNT"):
+        # Behind N reverse proxies, take the client's address (the rate-limit key; never stored for
+        # residents) and scheme from the last N X-Forwarded-* entries; with 0 they are ignored, so a
+        # client cannot pick its own address to dodge the limit.
+        n = app.config["PROXY_COUNT"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n)  # type: ignore[method-assign]
     db.init_app(app)
     migrate.init_app(app, db, directory=str(MIGRATIONS_DIR), render_as_batch=True, compare_type=True)
     limiter.init_app(app)
     with app.app_context():
         if db.engine.dialect.name == "sqlite":
-            sa.event.listen(db.engine, "connect", _configure_sqlite)
+            synchronous = app.config.get("SQLITE_SYNCHRONOUS", "NORMAL")
+            if synchronous not in ("NORMAL", "FULL"):
+                raise ValueError(f"SQLITE_SYNCHRONOUS must be NORMAL or FULL, not {synchronous!r}")
+            sa.event.listen(db.engine, "connect",
+                            lambda conn, record: _configure_sqlite(conn, record, synchronous))
     app.add_url_rule("/healthz", "healthz", healthz)
     api.init_app(app)
     hosted.init_app(app)

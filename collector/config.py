@@ -83,6 +83,28 @@ def check_storage_uri(uri: str) -> str:
     return uri
 
 
+def check_cache_seconds(value: object) -> float:
+    """Return the API cache's lifetime in seconds (0 turns it off), else raise ConfigError."""
+    try:
+        seconds = float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        seconds = -1.0
+    if not 0 <= seconds <= 3600:
+        raise ConfigError(f"API_CACHE_SECONDS must be a number of seconds from 0 to 3600, not {value!r}.")
+    return seconds
+
+
+def check_proxy_count(value: object) -> int:
+    """Return how many reverse proxies stand in front of the collector, else raise ConfigError."""
+    try:
+        count = int(value)  # type: ignore[call-overload]
+    except (TypeError, ValueError):
+        count = -1
+    if not 0 <= count <= 5:
+        raise ConfigError(f"PROXY_COUNT must be the number of reverse proxies in front (0-5), not {value!r}.")
+    return count
+
+
 def load_config(app: Flask, config: dict | None = None, environ: dict[str, str] | None = None) -> None:
     """Fill app.config from defaults, the environment and the given dict, checking each value."""
     environ = dict(os.environ if environ is None else environ)
@@ -102,6 +124,8 @@ def load_config(app: Flask, config: dict | None = None, environ: dict[str, str] 
         RESPONSE_MAX_BYTES=16 * 1024,
         MIN_FILL_SECONDS=2,
         RETIRED_GRACE_HOURS=24,
+        API_CACHE_SECONDS=environ.get("API_CACHE_SECONDS", "10"),
+        PROXY_COUNT=environ.get("PROXY_COUNT", "0"),
         PRODUCTION=is_production(environ),
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
@@ -116,3 +140,5 @@ def load_config(app: Flask, config: dict | None = None, environ: dict[str, str] 
     app.config["SQLALCHEMY_DATABASE_URI"] = check_database_url(app.config["SQLALCHEMY_DATABASE_URI"])
     app.config["PUBLIC_URL"] = check_public_url(app.config["PUBLIC_URL"])
     app.config["RATELIMIT_STORAGE_URI"] = check_storage_uri(app.config["RATELIMIT_STORAGE_URI"])
+    app.config["API_CACHE_SECONDS"] = check_cache_seconds(app.config["API_CACHE_SECONDS"])
+    app.config["PROXY_COUNT"] = check_proxy_count(app.config["PROXY_COUNT"])
