@@ -44,6 +44,9 @@ def init_app(app: Flask) -> None:
         # client cannot pick its own address to dodge the limit.
         n = app.config["PROXY_COUNT"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n)  # type: ignore[method-assign]
+    from .sessions import PanelOnlySessionInterface
+
+    app.session_interface = PanelOnlySessionInterface()
     db.init_app(app)
     migrate.init_app(app, db, directory=str(MIGRATIONS_DIR), render_as_batch=True, compare_type=True)
     limiter.init_app(app)
