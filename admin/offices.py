@@ -7,7 +7,6 @@ import unicodedata
 from typing import Any
 
 import sqlalchemy as sa
-from flask_admin.form import BaseForm
 from markupsafe import Markup, escape
 from wtforms import (
     BooleanField,
@@ -18,7 +17,7 @@ from wtforms import (
     TextAreaField,
     widgets,
 )
-from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional, ValidationError
+from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
 from collector.cli import SLUG_RE
 from collector.extensions import db
@@ -26,6 +25,7 @@ from collector.models import LANGUAGES, Answer, Department, Office, Response
 from collector.surveys import create_office
 
 from .base import OfficeScopedView
+from .forms import PanelForm, email_address
 from .i18n import _, _l
 from .validators import check_page_url, normalize_colour, normalize_origin
 
@@ -96,13 +96,13 @@ def validate_colour(form: Any, field: Any) -> None:
     field.data = normalize_colour(field.data or "")
 
 
-class OfficeForm(BaseForm):
+class OfficeForm(PanelForm):
     slug = StringField(_l("Identyfikator (slug)"), validators=[DataRequired(_l("To pole jest wymagane.")),
                                                                Length(max=63)])
     name = StringField(_l("Nazwa"), validators=[DataRequired(_l("To pole jest wymagane.")), Length(max=200)])
     address = StringField(_l("Adres"), validators=[Optional(), Length(max=300)])
     contact_email = StringField(_l("E-mail kontaktowy"), validators=[
-        Optional(), Length(max=200), Email(_l("Nieprawidłowy adres e-mail."))])
+        Optional(), Length(max=200), email_address])
     contact_phone = StringField(_l("Telefon kontaktowy"), validators=[Optional(), Length(max=50)])
     privacy_url = StringField(_l("Adres klauzuli informacyjnej (RODO)"),
                               validators=[Optional(), Length(max=500), validate_page_url])
@@ -225,7 +225,7 @@ def has_responses(department: Department) -> bool:
     return False
 
 
-class DepartmentForm(BaseForm):
+class DepartmentForm(PanelForm):
     name = StringField(_l("Nazwa"), validators=[DataRequired(_l("To pole jest wymagane.")), Length(max=200)])
     name_en = StringField(_l("Nazwa po angielsku"), validators=[Optional(), Length(max=200)])
     name_uk = StringField(_l("Nazwa po ukraińsku"), validators=[Optional(), Length(max=200)])
@@ -248,9 +248,9 @@ class DepartmentForm(BaseForm):
         obj.names = names
         obj.position = self.position.data or 0
         obj.active = bool(self.active.data)
-        if hasattr(self, "key") and obj.id is None:
+        if getattr(self, "key", None) is not None and obj.id is None:
             obj.key = self.key.data or ""
-        if hasattr(self, "office"):
+        if getattr(self, "office", None) is not None:
             obj.office = self.office.data
 
     def process(self, formdata: Any = None, obj: Any = None, data: Any = None, **kwargs: Any) -> None:
@@ -287,7 +287,7 @@ class DepartmentView(OfficeScopedView):
     def edit_form(self, obj: Any = None) -> Any:
         form = super().edit_form(obj)
         del form.key  # responses point at the key: it never changes
-        if hasattr(form, "office"):
+        if getattr(form, "office", None) is not None:
             del form.office  # a department never moves to another office
         return form
 
