@@ -331,7 +331,10 @@ class CorrectiveActionView(OfficeScopedView):
         return self._with_items(super().create_form(obj))
 
     def edit_form(self, obj: Any = None) -> Any:
-        return self._with_items(super().edit_form(obj))
+        form = self._with_items(super().edit_form(obj))
+        if hasattr(form, "office"):
+            del form.office  # an action stays with the office it was recorded for
+        return form
 
     def on_model_change(self, form: Any, model: CorrectiveAction, is_created: bool) -> None:
         model.question_key = model.question_key or None
@@ -348,6 +351,9 @@ def init_reports_views(panel: Any) -> None:
 
 
 EN.update({
+    "wygenerowanie raportu": "report generated",
+    "pobranie raportu": "report downloaded",
+    "eksport danych": "data exported",
     "Wyniki i raporty": "Results and reports",
     "Działania naprawcze": "Corrective actions",
     "Początek okresu": "Start of the period",
