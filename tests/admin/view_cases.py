@@ -16,7 +16,7 @@ from typing import Any
 
 from collector.audit import record_event
 from collector.extensions import db
-from collector.models import AuditEvent, Department, Office, User
+from collector.models import AuditEvent, CorrectiveAction, Department, Office, User
 from tests.factories import create_user
 
 ROLES = ("admin", "reviewer", "superadmin")
@@ -98,6 +98,25 @@ def make_audit_event(office: Office) -> AuditEvent:
     return event
 
 
+def make_corrective_action(office: Office) -> CorrectiveAction:
+    action = CorrectiveAction(office_id=office.id, title=f"Działanie naprawcze {next(_serial)}", status="planned",
+                              owner="Sekretarz Miasta")
+    db.session.add(action)
+    db.session.commit()
+    return action
+
+
+def corrective_action_form(office: Office) -> dict:
+    return {"title": f"Nowe oznakowanie {next(_serial)}", "description": "", "owner": "Naczelnik",
+            "deadline": "2025-06-30", "status": "planned", "question_key": "", "done_at": "",
+            "office": str(office.id)}
+
+
+def corrective_action_edit(action: CorrectiveAction) -> dict:
+    return {"title": action.title + " (po zmianie)", "description": "", "owner": action.owner, "deadline": "",
+            "status": "in_progress", "question_key": "", "done_at": ""}
+
+
 VIEW_CASES: list[ViewCase] = [
     ViewCase(
         endpoint="office", model=Office, make=make_office, label=lambda o: o.slug,
@@ -119,5 +138,10 @@ VIEW_CASES: list[ViewCase] = [
     ViewCase(
         endpoint="audit", model=AuditEvent, make=make_audit_event, label=lambda e: e.object_id,
         may={"admin": set(READ), "reviewer": set(), "superadmin": set(READ)},
+    ),
+    ViewCase(
+        endpoint="corrective_action", model=CorrectiveAction, make=make_corrective_action, label=lambda a: a.title,
+        may={"admin": set(ALL), "reviewer": set(READ), "superadmin": set(ALL)},
+        create_data=corrective_action_form, edit_data=corrective_action_edit,
     ),
 ]
