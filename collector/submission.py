@@ -20,7 +20,13 @@ from marshmallow import ValidationError
 from . import messages
 from .extensions import db
 from .models import NA, Answer, Office, Response, Survey, SurveyVersion, utcnow
-from .schemas import RESPONSE_FIELD_CODES, AnswersSchema, ResponseSchema, build_answers_schema
+from .schemas import (
+    RESPONSE_FIELD_CODES,
+    AnswersSchema,
+    ResponseSchema,
+    StaffEntrySchema,
+    build_answers_schema,
+)
 from .surveys import get_department_options
 
 MIN_ELAPSED_MS = 2000
@@ -184,20 +190,27 @@ def _field_code(problem: Any) -> str:
 
 
 _response_schema = ResponseSchema()
+_staff_entry_schema = StaffEntrySchema()
 
 
-def validate_submission(office: Office, data: Any) -> Submission:
-    """Check a parsed response body against the office's survey; return the clean values."""
+def validate_submission(office: Office, data: Any, *, staff_entry: bool = False) -> Submission:
+    """Check a parsed response body against the office's survey; return the clean values.
+
+    ``staff_entry`` is for a paper questionnaire typed in by staff in the panel: the channel must
+    be ``paper`` and the anti-bot checks (honeypot, fill time) are skipped; the answers are checked
+    exactly as for residents. The public API never sets it, so it keeps refusing ``paper``.
+    """
     if not isinstance(data, dict):
         raise SubmissionError(400, "not_an_object")
     try:
-        envelope = _response_schema.load(data)
+        envelope = (_staff_entry_schema if staff_entry else _response_schema).load(data)
     except ValidationError as exc:
         raise SubmissionError(400, _first_error_code(exc.messages)) from None
-    if envelope["website"].strip():
-        raise SubmissionError(400, "honeypot")
-    if envelope["elapsed_ms"] < current_app.config.get("MIN_FILL_SECONDS", 2) * 1000:
-        raise SubmissionError(400, "too_fast")
+    if not staff_entry:
+        if envelope["website"].strip():
+            raise SubmissionError(400, "honeypot")
+        if envelope["elapsed_ms"] < current_app.config.get("MIN_FILL_SECONDS", 2) * 1000:
+            raise SubmissionError(400, "too_fast")
     version = find_version(office, envelope["version"])
     rules = get_version_rules(version)
     department_options = get_department_keys(office) if rules.department_keys else ()
@@ -234,11 +247,14 @@ def answer_rows(office: Office, submission: Submission, rules: VersionRules, sub
     return rows
 
 
-def store_submission(office: Office, submission: Submission) -> tuple[Response, bool]:
+def store_submission(office: Office, submission: Submission, *,
+                     entered_by_id: int | None = None) -> tuple[Response, bool]:
     """Commit the response and its answers; return it and whether it was created now.
 
     The client's UUID is the primary key: a concurrent or later replay fails the insert, and
     the stored content hash tells a replay (False) from a different response (409).
+    ``entered_by_id`` names the staff member who typed in a paper questionnaire; whatever the
+    caller added to the session (its audit event) is committed with the response.
     """
     content_hash = submission.content_hash(office)
     submitted_at = utcnow()
@@ -247,7 +263,7 @@ def store_submission(office: Office, submission: Submission) -> tuple[Response, 
     response = Response(
         id=submission.id, office_id=office.id, version_id=submission.version.id, submitted_at=submitted_at,
         channel=submission.channel, lang=submission.lang, department_key=submission.department_key,
-        content_hash=content_hash,
+        content_hash=content_hash, entered_by_id=entered_by_id,
     )
     try:
         session.add(response)
