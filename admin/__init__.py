@@ -1,7 +1,110 @@
-"""admin: see ../shared/design.md."""
+"""admin: the staff panel at /admin (Flask-Admin), login, roles, audit log. See ../shared/design.md.
 
-from flask import Flask
+``init_app(app)`` builds one ``flask_admin.Admin`` per app and returns it, so that other parts of
+the panel can add their views::
+
+    panel = app.extensions["ocen_admin"]
+    panel.add_view(MyView(Model, db.session, name=_l("..."), endpoint="my"))
+
+Every view must derive from ``admin.base.OfficeScopedView`` (model views) or
+``admin.base.PanelView`` (other pages); see that module.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, Flask, current_app, request, url_for
+from flask_admin import Admin
+from flask_admin.theme import Bootstrap4Theme
+from flask_wtf.csrf import CSRFError, CSRFProtect
+
+from collector.extensions import db
+from collector.models import AuditEvent, Department, Office, User
+
+from . import auth, i18n
+from .i18n import _, _l
+
+csrf = CSRFProtect()
+
+
+def protect_panel_forms() -> None:
+    """Check the CSRF token of every state-changing request under /admin."""
+    if (request.path.startswith("/admin") and request.method not in ("GET", "HEAD", "OPTIONS", "TRACE")
+            and current_app.config.get("WTF_CSRF_ENABLED", True)):
+        csrf.protect()
+
+
+def handle_csrf_error(error: CSRFError) -> Any:
+    """Answer a form without a valid CSRF token with a human page, 400."""
+    from .base import error_page
+
+    return error_page(400)
+
+
+def language_url(code: str) -> str:
+    """Return this page's address in another panel language."""
+    args = request.args.to_dict()
+    args["lang"] = code
+    if request.endpoint:
+        try:
+            return url_for(request.endpoint, **(request.view_args or {}), **args)
+        except Exception:  # noqa: BLE001  (a page without a buildable URL: fall back to the query)
+            pass
+    return "?lang=" + code
+
+
+def template_helpers() -> dict[str, Any]:
+    from .base import role_label
+
+    return {
+        "_": _,
+        "panel_language": i18n.get_language,
+        "panel_languages": lambda: list(i18n.LANGUAGE_NAMES.items()),
+        "language_url": language_url,
+        "role_label": role_label,
+    }
+
+
+def build_admin(app: Flask) -> Admin:
+    """Build the panel and its views for this app."""
+    from .account import AccountView
+    from .auditlog import AuditEventView
+    from .home import HomeView
+    from .offices import DepartmentView, OfficeView
+    from .users import UserView
+
+    panel = Admin(
+        app,
+        name="Oceń Urząd",
+        url="/admin",
+        theme=Bootstrap4Theme(base_template="admin/ocen/base.html"),
+        index_view=HomeView(name=_l("Strona główna"), url="/admin"),
+    )
+    panel.add_view(OfficeView(Office, db.session, name=_l("Dane urzędu"), endpoint="office"))
+    panel.add_view(DepartmentView(Department, db.session, name=_l("Wydziały"), endpoint="department"))
+    panel.add_view(UserView(User, db.session, name=_l("Użytkownicy"), endpoint="user"))
+    panel.add_view(AuditEventView(AuditEvent, db.session, name=_l("Dziennik zdarzeń"), endpoint="audit"))
+    panel.add_view(AccountView(name=_l("Moje konto"), endpoint="account"))
+    return panel
 
 
 def init_app(app: Flask) -> None:
-    """Wire the admin package into the app."""
+    """Wire the panel into the app: languages, CSRF, login, the views."""
+    i18n.init_app(app)
+    # The public API takes cross-origin posts without cookies, so CSRF is checked for the panel only.
+    app.config.setdefault("WTF_CSRF_CHECK_DEFAULT", False)
+    csrf.init_app(app)
+    app.before_request(protect_panel_forms)
+    app.before_request(remember_panel_language)
+    app.register_error_handler(CSRFError, handle_csrf_error)
+    app.register_blueprint(Blueprint("admin_ui", __name__, template_folder="templates", static_folder="static",
+                                     static_url_path="/admin/ui-static"))
+    app.context_processor(template_helpers)
+    auth.init_app(app)
+    app.extensions["ocen_admin"] = build_admin(app)
+
+
+def remember_panel_language() -> None:
+    if request.path.startswith("/admin"):
+        i18n.remember_language()

@@ -1,0 +1,314 @@
+"""Office data and departments in the panel."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from typing import Any
+
+import sqlalchemy as sa
+from flask_admin.form import BaseForm
+from markupsafe import Markup, escape
+from wtforms import (
+    BooleanField,
+    IntegerField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+    widgets,
+)
+from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional, ValidationError
+
+from collector.cli import SLUG_RE
+from collector.extensions import db
+from collector.models import LANGUAGES, Answer, Department, Office, Response
+from collector.surveys import create_office
+
+from .base import OfficeScopedView
+from .i18n import _, _l
+from .validators import check_page_url, normalize_colour, normalize_origin
+
+MAX_ORIGINS = 20
+MIN_RETENTION_DAYS = 365
+MAX_RETENTION_DAYS = 3650
+DEPARTMENT_KEY_RE = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
+RESERVED_DEPARTMENT_KEYS = frozenset({"other"})
+LANGUAGE_LABELS = {"pl": "polski", "en": "angielski", "uk": "ukraiński"}
+POSITIONS = (("bottom-right", "prawy dolny róg"), ("bottom-left", "lewy dolny róg"))
+
+
+def before_office_change(office: Office) -> None:
+    """Archive a pre-change report first if responses arrived since the last archived report.
+
+    Called before a change to the office's data or departments is written (issue 4, point 6).
+    Does nothing yet: the publish flow (adminflows) fills it in with ``reports.archive_report``.
+    Raise ``ValidationError`` with a Polish message to refuse the change.
+    """
+
+
+# ---------------------------------------------------------------------------------------------
+# Fields
+
+
+class OriginsField(TextAreaField):
+    """Allowed origins, one per line in the form, a list of exact origins in the model."""
+
+    def _value(self) -> str:
+        return "\n".join(self.data or [])
+
+    def process_formdata(self, valuelist: list[str]) -> None:
+        if valuelist:
+            self.data = [line.strip() for line in valuelist[0].splitlines() if line.strip()]
+
+    def pre_validate(self, form: Any) -> None:
+        origins: list[str] = []
+        for line in self.data or []:
+            origin = normalize_origin(line)
+            if origin not in origins:
+                origins.append(origin)
+        if len(origins) > MAX_ORIGINS:
+            raise ValidationError(_("Najwyżej %(max)s adresów.", max=MAX_ORIGINS))
+        self.data = origins
+
+
+class LanguagesField(SelectMultipleField):
+    """The survey's languages as checkboxes; Polish is required."""
+
+    widget = widgets.ListWidget(prefix_label=False)
+    option_widget = widgets.CheckboxInput()
+
+    def pre_validate(self, form: Any) -> None:
+        for lang in self.data or []:
+            if lang not in LANGUAGES:
+                raise ValidationError(_("Nieznany język: %(lang)s.", lang=str(lang)[:10]))
+        if "pl" not in (self.data or []):
+            raise ValidationError(_("Język polski jest wymagany."))
+        self.data = [lang for lang in LANGUAGES if lang in self.data]
+
+
+def validate_page_url(form: Any, field: Any) -> None:
+    if field.data:
+        field.data = check_page_url(field.data)
+
+
+def validate_colour(form: Any, field: Any) -> None:
+    field.data = normalize_colour(field.data or "")
+
+
+class OfficeForm(BaseForm):
+    slug = StringField(_l("Identyfikator (slug)"), validators=[DataRequired(_l("To pole jest wymagane.")),
+                                                               Length(max=63)])
+    name = StringField(_l("Nazwa"), validators=[DataRequired(_l("To pole jest wymagane.")), Length(max=200)])
+    address = StringField(_l("Adres"), validators=[Optional(), Length(max=300)])
+    contact_email = StringField(_l("E-mail kontaktowy"), validators=[
+        Optional(), Length(max=200), Email(_l("Nieprawidłowy adres e-mail."))])
+    contact_phone = StringField(_l("Telefon kontaktowy"), validators=[Optional(), Length(max=50)])
+    privacy_url = StringField(_l("Adres klauzuli informacyjnej (RODO)"),
+                              validators=[Optional(), Length(max=500), validate_page_url])
+    allowed_origins = OriginsField(
+        _l("Dozwolone adresy stron (originy)"),
+        description=_l("Jeden na wiersz, np. https://www.leszno.pl — sam protokół, host i ewentualnie port."),
+        validators=[Length(max=5000)],
+    )
+    languages = LanguagesField(_l("Języki ankiety"),
+                               choices=[(code, _l(LANGUAGE_LABELS[code])) for code in LANGUAGES])
+    look_label = StringField(_l("Napis na przycisku"), validators=[DataRequired(_l("To pole jest wymagane.")),
+                                                                   Length(max=60)])
+    look_color = StringField(
+        _l("Kolor przycisku"),
+        description=_l("Format #rrggbb; napis jest biały, więc kolor musi być dość ciemny "
+                       "(kontrast co najmniej 4,5:1)."),
+        validators=[validate_colour],
+    )
+    look_position = SelectField(_l("Położenie przycisku"), choices=[(k, _l(v)) for k, v in POSITIONS])
+    retention_days = IntegerField(
+        _l("Przechowywanie odpowiedzi (dni)"),
+        description=_l("Puste: bez limitu. Co najmniej 365 dni, aby odpowiedzi objął raport roczny."),
+        validators=[Optional(), NumberRange(MIN_RETENTION_DAYS, MAX_RETENTION_DAYS, message=_l(
+            "Podaj liczbę dni od %(min)s do %(max)s albo zostaw puste."))],
+    )
+
+    def validate_slug(self, field: Any) -> None:
+        field.data = (field.data or "").strip().lower()
+        if not SLUG_RE.match(field.data):
+            raise ValidationError(_("Identyfikator: 2–63 małe litery, cyfry lub łączniki, np. leszno."))
+        if db.session.scalar(sa.select(Office.id).where(Office.slug == field.data)):
+            raise ValidationError(_("Urząd o identyfikatorze %(slug)s już istnieje.", slug=field.data))
+
+
+def _format_colour(view: Any, context: Any, model: Office, name: str) -> Markup:
+    colour = escape(model.look_color or "")
+    return Markup(f'<span class="colour-swatch" style="background:{colour}" aria-hidden="true"></span>{colour}')
+
+
+def _format_list(view: Any, context: Any, model: Any, name: str) -> str:
+    return ", ".join(getattr(model, name) or [])
+
+
+class OfficeView(OfficeScopedView):
+    """Office data: admins edit their office; the superadmin sees and creates every office."""
+
+    form = OfficeForm
+    office_field = ""
+    allow_delete = False  # an office holds responses and reports: never deleted from the panel
+    create_roles = ("superadmin",)
+    column_list = ("name", "slug", "allowed_origins", "languages", "look_color")
+    column_details_list = ("name", "slug", "address", "contact_email", "contact_phone", "privacy_url",
+                           "allowed_origins", "languages", "look_label", "look_color", "look_position",
+                           "retention_days", "created_at")
+    column_labels = {
+        "name": _l("Nazwa"), "slug": _l("Identyfikator (slug)"), "address": _l("Adres"),
+        "contact_email": _l("E-mail kontaktowy"), "contact_phone": _l("Telefon kontaktowy"),
+        "privacy_url": _l("Adres klauzuli informacyjnej (RODO)"),
+        "allowed_origins": _l("Dozwolone adresy stron (originy)"), "languages": _l("Języki ankiety"),
+        "look_label": _l("Napis na przycisku"), "look_color": _l("Kolor przycisku"),
+        "look_position": _l("Położenie przycisku"), "retention_days": _l("Przechowywanie odpowiedzi (dni)"),
+        "created_at": _l("Kiedy"),
+    }
+    column_formatters = {"look_color": _format_colour, "allowed_origins": _format_list, "languages": _format_list}
+    column_formatters_detail = column_formatters
+    column_default_sort = "name"
+    column_searchable_list = ("name", "slug")
+
+    def edit_form(self, obj: Any = None) -> Any:
+        form = super().edit_form(obj)
+        del form.slug  # the slug is in every embed code: it never changes
+        return form
+
+    def before_change(self, model: Office | None, is_created: bool) -> None:
+        if model is not None:
+            before_office_change(model)
+
+    def create_model(self, form: Any) -> Any:
+        """Create the office through collector.surveys.create_office, so its survey is published."""
+        session = self.session
+        try:
+            office = create_office(form.slug.data, form.name.data, origins=form.allowed_origins.data,
+                                   privacy_url=form.privacy_url.data or "")
+            form.populate_obj(office)
+            self._on_model_change(form, office, True)
+            session.commit()
+        except Exception as ex:
+            if not self.handle_view_exception(ex):
+                raise
+            session.rollback()
+            return False
+        self.after_model_change(form, office, True)
+        return office
+
+
+# ---------------------------------------------------------------------------------------------
+# Departments
+
+
+def make_department_key(name: str, office_id: int) -> str:
+    """Return a free key made from the department's name (no diacritics, hyphens for spaces)."""
+    ascii_name = unicodedata.normalize("NFKD", name.replace("ł", "l").replace("Ł", "L"))
+    ascii_name = ascii_name.encode("ascii", "ignore").decode().lower()
+    base = re.sub(r"[^a-z0-9]+", "-", ascii_name).strip("-")[:56] or "wydzial"
+    key, n = base, 2
+    while key in RESERVED_DEPARTMENT_KEYS or db.session.scalar(
+        sa.select(Department.id).where(Department.office_id == office_id, Department.key == key)
+    ):
+        key, n = f"{base}-{n}", n + 1
+    return key
+
+
+def has_responses(department: Department) -> bool:
+    """Tell whether any response or answer names this department."""
+    for model in (Response, Answer):
+        if db.session.scalar(sa.select(model.id).where(
+            model.office_id == department.office_id, model.department_key == department.key
+        ).limit(1)):
+            return True
+    return False
+
+
+class DepartmentForm(BaseForm):
+    name = StringField(_l("Nazwa"), validators=[DataRequired(_l("To pole jest wymagane.")), Length(max=200)])
+    name_en = StringField(_l("Nazwa po angielsku"), validators=[Optional(), Length(max=200)])
+    name_uk = StringField(_l("Nazwa po ukraińsku"), validators=[Optional(), Length(max=200)])
+    key = StringField(_l("Klucz"), validators=[Optional(), Length(max=64)], description=_l(
+        "Klucz: małe litery, cyfry, _ lub -, np. komunikacja. Puste: utworzony z nazwy; potem się nie zmienia."))
+    position = IntegerField(_l("Kolejność"), default=0, validators=[Optional(), NumberRange(0, 10000)])
+    active = BooleanField(_l("Aktywny"), default=True)
+
+    def validate_key(self, field: Any) -> None:
+        field.data = (field.data or "").strip().lower()
+        if field.data and not DEPARTMENT_KEY_RE.match(field.data):
+            raise ValidationError(_("Klucz: 1–64 małe litery, cyfry, _ lub -, zaczynając od litery lub cyfry."))
+        if field.data in RESERVED_DEPARTMENT_KEYS:
+            raise ValidationError(_("Klucz „other” jest zarezerwowany dla odpowiedzi „Inny / nie wiem”."))
+
+    def populate_obj(self, obj: Department) -> None:
+        obj.name = self.name.data.strip()
+        names = {lang: getattr(self, f"name_{lang}").data.strip()
+                 for lang in ("en", "uk") if (getattr(self, f"name_{lang}").data or "").strip()}
+        obj.names = names
+        obj.position = self.position.data or 0
+        obj.active = bool(self.active.data)
+        if hasattr(self, "key") and obj.id is None:
+            obj.key = self.key.data or ""
+        if hasattr(self, "office"):
+            obj.office = self.office.data
+
+    def process(self, formdata: Any = None, obj: Any = None, data: Any = None, **kwargs: Any) -> None:
+        super().process(formdata, obj, data, **kwargs)
+        if obj is not None and formdata is None:
+            self.name_en.data = (obj.names or {}).get("en", "")
+            self.name_uk.data = (obj.names or {}).get("uk", "")
+
+
+class DepartmentView(OfficeScopedView):
+    """Departments: add, rename, reorder, deactivate; never deleted once they have responses."""
+
+    form = DepartmentForm
+    column_list = ("position", "name", "key", "active", "office")
+    column_details_list = ("name", "key", "names", "position", "active", "office")
+    column_labels = {"position": _l("Kolejność"), "name": _l("Nazwa"), "key": _l("Klucz"),
+                     "active": _l("Aktywny"), "office": _l("Urząd"), "names": _l("Nazwa po angielsku")}
+    column_default_sort = [("office_id", False), ("position", False), ("id", False)]
+    column_searchable_list = ("name", "key")
+    column_filters = ("active",)
+
+    def get_form(self) -> Any:
+        return self._with_office_field(DepartmentForm)
+
+    def _with_office_field(self, form_class: type) -> type:
+        from flask_admin.contrib.sqla.fields import QuerySelectField
+
+        class Form(form_class):
+            office = QuerySelectField(_l("Urząd"), query_factory=lambda: db.session.query(Office).order_by(Office.name),
+                                      validators=[DataRequired(_l("Wybierz urząd."))])
+
+        return Form
+
+    def edit_form(self, obj: Any = None) -> Any:
+        form = super().edit_form(obj)
+        del form.key  # responses point at the key: it never changes
+        if hasattr(form, "office"):
+            del form.office  # a department never moves to another office
+        return form
+
+    def before_change(self, model: Department | None, is_created: bool) -> None:
+        # A new department's office is known only once the form is read: see validate_change.
+        if model is not None:
+            before_office_change(model.office)
+
+    def validate_change(self, form: Any, model: Department, is_created: bool) -> None:
+        if is_created:
+            if model.office_id is None and model.office is not None:
+                model.office_id = model.office.id
+            before_office_change(db.session.get(Office, model.office_id))
+            if not model.key:
+                model.key = make_department_key(model.name, model.office_id)
+            elif db.session.scalar(sa.select(Department.id).where(
+                Department.office_id == model.office_id, Department.key == model.key, Department.id != model.id
+            )):
+                raise ValidationError(_("Wydział o kluczu %(key)s już istnieje w tym urzędzie.", key=model.key))
+
+    def validate_delete(self, model: Department) -> None:
+        if has_responses(model):
+            raise ValidationError(_("Nie można usunąć wydziału „%(name)s”: ma już odpowiedzi. Dezaktywuj go zamiast "
+                                    "usuwać.", name=model.name))

@@ -1,0 +1,108 @@
+"""Panel users: admins manage their office's users; users are deactivated, never deleted."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import sqlalchemy as sa
+from flask import g
+from flask_admin.contrib.sqla.fields import QuerySelectField
+from flask_admin.form import BaseForm
+from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField
+from wtforms.validators import DataRequired, Email, Length, Optional, ValidationError
+
+from collector.extensions import db
+from collector.models import Office, User
+from collector.passwords import MIN_PASSWORD_LENGTH, hash_password
+
+from .auditing import audit
+from .base import OfficeScopedView, get_user, is_superadmin, role_label
+from .i18n import _, _l
+
+
+class UserForm(BaseForm):
+    email = EmailField(_l("Adres e-mail"), validators=[DataRequired(_l("To pole jest wymagane.")), Length(max=254),
+                                                       Email(_l("Nieprawidłowy adres e-mail."))])
+    name = StringField(_l("Imię i nazwisko"), validators=[Optional(), Length(max=200)])
+    role = SelectField(_l("Rola"), choices=[])
+    office = QuerySelectField(_l("Urząd"), allow_blank=True,
+                              query_factory=lambda: db.session.query(Office).order_by(Office.name))
+    active = BooleanField(_l("Aktywne konto"), default=True)
+    password = PasswordField(_l("Hasło (puste: bez zmian)"), validators=[Optional(), Length(max=1024)],
+                             render_kw={"autocomplete": "new-password"})
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        roles = ["admin", "reviewer"] + (["superadmin"] if is_superadmin() else [])
+        self.role.choices = [(role, role_label(role)) for role in roles]
+
+    def validate_email(self, field: Any) -> None:
+        field.data = (field.data or "").strip().lower()
+        obj = getattr(self, "_obj", None)
+        clash = sa.select(User.id).where(User.email == field.data)
+        if obj is not None and obj.id is not None:
+            clash = clash.where(User.id != obj.id)
+        if db.session.scalar(clash):
+            raise ValidationError(_("Użytkownik %(email)s już istnieje.", email=field.data))
+
+    def validate_password(self, field: Any) -> None:
+        if field.data and len(field.data) < MIN_PASSWORD_LENGTH:
+            raise ValidationError(_("Hasło musi mieć co najmniej %(min)s znaków.", min=MIN_PASSWORD_LENGTH))
+        obj = getattr(self, "_obj", None)
+        if not field.data and (obj is None or obj.id is None):
+            raise ValidationError(_("Podaj hasło dla nowego użytkownika."))
+
+    def populate_obj(self, obj: User) -> None:
+        obj.email = self.email.data
+        obj.name = (self.name.data or "").strip()
+        obj.role = self.role.data
+        obj.active = bool(self.active.data)
+        if hasattr(self, "office"):
+            obj.office = self.office.data
+        if self.password.data:
+            obj.password_hash = hash_password(self.password.data)
+            obj.failed_logins = 0
+            obj.locked_until = None
+
+
+class UserView(OfficeScopedView):
+    """Users of the office (all users for the superadmin); the password hash is never shown."""
+
+    form = UserForm
+    read_roles = ("admin", "superadmin")
+    allow_delete = False  # deactivate instead: the audit log keeps pointing at the user
+    column_list = ("email", "name", "role", "office", "active", "last_login_at", "locked_until")
+    column_details_list = ("email", "name", "role", "office", "active", "last_login_at", "locked_until",
+                           "failed_logins", "created_at")
+    column_labels = {"email": _l("Adres e-mail"), "name": _l("Imię i nazwisko"), "role": _l("Rola"),
+                     "office": _l("Urząd"), "active": _l("Aktywne konto"), "last_login_at": _l("Ostatnie logowanie"),
+                     "locked_until": _l("Zablokowane do"), "failed_logins": _l("nieudane logowanie"),
+                     "created_at": _l("Kiedy")}
+    column_formatters = {"role": lambda view, context, model, name: role_label(model.role)}
+    column_formatters_detail = column_formatters
+    column_searchable_list = ("email", "name")
+    column_filters = ("role", "active")
+    column_default_sort = "email"
+
+    def validate_change(self, form: Any, model: User, is_created: bool) -> None:
+        actor = get_user()
+        if model.role == "superadmin" and not is_superadmin(actor):
+            raise ValidationError(_("Tylko superadministrator może nadać rolę superadministratora."))
+        if model.role == "superadmin":
+            model.office = None
+            model.office_id = None
+        else:
+            if model.office is not None:
+                model.office_id = model.office.id
+            if model.office_id is None:
+                raise ValidationError(_("Administrator i recenzent muszą należeć do urzędu."))
+        role_before = (g.get("audit_before") or {}).get("role", model.role)
+        if actor is not None and model.id == actor.id and (not model.active or model.role != role_before):
+            raise ValidationError(_("Nie możesz dezaktywować własnego konta ani odebrać sobie roli."))
+
+    def on_model_change(self, form: Any, model: User, is_created: bool) -> None:
+        super().on_model_change(form, model, is_created)
+        if form.password.data:
+            # The audit says the password was set, never what it is or its hash.
+            audit("password_set", model, after={"password": "***"})
+

@@ -1,0 +1,79 @@
+"""Every URL under /admin is closed to anonymous visitors: a redirect to the login page or 403."""
+
+from __future__ import annotations
+
+import re
+import uuid
+
+import pytest
+
+from tests.admin.panel import csrf_token
+
+OPEN_ENDPOINTS = {"auth.login"}
+DUMMY_VALUES = {"int": 1, "float": 1.0, "uuid": uuid.UUID(int=1), "path": "x", "string": "x", "default": "x"}
+
+
+def converter_value(rule, argument: str):
+    converter = type(rule._converters[argument]).__name__.lower().replace("converter", "")
+    if converter == "unicode":
+        converter = "string"
+    return DUMMY_VALUES.get(converter, "x")
+
+
+def admin_rules(app):
+    for rule in app.url_map.iter_rules():
+        if not rule.rule.startswith("/admin"):
+            continue
+        if rule.endpoint in OPEN_ENDPOINTS or rule.endpoint.endswith(".static"):
+            continue
+        yield rule
+
+
+def test_the_panel_has_its_pages(app):
+    endpoints = {rule.endpoint for rule in admin_rules(app)}
+    assert {"admin.index", "office.index_view", "user.edit_view", "audit.index_view", "auth.logout"} <= endpoints
+
+
+def test_every_admin_url_sends_anonymous_visitors_to_login_or_403(app, client):
+    token = csrf_token(client)  # an anonymous session may well hold a valid token: it must not help
+    checked = 0
+    for rule in admin_rules(app):
+        values = {arg: converter_value(rule, arg) for arg in rule.arguments}
+        with app.test_request_context():
+            from flask import url_for
+
+            url = url_for(rule.endpoint, **values)
+        for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
+            data = {"csrf_token": token, "id": "1", "action": "delete", "rowid": "1"} if method == "POST" else None
+            response = client.open(url, method=method, data=data)
+            assert response.status_code in (302, 303, 403), (method, url, response.status_code)
+            if response.status_code in (302, 303):
+                assert re.match(r"^(http://[^/]+)?/admin/login(\?|$)", response.location), (method, url, response.location)
+            checked += 1
+    assert checked > 20
+
+
+def test_login_page_and_static_files_are_open(client):
+    assert client.get("/admin/login").status_code == 200
+    assert client.get("/admin/static/bootstrap/bootstrap4/css/bootstrap.min.css").status_code == 200
+    assert client.get("/admin/ui-static/panel.css").status_code == 200
+
+
+def test_anonymous_visitor_is_sent_back_to_the_page_after_login(client):
+    response = client.get("/admin/department/?page=2")
+    assert response.status_code == 302
+    assert "next=/admin/department/?page%3D2" in response.location or "next=%2Fadmin%2Fdepartment" in response.location
+
+
+@pytest.mark.parametrize("url", ["/admin/login", "/admin/"])
+def test_panel_pages_load_no_external_assets(app, client, url):
+    from tests.admin.panel import login
+    from tests.factories import create_office, create_user
+
+    office = create_office()
+    create_user(office=office)
+    if url != "/admin/login":
+        login(client, "admin@demo.test")
+    html = client.get(url).get_data(as_text=True)
+    for attribute in re.findall(r'(?:src|href)="([^"]+)"', html):
+        assert not re.match(r"^(https?:)?//", attribute), attribute
