@@ -369,7 +369,12 @@ class OfficeScopedView(RoleCheckMixin, ModelView):
 
     def update_model(self, form: Any, model: Any) -> bool:
         g.audit_before = model_values(model)
-        self.before_change(model, False)
+        try:
+            self.before_change(model, False)
+        except ValidationError as exc:  # e.g. the pre-change report failed: show why, save nothing
+            self.handle_view_exception(exc)
+            self.session.rollback()
+            return False
         return super().update_model(form, model)
 
     def on_model_change(self, form: Any, model: Any, is_created: bool) -> None:

@@ -14,7 +14,16 @@ from typing import Any
 import sqlalchemy as sa
 from flask import abort, flash, jsonify, redirect, request, url_for
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, FieldList, Form, FormField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms import (
+    BooleanField,
+    FieldList,
+    Form,
+    FormField,
+    IntegerField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.validators import Length, NumberRange, Optional
 
 from collector.extensions import db

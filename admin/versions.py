@@ -84,9 +84,9 @@ def start_draft(office: Office, user: User | None) -> tuple[SurveyVersion, bool]
     draft = SurveyVersion(survey=survey, number=number, status="draft", created_by_id=user.id if user else None,
                           title=_copy(source.title) if source else dict(default_survey.TITLE),
                           intro=_copy(source.intro) if source else dict(default_survey.INTRO))
+    db.session.add(draft)
     for position, question in enumerate(source.questions if source else []):
         draft.questions.append(copy_question(question, position))
-    db.session.add(draft)
     db.session.flush()
     from .auditing import audit
 
