@@ -100,6 +100,7 @@ class QuestionForm(FlaskForm):
     group_text_uk = StringField(_l("Tytuł siatki po ukraińsku"), validators=[Length(max=TEXT_MAX)])
     options = FieldList(FormField(OptionForm), min_entries=0, max_entries=MAX_OPTIONS)
     options_problem = ""  # a problem with the answers as a whole, shown above their table
+    failed = False  # set when a POST was refused: the page says so at the top
 
     # -- loading ----------------------------------------------------------------------------
 
@@ -376,7 +377,8 @@ class SurveyView(PanelView):
         """Show the question form; on a valid POST store the question and go back to the version."""
         if form.is_submitted():
             valid = form.validate()
-            if form.check(version, question) and valid:
+            form.failed = not (form.check(version, question) and valid)
+            if not form.failed:
                 created = question is None
                 before = None if created else question_snapshot(question)
                 if created:
