@@ -9,7 +9,15 @@ import sqlalchemy as sa
 
 from collector.extensions import db
 from collector.models import Question, SurveyVersion
-from tests.admin.flowtools import flashes, login, office_with_admin, post, question, question_form, start_draft
+from tests.admin.flowtools import (
+    flashes,
+    login,
+    office_with_admin,
+    post,
+    question,
+    question_form,
+    start_draft,
+)
 from tests.admin.panel import text
 from tests.factories import count, create_version
 
