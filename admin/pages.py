@@ -35,8 +35,9 @@ def get_scoped_or_404(model: type, record_id: Any) -> Any:
     """Return the record with this id if it belongs to the user's office, else answer a 404 page."""
     pk = model.__mapper__.primary_key[0]
     try:
-        value = pk.type.python_type(record_id)
-    except (TypeError, ValueError):
+        kind = pk.type.python_type
+        value = record_id if isinstance(record_id, kind) else kind(record_id)
+    except (TypeError, ValueError, AttributeError):
         abort(error_page(404))
     record = db.session.scalar(scoped(sa.select(model).where(pk == value), model))
     if record is None:

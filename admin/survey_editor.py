@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 import sqlalchemy as sa
-from flask import abort, flash, jsonify, redirect, request, url_for
+from flask import Response, abort, flash, jsonify, redirect, request, url_for
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
@@ -27,7 +27,7 @@ from wtforms import (
 from wtforms.validators import Length, NumberRange, Optional
 
 from collector.extensions import db
-from collector.models import LANGUAGES, Question, SurveyVersion
+from collector.models import LANGUAGES, Question, Report, SurveyVersion
 from collector.surveys import get_survey, survey_document
 
 from .auditing import audit
@@ -249,6 +249,17 @@ class DetailsForm(FlaskForm):
             raise ValidationError(_("Podaj tytuł ankiety po polsku."))
 
 
+def pre_change_reports(office: Any) -> dict[int, Report]:
+    """Return version number -> the newest pre-change report archived for it."""
+    found: dict[int, Report] = {}
+    for report in db.session.scalars(sa.select(Report).where(Report.office_id == office.id,
+                                                             Report.reason == "pre-change")
+                                     .order_by(Report.created_at)):
+        for number in report.versions or []:
+            found[number] = report
+    return found
+
+
 def question_snapshot(question: Question) -> dict[str, Any]:
     """Return what the audit log keeps of a question."""
     return {"key": question.key, "type": question.type, "position": question.position,
@@ -296,7 +307,18 @@ class SurveyView(PanelView):
         versions = list(reversed(survey.versions)) if survey else []
         draft = get_draft(survey) if survey else None
         return self.render("admin/ocen/survey_index.html", office=office, versions=versions, draft=draft,
-                           status_labels=STATUS_LABELS, can_write=self.is_writer())
+                           status_labels=STATUS_LABELS, can_write=self.is_writer(),
+                           pre_change_reports=pre_change_reports(office))
+
+    @expose("/report/<uuid:report_id>.pdf")
+    def report_view(self, report_id: Any) -> Any:
+        """Download a pre-change report of this office, as archived (the archive itself is the reports page)."""
+        report = get_scoped_or_404(Report, report_id)
+        response = Response(report.pdf, mimetype="application/pdf")
+        response.headers["Content-Disposition"] = (
+            f'attachment; filename="raport-{report.office.slug}-{report.period_start}-{report.period_end}.pdf"')
+        response.headers["Cache-Control"] = "private, no-store"
+        return response
 
     @expose("/edit", methods=("POST",))
     def edit_view(self) -> Any:

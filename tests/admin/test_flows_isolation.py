@@ -22,6 +22,11 @@ def beta(client, app):
     beta, _user = office_with_admin("beta", "Urząd Miasta Beta")
     create_version(beta, status="draft")
     answer_survey(client, beta, comment="Komentarz z Bety")
+    import reports
+    from collector.surveys import get_published_version
+
+    reports.archive_pre_change_report(db.session, beta, get_published_version(beta), None)
+    db.session.commit()
     login(client, "admin@alfa.test")
     return beta
 
@@ -33,7 +38,8 @@ def ids(beta) -> dict:
                                   .where(SurveyVersion.status == "published", SurveyVersion.survey.has(office_id=beta.id)))
     return {"draft": draft.id, "published": published.id, "question": question(draft, "overall").id,
             "department": beta.departments[0].id, "response": db.session.scalar(sa.select(Response.id)),
-            "answer": db.session.scalar(sa.select(Answer.id).where(Answer.question_key == "comment"))}
+            "answer": db.session.scalar(sa.select(Answer.id).where(Answer.question_key == "comment")),
+            "report": db.session.scalar(sa.select(Report.id))}
 
 
 ATTEMPTS = [
@@ -51,6 +57,7 @@ ATTEMPTS = [
     ("POST", "/admin/survey/version/{draft}/discard", {}),
     ("GET", "/admin/survey/?office_id={office}", None),
     ("POST", "/admin/survey/edit", {"office_id": "{office}"}),
+    ("GET", "/admin/survey/report/{report}.pdf", None),
     ("GET", "/admin/embed/?office_id={office}", None),
     ("GET", "/admin/embed/qr/{department}.png", None),
     ("GET", "/admin/embed/qr/{department}.svg", None),

@@ -158,3 +158,14 @@ def test_a_draft_that_fails_its_checks_is_not_published(client, office, draft):
 
     assert any("co najmniej dwie odpowiedzi" in m for m in flashes(response)), flashes(response)
     assert versions(office)[2].status == "draft" and count(Report) == 0
+
+
+def test_the_pre_change_report_is_downloaded_from_the_versions_page(client, office, draft):
+    post(client, f"/admin/survey/version/{draft.id}/publish")
+    report = db.session.scalar(sa.select(Report))
+    page = client.get("/admin/survey/").get_data(as_text=True)
+    link = f"/admin/survey/report/{report.id}.pdf"
+    assert link in page
+    download = client.get(link)
+    assert download.status_code == 200 and download.mimetype == "application/pdf"
+    assert download.data == report.pdf and "attachment" in download.headers["Content-Disposition"]
