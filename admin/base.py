@@ -335,7 +335,7 @@ class OfficeScopedView(RoleCheckMixin, ModelView):
 
     def _scope_form(self, form: Any) -> Any:
         """Remove the office field for office users and limit every relation's choices to the office."""
-        if not is_superadmin() and self.office_field and hasattr(form, self.office_field):
+        if not is_superadmin() and self.office_field and getattr(form, self.office_field, None) is not None:
             delattr(form, self.office_field)
         for field in form:
             factory = getattr(field, "query_factory", None)

@@ -255,9 +255,9 @@ class DepartmentForm(BaseForm):
         obj.names = names
         obj.position = self.position.data or 0
         obj.active = bool(self.active.data)
-        if hasattr(self, "key") and obj.id is None:
+        if getattr(self, "key", None) is not None and obj.id is None:
             obj.key = self.key.data or ""
-        if hasattr(self, "office"):
+        if getattr(self, "office", None) is not None:
             obj.office = self.office.data
 
     def process(self, formdata: Any = None, obj: Any = None, data: Any = None, **kwargs: Any) -> None:
@@ -294,7 +294,7 @@ class DepartmentView(OfficeScopedView):
     def edit_form(self, obj: Any = None) -> Any:
         form = super().edit_form(obj)
         del form.key  # responses point at the key: it never changes
-        if hasattr(form, "office"):
+        if getattr(form, "office", None) is not None:
             del form.office  # a department never moves to another office
         return form
 
