@@ -51,7 +51,6 @@ from .versions import (
     suggest_key,
 )
 
-OTHER_LANGUAGES = tuple(lang for lang in LANGUAGES if lang != "pl")
 LANGUAGE_NAMES = {"pl": "polski", "en": "angielski", "uk": "ukraiński"}
 EMPTY_OPTION_ROWS = 3
 MAX_OPTIONS = 30
