@@ -34,7 +34,7 @@ def healthz():
 
 def init_app(app: Flask) -> None:
     """Bind the extensions, the database and the collector's routes and commands to the app."""
-    from . import api, cli
+    from . import api, cli, hosted
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(MIGRATIONS_DIR), render_as_batch=True, compare_type=True)
@@ -44,4 +44,5 @@ def init_app(app: Flask) -> None:
             sa.event.listen(db.engine, "connect", _configure_sqlite)
     app.add_url_rule("/healthz", "healthz", healthz)
     api.init_app(app)
+    hosted.init_app(app)
     cli.init_app(app)

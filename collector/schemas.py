@@ -301,3 +301,5 @@ class ErrorSchema(Schema):
                           metadata={"description": "Question key → Polish message"})
     fields_en = fields.Dict(keys=fields.String(), values=fields.String(),
                             metadata={"description": "Question key → English message"})
+    field_codes = fields.Dict(keys=fields.String(), values=fields.String(),
+                              metadata={"description": "Question key → problem code (e.g. required_rating)"})

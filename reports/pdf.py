@@ -121,7 +121,7 @@ def table(rows: list[list[Any]], widths: list[float], st: dict[str, ParagraphSty
     t = Table(body, colWidths=widths, repeatRows=header_rows, hAlign="LEFT")
     t.setStyle(TableStyle([
         ("FONT", (0, 0), (-1, -1), REGULAR, 7.5),
-        ("BACKGROUND", (0, 0), (-1, header_rows - 1), HEAD_BG),
+        *([("BACKGROUND", (0, 0), (-1, header_rows - 1), HEAD_BG)] if header_rows else []),
         ("LINEBELOW", (0, 0), (-1, -1), 0.3, LINE),
         ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
         ("TOPPADDING", (0, 0), (-1, -1), 2),
@@ -241,7 +241,7 @@ def summary(data: dict[str, Any], st: dict[str, ParagraphStyle], lang: str) -> l
             rows.append([area["label"], fmt_int(s["n"], lang), fmt_num(s["mean"], lang),
                          fmt_pct(s["satisfied_pct"], lang), fmt_change(area["change"], lang)])
         if len(rows) > 1:
-            out += [para(message("areas", lang), st["h3"]),
+            out += [para(message("area_means", lang), st["h3"]),
                     table(rows, [8.2 * cm, 2.2 * cm, 2.2 * cm, 2.2 * cm, CONTENT_W - 14.8 * cm], st)]
     total = data["responses"]["total"]
     if total:

@@ -45,9 +45,21 @@ class Period:
         """Return the exclusive upper bound: the midnight after ``end``."""
         return local_midnight_utc(self.end + timedelta(days=1))
 
+    def is_whole_months(self) -> bool:
+        """Tell whether the period runs from a month's first day to a month's last day."""
+        return self.start.day == 1 and (self.end + timedelta(days=1)).day == 1
+
     def previous(self) -> Period:
-        """Return the period of the same length that ends the day before this one starts."""
+        """Return the period of the same length that ends the day before this one starts.
+
+        Whole months give the same number of whole months before (2024 -> 2023, a quarter -> the
+        quarter before); any other period the same number of days.
+        """
         end = self.start - timedelta(days=1)
+        if self.is_whole_months():
+            months = len(self.months())
+            index = self.start.year * 12 + self.start.month - 1 - months
+            return Period(date(index // 12, index % 12 + 1, 1), end)
         return Period(end - timedelta(days=self.days - 1), end)
 
     def months(self) -> list[str]:

@@ -70,6 +70,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "share": ("Udział", "Share"),
     "areas": ("Oceny w obszarach", "Ratings by area"),
     "area": ("Obszar", "Area"),
+    "area_means": ("Średnie w obszarach", "Means by area"),
     "other_area": ("Pozostałe pytania z oceną", "Other rated questions"),
     "item": ("Element", "Item"),
     "mean": ("Średnia", "Mean"),

@@ -214,6 +214,7 @@ def test_bad_response_is_refused_with_a_clear_message_and_nothing_stored(
         assert list(error["fields"]) == [question]
         assert polish in error["fields"][question]
         assert error["fields_en"][question]
+        assert error["field_codes"][question]
     db.session.rollback()
     assert count(Response) == 0
     assert count(Answer) == 0

@@ -94,11 +94,12 @@ def make_version_2(version_1: SurveyVersion) -> SurveyVersion:
                                      texts=texts, group=q.group, group_texts=dict(q.group_texts or {}),
                                      hint=dict(q.hint or {}), options=options, scale=dict(q.scale or {}),
                                      allow_na=q.allow_na, max_picks=q.max_picks, max_length=q.max_length))
-    v2.questions.append(Question(key="conditions_online", type="rating", position=len(v2.questions),
-                                 group="conditions", group_texts=dict(version_1.questions[5].group_texts),
+    forms = next(q for q in version_1.questions if q.key == "conditions_forms")
+    v2.questions.append(Question(key="conditions_online", type="rating", position=forms.position,
+                                 group="conditions", group_texts=dict(forms.group_texts),
                                  texts={"pl": "Możliwość załatwienia sprawy przez Internet",
                                         "en": "Handling matters online"},
-                                 scale=dict(version_1.questions[5].scale), allow_na=True))
+                                 scale=dict(forms.scale), allow_na=True))
     version_1.status = "retired"
     version_1.retired_at = local(2024, 4, 1, 0, 5)
     db.session.add(v2)

@@ -1,0 +1,305 @@
+"""The hosted survey page, /s/<slug>: the same survey as the widget, as a plain HTML form.
+
+It works without JavaScript (no-JS visitors, e-mail links, the QR posters in the office) and goes
+through the same ``validate_submission``/``store_submission`` as the API, so the rules and the
+messages are the same. There is no session and no cookie: the form carries a per-render response
+UUID (the idempotency key, so a double submit stores one response) and a signed token with the
+render time, the version and the channel, which the elapsed-time check reads.
+"""
+
+from __future__ import annotations
+
+import time
+import uuid
+from typing import Any
+
+from flask import (
+    Blueprint,
+    Flask,
+    Response,
+    current_app,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+from werkzeug.exceptions import HTTPException
+
+from .extensions import limiter
+from .models import LANGUAGES, NA, Office
+from .submission import SubmissionError, store_submission, validate_submission
+from .surveys import get_office, get_published_version, survey_document
+
+bp = Blueprint("hosted", __name__, url_prefix="/s", template_folder="templates",
+               static_folder="static/hosted", static_url_path="/static")
+
+TOKEN_SALT = "hosted-survey-form"
+TOKEN_MAX_AGE = 24 * 3600  # a form left open overnight is re-rendered with its answers kept
+MAX_FORM_BYTES = 64 * 1024
+LANGUAGE_NAMES = {"pl": "Polski", "en": "English", "uk": "Українська"}
+
+# The page's own words; the questions come from the survey, the error messages from collector.messages.
+TEXTS: dict[str, dict[str, str]] = {
+    "pl": {
+        "required": "(wymagane)", "na": "Nie dotyczy", "up_to": "Możesz zaznaczyć najwyżej {n}.",
+        "personal": "Prosimy nie podawać danych osobowych.", "max_length": "Najwyżej {n} znaków.",
+        "submit": "Wyślij odpowiedzi", "summary": "Popraw odpowiedzi na pytania ({n}):",
+        "problem": "Nie udało się wysłać ankiety", "error": "Błąd:", "errors_title": "Błędy ({n})",
+        "thanks": "Dziękujemy!", "thanks_body": "Twoja odpowiedź została zapisana. Pomoże nam poprawić obsługę.",
+        "again": "Wypełnij ankietę ponownie", "privacy": "Klauzula informacyjna (ochrona danych osobowych)",
+        "languages": "Język ankiety", "website": "Nie wypełniaj tego pola",
+        "expired": "Formularz był otwarty zbyt długo albo został zmieniony. Sprawdź odpowiedzi i wyślij je ponownie.",
+        "not_found": "Nie znaleziono ankiety", "not_found_body": "Nie ma urzędu o tym adresie albo nie ma on teraz "
+        "opublikowanej ankiety. Sprawdź adres.",
+        "already": "Ta ankieta została już wysłana z innymi odpowiedziami. Aby odpowiedzieć jeszcze raz, "
+        "otwórz nowy formularz.",
+        "too_large": "Formularz jest za duży. Skróć tekst i spróbuj ponownie.",
+        "rate_limited": "Za dużo zgłoszeń z tego adresu. Spróbuj ponownie za kilka minut.",
+        "unavailable": "Nie udało się zapisać odpowiedzi. Spróbuj ponownie za chwilę.",
+    },
+    "en": {
+        "required": "(required)", "na": "Not applicable", "up_to": "You can tick up to {n}.",
+        "personal": "Please do not include personal data.", "max_length": "Up to {n} characters.",
+        "submit": "Send answers", "summary": "Please correct your answers to these questions ({n}):",
+        "problem": "The survey could not be sent", "error": "Error:", "errors_title": "Errors ({n})",
+        "thanks": "Thank you!", "thanks_body": "Your answer has been saved. It will help us improve our service.",
+        "again": "Fill in the survey again", "privacy": "Privacy notice (personal data protection)",
+        "languages": "Survey language", "website": "Leave this field empty",
+        "expired": "The form was open too long or was altered. Check your answers and send them again.",
+        "not_found": "Survey not found", "not_found_body": "There is no office at this address, or it has no "
+        "published survey at the moment. Check the address.",
+        "already": "This survey has already been sent with other answers. To answer again, open a new form.",
+        "too_large": "The form is too large. Shorten the text and try again.",
+        "rate_limited": "Too many requests from this address. Please try again in a few minutes.",
+        "unavailable": "The response could not be saved. Please try again shortly.",
+    },
+    "uk": {
+        "required": "(обов’язково)", "na": "Не стосується", "up_to": "Можна позначити не більше {n}.",
+        "personal": "Будь ласка, не вказуйте персональних даних.", "max_length": "Не більше {n} символів.",
+        "submit": "Надіслати відповіді", "summary": "Виправте відповіді на питання ({n}):",
+        "problem": "Не вдалося надіслати опитування", "error": "Помилка:", "errors_title": "Помилки ({n})",
+        "thanks": "Дякуємо!", "thanks_body": "Вашу відповідь збережено. Вона допоможе нам покращити обслуговування.",
+        "again": "Заповнити опитування ще раз", "privacy": "Інформаційне застереження (захист персональних даних)",
+        "languages": "Мова опитування", "website": "Не заповнюйте це поле",
+        "expired": "Форма була відкрита надто довго або її змінено. Перевірте відповіді й надішліть їх знову.",
+        "not_found": "Опитування не знайдено", "not_found_body": "За цією адресою немає установи або вона зараз "
+        "не має опублікованого опитування. Перевірте адресу.",
+        "already": "Це опитування вже надіслано з іншими відповідями. Щоб відповісти ще раз, відкрийте нову форму.",
+        "too_large": "Форма завелика. Скоротіть текст і спробуйте ще раз.",
+        "rate_limited": "Забагато запитів з цієї адреси. Спробуйте ще раз за кілька хвилин.",
+        "unavailable": "Не вдалося зберегти відповідь. Спробуйте ще раз за хвилину.",
+    },
+}
+
+
+def get_lang() -> str:
+    """Return the page's language: ?lang= (or the form's), else the browser's preference, else Polish."""
+    lang = request.values.get("lang", "")
+    if lang in LANGUAGES:
+        return lang
+    return request.accept_languages.best_match(LANGUAGES, default="pl")
+
+
+def get_serializer() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=TOKEN_SALT)
+
+
+def make_token(form_id: str, version: int, channel: str) -> str:
+    """Sign the form's id, version, channel and render time (milliseconds)."""
+    return get_serializer().dumps({"id": form_id, "v": version, "c": channel, "t": int(time.time() * 1000)})
+
+
+def read_token(token: str) -> dict[str, Any] | None:
+    """Return the signed form data, or None if the token is forged, malformed or too old."""
+    try:
+        data = get_serializer().loads(token, max_age=TOKEN_MAX_AGE)
+    except (BadSignature, SignatureExpired):
+        return None
+    if not isinstance(data, dict) or not {"id", "v", "c", "t"} <= data.keys():
+        return None
+    return data
+
+
+def get_blocks(questions: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Group runs of rating questions sharing a group into one block (a grid); others stand alone."""
+    blocks: list[dict[str, Any]] = []
+    for question in questions:
+        group = question.get("group")
+        if group and blocks and blocks[-1].get("group") == group:
+            blocks[-1]["items"].append(question)
+        elif group:
+            blocks.append({"group": group, "text": question.get("group_text", ""), "items": [question]})
+        else:
+            blocks.append({"group": None, "items": [question]})
+    return blocks
+
+
+def read_answers(questions: list[dict[str, Any]]) -> dict[str, Any]:
+    """Turn the posted form into the API's answers: ratings as 1..5 or "na", multi as lists."""
+    answers: dict[str, Any] = {}
+    for question in questions:
+        key, kind = question["key"], question["type"]
+        if kind == "multi":
+            picked = [value for value in request.form.getlist(key) if value]
+            if picked:
+                answers[key] = picked
+            continue
+        value = request.form.get(key, "")
+        if kind == "text":
+            # Browsers send a textarea's line breaks as CRLF; count them as one character, like the widget.
+            value = value.replace("\r\n", "\n").strip()
+        if not value:
+            continue
+        if kind == "rating" and value != NA:
+            answers[key] = int(value) if value.isascii() and value.isdigit() and len(value) < 10 else value
+        else:
+            answers[key] = value
+    return answers
+
+
+def get_channel() -> str:
+    """Return "qr" for a visit from a QR poster (?src=qr), else "page"."""
+    return "qr" if request.args.get("src") == "qr" else "page"
+
+
+def render_form(office: Office, lang: str, *, answers: dict[str, Any] | None = None,
+                errors: dict[str, str] | None = None, problem: str = "", token: str | None = None,
+                form_id: str | None = None, channel: str | None = None, status: int = 200) -> tuple[str, int]:
+    """Render the survey form, with answers, errors next to the questions and a summary at the top."""
+    version = get_published_version(office)
+    if version is None:
+        return render_not_found(lang)
+    document = survey_document(office, version, lang)
+    channel = channel or get_channel()
+    if token is None or form_id is None:
+        form_id = str(uuid.uuid4())
+        token = make_token(form_id, version.number, channel)
+    if answers is None:
+        answers = {}
+        department = request.args.get("department", "")
+        if department and any(q["type"] == "department" and department in [o["key"] for o in q["options"]]
+                              for q in document["questions"]):
+            answers["department"] = department
+    errors = errors or {}
+    t = TEXTS[lang]
+    for q in document["questions"]:
+        if q["type"] == "rating":
+            q["choices"] = [{"key": str(i), "text": word} for i, word in enumerate(q["scale"], 1)]
+            q["choices"] += [{"key": NA, "text": t["na"]}] if q.get("allow_na") else []
+        else:
+            q["choices"] = q.get("options", [])
+    picked = {key: [str(v) for v in (value if isinstance(value, list) else [value])] for key, value in answers.items()}
+    texts = {q["key"]: q["text"] for q in document["questions"]}
+    summary = [(key, texts.get(key, key), message) for key, message in errors.items()]
+    html = render_template(
+        "hosted/survey.html", office=office, survey=document, blocks=get_blocks(document["questions"]),
+        answers=answers, picked=picked, errors=errors, summary=summary, problem=problem, token=token,
+        form_id=form_id, lang=lang, t=t, languages=LANGUAGE_NAMES, channel=channel,
+        department=request.args.get("department", ""),
+    )
+    return html, status
+
+
+def render_not_found(lang: str) -> tuple[str, int]:
+    """Render the page for an unknown office or one with no published survey."""
+    t = TEXTS[lang]
+    return render_template("hosted/message.html", lang=lang, t=t, title=t["not_found"],
+                           body=t["not_found_body"], office=None), 404
+
+
+@bp.after_request
+def page_headers(response: Response) -> Response:
+    """Keep the page out of frames and caches; it loads nothing from elsewhere."""
+    response.headers["Content-Security-Policy"] = (
+        "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; "
+        "base-uri 'none'; frame-ancestors 'none'"
+    )
+    response.headers["Cache-Control"] = "no-store"
+    response.headers["Referrer-Policy"] = "no-referrer"
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@bp.get("/<slug>")
+def show_survey(slug: str):
+    """Show the survey form."""
+    lang = get_lang()
+    office = get_office(slug)
+    if office is None:
+        return render_not_found(lang)
+    return render_form(office, lang)
+
+
+def get_submit_limit() -> str:
+    return current_app.config["RESPONSES_RATE_LIMIT"]
+
+
+@bp.post("/<slug>")
+@limiter.limit(get_submit_limit)
+def submit_survey(slug: str):
+    """Check and store the posted form; redirect to the thank-you page, or show the form with errors."""
+    lang = get_lang()
+    office = get_office(slug)
+    if office is None:
+        return render_not_found(lang)
+    if (request.content_length or 0) > MAX_FORM_BYTES:
+        return render_form(office, lang, problem=TEXTS[lang]["too_large"], status=413)
+    version = get_published_version(office)
+    if version is None:
+        return render_not_found(lang)
+    questions = survey_document(office, version, lang)["questions"]
+    answers = read_answers(questions)
+    token = request.form.get("token", "")
+    form = read_token(token)
+    if form is None or form["id"] != request.form.get("id"):
+        # Forged, altered or stale: keep what the visitor typed and give a fresh token.
+        return render_form(office, lang, answers=answers, problem=TEXTS[lang]["expired"], status=400)
+    data = {
+        "id": form["id"],
+        "version": form["v"],
+        "lang": lang,
+        "channel": form["c"],
+        "elapsed_ms": max(0, int(time.time() * 1000) - int(form["t"])),
+        "website": request.form.get("website", ""),
+        "answers": answers,
+    }
+    kept = {"answers": answers, "token": token, "form_id": form["id"], "channel": form["c"]}
+    try:
+        _, created = store_submission(office, validate_submission(office, data))
+    except SubmissionError as exc:
+        if exc.code in {"unknown_version", "version_retired"}:
+            # The survey changed while the form was open: show the new version with a new id.
+            return render_form(office, lang, answers=answers, problem=exc.message_in(lang), status=400)
+        if exc.status == 409:
+            return render_form(office, lang, answers=answers, problem=TEXTS[lang]["already"], status=409)
+        problem = "" if exc.field_codes else exc.message_in(lang)
+        return render_form(office, lang, errors=exc.fields_in(lang), problem=problem, status=exc.status, **kept)
+    return redirect(url_for("hosted.thank_you", slug=office.slug, lang=lang), code=303)
+
+
+@bp.get("/<slug>/dziekujemy")
+def thank_you(slug: str):
+    """Thank the visitor (after POST-redirect-GET, so a reload does not post again)."""
+    lang = get_lang()
+    office = get_office(slug)
+    if office is None:
+        return render_not_found(lang)
+    t = TEXTS[lang]
+    return render_template("hosted/message.html", lang=lang, t=t, title=t["thanks"], body=t["thanks_body"],
+                           office=office)
+
+
+@bp.errorhandler(HTTPException)
+def handle_http_error(exc: HTTPException):
+    """Answer HTTP errors (413, 429, ...) with a page a person can read, in the page's language."""
+    lang = get_lang()
+    t = TEXTS[lang]
+    body = {413: t["too_large"], 429: t["rate_limited"]}.get(exc.code or 0, exc.description or "")
+    return render_template("hosted/message.html", lang=lang, t=t, title=t["problem"], body=body,
+                           office=None), exc.code or 500
+
+
+def init_app(app: Flask) -> None:
+    """Register the hosted page."""
+    app.register_blueprint(bp)

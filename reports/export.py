@@ -1,0 +1,261 @@
+"""Exports for staff: the raw responses (CSV, XLSX) and the report's aggregates (XLSX).
+
+Raw exports carry one row per response and one column per question, headed in Polish. A comment
+hidden from reports is written as "[komentarz ukryty]": it was hidden because it may hold personal
+data, and an export file leaves the panel's access control (it is mailed, copied, printed), so the
+text stays out of it; the marker keeps the count honest and tells staff a comment existed.
+Responses are streamed from the database, never loaded as objects.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterator
+from datetime import date
+from typing import IO, Any
+
+import sqlalchemy as sa
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
+from sqlalchemy.orm import Session
+
+from collector.models import NA, Answer, Office, Response, SurveyVersion, pick_text
+
+from .aggregate import SUPPRESSED, department_labels, load_versions
+from .periods import Period, to_local
+from .texts import CHANNELS, label, message
+
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")  # spreadsheet programs run such cells as formulas
+BATCH = 5000
+
+
+def question_columns(versions: list[SurveyVersion], lang: str) -> list[tuple[str, str]]:
+    """Return (key, header) per question of the versions: newest wording and order first."""
+    columns: dict[str, str] = {}
+    for version in sorted(versions, key=lambda v: v.number, reverse=True):
+        for q in version.questions:
+            if q.key in columns or q.type == "department":  # the department has its own column
+                continue
+            text = pick_text(q.texts, lang)
+            if q.group:
+                text = f"{pick_text(q.group_texts, lang)} — {text}"
+            columns[q.key] = text
+    return list(columns.items())
+
+
+def iter_responses(session: Session, office: Office, period: Period, lang: str = "pl"
+                   ) -> tuple[list[str], Iterator[list[Any]]]:
+    """Return the header and an iterator of rows, one per response, streamed in submission order."""
+    versions = load_versions(session, office)
+    scope = [Response.office_id == office.id, Response.submitted_at >= period.utc_start,
+             Response.submitted_at < period.utc_end]
+    used = session.scalars(sa.select(Response.version_id).where(*scope).distinct()).all()
+    columns = question_columns([versions[i] for i in used], lang)
+    index = {key: position for position, (key, _) in enumerate(columns)}
+    types = {(v.id, q.key): q.type for v in versions.values() for q in v.questions}
+    options = {(v.id, q.key, o["key"]): pick_text(o.get("texts"), lang)
+               for v in versions.values() for q in v.questions for o in q.options or []}
+    departments, _ = department_labels(session, office, lang)
+    numbers = {v.id: v.number for v in versions.values()}
+    header = [message("response_id", lang), message("submitted_at", lang), message("version", lang),
+              message("channel", lang), message("lang", lang), message("department", lang),
+              message("entered_by_staff", lang)] + [text for _, text in columns]
+    query = (
+        sa.select(Response.id, Response.submitted_at, Response.version_id, Response.channel, Response.lang,
+                  Response.department_key, Response.entered_by_id, Answer.question_key, Answer.value,
+                  Answer.option_key, Answer.text, Answer.hidden)
+        .outerjoin(Answer, Answer.response_id == Response.id)
+        .where(*scope)
+        .order_by(Response.submitted_at, Response.id, Answer.id)
+        .execution_options(yield_per=BATCH)
+    )
+    hidden_text = message("hidden_comment", lang)
+    na_text = message("na", lang)
+
+    def rows() -> Iterator[list[Any]]:
+        current = None
+        row: list[Any] = []
+        for rid, at, version_id, channel, rlang, department, entered_by, key, value, option, text, hidden in \
+                session.execute(query):
+            if rid != current:
+                if current is not None:
+                    yield row
+                current = rid
+                row = [str(rid), to_local(at), numbers.get(version_id), label(CHANNELS, channel, lang), rlang,
+                       departments.get(department or "", department or ""),
+                       message("yes", lang) if entered_by else message("no", lang)] + [None] * len(columns)
+            if key is None or key not in index:
+                continue
+            cell = 7 + index[key]
+            kind = types.get((version_id, key))
+            if kind == "text":
+                row[cell] = hidden_text if hidden else text
+            elif kind == "rating":
+                row[cell] = na_text if option == NA else value
+            elif kind == "multi":
+                picked = options.get((version_id, key, option), option)
+                row[cell] = picked if row[cell] is None else f"{row[cell]}, {picked}"
+            else:
+                row[cell] = options.get((version_id, key, option), option)
+        if current is not None:
+            yield row
+
+    return header, rows()
+
+
+def safe_text(value: Any) -> Any:
+    """Return text that a spreadsheet will show, not run: a leading apostrophe before formula characters."""
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        return "'" + value
+    return value
+
+
+def csv_value(value: Any) -> str:
+    """Write a value for the CSV: local time as "2024-03-01 12:34:56", nothing as an empty cell."""
+    if value is None:
+        return ""
+    if hasattr(value, "isoformat"):
+        return value.strftime("%Y-%m-%d %H:%M:%S")
+    return str(safe_text(value))
+
+
+def write_responses_csv(session: Session, office: Office, start: date, end: date, out: IO[bytes],
+                        lang: str = "pl") -> int:
+    """Write the responses as CSV for Polish Excel (UTF-8 with BOM, ";"); return how many rows."""
+    header, rows = iter_responses(session, office, Period(start, end), lang)
+    text = io.TextIOWrapper(out, encoding="utf-8-sig", newline="", write_through=True)
+    writer = csv.writer(text, delimiter=";", lineterminator="\r\n")
+    writer.writerow(header)
+    count = 0
+    for row in rows:
+        writer.writerow([csv_value(v) for v in row])
+        count += 1
+    text.flush()
+    text.detach()
+    return count
+
+
+def write_responses_xlsx(session: Session, office: Office, start: date, end: date, out: IO[bytes],
+                         lang: str = "pl") -> int:
+    """Write the responses as an XLSX workbook; return how many rows."""
+    header, rows = iter_responses(session, office, Period(start, end), lang)
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(message("responses", lang)[:31])
+    sheet.freeze_panes = "B2"
+    sheet.column_dimensions["A"].width = 38
+    sheet.column_dimensions["B"].width = 19
+    sheet.append(bold_row(sheet, header))
+    count = 0
+    for row in rows:
+        sheet.append([xlsx_cell(sheet, v) for v in row])
+        count += 1
+    workbook.save(out)
+    return count
+
+
+def bold_row(sheet: Any, values: list[Any]) -> list[WriteOnlyCell]:
+    """Return a header row of bold cells."""
+    cells = []
+    for value in values:
+        cell = WriteOnlyCell(sheet, value=value)
+        cell.font = Font(bold=True)
+        cells.append(cell)
+    return cells
+
+
+def xlsx_cell(sheet: Any, value: Any, number_format: str | None = None) -> Any:
+    """Return a cell; text is stored as text even when it starts with "=" (never a formula)."""
+    if isinstance(value, str):
+        cell = WriteOnlyCell(sheet, value=value)
+        cell.data_type = "s"
+        return cell
+    if hasattr(value, "isoformat"):
+        cell = WriteOnlyCell(sheet, value=value)
+        cell.number_format = "yyyy-mm-dd hh:mm:ss"
+        return cell
+    if number_format and value is not None:
+        cell = WriteOnlyCell(sheet, value=value)
+        cell.number_format = number_format
+        return cell
+    return value
+
+
+def write_aggregates_xlsx(data: dict[str, Any], out: IO[bytes]) -> None:
+    """Write the report's aggregates as an XLSX workbook; suppressed cells stay "< 5"."""
+    lang = data.get("lang", "pl")
+    workbook = Workbook(write_only=True)
+
+    def sheet(name: str, header: list[str], rows: list[list[Any]], formats: dict[int, str] | None = None) -> None:
+        ws = workbook.create_sheet(name[:31])
+        ws.column_dimensions["A"].width = 48
+        for column in range(2, len(header) + 1):
+            ws.column_dimensions[get_column_letter(column)].width = 14
+        ws.append(bold_row(ws, header))
+        for row in rows:
+            ws.append([xlsx_cell(ws, v, (formats or {}).get(i)) for i, v in enumerate(row)])
+
+    m = lambda key: message(key, lang)  # noqa: E731
+    h = data["headline"]
+    summary = [[m("period"), f"{data['period']['start']} – {data['period']['end']}"],
+               [m("responses"), h["responses"]["value"]],
+               [m("index"), h["index_mean"]["value"]]]
+    if h.get("overall_key"):
+        summary += [[m("overall_mean"), h["overall_mean"]["value"]],
+                    [m("overall_satisfied"), h["overall_satisfied_pct"]["value"]],
+                    [m("overall_dissatisfied"), h["overall_dissatisfied_pct"]["value"]]]
+    summary += [[f"{m('versions')}: {v['number']}", v["responses"]] for v in data["versions"]]
+    summary += [[label(CHANNELS, ch, lang), n] for ch, n in data["responses"]["by_channel"].items()]
+    sheet(m("summary"), [data["office"]["name"], ""], summary, {1: "0.00"})
+
+    rows = []
+    for area in data["areas"]:
+        for item in area["items"]:
+            s = item["stats"]
+            rows.append([item["label"], area["label"], ", ".join(map(str, item["versions"])), s["n"], s["mean"],
+                         s["sd"], s["satisfied_pct"], s["dissatisfied_pct"]]
+                        + [s["distribution"][str(v)] for v in range(1, 6)] + [s["distribution"][NA], item["change"]])
+    sheet(m("areas"), [m("item"), m("area"), m("versions"), "n", m("mean"), m("sd"), "% 4+5", "% 1+2",
+                       "1", "2", "3", "4", "5", m("na"), m("change")], rows,
+          {4: "0.00", 5: "0.00", 6: "0.0", 7: "0.0", 14: "+0.00;-0.00"})
+
+    departments = data["departments"]
+    rows = []
+    for row in departments["rows"]:
+        values: list[Any] = [row["label"]]
+        for column in departments["columns"]:
+            value = row["cells"][column["id"]]
+            if value == SUPPRESSED:
+                values.append(SUPPRESSED)
+            elif column["kind"] == "count":
+                values.append(value["n"])
+            else:
+                values.append(value["mean"])
+        rows.append(values)
+    sheet(m("departments"), [m("department")] + [c["label"] for c in departments["columns"]], rows,
+          {i: "0.00" for i in range(2, len(departments["columns"]) + 1)})
+
+    sheet(m("trend"), [m("month"), m("responses"), m("overall_mean"), m("index")],
+          [[t["month"], t["responses"], t["overall_mean"], t["index_mean"]] for t in data["trend"]],
+          {2: "0.00", 3: "0.00"})
+
+    rows = []
+    for q in data["choices"]:
+        for o in q["options"]:
+            rows.append([q["label"], o["label"], o["count"], o["pct"], q["respondents"]])
+    sheet(m("choices"), [m("question"), m("option"), m("count"), "%", m("respondents")], rows, {3: "0.0"})
+
+    sheet(m("importance"), [m("item"), "%", m("mean"), m("quadrant")],
+          [[i["label"], i["share_pct"], i["mean"], message(f"quadrant_{i['quadrant']}", lang) if i["quadrant"] else ""]
+           for i in data["importance"]["items"]], {1: "0.0", 2: "0.00"})
+
+    rows = [[g["label"], c["date"], c["version"], c["text"]] for g in data["comments"]["groups"]
+            for c in g["comments"]]
+    sheet(m("comments"), [m("department"), m("comment_date"), m("version"), m("comment")], rows)
+
+    sheet(m("actions"), [m("action"), m("owner"), m("deadline"), m("status"), m("linked_item")],
+          [[a["title"], a["owner"], a["deadline"] or "", a["status_label"], a["question_key"] or ""]
+           for a in data["actions"]])
+    workbook.save(out)
