@@ -97,6 +97,17 @@ def test_edit_publish_download_and_copy_in_a_browser(app, server, browser, tmp_p
         page.get_by_label("Treść pytania po polsku").fill("Jak ogólnie ocenia Pan/Pani wizytę?")
         page.get_by_role("button", name="Zapisz", exact=True).click()
         page.get_by_text("Zapisano pytanie „overall”").wait_for()
+        version_page = page.url
+
+        # Preview the draft in the real widget: the re-worded question, nothing sent.
+        posts: list[str] = []
+        page.on("request", lambda request: posts.append(request.url) if request.method == "POST" else None)
+        page.get_by_role("link", name="Podgląd").click()
+        page.get_by_role("button", name="Oceń Urząd").click()
+        page.get_by_text("Podgląd — odpowiedzi nie są zapisywane").wait_for()
+        page.get_by_text("Jak ogólnie ocenia Pan/Pani wizytę?").wait_for()
+        assert posts == []
+        page.goto(version_page)
 
         # Reorder with the keyboard only: focus "W dół" on question 1 and press Enter.
         page.get_by_role("button", name="Przesuń pytanie 1 w dół").focus()
