@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
+import sqlalchemy as sa
 from playwright.sync_api import expect
 
 from tests.widget.conftest import check_axe, deep_active, save_screenshot, stored, tab_to
@@ -308,8 +309,28 @@ def test_staff_preview_uses_the_given_survey_and_sends_nothing(page, host_url, s
     page.get_by_role("button", name="Oceń Urząd").click()
     expect(page.get_by_role("dialog", name="Wersja robocza ankiety")).to_be_visible()
     expect(page.get_by_text("Podgląd — odpowiedzi nie są zapisywane")).to_be_visible()
+    # The draft's colour (#ffee00) is too light for white text: the dark safe colour is used instead.
+    expect(page.get_by_role("button", name="Wyślij odpowiedzi")).to_have_css("background-color", "rgb(26, 68, 128)")
     page.get_by_role("radio", name="bardzo dobrze").check()
     page.get_by_role("button", name="Wyślij odpowiedzi").click()
     expect(page.get_by_text("Dziękujemy!")).to_be_visible()
     assert posts == [] and stored(collector_app) == []
     assert page.evaluate("sessionStorage.length") == 0
+
+
+def test_server_field_errors_are_shown_next_to_the_question(page, host_url, collector_app):
+    page.goto(host_url("blank"))
+    open_survey(page)
+    answer_required(page)
+    # The office closes the chosen department while the visitor is answering: only the server knows.
+    with collector_app.app_context():
+        from collector.extensions import db
+        from collector.models import Department
+
+        db.session.execute(sa.update(Department).where(Department.key == "usc").values(active=False))
+        db.session.commit()
+        db.session.remove()
+    page.get_by_role("button", name="Wyślij odpowiedzi").click()
+    expect(page.locator("#e-department")).to_contain_text("Tego wydziału nie ma na liście")
+    expect(page.get_by_role("alert").filter(has_text="Popraw odpowiedzi")).to_be_focused()
+    assert stored(collector_app) == []
