@@ -24,7 +24,7 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import Length, NumberRange, Optional
+from wtforms.validators import Length, NumberRange, Optional, ValidationError
 
 from collector.extensions import db
 from collector.models import LANGUAGES, Question, Report, SurveyVersion
@@ -243,8 +243,6 @@ class DetailsForm(FlaskForm):
 
     def validate_title_pl(self, field: Any) -> None:
         if not (field.data or "").strip():
-            from wtforms.validators import ValidationError
-
             raise ValidationError(_("Podaj tytuł ankiety po polsku."))
 
 

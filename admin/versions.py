@@ -217,6 +217,8 @@ def publish_draft(office: Office, draft: SurveyVersion, user: User | None) -> Re
     from .auditing import audit
 
     try:
+        # Lock the draft's row (PostgreSQL): of two clicks on "Opublikuj", the second sees it published.
+        db.session.refresh(draft, with_for_update=True)
         if draft.status != "draft":
             raise PublishError(f"Wersja {draft.number} nie jest wersją roboczą, więc nie można jej opublikować.")
         problems = check_version(draft)
