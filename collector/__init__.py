@@ -12,12 +12,13 @@ from .extensions import db, limiter, migrate
 MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
 
 
-def _configure_sqlite(dbapi_connection, _record) -> None:
+def _configure_sqlite(dbapi_connection, _record, synchronous: str = "NORMAL") -> None:
     # WAL lets the report readers and the response writers work at once; the busy timeout makes
     # concurrent writers wait for the lock instead of failing with "database is locked".
+    # synchronous=NORMAL in WAL mode: a commit survives a crash of the process, not a power loss.
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.execute(f"PRAGMA synchronous={synchronous}")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA busy_timeout=10000")
     cursor.close()
@@ -41,7 +42,11 @@ def init_app(app: Flask) -> None:
     limiter.init_app(app)
     with app.app_context():
         if db.engine.dialect.name == "sqlite":
-            sa.event.listen(db.engine, "connect", _configure_sqlite)
+            synchronous = app.config.get("SQLITE_SYNCHRONOUS", "NORMAL")
+            if synchronous not in ("NORMAL", "FULL"):
+                raise ValueError(f"SQLITE_SYNCHRONOUS must be NORMAL or FULL, not {synchronous!r}")
+            sa.event.listen(db.engine, "connect",
+                            lambda conn, record: _configure_sqlite(conn, record, synchronous))
     app.add_url_rule("/healthz", "healthz", healthz)
     api.init_app(app)
     hosted.init_app(app)

@@ -8,17 +8,16 @@ from __future__ import annotations
 
 import hashlib
 import json
-import time
 from typing import Any
-from urllib.parse import urlsplit
 
 from flask import Blueprint, Flask, current_app, g, request
 from flask import Response as HttpResponse
 from werkzeug.exceptions import HTTPException
 
-from . import messages
+from . import messages, office_cache
 from .extensions import limiter
-from .models import LANGUAGES, Office
+from .models import LANGUAGES
+from .office_cache import OfficeContext, get_office_context, normalize_origin, recall, remember
 from .submission import SubmissionError, store_submission, validate_submission
 from .surveys import get_office, get_published_version, survey_document
 
@@ -76,51 +75,36 @@ def http_error_response(exc: HTTPException) -> HttpResponse:
 
 # -- origins and CORS ------------------------------------------------------------------------------
 
-def normalize_origin(value: str | None) -> str | None:
-    """Return ``scheme://host[:port]`` in the browser's serialization, or None if it is not one."""
-    if not value:
-        return None
-    try:
-        parts = urlsplit(value.strip())
-        port = parts.port
-    except ValueError:
-        return None
-    if parts.scheme not in ("http", "https") or not parts.hostname or parts.path not in ("", "/"):
-        return None
-    if port is None or (parts.scheme, port) in (("http", 80), ("https", 443)):
-        return f"{parts.scheme}://{parts.hostname}"
-    return f"{parts.scheme}://{parts.hostname}:{port}"
-
-
-def get_allowed_origins(office: Office) -> set[str]:
-    """Return the origins that may post the office's responses: its own, and the collector's."""
-    origins = {normalize_origin(o) for o in office.allowed_origins or []}
-    origins.add(normalize_origin(current_app.config["PUBLIC_URL"]))
-    origins.discard(None)
-    return origins  # type: ignore[return-value]
-
-
-def check_origin(office: Office) -> str:
+def check_origin(context: OfficeContext) -> str:
     """Return the request's Origin if the office accepts it, else raise a 403 SubmissionError."""
     raw = request.headers.get("Origin")
     if not raw:
         raise SubmissionError(403, "origin_missing")
     origin = normalize_origin(raw)
-    if origin is None or origin not in get_allowed_origins(office):
+    if origin is None:
+        raise SubmissionError(403, "origin_not_allowed")
+    if origin not in context.origins and not context.fresh:
+        context = get_office_context(context.slug, fresh=True) or context  # the cache says yes only
+    if origin not in context.origins:
         raise SubmissionError(403, "origin_not_allowed")
     g.cors_origin = raw
     return raw
+
+
+def get_context_or_404(slug: str) -> OfficeContext:
+    """Return the office's context, else raise a 404 SubmissionError."""
+    context = get_office_context(slug)
+    if context is None:
+        raise SubmissionError(404, "office_not_found")
+    return context
 
 
 def get_cors_origin(slug: str) -> str | None:
     """Return the Origin to echo in CORS headers for a responses request, or None."""
     if "cors_origin" in g:
         return g.cors_origin
-    office = get_office(slug)
-    if office is None:
-        return None
     try:
-        return check_origin(office)
+        return check_origin(get_context_or_404(slug))
     except SubmissionError:
         return None
 
@@ -174,14 +158,11 @@ def answer_api_routing_errors() -> HttpResponse | None:
 
 # -- the survey ------------------------------------------------------------------------------------
 
-def get_survey_body(slug: str, lang: str) -> tuple[bytes, str] | None:
-    """Return the survey document's JSON and its ETag, or None; kept for SURVEY_CACHE_SECONDS."""
-    ttl = current_app.config.get("SURVEY_CACHE_SECONDS", 0)
-    cache: dict = current_app.extensions.setdefault("ocen_survey_cache", {})
-    now = time.monotonic()
-    hit = cache.get((slug, lang))
-    if hit is not None and hit[0] > now:
-        return hit[1], hit[2]
+def get_survey_body(slug: str, lang: str) -> tuple[bytes, str]:
+    """Return the survey document's JSON and its ETag (cached briefly, see office_cache)."""
+    cached = recall("survey", (slug, lang))
+    if cached is not None:
+        return cached
     office = get_office(slug)
     if office is None:
         raise SubmissionError(404, "office_not_found")
@@ -190,10 +171,7 @@ def get_survey_body(slug: str, lang: str) -> tuple[bytes, str] | None:
         raise SubmissionError(404, "survey_not_published")
     body = to_json(survey_document(office, version, lang)).encode()
     etag = hashlib.sha256(body).hexdigest()[:32]
-    if ttl > 0:
-        if len(cache) > 1024:
-            cache.clear()
-        cache[(slug, lang)] = (now + ttl, body, etag)
+    remember("survey", (slug, lang), (body, etag))
     return body, etag
 
 
@@ -259,23 +237,18 @@ def parse_json(raw: bytes) -> Any:
 @limiter.limit(get_responses_limit, methods=["POST"])
 def submit_response(slug: str) -> tuple[HttpResponse, int]:
     """Store one response: 201 new, 200 the same again, 4xx refused (JSON), 503 not stored."""
-    office = get_office(slug)
-    if office is None:
-        raise SubmissionError(404, "office_not_found")
-    check_origin(office)
+    context = get_context_or_404(slug)
+    check_origin(context)
     data = read_json_body()
-    submission = validate_submission(office, data)
-    _response, created = store_submission(office, submission)
+    submission = validate_submission(context, data)
+    _response, created = store_submission(context, submission)
     body = to_json({"id": str(submission.id), "status": "created" if created else "duplicate"})
     return HttpResponse(body, mimetype="application/json"), 201 if created else 200
 
 
 def preflight_response(slug: str) -> HttpResponse:
     """Answer the CORS preflight: 204 with CORS headers for an allowed origin, else 403."""
-    office = get_office(slug)
-    if office is None:
-        raise SubmissionError(404, "office_not_found")
-    check_origin(office)
+    check_origin(get_context_or_404(slug))
     return HttpResponse(status=204)
 
 
@@ -297,5 +270,6 @@ def get_openapi() -> HttpResponse:
 
 
 def init_app(app: Flask) -> None:
-    """Register the API blueprint."""
+    """Register the API blueprint and the cache's invalidation."""
+    office_cache.init_app(app)
     app.register_blueprint(bp)

@@ -83,6 +83,17 @@ def check_storage_uri(uri: str) -> str:
     return uri
 
 
+def check_cache_seconds(value: object) -> float:
+    """Return the API cache's lifetime in seconds (0 turns it off), else raise ConfigError."""
+    try:
+        seconds = float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        seconds = -1.0
+    if not 0 <= seconds <= 3600:
+        raise ConfigError(f"API_CACHE_SECONDS must be a number of seconds from 0 to 3600, not {value!r}.")
+    return seconds
+
+
 def load_config(app: Flask, config: dict | None = None, environ: dict[str, str] | None = None) -> None:
     """Fill app.config from defaults, the environment and the given dict, checking each value."""
     environ = dict(os.environ if environ is None else environ)
@@ -102,6 +113,7 @@ def load_config(app: Flask, config: dict | None = None, environ: dict[str, str] 
         RESPONSE_MAX_BYTES=16 * 1024,
         MIN_FILL_SECONDS=2,
         RETIRED_GRACE_HOURS=24,
+        API_CACHE_SECONDS=environ.get("API_CACHE_SECONDS", "10"),
         PRODUCTION=is_production(environ),
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
@@ -116,3 +128,4 @@ def load_config(app: Flask, config: dict | None = None, environ: dict[str, str] 
     app.config["SQLALCHEMY_DATABASE_URI"] = check_database_url(app.config["SQLALCHEMY_DATABASE_URI"])
     app.config["PUBLIC_URL"] = check_public_url(app.config["PUBLIC_URL"])
     app.config["RATELIMIT_STORAGE_URI"] = check_storage_uri(app.config["RATELIMIT_STORAGE_URI"])
+    app.config["API_CACHE_SECONDS"] = check_cache_seconds(app.config["API_CACHE_SECONDS"])

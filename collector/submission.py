@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import hashlib
 import json
+import threading
 import uuid
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 import sqlalchemy as sa
@@ -19,7 +21,8 @@ from marshmallow import ValidationError
 
 from . import messages
 from .extensions import db
-from .models import NA, Answer, Office, Response, Survey, SurveyVersion, utcnow
+from .models import NA, Answer, Office, Question, Response, utcnow
+from .office_cache import OfficeContext, VersionInfo, context_for, get_cache, get_office_context
 from .schemas import (
     RESPONSE_FIELD_CODES,
     AnswersSchema,
@@ -27,7 +30,6 @@ from .schemas import (
     StaffEntrySchema,
     build_answers_schema,
 )
-from .surveys import get_department_options
 
 MIN_ELAPSED_MS = 2000
 
@@ -79,13 +81,13 @@ class Submission:
     """A checked response, ready to store."""
 
     id: uuid.UUID
-    version: SurveyVersion
+    version: VersionInfo  # .id, .number, .status, .retired_at of the answered version
     lang: str
     channel: str
     department_key: str | None
     answers: dict[str, Any] = field(default_factory=dict)  # key -> int | "na" | str | sorted list[str]
 
-    def content_hash(self, office: Office) -> str:
+    def content_hash(self, office: Office | OfficeContext) -> str:
         """Return the SHA-256 of the normalized content, to tell a replay from another response."""
         canonical = json.dumps(
             {"office": office.id, "version": self.version.number, "lang": self.lang, "channel": self.channel,
@@ -118,15 +120,18 @@ class VersionRules:
     department_keys: tuple[str, ...]  # keys of department questions, whose options are live
 
 
-def get_version_rules(version: SurveyVersion) -> VersionRules:
-    """Return the answer rules of a published or retired version (cached per app)."""
-    cache: dict[int, VersionRules] = current_app.extensions.setdefault("ocen_version_rules", {})
-    rules = cache.get(version.id)
+def get_version_rules(version_id: int) -> VersionRules:
+    """Return the answer rules of a version (cached until the configuration changes)."""
+    cache = get_cache("rules")
+    rules = cache.get(version_id)
     if rules is None:
+        rows = db.session.scalars(
+            sa.select(Question).where(Question.version_id == version_id).order_by(Question.position, Question.id)
+        ).all()
         questions = tuple(
             QuestionRule(key=q.key, type=q.type, required=q.required, allow_na=q.allow_na,
                          max_picks=q.max_picks, max_length=q.max_length or 2000, options=tuple(q.option_keys()))
-            for q in version.questions
+            for q in rows
         )
         rules = VersionRules(
             questions=questions,
@@ -137,13 +142,13 @@ def get_version_rules(version: SurveyVersion) -> VersionRules:
         )
         if len(cache) > 512:
             cache.clear()
-        cache[version.id] = rules
+        cache[version_id] = rules
     return rules
 
 
 def get_answers_schema(rules: VersionRules, version_id: int, department_options: tuple[str, ...]) -> AnswersSchema:
     """Return the (cached) answers schema for a version and the office's current departments."""
-    cache = current_app.extensions.setdefault("ocen_answer_schemas", {})
+    cache = get_cache("schemas")
     key = (version_id, department_options)
     schema = cache.get(key)
     if schema is None:
@@ -156,22 +161,23 @@ def get_answers_schema(rules: VersionRules, version_id: int, department_options:
     return schema
 
 
-def get_department_keys(office: Office) -> tuple[str, ...]:
-    """Return the keys a department answer may take: the active departments and "other"."""
-    return tuple(option["key"] for option in get_department_options(office))
-
-
-def find_version(office: Office, number: int) -> SurveyVersion:
-    """Return the office's version ``number`` if it accepts responses now, else raise SubmissionError."""
-    version = db.session.scalar(
-        sa.select(SurveyVersion).join(Survey).where(Survey.office_id == office.id, SurveyVersion.number == number)
-    )
-    if version is None or version.status == "draft":
-        raise SubmissionError(400, "unknown_version")
+def is_answerable(version: VersionInfo | None, now: datetime) -> bool:
+    """Tell whether responses to the version are accepted: published, or retired within the grace."""
+    if version is None or version.status not in ("published", "retired"):
+        return False
     if version.status == "retired":
         grace = timedelta(hours=current_app.config.get("RETIRED_GRACE_HOURS", 24))
-        if version.retired_at is None or utcnow() - version.retired_at > grace:
-            raise SubmissionError(400, "version_retired")
+        return version.retired_at is not None and now - version.retired_at <= grace
+    return True
+
+
+def find_version(context: OfficeContext, number: int) -> VersionInfo:
+    """Return the office's version ``number`` if it accepts responses now, else raise SubmissionError."""
+    version = context.versions.get(number)
+    if version is None or version.status == "draft":
+        raise SubmissionError(400, "unknown_version")
+    if not is_answerable(version, utcnow()):
+        raise SubmissionError(400, "version_retired")
     return version
 
 
@@ -191,9 +197,11 @@ def _field_code(problem: Any) -> str:
 
 _response_schema = ResponseSchema()
 _staff_entry_schema = StaffEntrySchema()
+# Refusals that a stale cache could cause; they are checked again against the database.
+RECHECKED = {"unknown_version", "invalid_answers_content"}
 
 
-def validate_submission(office: Office, data: Any, *, staff_entry: bool = False) -> Submission:
+def validate_submission(office: Office | OfficeContext, data: Any, *, staff_entry: bool = False) -> Submission:
     """Check a parsed response body against the office's survey; return the clean values.
 
     ``staff_entry`` is for a paper questionnaire typed in by staff in the panel: the channel must
@@ -211,9 +219,27 @@ def validate_submission(office: Office, data: Any, *, staff_entry: bool = False)
             raise SubmissionError(400, "honeypot")
         if envelope["elapsed_ms"] < current_app.config.get("MIN_FILL_SECONDS", 2) * 1000:
             raise SubmissionError(400, "too_fast")
-    version = find_version(office, envelope["version"])
-    rules = get_version_rules(version)
-    department_options = get_department_keys(office) if rules.department_keys else ()
+    context = context_for(office)
+    try:
+        return check_answers(context, envelope)
+    except SubmissionError as exc:
+        if exc.code not in RECHECKED or context.fresh:
+            raise
+    return check_answers(_fresh(context), envelope)
+
+
+def _fresh(context: OfficeContext) -> OfficeContext:
+    fresh = get_office_context(context.slug, fresh=True)
+    if fresh is None:
+        raise SubmissionError(404, "office_not_found")
+    return fresh
+
+
+def check_answers(context: OfficeContext, envelope: dict[str, Any]) -> Submission:
+    """Check the answers against the version they answer; return the Submission."""
+    version = find_version(context, envelope["version"])
+    rules = get_version_rules(version.id)
+    department_options = context.department_keys if rules.department_keys else ()
     schema = get_answers_schema(rules, version.id, department_options)
     try:
         loaded = schema.load(envelope["answers"])
@@ -228,10 +254,10 @@ def validate_submission(office: Office, data: Any, *, staff_entry: bool = False)
                       department_key=department_key, answers=answers)
 
 
-def answer_rows(office: Office, submission: Submission, rules: VersionRules, submitted_at: Any) -> list[dict]:
+def answer_rows(office_id: int, submission: Submission, rules: VersionRules, submitted_at: Any) -> list[dict]:
     """Return the Answer rows of a submission: one per answered question or picked option."""
-    common = {"response_id": submission.id, "office_id": office.id, "version_id": submission.version.id,
-              "submitted_at": submitted_at, "department_key": submission.department_key}
+    common = {"response_id": submission.id, "office_id": office_id, "version_id": submission.version.id,
+              "submitted_at": submitted_at, "department_key": submission.department_key, "hidden": False}
     rows: list[dict] = []
     for key, value in submission.answers.items():
         kind = rules.types[key]
@@ -247,31 +273,80 @@ def answer_rows(office: Office, submission: Submission, rules: VersionRules, sub
     return rows
 
 
-def store_submission(office: Office, submission: Submission, *,
+_sqlite_writer = threading.Lock()
+
+
+def write_lock() -> AbstractContextManager[Any]:
+    """Serialize this process's writers on SQLite, which allows one writer at a time anyway.
+
+    Threads that collide inside SQLite wait in its busy handler, which sleeps 1, 2, 5, 10… ms;
+    queueing them on a lock here hands the database over as soon as the commit is done.
+    """
+    return _sqlite_writer if db.engine.dialect.name == "sqlite" else nullcontext()
+
+
+RESPONSE_TABLE = Response.__table__
+ANSWER_TABLE = Answer.__table__
+RESPONSE_COLUMNS = ("id", "office_id", "version_id", "submitted_at", "channel", "lang", "department_key",
+                    "content_hash", "entered_by_id")
+ANSWER_COLUMNS = ("response_id", "office_id", "version_id", "submitted_at", "department_key", "question_key",
+                  "value", "option_key", "text", "hidden")
+# PostgreSQL: the response and all its answers in ONE statement, run in autocommit, so that storing
+# costs one round trip and one durable commit. (psycopg's executemany would send a pipeline of one
+# statement per answer, and BEGIN/COMMIT two more round trips.) A single statement is atomic:
+# either the response and every answer are stored, or nothing is.
+PG_INSERT_RESPONSE = sa.text(
+    f"WITH stored_response AS (INSERT INTO response ({', '.join(RESPONSE_COLUMNS)}) VALUES ("
+    "CAST(:id AS uuid), :office_id, :version_id, CAST(:submitted_at AS timestamp), :channel, :lang, "
+    ":department_key, :content_hash, CAST(:entered_by_id AS integer))) "
+    f"INSERT INTO answer ({', '.join(ANSWER_COLUMNS)}) SELECT * FROM unnest("
+    "CAST(:a_response_id AS uuid[]), CAST(:a_office_id AS integer[]), CAST(:a_version_id AS integer[]), "
+    "CAST(:a_submitted_at AS timestamp[]), CAST(:a_department_key AS varchar[]), "
+    "CAST(:a_question_key AS varchar[]), CAST(:a_value AS integer[]), CAST(:a_option_key AS varchar[]), "
+    "CAST(:a_text AS text[]), CAST(:a_hidden AS boolean[]))"
+)
+
+
+def write_response(values: dict[str, Any], rows: list[dict[str, Any]]) -> None:
+    """Write and commit a response with its answers, all or nothing (commits the session)."""
+    session = db.session
+    if db.engine.dialect.name == "postgresql":
+        params = {**values, **{f"a_{column}": [row[column] for row in rows] for column in ANSWER_COLUMNS}}
+        if session().in_transaction():
+            session.commit()  # end a read transaction, so that the autocommit below may begin
+        connection = session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
+        connection.execute(PG_INSERT_RESPONSE, params)
+        session.commit()  # hands the connection back to the pool
+        return
+    with write_lock():
+        # Core inserts: one statement for the response, one executemany for its answers, one commit.
+        connection = session.connection()
+        connection.execute(RESPONSE_TABLE.insert(), values)
+        if rows:
+            connection.execute(ANSWER_TABLE.insert(), rows)
+        session.commit()
+
+
+def store_submission(office: Office | OfficeContext, submission: Submission, *,
                      entered_by_id: int | None = None) -> tuple[Response, bool]:
     """Commit the response and its answers; return it and whether it was created now.
 
     The client's UUID is the primary key: a concurrent or later replay fails the insert, and
-    the stored content hash tells a replay (False) from a different response (409).
-    ``entered_by_id`` names the staff member who typed in a paper questionnaire; whatever the
-    caller added to the session (its audit event) is committed with the response.
+    the stored content hash tells a replay (False) from a different response (409). The
+    Response returned for a new row is built from the stored values, outside the session.
+    ``entered_by_id`` names the staff member who typed in a paper questionnaire.
     """
     content_hash = submission.content_hash(office)
     submitted_at = utcnow()
-    rules = get_version_rules(submission.version)
+    rules = get_version_rules(submission.version.id)
+    values = {"id": submission.id, "office_id": office.id, "version_id": submission.version.id,
+              "submitted_at": submitted_at, "channel": submission.channel, "lang": submission.lang,
+              "department_key": submission.department_key, "content_hash": content_hash,
+              "entered_by_id": entered_by_id}
+    rows = answer_rows(office.id, submission, rules, submitted_at)
     session = db.session
-    response = Response(
-        id=submission.id, office_id=office.id, version_id=submission.version.id, submitted_at=submitted_at,
-        channel=submission.channel, lang=submission.lang, department_key=submission.department_key,
-        content_hash=content_hash, entered_by_id=entered_by_id,
-    )
     try:
-        session.add(response)
-        session.flush()
-        rows = answer_rows(office, submission, rules, submitted_at)
-        if rows:
-            session.execute(sa.insert(Answer), rows)
-        session.commit()
+        write_response(values, rows)
     except sa.exc.IntegrityError:
         session.rollback()
         existing = session.get(Response, submission.id)
@@ -285,4 +360,4 @@ def store_submission(office: Office, submission: Submission, *,
         session.rollback()
         current_app.logger.exception("Storing a response failed")
         raise SubmissionError(503, "unavailable") from None
-    return response, True
+    return Response(**values), True

@@ -230,18 +230,43 @@ def test_a_retired_version_is_refused_after_24_hours(client):
     assert post_response(client, payload=valid_payload(office, version=2)).status_code == 201
 
 
-def test_a_failed_commit_answers_503_and_stores_nothing(client, monkeypatch):
-    office = create_office()
+@pytest.fixture
+def failing_commits(monkeypatch):
+    """Make every later commit fail in the database, after the rows were written; give a payload."""
+    payload = valid_payload(create_office())
+    db.session.remove()
+    if db.engine.dialect.name == "postgresql":
+        # A deferred constraint trigger runs at COMMIT: the rows are in, then the commit fails.
+        statements = [
+            "DROP TRIGGER IF EXISTS ocen_test_fail_commit ON answer",
+            "CREATE OR REPLACE FUNCTION ocen_test_fail_commit() RETURNS trigger LANGUAGE plpgsql AS "
+            "$$ BEGIN RAISE EXCEPTION 'could not write to disk (simulated)' USING ERRCODE = '53100'; END $$",
+            "CREATE CONSTRAINT TRIGGER ocen_test_fail_commit AFTER INSERT ON answer DEFERRABLE INITIALLY DEFERRED "
+            "FOR EACH ROW EXECUTE FUNCTION ocen_test_fail_commit()",
+        ]
+        with db.engine.begin() as conn:
+            for statement in statements:
+                conn.execute(sa.text(statement))
+        yield payload
+        db.session.remove()  # the test's reads hold a lock that DROP TRIGGER waits for
+        with db.engine.begin() as conn:
+            conn.execute(sa.text("DROP TRIGGER ocen_test_fail_commit ON answer"))
+            conn.execute(sa.text("DROP FUNCTION ocen_test_fail_commit()"))
+        return
     session_class = type(db.session())
-    real_commit = session_class.commit
 
     def failing_commit(self):
-        self.flush()  # the rows reach the database, then the commit itself fails
-        raise sa.exc.OperationalError("COMMIT", {}, Exception("disk I/O error"))
+        self.flush()
+        self.connection().exec_driver_sql("SELECT 1")  # the rows are written in this transaction
+        raise sa.exc.OperationalError("COMMIT", {}, Exception("disk I/O error (simulated)"))
 
     monkeypatch.setattr(session_class, "commit", failing_commit)
-    response = post_response(client, payload=valid_payload(office))
-    monkeypatch.setattr(session_class, "commit", real_commit)
+    yield payload
+    monkeypatch.undo()
+
+
+def test_a_failed_commit_answers_503_and_stores_nothing(client, failing_commits):
+    response = post_response(client, payload=failing_commits)
 
     assert response.status_code == 503
     assert response.get_json()["error"] == "unavailable"
@@ -255,8 +280,12 @@ def test_a_failure_while_writing_the_answers_leaves_no_response_behind(client, m
     office = create_office()
     from collector import submission
 
+    real_answer_rows = submission.answer_rows
+
     def broken_rows(*args, **kwargs):
-        return [{"response_id": None}]  # violates NOT NULL once the response row is already written
+        rows = real_answer_rows(*args, **kwargs)
+        rows[-1]["question_key"] = None  # violates NOT NULL after the response row is written
+        return rows
 
     monkeypatch.setattr(submission, "answer_rows", broken_rows)
     response = post_response(client, payload=valid_payload(office))

@@ -109,19 +109,3 @@ def test_an_office_without_a_published_survey_says_so(client):
 
     assert response.status_code == 404
     assert response.get_json()["error"] == "survey_not_published"
-
-
-class TestTheShortLivedCache:
-    @pytest.fixture
-    def app_config(self):
-        return {"SURVEY_CACHE_SECONDS": 60}
-
-    def test_a_cached_survey_is_served_until_it_expires(self, client, app):
-        office = create_office()
-        etag = client.get(URL).headers["ETag"]
-        office.name = "Nowa nazwa"
-        db.session.commit()
-
-        assert client.get(URL, headers={"If-None-Match": etag}).status_code == 304
-        app.extensions["ocen_survey_cache"].clear()  # what expiry does
-        assert client.get(URL).get_json()["office"]["name"] == "Nowa nazwa"

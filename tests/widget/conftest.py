@@ -183,6 +183,7 @@ def host_url(servers, collector_app):
 def save_screenshot(page, name: str) -> Path:
     """Save a screenshot for a reviewer into test-artifacts/screenshots/."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.evaluate("Promise.all(document.getAnimations().map((a) => a.finished))")
     path = SCREENSHOTS / f"{name}.png"
     page.screenshot(path=str(path), full_page=False)
     _saved.append(path)

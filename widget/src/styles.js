@@ -28,7 +28,7 @@ dialog::backdrop{background:rgba(0,0,0,.55)}
 @keyframes ou-in{from{opacity:0;transform:translateY(16px)}}
 .head{position:sticky;top:0;z-index:1;display:flex;gap:8px;align-items:flex-start;justify-content:space-between;padding:12px 16px;background:#fff;border-bottom:4px solid var(--c)}
 h2{font-size:20px;font-weight:700;line-height:1.3;padding-top:4px}
-h2:focus{outline:none}
+h2:focus,.big:focus{outline:none;box-shadow:none}
 .close{flex:none;padding:4px 10px}
 .body{display:block;padding:8px 16px 16px}
 p{display:block;margin:8px 0}
