@@ -203,9 +203,6 @@ class QuestionForm(FlaskForm):
     def store(self, question: Question, version: SurveyVersion) -> None:
         """Write the form into the question; what does not belong to its type is cleared."""
         kind = self.type.data
-        if question.type != kind:
-            defaults = new_question_defaults(kind)
-            question.scale = defaults["scale"] if kind == "rating" and not question.scale else question.scale
         question.type = kind
 
         def texts(prefix: str) -> dict[str, str]:
