@@ -134,23 +134,43 @@ def wait_until_up(url: str, timeout: float = 30) -> None:
     raise RuntimeError(f"server at {url} did not start")
 
 
+class Server:
+    """A running gunicorn: its URL, and the CPU time its workers have used."""
+
+    def __init__(self, url: str, master_pid: int) -> None:
+        self.url = url
+        self.master_pid = master_pid
+
+    def cpu_seconds(self) -> float:
+        """Return the user+system CPU seconds used so far by the master's worker processes."""
+        total = 0
+        for stat in Path("/proc").glob("[0-9]*/stat"):
+            try:
+                fields = stat.read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if int(fields[1]) == self.master_pid:  # ppid
+                total += int(fields[11]) + int(fields[12])  # utime, stime
+        return total / os.sysconf("SC_CLK_TCK")
+
+
 @contextmanager
 def gunicorn(app_factory: str, env: dict[str, str], workers: int, threads: int):
-    """Run gunicorn with the given app factory; yield its base URL."""
+    """Run gunicorn with the given app factory; yield a Server."""
     port = free_port()
     cmd = [str(Path(sys.executable).with_name("gunicorn")), "-w", str(workers), "-k", "gthread",
            "--threads", str(threads), "-b", f"127.0.0.1:{port}", "--log-level", "warning", app_factory]
     proc = subprocess.Popen(cmd, cwd=ROOT, env={**os.environ, **env}, start_new_session=True)
     try:
         wait_until_up(f"http://127.0.0.1:{port}/healthz")
-        yield f"http://127.0.0.1:{port}"
+        yield Server(f"http://127.0.0.1:{port}", proc.pid)
     finally:
         os.killpg(proc.pid, signal.SIGTERM)
         proc.wait(timeout=30)
 
 
-def run_wrk(url: str, script: str, headers: dict[str, str], seconds: int, connections: int) -> float:
-    """Load ``url`` with wrk; return requests per second (fails if any answer was unexpected)."""
+def run_wrk(url: str, script: str, headers: dict[str, str], seconds: int, connections: int) -> tuple[float, int]:
+    """Load ``url`` with wrk; return requests per second and requests (fails on any unexpected answer)."""
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as handle:
         handle.write(script)
     try:
@@ -164,7 +184,16 @@ def run_wrk(url: str, script: str, headers: dict[str, str], seconds: int, connec
     errors = re.search(r"Socket errors: (.*)", out)
     if bad or errors:
         raise RuntimeError(f"unexpected answers from {url}:\n{out}")
-    return float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+    rate = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+    return rate, int(re.search(r"(\d+) requests in", out).group(1))
+
+
+def measure(server: Server, path: str, script: str, headers: dict[str, str], seconds: int,
+            connections: int) -> tuple[float, float]:
+    """Return requests per second and the server's CPU milliseconds per request for one run."""
+    before = server.cpu_seconds()
+    rate, requests = run_wrk(server.url + path, script, headers, seconds, connections)
+    return rate, (server.cpu_seconds() - before) * 1000 / max(requests, 1)
 
 
 def post_script(version: int) -> str:
@@ -215,16 +244,20 @@ def get_etag(base: str) -> str:
         return answer.headers["ETag"]
 
 
+def is_wanted(name: str) -> bool:
+    """Tell whether BENCH_ONLY (if set) asks for the row ``name``."""
+    return os.environ.get("BENCH_ONLY", "") in name
+
+
 def measure_pair(name: str, api_env: dict[str, str], kind: str, settings: dict) -> dict | None:
     """Interleave runs against the real app and the bare one; return the medians and the ratio."""
-    only = os.environ.get("BENCH_ONLY")
-    if only and only not in name:
+    if not is_wanted(name):
         return None
     workers, threads = settings["workers"], settings["threads"]
     seconds, connections, runs = settings["seconds"], settings["connections"], settings["runs"]
-    with gunicorn("bench.bench_api:create_api_app()", api_env, workers, threads) as api_url, \
-            gunicorn("bench.bench_api:create_bare_app()", {}, workers, threads) as bare_url:
-        wait_until_up(f"{bare_url}/api/v1/offices/demo/survey")
+    with gunicorn("bench.bench_api:create_api_app()", api_env, workers, threads) as api_server, \
+            gunicorn("bench.bench_api:create_bare_app()", {}, workers, threads) as bare_server:
+        wait_until_up(f"{bare_server.url}/api/v1/offices/demo/survey")
         if kind == "post":
             script = post_script(version=1)
             headers = {"Content-Type": "text/plain", "Origin": DEMO_ORIGIN}
@@ -233,18 +266,23 @@ def measure_pair(name: str, api_env: dict[str, str], kind: str, settings: dict) 
         else:
             script = GET_LUA
             path = "/api/v1/offices/demo/survey"
-            api_headers = {"If-None-Match": get_etag(api_url)}
+            api_headers = {"If-None-Match": get_etag(api_server.url)}
             bare_headers = {"If-None-Match": BARE_ETAG}
-        for url, hdrs in ((api_url, api_headers), (bare_url, bare_headers)):  # warm up
-            run_wrk(url + path, script, hdrs, 1, connections)
-        api, bare, ratios = [], [], []
+        for server, hdrs in ((api_server, api_headers), (bare_server, bare_headers)):  # warm up
+            run_wrk(server.url + path, script, hdrs, 1, connections)
+        api, bare, ratios, api_cpu, bare_cpu = [], [], [], [], []
         for _ in range(runs):
-            bare.append(run_wrk(bare_url + path, script, bare_headers, seconds, connections))
-            api.append(run_wrk(api_url + path, script, api_headers, seconds, connections))
+            rate, cpu = measure(bare_server, path, script, bare_headers, seconds, connections)
+            bare.append(rate)
+            bare_cpu.append(cpu)
+            rate, cpu = measure(api_server, path, script, api_headers, seconds, connections)
+            api.append(rate)
+            api_cpu.append(cpu)
             ratios.append(api[-1] / bare[-1])
     result = {"name": name, "api": statistics.median(api), "bare": statistics.median(bare),
-              "ratio": statistics.median(ratios), "runs": runs}
-    print(f"  {name}: api {[round(x) for x in api]}  bare {[round(x) for x in bare]}", flush=True)
+              "ratio": statistics.median(ratios), "runs": runs, "api_cpu": statistics.median(api_cpu),
+              "bare_cpu": statistics.median(bare_cpu)}
+    print(f"  {name}: api {[round(x) for x in api]}  bare {[round(x) for x in bare]}  req/s", flush=True)
     return result
 
 
@@ -270,6 +308,7 @@ def main() -> None:
         "threads": int(os.environ.get("BENCH_THREADS", "4")),
         "connections": int(os.environ.get("BENCH_CONNECTIONS", "8")),
     }
+    print(f"load average at the start: {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
     print("gunicorn gthread, {workers} workers x {threads} threads each side; wrk -t2 -c{connections}, "
           "{seconds} s per run, median of {runs} interleaved runs".format(**settings), flush=True)
     results = []
@@ -282,11 +321,13 @@ def main() -> None:
         if os.environ.get("BENCH_SQLITE_FULL", "1") == "1":
             results.append(measure_pair("POST sqlite FULL", {**base_env, "BENCH_SQLITE_SYNCHRONOUS": "FULL"},
                                         "post", settings))
-        print(f"  SQLite rows stored: {count_rows(sqlite_url)}")
+        if is_wanted("POST sqlite"):
+            print(f"  SQLite rows stored: {count_rows(sqlite_url)}")
         results.append(measure_pair("GET 304", base_env, "get", settings))
 
         pg_url = os.environ.get("BENCH_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/ocen_bench")
-        problem = ensure_pg_database(pg_url)
+        problem = None if is_wanted("POST postgresql") else "not asked for (BENCH_ONLY)"
+        problem = problem or ensure_pg_database(pg_url)
         if problem:
             print(f"  skipped PostgreSQL: {problem}")
         else:
@@ -297,11 +338,15 @@ def main() -> None:
         shutil.rmtree(scratch, ignore_errors=True)
 
     print()
-    print(f"{'endpoint':<20} {'api req/s':>10} {'bare req/s':>11} {'ratio':>7} {'target':>7}  ")
+    print(f"{'endpoint':<18} {'api req/s':>10} {'bare req/s':>11} {'ratio':>6} {'target':>7}         "
+          f"{'CPU ms/req api':>15} {'bare':>6} {'CPU ratio':>10}")
     for r in filter(None, results):
         target = TARGETS[r["name"]]
         verdict = "ok" if r["ratio"] >= target else "MISSED"
-        print(f"{r['name']:<20} {r['api']:>10.0f} {r['bare']:>11.0f} {r['ratio']:>7.2f} {target:>7.2f}  {verdict}")
+        print(f"{r['name']:<18} {r['api']:>10.0f} {r['bare']:>11.0f} {r['ratio']:>6.2f} {target:>7.2f}  "
+              f"{verdict:<6} {r['api_cpu']:>15.3f} {r['bare_cpu']:>6.3f} {r['bare_cpu'] / r['api_cpu']:>10.2f}")
+    print(f"\nload average at the end: {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs (other work on the "
+          "machine moves req/s; the collector's own CPU per request, from /proc, moves much less)")
     print("\nSQLite runs in WAL mode with synchronous=NORMAL (what we ship): a commit survives a crash of the "
           "collector, but the last commits may be lost on power loss or an OS crash; 'FULL' fsyncs every "
           "commit. PostgreSQL commits are fsynced (synchronous_commit=on).")

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import sqlalchemy as sa
 from flask import Flask, jsonify
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from .extensions import db, limiter, migrate
 
@@ -37,6 +38,15 @@ def init_app(app: Flask) -> None:
     """Bind the extensions, the database and the collector's routes and commands to the app."""
     from . import api, cli, hosted
 
+    if app.config.get("PROXY_COUNT"):
+        # Behind N reverse proxies, take the client's address (the rate-limit key; never stored for
+        # residents) and scheme from the last N X-Forwarded-* entries; with 0 they are ignored, so a
+        # client cannot pick its own address to dodge the limit.
+        n = app.config["PROXY_COUNT"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n)  # type: ignore[method-assign]
+    from .sessions import PanelOnlySessionInterface
+
+    app.session_interface = PanelOnlySessionInterface()
     db.init_app(app)
     migrate.init_app(app, db, directory=str(MIGRATIONS_DIR), render_as_batch=True, compare_type=True)
     limiter.init_app(app)

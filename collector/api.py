@@ -10,12 +10,13 @@ import hashlib
 import json
 from typing import Any
 
+import sqlalchemy as sa
 from flask import Blueprint, Flask, current_app, g, request
 from flask import Response as HttpResponse
 from werkzeug.exceptions import HTTPException
 
 from . import messages, office_cache
-from .extensions import limiter
+from .extensions import db, limiter
 from .models import LANGUAGES
 from .office_cache import OfficeContext, get_office_context, normalize_origin, recall, remember
 from .submission import SubmissionError, store_submission, validate_submission
@@ -107,6 +108,11 @@ def get_cors_origin(slug: str) -> str | None:
         return check_origin(get_context_or_404(slug))
     except SubmissionError:
         return None
+    except sa.exc.SQLAlchemyError:
+        # The database is down: without CORS headers the browser sees a network error, which the
+        # widget retries with the same id, as it would a 503.
+        db.session.rollback()
+        return None
 
 
 @bp.after_request
@@ -137,6 +143,15 @@ def handle_submission_error(exc: SubmissionError) -> HttpResponse:
 @bp.errorhandler(HTTPException)
 def handle_http_error(exc: HTTPException) -> HttpResponse:
     return http_error_response(exc)
+
+
+@bp.errorhandler(sa.exc.SQLAlchemyError)
+def handle_database_error(exc: sa.exc.SQLAlchemyError) -> HttpResponse:
+    # The database is down, locked or out of pooled connections: the client may retry (the widget
+    # does, with the same id), so this is "try again later", not a bug in the request.
+    db.session.rollback()
+    current_app.logger.exception("The database did not answer the API")
+    return error_response(503, "unavailable", headers={"Retry-After": "5"})
 
 
 @bp.errorhandler(Exception)

@@ -94,6 +94,17 @@ def check_cache_seconds(value: object) -> float:
     return seconds
 
 
+def check_proxy_count(value: object) -> int:
+    """Return how many reverse proxies stand in front of the collector, else raise ConfigError."""
+    try:
+        count = int(value)  # type: ignore[call-overload]
+    except (TypeError, ValueError):
+        count = -1
+    if not 0 <= count <= 5:
+        raise ConfigError(f"PROXY_COUNT must be the number of reverse proxies in front (0-5), not {value!r}.")
+    return count
+
+
 def load_config(app: Flask, config: dict | None = None, environ: dict[str, str] | None = None) -> None:
     """Fill app.config from defaults, the environment and the given dict, checking each value."""
     environ = dict(os.environ if environ is None else environ)
@@ -114,6 +125,7 @@ def load_config(app: Flask, config: dict | None = None, environ: dict[str, str] 
         MIN_FILL_SECONDS=2,
         RETIRED_GRACE_HOURS=24,
         API_CACHE_SECONDS=environ.get("API_CACHE_SECONDS", "10"),
+        PROXY_COUNT=environ.get("PROXY_COUNT", "0"),
         PRODUCTION=is_production(environ),
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
@@ -129,3 +141,4 @@ def load_config(app: Flask, config: dict | None = None, environ: dict[str, str] 
     app.config["PUBLIC_URL"] = check_public_url(app.config["PUBLIC_URL"])
     app.config["RATELIMIT_STORAGE_URI"] = check_storage_uri(app.config["RATELIMIT_STORAGE_URI"])
     app.config["API_CACHE_SECONDS"] = check_cache_seconds(app.config["API_CACHE_SECONDS"])
+    app.config["PROXY_COUNT"] = check_proxy_count(app.config["PROXY_COUNT"])

@@ -318,6 +318,10 @@ def write_response(values: dict[str, Any], rows: list[dict[str, Any]]) -> None:
         connection.execute(PG_INSERT_RESPONSE, params)
         session.commit()  # hands the connection back to the pool
         return
+    if session().in_transaction():
+        # End the read transaction of validation first: a thread waiting for the write lock must
+        # not hold a pooled connection, or 20 concurrent writers exhaust the pool.
+        session.commit()
     with write_lock():
         # Core inserts: one statement for the response, one executemany for its answers, one commit.
         connection = session.connection()

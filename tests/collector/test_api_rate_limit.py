@@ -34,3 +34,28 @@ def test_reading_the_survey_is_not_limited(client):
     create_office()
 
     assert {client.get("/api/v1/offices/demo/survey").status_code for _ in range(5)} == {200}
+
+
+def test_a_forged_forwarded_address_does_not_dodge_the_limit(client):
+    office = create_office()
+
+    statuses = [post_response(client, payload=valid_payload(office),
+                              headers={"X-Forwarded-For": f"198.51.100.{n}"}).status_code for n in range(3)]
+
+    assert statuses == [201, 201, 429]
+
+
+class TestBehindAReverseProxy:
+    @pytest.fixture
+    def app_config(self):
+        return {"RATELIMIT_ENABLED": True, "RESPONSES_RATE_LIMIT": "2 per minute", "PROXY_COUNT": 1}
+
+    def test_each_resident_behind_the_proxy_has_their_own_limit(self, client):
+        office = create_office()
+
+        def post_from(address):
+            return post_response(client, payload=valid_payload(office),
+                                 headers={"X-Forwarded-For": address}).status_code
+
+        assert [post_from("198.51.100.1") for _ in range(3)] == [201, 201, 429]
+        assert post_from("198.51.100.2") == 201

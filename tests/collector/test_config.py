@@ -14,6 +14,7 @@ from collector.config import ConfigError, load_config
         ({"OCEN_ENV": "production"}, "SECRET_KEY must be set"),
         ({"SECRET_KEY": "short"}, "SECRET_KEY is too short"),
         ({"API_CACHE_SECONDS": "ten"}, "API_CACHE_SECONDS"),
+        ({"PROXY_COUNT": "yes"}, "PROXY_COUNT"),
     ],
 )
 def test_bad_configuration_stops_start_up_with_a_message(tmp_path, environ, message):

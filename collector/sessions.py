@@ -1,0 +1,29 @@
+"""Public pages never carry a session: no cookie is set and no ``Vary: Cookie`` is sent."""
+
+from __future__ import annotations
+
+from flask import Flask, request
+from flask import Response as HttpResponse
+from flask.sessions import SecureCookieSessionInterface, SessionMixin
+
+# What residents and their browsers fetch: the widget, the survey API, the hosted page, health.
+PUBLIC_PREFIXES = ("/api/", "/s/", "/widget", "/healthz", "/static/")
+
+
+def is_public_path(path: str) -> bool:
+    """Tell whether the path is one of the public, cookieless surfaces."""
+    return path.startswith(PUBLIC_PREFIXES)
+
+
+class PanelOnlySessionInterface(SecureCookieSessionInterface):
+    """Keep Flask's signed-cookie session for the panel only.
+
+    Extensions such as Flask-Login look at the session after every request; on a public response
+    that would add ``Vary: Cookie`` (which stops CDNs sharing ``widget.js`` and the survey JSON)
+    and could set a cookie on a resident (ePrivacy). So public responses skip saving it.
+    """
+
+    def save_session(self, app: Flask, session: SessionMixin, response: HttpResponse) -> None:
+        if is_public_path(request.path):
+            return
+        super().save_session(app, session, response)
