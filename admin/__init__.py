@@ -62,6 +62,7 @@ def template_helpers() -> dict[str, Any]:
         "panel_language": i18n.get_language,
         "panel_languages": lambda: list(i18n.LANGUAGE_NAMES.items()),
         "language_url": language_url,
+        "panel_message": i18n.panel_message,
         "role_label": role_label,
     }
 
@@ -95,6 +96,10 @@ def build_admin(app: Flask) -> Admin:
 def init_app(app: Flask) -> None:
     """Wire the panel into the app: languages, CSRF, login, the views."""
     i18n.init_app(app)
+    # Only the panel uses the session: its cookie is never sent with widget.js, the API or the
+    # hosted page, so those responses neither refresh it nor vary on it (CDN-cacheable).
+    if app.config.get("SESSION_COOKIE_PATH") is None:
+        app.config["SESSION_COOKIE_PATH"] = "/admin"
     # The public API takes cross-origin posts without cookies, so CSRF is checked for the panel only.
     app.config.setdefault("WTF_CSRF_CHECK_DEFAULT", False)
     csrf.init_app(app)

@@ -215,6 +215,11 @@ def logout() -> Response:
     return redirect(url_for("auth.login"))
 
 
+def is_panel_request() -> bool:
+    """Tell whether the request is for the panel (under /admin)."""
+    return request.path == "/admin" or request.path.startswith("/admin/")
+
+
 def check_idle_session() -> Response | None:
     """End a session idle for longer than PERMANENT_SESSION_LIFETIME; refresh it otherwise."""
     if not request.path.startswith("/admin") or request.endpoint in (None, "admin.static"):
@@ -240,6 +245,12 @@ def init_app(app: Flask) -> None:
     app.config.setdefault("LOGIN_LOCKOUT_MINUTES", 15)
     login_manager.init_app(app)
     login_manager.session_protection = "basic"
+    # Flask-Login looks into the session after every request (for "remember me", which the panel
+    # never uses); since Flask 3.1.3 any look adds "Vary: Cookie", which would keep CDNs from
+    # caching widget.js and the survey. Limit that look to the panel.
+    remember_hook = login_manager._update_remember_cookie
+    app.after_request_funcs.setdefault(None, []).remove(remember_hook)
+    app.after_request(lambda response: remember_hook(response) if is_panel_request() else response)
     # Counted where the API's rate limits are (memory, or Redis with several processes); the
     # address is a counter key only, never written to the database with a response.
     storage = storage_from_string(app.config["RATELIMIT_STORAGE_URI"])

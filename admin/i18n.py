@@ -94,6 +94,9 @@ EN: dict[str, str] = {
     "Formularz wygasł albo nie został wysłany z tej strony. Wróć, odśwież stronę i spróbuj ponownie.":
         "The form has expired or was not sent from this site. Go back, reload the page and try again.",
     "Wróć do panelu": "Back to the panel",
+    "Zamknij komunikat": "Close the message",
+    "Nie utworzono rekordu: popraw pola opisane poniżej.": "The record was not created: correct the fields described below.",
+    "Nie zapisano zmian: popraw pola opisane poniżej.": "The changes were not saved: correct the fields described below.",
     "Nie zapisano: dane kolidują z innym rekordem (np. powtórzony identyfikator).":
         "Not saved: the data clashes with another record (e.g. a repeated identifier).",
     # Office form
@@ -204,6 +207,18 @@ EN: dict[str, str] = {
     "zmiana": "update",
     "usunięcie": "delete",
 }
+
+
+# Flask-Admin messages its Polish catalogue lacks, in our words.
+ADMIN_MESSAGES = {
+    "Failed to create record.": "Nie utworzono rekordu: popraw pola opisane poniżej.",
+    "Failed to save record.": "Nie zapisano zmian: popraw pola opisane poniżej.",
+}
+
+
+def panel_message(message: str) -> str:
+    """Return a flashed message in the panel's language (Flask-Admin's gaps filled in)."""
+    return _(ADMIN_MESSAGES[message]) if message in ADMIN_MESSAGES else message
 
 
 def _translate(text: str, **variables: Any) -> str:

@@ -7,7 +7,6 @@ import unicodedata
 from typing import Any
 
 import sqlalchemy as sa
-from flask_admin.form import BaseForm
 from markupsafe import Markup, escape
 from wtforms import (
     BooleanField,
@@ -18,7 +17,7 @@ from wtforms import (
     TextAreaField,
     widgets,
 )
-from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional, ValidationError
+from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
 from collector.cli import SLUG_RE
 from collector.extensions import db
@@ -26,6 +25,7 @@ from collector.models import LANGUAGES, Answer, Department, Office, Response
 from collector.surveys import create_office
 
 from .base import OfficeScopedView
+from .forms import PanelForm, email_address
 from .i18n import _, _l
 from .validators import check_page_url, normalize_colour, normalize_origin
 
@@ -103,13 +103,13 @@ def validate_colour(form: Any, field: Any) -> None:
     field.data = normalize_colour(field.data or "")
 
 
-class OfficeForm(BaseForm):
+class OfficeForm(PanelForm):
     slug = StringField(_l("Identyfikator (slug)"), validators=[DataRequired(_l("To pole jest wymagane.")),
                                                                Length(max=63)])
     name = StringField(_l("Nazwa"), validators=[DataRequired(_l("To pole jest wymagane.")), Length(max=200)])
     address = StringField(_l("Adres"), validators=[Optional(), Length(max=300)])
     contact_email = StringField(_l("E-mail kontaktowy"), validators=[
-        Optional(), Length(max=200), Email(_l("Nieprawidłowy adres e-mail."))])
+        Optional(), Length(max=200), email_address])
     contact_phone = StringField(_l("Telefon kontaktowy"), validators=[Optional(), Length(max=50)])
     privacy_url = StringField(_l("Adres klauzuli informacyjnej (RODO)"),
                               validators=[Optional(), Length(max=500), validate_page_url])
@@ -232,7 +232,7 @@ def has_responses(department: Department) -> bool:
     return False
 
 
-class DepartmentForm(BaseForm):
+class DepartmentForm(PanelForm):
     name = StringField(_l("Nazwa"), validators=[DataRequired(_l("To pole jest wymagane.")), Length(max=200)])
     name_en = StringField(_l("Nazwa po angielsku"), validators=[Optional(), Length(max=200)])
     name_uk = StringField(_l("Nazwa po ukraińsku"), validators=[Optional(), Length(max=200)])

@@ -7,22 +7,23 @@ from typing import Any
 import sqlalchemy as sa
 from flask import g
 from flask_admin.contrib.sqla.fields import QuerySelectField
-from flask_admin.form import BaseForm
+from flask_login import current_user
 from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField
-from wtforms.validators import DataRequired, Email, Length, Optional, ValidationError
+from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from collector.extensions import db
 from collector.models import Office, User
 from collector.passwords import MIN_PASSWORD_LENGTH, hash_password
 
 from .auditing import audit
-from .base import OfficeScopedView, get_user, is_superadmin, role_label
+from .base import OfficeScopedView, is_superadmin, role_label
+from .forms import PanelForm, email_address
 from .i18n import _, _l
 
 
-class UserForm(BaseForm):
+class UserForm(PanelForm):
     email = EmailField(_l("Adres e-mail"), validators=[DataRequired(_l("To pole jest wymagane.")), Length(max=254),
-                                                       Email(_l("Nieprawidłowy adres e-mail."))])
+                                                       email_address])
     name = StringField(_l("Imię i nazwisko"), validators=[Optional(), Length(max=200)])
     role = SelectField(_l("Rola"), choices=[])
     office = QuerySelectField(_l("Urząd"), allow_blank=True,
@@ -48,16 +49,21 @@ class UserForm(BaseForm):
     def validate_password(self, field: Any) -> None:
         if field.data and len(field.data) < MIN_PASSWORD_LENGTH:
             raise ValidationError(_("Hasło musi mieć co najmniej %(min)s znaków.", min=MIN_PASSWORD_LENGTH))
+
+    def validate(self, extra_validators: Any = None) -> bool:
+        valid = super().validate(extra_validators)
         obj = getattr(self, "_obj", None)
-        if not field.data and (obj is None or obj.id is None):
-            raise ValidationError(_("Podaj hasło dla nowego użytkownika."))
+        if not self.password.data and (obj is None or obj.id is None):
+            self.password.errors = [*self.password.errors, _("Podaj hasło dla nowego użytkownika.")]
+            valid = False
+        return valid
 
     def populate_obj(self, obj: User) -> None:
         obj.email = self.email.data
         obj.name = (self.name.data or "").strip()
         obj.role = self.role.data
         obj.active = bool(self.active.data)
-        if hasattr(self, "office"):
+        if getattr(self, "office", None) is not None:
             obj.office = self.office.data
         if self.password.data:
             obj.password_hash = hash_password(self.password.data)
@@ -85,8 +91,12 @@ class UserView(OfficeScopedView):
     column_default_sort = "email"
 
     def validate_change(self, form: Any, model: User, is_created: bool) -> None:
-        actor = get_user()
-        if model.role == "superadmin" and not is_superadmin(actor):
+        before = g.get("audit_before") or {}
+        # The acting user may be the record being edited: judge them by the role they had.
+        actor_id = int(current_user.get_id())
+        editing_self = not is_created and model.id == actor_id
+        actor_role = before.get("role") if editing_self else current_user.role
+        if model.role == "superadmin" and actor_role != "superadmin":
             raise ValidationError(_("Tylko superadministrator może nadać rolę superadministratora."))
         if model.role == "superadmin":
             model.office = None
@@ -96,8 +106,7 @@ class UserView(OfficeScopedView):
                 model.office_id = model.office.id
             if model.office_id is None:
                 raise ValidationError(_("Administrator i recenzent muszą należeć do urzędu."))
-        role_before = (g.get("audit_before") or {}).get("role", model.role)
-        if actor is not None and model.id == actor.id and (not model.active or model.role != role_before):
+        if editing_self and (not model.active or model.role != before.get("role")):
             raise ValidationError(_("Nie możesz dezaktywować własnego konta ani odebrać sobie roli."))
 
     def on_model_change(self, form: Any, model: User, is_created: bool) -> None:

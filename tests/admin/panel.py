@@ -37,3 +37,12 @@ def post(client: FlaskClient, url: str, data: dict | None = None, **kwargs):
 
 def text(response) -> str:
     return response.get_data(as_text=True)
+
+
+def messages(response) -> list[str]:
+    """Return the flashed messages and field errors the page shows, as plain text."""
+    html = text(response)
+    found = re.findall(r'<(?:div|span|small)[^>]*class="[^"]*(?:alert|invalid-feedback|help-block|text-danger)[^"]*"[^>]*>(.*?)</(?:div|span|small)>',
+                       html, flags=re.S)
+    cleaned = [re.sub(r"\s+", " ", re.sub(r"<[^>]+>|&times;", " ", item)).strip() for item in found]
+    return [item for item in cleaned if item]

@@ -145,7 +145,7 @@ def test_lockout_message_in_english_when_english_is_chosen(client, admin_user):
 def test_session_cookie_is_httponly_lax_and_lasts_30_minutes(client, admin_user):
     response = login(client, "admin@demo.test")
     cookie = response.headers["Set-Cookie"]
-    assert "HttpOnly" in cookie and "SameSite=Lax" in cookie and "Expires=" in cookie
+    assert "HttpOnly" in cookie and "SameSite=Lax" in cookie and "Expires=" in cookie and "Path=/admin" in cookie
     assert client.application.permanent_session_lifetime == timedelta(minutes=30)
 
 
@@ -161,7 +161,7 @@ def test_session_cookie_is_secure_in_production(tmp_path, environ, secure):
 
 def test_idle_session_ends_after_30_minutes(client, admin_user):
     login(client, "admin@demo.test")
-    with client.session_transaction() as session:
+    with client.session_transaction("/admin/") as session:
         session["last_seen"] -= 31 * 60
     response = client.get("/admin/department/")
     assert response.status_code == 302 and response.location.startswith("/admin/login")
@@ -171,10 +171,10 @@ def test_idle_session_ends_after_30_minutes(client, admin_user):
 
 def test_activity_keeps_the_session_alive(client, admin_user):
     login(client, "admin@demo.test")
-    with client.session_transaction() as session:
+    with client.session_transaction("/admin/") as session:
         session["last_seen"] -= 29 * 60
     assert client.get("/admin/department/").status_code == 200
-    with client.session_transaction() as session:
+    with client.session_transaction("/admin/") as session:
         session["last_seen"] -= 29 * 60  # 58 minutes since login, never 30 idle
     assert client.get("/admin/").status_code == 200
 

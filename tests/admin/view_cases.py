@@ -1,0 +1,123 @@
+"""The panel's views as data, for the role matrix in test_role_matrix.py.
+
+Each ``ViewCase`` says how to make a record of an office, how to recognise it in a list, valid
+form data for creating and editing one, and which actions each role may take. Add a case here
+for every model view you add to the panel; the matrix then checks for each role: the list,
+the details, create, edit and delete pages and POSTs, a reviewer's POSTs refused, and another
+office's record reached by id in the URL or named in a form field — refused, nothing changed.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from collector.audit import record_event
+from collector.extensions import db
+from collector.models import AuditEvent, Department, Office, User
+from tests.factories import create_user
+
+ROLES = ("admin", "reviewer", "superadmin")
+READ = {"list", "details"}
+ALL = {"list", "details", "create", "edit", "delete"}
+_serial = itertools.count(1)
+
+
+@dataclass
+class ViewCase:
+    endpoint: str  # the Flask-Admin endpoint: /admin/<endpoint>/
+    model: type
+    make: Callable[[Office], Any]  # a committed record belonging to the office
+    label: Callable[[Any], str]  # text that shows the record in the list
+    may: dict[str, set[str]]  # role -> actions among list, details, create, edit, delete
+    create_data: Callable[[Office], dict] | None = None  # a valid create form for a record of the office
+    edit_data: Callable[[Any], dict] | None = None  # a valid edit form that changes the record
+    office_id: Callable[[Any], int | None] = field(default=lambda record: record.office_id)
+
+    def __str__(self) -> str:
+        return self.endpoint
+
+
+def office_form(office: Office, **changes: Any) -> dict:
+    data = {
+        "name": office.name, "address": office.address or "", "contact_email": office.contact_email or "",
+        "contact_phone": office.contact_phone or "", "privacy_url": office.privacy_url or "",
+        "allowed_origins": "\n".join(office.allowed_origins or []), "languages": list(office.languages or ["pl"]),
+        "look_label": office.look_label, "look_color": office.look_color, "look_position": office.look_position,
+        "retention_days": office.retention_days or "",
+    }
+    data.update(changes)
+    return data
+
+
+def make_office(office: Office) -> Office:
+    return office
+
+
+def new_office_form(office: Office) -> dict:
+    n = next(_serial)
+    return office_form(office, slug=f"nowy-{n}", name=f"Urząd Gminy Nowej {n}")
+
+
+def make_department(office: Office) -> Department:
+    n = next(_serial)
+    department = Department(office_id=office.id, key=f"wydzial-{n}", name=f"Wydział Testowy {n}", position=50)
+    db.session.add(department)
+    db.session.commit()
+    return department
+
+
+def department_form(office: Office) -> dict:
+    return {"name": f"Wydział Nowy {next(_serial)}", "position": "60", "active": "y", "office": str(office.id)}
+
+
+def department_edit(department: Department) -> dict:
+    return {"name": department.name + " (po zmianie)", "position": str(department.position + 1), "active": "y"}
+
+
+def make_user(office: Office) -> User:
+    return create_user(f"user{next(_serial)}@{office.slug}.test", role="reviewer", office=office,
+                       name="Jan Kowalski")
+
+
+def user_form(office: Office) -> dict:
+    return {"email": f"new{next(_serial)}@{office.slug}.test", "name": "Anna Nowak", "role": "reviewer",
+            "active": "y", "password": "a long enough password", "office": str(office.id)}
+
+
+def user_edit(user: User) -> dict:
+    return {"email": user.email, "name": "Jan Kowalski-Nowak", "role": user.role, "active": "y"}
+
+
+def make_audit_event(office: Office) -> AuditEvent:
+    event = record_event("update", office_id=office.id, object_type="Department",
+                         object_id=f"marker-{next(_serial)}", after={"name": "x"})
+    db.session.commit()
+    return event
+
+
+VIEW_CASES: list[ViewCase] = [
+    ViewCase(
+        endpoint="office", model=Office, make=make_office, label=lambda o: o.slug,
+        may={"admin": READ | {"edit"}, "reviewer": set(READ), "superadmin": READ | {"create", "edit"}},
+        create_data=new_office_form,
+        edit_data=lambda o: office_form(o, name=o.name + " (po zmianie)"),
+        office_id=lambda o: o.id,
+    ),
+    ViewCase(
+        endpoint="department", model=Department, make=make_department, label=lambda d: d.name,
+        may={"admin": set(ALL), "reviewer": set(READ), "superadmin": set(ALL)},
+        create_data=department_form, edit_data=department_edit,
+    ),
+    ViewCase(
+        endpoint="user", model=User, make=make_user, label=lambda u: u.email,
+        may={"admin": READ | {"create", "edit"}, "reviewer": set(), "superadmin": READ | {"create", "edit"}},
+        create_data=user_form, edit_data=user_edit,
+    ),
+    ViewCase(
+        endpoint="audit", model=AuditEvent, make=make_audit_event, label=lambda e: e.object_id,
+        may={"admin": set(READ), "reviewer": set(), "superadmin": set(READ)},
+    ),
+]
