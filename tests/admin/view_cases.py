@@ -10,13 +10,14 @@ office's record reached by id in the URL or named in a form field — refused, n
 from __future__ import annotations
 
 import itertools
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from collector.audit import record_event
 from collector.extensions import db
-from collector.models import AuditEvent, Department, Office, User
+from collector.models import AuditEvent, Department, Office, Response, User
 from tests.factories import create_user
 
 ROLES = ("admin", "reviewer", "superadmin")
@@ -98,6 +99,17 @@ def make_audit_event(office: Office) -> AuditEvent:
     return event
 
 
+def make_response(office: Office) -> Response:
+    """Store a response of the office's published version; its department key is its label in the list."""
+    from collector.surveys import get_published_version
+
+    response = Response(id=uuid.uuid4(), office_id=office.id, version_id=get_published_version(office).id,
+                        channel="widget", lang="pl", department_key=f"marker-{next(_serial)}", content_hash="0" * 64)
+    db.session.add(response)
+    db.session.commit()
+    return response
+
+
 VIEW_CASES: list[ViewCase] = [
     ViewCase(
         endpoint="office", model=Office, make=make_office, label=lambda o: o.slug,
@@ -119,5 +131,9 @@ VIEW_CASES: list[ViewCase] = [
     ViewCase(
         endpoint="audit", model=AuditEvent, make=make_audit_event, label=lambda e: e.object_id,
         may={"admin": set(READ), "reviewer": set(), "superadmin": set(READ)},
+    ),
+    ViewCase(
+        endpoint="response", model=Response, make=make_response, label=lambda r: r.department_key,
+        may={"admin": set(READ), "reviewer": set(READ), "superadmin": set(READ)},
     ),
 ]
