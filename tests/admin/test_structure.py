@@ -8,7 +8,7 @@ import uuid
 from tests.admin.panel import csrf_token
 
 OPEN_ENDPOINTS = {"auth.login"}
-DUMMY_VALUES = {"int": 1, "float": 1.0, "uuid": uuid.UUID(int=1), "path": "x", "string": "x", "default": "x"}
+DUMMY_VALUES = {"int": 1, "integer": 1, "float": 1.0, "uuid": uuid.UUID(int=1), "path": "x", "string": "x", "default": "x"}
 
 
 def converter_value(rule, argument: str):
