@@ -90,6 +90,9 @@ def build_admin(app: Flask) -> Admin:
     from .reports_views import init_reports_views
 
     init_reports_views(panel)
+    from .flows import add_flow_views
+
+    add_flow_views(panel)
     return panel
 
 

@@ -32,6 +32,17 @@ ACTION_LABELS = {
     "create": "utworzenie",
     "update": "zmiana",
     "delete": "usunięcie",
+    "survey.draft": "utworzenie wersji roboczej ankiety",
+    "survey.details": "zmiana tytułu lub wstępu ankiety",
+    "survey.question_add": "dodanie pytania",
+    "survey.question_edit": "zmiana pytania",
+    "survey.question_move": "przesunięcie pytania",
+    "survey.question_delete": "usunięcie pytania",
+    "survey.discard": "usunięcie wersji roboczej ankiety",
+    "survey.publish": "publikacja ankiety",
+    "response.comment_hide": "ukrycie komentarza w raportach",
+    "response.comment_show": "przywrócenie komentarza w raportach",
+    "response.paper_entry": "wprowadzenie ankiety papierowej",
 }
 
 

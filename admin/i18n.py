@@ -270,3 +270,9 @@ def init_app(app) -> None:
 def current_locale() -> str:
     """Return Flask-Babel's current locale as a string (``pl`` or ``en``)."""
     return str(babel_get_locale() or DEFAULT_LANGUAGE)
+
+
+# Other parts of the panel keep their English texts in their own tables.
+from .flows_en import FLOWS_EN  # noqa: E402
+
+EN.update(FLOWS_EN)

@@ -41,10 +41,17 @@ POSITIONS = (("bottom-right", "prawy dolny róg"), ("bottom-left", "lewy dolny r
 def before_office_change(office: Office) -> None:
     """Archive a pre-change report first if responses arrived since the last archived report.
 
-    Called before a change to the office's data or departments is written (issue 4, point 6).
-    Does nothing yet: the publish flow (adminflows) fills it in with ``reports.archive_report``.
-    Raise ``ValidationError`` with a Polish message to refuse the change.
+    Called before a change to the office's data or departments is written (issue 4, point 6); the
+    report joins the change's transaction, so a refused change leaves no report either. Raises
+    ``ValidationError`` with the reason, in Polish, when the report cannot be made: nothing is saved.
     """
+    from .base import get_user
+    from .versions import PublishError, archive_before_office_change
+
+    try:
+        archive_before_office_change(office, get_user())
+    except PublishError as error:
+        raise ValidationError(str(error)) from error
 
 
 # ---------------------------------------------------------------------------------------------

@@ -59,6 +59,15 @@ class ResponseSchema(Schema):
                                     "an option key, a list of option keys, or text."})
 
 
+class StaffEntrySchema(ResponseSchema):
+    """A paper questionnaire typed in by staff in the panel: channel ``paper`` only."""
+
+    channel = fields.String(load_default="paper", validate=validate.OneOf(("paper",), error="invalid_channel"),
+                            error_messages=_codes("invalid_channel", "null", "invalid"))
+    elapsed_ms = fields.Integer(strict=True, load_default=0, validate=validate.Range(min=0, error="invalid_elapsed"),
+                                error_messages=_codes("invalid_elapsed", "null", "invalid"))
+
+
 # The order in which problems with the envelope are reported, first one wins.
 RESPONSE_FIELD_CODES = {
     "id": "invalid_id",

@@ -23,7 +23,13 @@ from . import messages
 from .extensions import db
 from .models import NA, Answer, Office, Question, Response, utcnow
 from .office_cache import OfficeContext, VersionInfo, context_for, get_cache, get_office_context
-from .schemas import RESPONSE_FIELD_CODES, AnswersSchema, ResponseSchema, build_answers_schema
+from .schemas import (
+    RESPONSE_FIELD_CODES,
+    AnswersSchema,
+    ResponseSchema,
+    StaffEntrySchema,
+    build_answers_schema,
+)
 
 MIN_ELAPSED_MS = 2000
 
@@ -190,22 +196,29 @@ def _field_code(problem: Any) -> str:
 
 
 _response_schema = ResponseSchema()
+_staff_entry_schema = StaffEntrySchema()
 # Refusals that a stale cache could cause; they are checked again against the database.
 RECHECKED = {"unknown_version", "invalid_answers_content"}
 
 
-def validate_submission(office: Office | OfficeContext, data: Any) -> Submission:
-    """Check a parsed response body against the office's survey; return the clean values."""
+def validate_submission(office: Office | OfficeContext, data: Any, *, staff_entry: bool = False) -> Submission:
+    """Check a parsed response body against the office's survey; return the clean values.
+
+    ``staff_entry`` is for a paper questionnaire typed in by staff in the panel: the channel must
+    be ``paper`` and the anti-bot checks (honeypot, fill time) are skipped; the answers are checked
+    exactly as for residents. The public API never sets it, so it keeps refusing ``paper``.
+    """
     if not isinstance(data, dict):
         raise SubmissionError(400, "not_an_object")
     try:
-        envelope = _response_schema.load(data)
+        envelope = (_staff_entry_schema if staff_entry else _response_schema).load(data)
     except ValidationError as exc:
         raise SubmissionError(400, _first_error_code(exc.messages)) from None
-    if envelope["website"].strip():
-        raise SubmissionError(400, "honeypot")
-    if envelope["elapsed_ms"] < current_app.config.get("MIN_FILL_SECONDS", 2) * 1000:
-        raise SubmissionError(400, "too_fast")
+    if not staff_entry:
+        if envelope["website"].strip():
+            raise SubmissionError(400, "honeypot")
+        if envelope["elapsed_ms"] < current_app.config.get("MIN_FILL_SECONDS", 2) * 1000:
+            raise SubmissionError(400, "too_fast")
     context = context_for(office)
     try:
         return check_answers(context, envelope)
@@ -318,19 +331,22 @@ def write_response(values: dict[str, Any], rows: list[dict[str, Any]]) -> None:
         session.commit()
 
 
-def store_submission(office: Office | OfficeContext, submission: Submission) -> tuple[Response, bool]:
+def store_submission(office: Office | OfficeContext, submission: Submission, *,
+                     entered_by_id: int | None = None) -> tuple[Response, bool]:
     """Commit the response and its answers; return it and whether it was created now.
 
     The client's UUID is the primary key: a concurrent or later replay fails the insert, and
     the stored content hash tells a replay (False) from a different response (409). The
     Response returned for a new row is built from the stored values, outside the session.
+    ``entered_by_id`` names the staff member who typed in a paper questionnaire.
     """
     content_hash = submission.content_hash(office)
     submitted_at = utcnow()
     rules = get_version_rules(submission.version.id)
     values = {"id": submission.id, "office_id": office.id, "version_id": submission.version.id,
               "submitted_at": submitted_at, "channel": submission.channel, "lang": submission.lang,
-              "department_key": submission.department_key, "content_hash": content_hash, "entered_by_id": None}
+              "department_key": submission.department_key, "content_hash": content_hash,
+              "entered_by_id": entered_by_id}
     rows = answer_rows(office.id, submission, rules, submitted_at)
     session = db.session
     try:

@@ -8,7 +8,7 @@ import uuid
 from tests.admin.panel import csrf_token
 
 OPEN_ENDPOINTS = {"auth.login"}
-DUMMY_VALUES = {"int": 1, "float": 1.0, "uuid": uuid.UUID(int=1), "path": "x", "string": "x", "default": "x"}
+DUMMY_VALUES = {"int": 1, "integer": 1, "float": 1.0, "uuid": uuid.UUID(int=1), "path": "x", "string": "x", "default": "x"}
 
 
 def converter_value(rule, argument: str):
@@ -96,6 +96,11 @@ def test_panel_pages_load_no_external_assets(app, client):
             url += f"?id={sa.inspect(first).identity[0]}"
         response = client.get(url)
         if response.status_code == 403:  # a page this role is not offered (e.g. editing the audit log)
+            continue
+        if response.status_code == 404:
+            # A per-office page (the paper questionnaire) a superadmin reaches after choosing an office:
+            # its human "not found" page must still load nothing from outside.
+            assert external_urls(response.get_data(as_text=True)) == [], url
             continue
         assert response.status_code == 200, url
         assert external_urls(response.get_data(as_text=True)) == [], url

@@ -10,13 +10,14 @@ office's record reached by id in the URL or named in a form field — refused, n
 from __future__ import annotations
 
 import itertools
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from collector.audit import record_event
 from collector.extensions import db
-from collector.models import AuditEvent, CorrectiveAction, Department, Office, User
+from collector.models import AuditEvent, CorrectiveAction, Department, Office, Response, User
 from tests.factories import create_user
 
 ROLES = ("admin", "reviewer", "superadmin")
@@ -117,6 +118,17 @@ def corrective_action_edit(action: CorrectiveAction) -> dict:
             "status": "in_progress", "question_key": "", "done_at": ""}
 
 
+def make_response(office: Office) -> Response:
+    """Store a response of the office's published version; its department key is its label in the list."""
+    from collector.surveys import get_published_version
+
+    response = Response(id=uuid.uuid4(), office_id=office.id, version_id=get_published_version(office).id,
+                        channel="widget", lang="pl", department_key=f"marker-{next(_serial)}", content_hash="0" * 64)
+    db.session.add(response)
+    db.session.commit()
+    return response
+
+
 VIEW_CASES: list[ViewCase] = [
     ViewCase(
         endpoint="office", model=Office, make=make_office, label=lambda o: o.slug,
@@ -143,5 +155,9 @@ VIEW_CASES: list[ViewCase] = [
         endpoint="corrective_action", model=CorrectiveAction, make=make_corrective_action, label=lambda a: a.title,
         may={"admin": set(ALL), "reviewer": set(READ), "superadmin": set(ALL)},
         create_data=corrective_action_form, edit_data=corrective_action_edit,
+    ),
+    ViewCase(
+        endpoint="response", model=Response, make=make_response, label=lambda r: r.department_key,
+        may={"admin": set(READ), "reviewer": set(READ), "superadmin": set(READ)},
     ),
 ]

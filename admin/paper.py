@@ -1,0 +1,103 @@
+"""Paper questionnaires: the printable questionnaire of the published version, and staff entry.
+
+A returned paper questionnaire is typed in here and checked exactly like a resident's response
+(``collector.submission.validate_submission`` with ``staff_entry``): channel ``paper``, the staff
+member kept in ``entered_by_id``, the entry audited right after the response is committed.
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from flask import Response, flash, redirect, request, url_for
+from werkzeug.datastructures import MultiDict
+
+from collector.extensions import db
+from collector.models import SurveyVersion
+from collector.submission import SubmissionError, store_submission, validate_submission
+from collector.surveys import get_published_version, survey_document
+
+from .auditing import audit
+from .base import WRITER_ROLES, PanelView, error_page, expose, get_user
+from .i18n import _
+from .pages import get_chosen_office, list_offices
+from .printouts import build_questionnaire_pdf
+
+FIELD_PREFIX = "q-"
+
+
+def read_answers(form: MultiDict, version: SurveyVersion) -> dict[str, Any]:
+    """Turn the entry form into the API's answers: what was left blank is simply absent."""
+    answers: dict[str, Any] = {}
+    for question in version.questions:
+        name = FIELD_PREFIX + question.key
+        if question.type == "multi":
+            picked = form.getlist(name)
+            if picked:
+                answers[question.key] = picked
+            continue
+        value = form.get(name, "")
+        if value == "":
+            continue
+        if question.type == "rating" and value.isdigit():
+            answers[question.key] = int(value)
+        else:
+            answers[question.key] = value  # checked by validate_submission, like any resident's answer
+    return answers
+
+
+class PaperView(PanelView):
+    """Print the questionnaire; enter returned ones. Admins only: a reviewer only reads."""
+
+    read_roles = WRITER_ROLES
+    write_roles = WRITER_ROLES
+
+    @expose("/", methods=("GET", "POST"))
+    def index_view(self) -> Any:
+        office = get_chosen_office()
+        if office is None:
+            return self.render("admin/ocen/choose_office.html", offices=list_offices(), target=".index_view")
+        version = get_published_version(office)
+        if version is None:
+            return error_page(404, _("Urząd nie ma opublikowanej ankiety."))
+        errors: dict[str, str] = {}
+        message = ""
+        if request.method == "POST":
+            data = {"id": request.form.get("entry_id", ""), "version": version.number, "lang": "pl",
+                    "channel": "paper", "answers": read_answers(request.form, version)}
+            try:
+                submission = validate_submission(office, data, staff_entry=True)
+                user = get_user()
+                _response, created = store_submission(office, submission, entered_by_id=user.id if user else None)
+            except SubmissionError as error:
+                errors = error.fields
+                message = error.message if not errors else _("Nie zapisano — popraw odpowiedzi oznaczone poniżej.")
+            else:
+                if created:
+                    # The response is committed by the collector's one write path (a single statement on
+                    # PostgreSQL); the audit row follows at once, naming who typed it in.
+                    audit("response.paper_entry", office_id=office.id, after={
+                        "response_id": str(submission.id), "version": version.number,
+                        "answered_questions": len(submission.answers)})
+                    db.session.commit()
+                flash(_("Zapisano ankietę papierową (wersja %(number)s).", number=version.number) if created
+                      else _("Ta ankieta papierowa była już zapisana — nie zapisano jej drugi raz."), "success")
+                return redirect(url_for(".index_view", office_id=office.id))
+        document = survey_document(office, version, "pl")
+        entry_id = request.form.get("entry_id") if errors or message else str(uuid.uuid4())
+        return self.render("admin/ocen/paper.html", office=office, version=version, document=document,
+                           errors=errors, message=message, entry_id=entry_id, form=request.form,
+                           prefix=FIELD_PREFIX), 400 if request.method == "POST" else 200
+
+    @expose("/questionnaire.pdf")
+    def questionnaire_view(self) -> Any:
+        office = get_chosen_office()
+        version = get_published_version(office) if office else None
+        if version is None:
+            return error_page(404, _("Urząd nie ma opublikowanej ankiety."))
+        pdf = build_questionnaire_pdf(survey_document(office, version, "pl"))
+        response = Response(pdf, mimetype="application/pdf")
+        response.headers["Content-Disposition"] = (
+            f'attachment; filename="ankieta-{office.slug}-wersja-{version.number}.pdf"')
+        return response
