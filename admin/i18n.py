@@ -162,6 +162,7 @@ EN: dict[str, str] = {
     "Aktywny": "Active",
     "Nazwa po angielsku": "Name in English",
     "Nazwa po ukraińsku": "Name in Ukrainian",
+    "Tłumaczenia nazwy": "Translations of the name",
     "Klucz: małe litery, cyfry, _ lub -, np. komunikacja. Puste: utworzony z nazwy; potem się nie zmienia.":
         "Key: lowercase letters, digits, _ or -, e.g. komunikacja. Empty: made from the name; it never changes later.",
     "Klucz: 1–64 małe litery, cyfry, _ lub -, zaczynając od litery lub cyfry.":

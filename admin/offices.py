@@ -274,7 +274,7 @@ class DepartmentView(OfficeScopedView):
     column_list = ("position", "name", "key", "active", "office")
     column_details_list = ("name", "key", "names", "position", "active", "office")
     column_labels = {"position": _l("Kolejność"), "name": _l("Nazwa"), "key": _l("Klucz"),
-                     "active": _l("Aktywny"), "office": _l("Urząd"), "names": _l("Nazwa po angielsku")}
+                     "active": _l("Aktywny"), "office": _l("Urząd"), "names": _l("Tłumaczenia nazwy")}
     column_default_sort = [("office_id", False), ("position", False), ("id", False)]
     column_searchable_list = ("name", "key")
     column_filters = ("active",)

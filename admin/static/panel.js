@@ -1,0 +1,18 @@
+// Flask-Admin names its row checkboxes only with a title attribute, which NVDA and JAWS do not
+// always read as the control's name; give them a real accessible name from the same text. The
+// empty header above the row buttons gets a name too, so a screen reader can say what the column is.
+(function () {
+  "use strict";
+  document.querySelectorAll("input[type=checkbox][title]:not([aria-label])").forEach(function ($box) {
+    $box.setAttribute("aria-label", $box.title);
+  });
+  var label = document.documentElement.lang === "en" ? "Actions" : "Operacje";
+  document.querySelectorAll("table.model-list th").forEach(function ($th) {
+    if (!$th.textContent.trim() && !$th.querySelector("input")) {
+      var $name = document.createElement("span");
+      $name.className = "sr-only";
+      $name.textContent = label;
+      $th.appendChild($name);
+    }
+  });
+})();
