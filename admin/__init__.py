@@ -87,6 +87,9 @@ def build_admin(app: Flask) -> Admin:
     panel.add_view(UserView(User, db.session, name=_l("Użytkownicy"), endpoint="user"))
     panel.add_view(AuditEventView(AuditEvent, db.session, name=_l("Dziennik zdarzeń"), endpoint="audit"))
     panel.add_view(AccountView(name=_l("Moje konto"), endpoint="account"))
+    from .reports_views import init_reports_views
+
+    init_reports_views(panel)
     from .flows import add_flow_views
 
     add_flow_views(panel)

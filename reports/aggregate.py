@@ -12,7 +12,8 @@ import hashlib
 import json
 import math
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -87,28 +88,79 @@ class Grain:
     answers: Counter = field(default_factory=Counter)
     # (version_id, channel, department_key, month) -> responses
     responses: Counter = field(default_factory=Counter)
-    # (version_id, question_key) -> respondents of a multi question
-    respondents: Counter = field(default_factory=Counter)
+
+    def responses_of(self, version_ids: Iterable[int]) -> int:
+        """Return how many responses answered one of the versions."""
+        wanted = set(version_ids)
+        return sum(c for (v, _c, _d, _m), c in self.responses.items() if v in wanted)
 
 
-def read_grain(session: Session, scope: Scope, multi_keys: Iterable[str], by_month: bool = True) -> Grain:
+ANSWER_GRAIN = (Answer.version_id, Answer.question_key, Answer.department_key, Answer.value, Answer.option_key,
+                Answer.hidden)
+
+
+def add_answer_rows(grain: Grain, rows: Iterable[Any], month: int | None = None) -> None:
+    """Add rows of (version, question, department, [month,] value, option, hidden, count) to the grain."""
+    for row in rows:
+        if month is None:
+            version_id, key, department, month_index, value, option, hidden, count = row
+        else:
+            (version_id, key, department, value, option, hidden, count), month_index = row, month
+        grain.answers[(version_id, key, department or NO_DEPARTMENT, month_index,
+                       value if value is not None else option, bool(hidden))] += count
+
+
+def read_answers_by_month_ranges(session: Session, scope: Scope, grain: Grain, ranges: list[tuple]) -> None:
+    """Read one GROUP BY per month range: how SQLite, which groups by sorting, does it fastest."""
+    clauses = [c for c in scope.where(Answer) if c.left is not Answer.submitted_at]
+    for month, (low, high) in enumerate(ranges):
+        query = (sa.select(*ANSWER_GRAIN, sa.func.count())
+                 .where(*clauses, Answer.submitted_at >= low, Answer.submitted_at < high)
+                 .group_by(*ANSWER_GRAIN))
+        add_answer_rows(grain, session.execute(query), month)
+
+
+@contextmanager
+def hash_aggregation(session: Session) -> Iterator[None]:
+    """On PostgreSQL, have the next GROUP BY hash its groups, in parallel workers where it can.
+
+    PostgreSQL cannot estimate how many groups a CASE makes, guesses millions and sorts on disk;
+    the real count is a few thousand. Inside this block (settings local to the transaction,
+    restored after) sorting is switched off, for a hash aggregate, and gathering rows from
+    parallel workers is costed as free, so that the workers aggregate their share first.
+    """
+    if session.get_bind().dialect.name != "postgresql":
+        yield
+        return
+    settings = {"enable_sort": "off", "parallel_tuple_cost": "0"}
+    before = {name: session.scalar(sa.text("SELECT current_setting(:name)"), {"name": name}) for name in settings}
+    for name, value in settings.items():
+        session.execute(sa.text("SELECT set_config(:name, :value, true)"), {"name": name, "value": value})
+    try:
+        yield
+    finally:
+        for name, value in before.items():
+            session.execute(sa.text("SELECT set_config(:name, :value, true)"), {"name": name, "value": value})
+
+
+def read_answers_in_one_pass(session: Session, scope: Scope, grain: Grain, bounds: list) -> None:
+    """Read one GROUP BY with the month as a CASE over its bounds: how PostgreSQL does it fastest."""
+    month = month_bucket(Answer.submitted_at, bounds).label("month")
+    inner = sa.select(*ANSWER_GRAIN[:3], month, *ANSWER_GRAIN[3:]).where(*scope.where(Answer)).subquery()
+    columns = list(inner.c)
+    with hash_aggregation(session):
+        add_answer_rows(grain, session.execute(sa.select(*columns, sa.func.count()).group_by(*columns)))
+
+
+def read_grain(session: Session, scope: Scope, by_month: bool = True) -> Grain:
     """Read the counts of one period: one pass over the answers, one over the responses."""
     bounds = scope.period.month_bounds_utc() if by_month else []
     grain = Grain()
-
-    month = month_bucket(Answer.submitted_at, bounds).label("month")
-    inner = (
-        sa.select(Answer.version_id, Answer.question_key, Answer.department_key, month, Answer.value,
-                  Answer.option_key, Answer.hidden)
-        .where(*scope.where(Answer))
-        .subquery()
-    )
-    columns = list(inner.c)
-    for version_id, key, department, month_index, value, option, hidden, count in session.execute(
-        sa.select(*columns, sa.func.count()).group_by(*columns)
-    ):
-        grain.answers[(version_id, key, department or NO_DEPARTMENT, month_index,
-                       value if value is not None else option, bool(hidden))] += count
+    if session.get_bind().dialect.name == "sqlite" and bounds:
+        edges = [scope.period.utc_start, *bounds, scope.period.utc_end]
+        read_answers_by_month_ranges(session, scope, grain, list(zip(edges, edges[1:], strict=False)))
+    else:
+        read_answers_in_one_pass(session, scope, grain, bounds)
 
     month = month_bucket(Response.submitted_at, bounds).label("month")
     inner = (
@@ -117,32 +169,27 @@ def read_grain(session: Session, scope: Scope, multi_keys: Iterable[str], by_mon
         .subquery()
     )
     columns = list(inner.c)
-    for version_id, channel, department, month_index, count in session.execute(
-        sa.select(*columns, sa.func.count()).group_by(*columns)
-    ):
+    with hash_aggregation(session):
+        rows = session.execute(sa.select(*columns, sa.func.count()).group_by(*columns)).all()
+    for version_id, channel, department, month_index, count in rows:
         grain.responses[(version_id, channel, department or NO_DEPARTMENT, month_index)] += count
-
-    multi_keys = sorted(set(multi_keys))
-    if multi_keys:
-        query = (
-            sa.select(Answer.version_id, Answer.question_key, sa.func.count(sa.distinct(Answer.response_id)))
-            .where(*scope.where(Answer), Answer.question_key.in_(multi_keys))
-            .group_by(Answer.version_id, Answer.question_key)
-        )
-        for version_id, key, count in session.execute(query):
-            grain.respondents[(version_id, key)] += count
     return grain
 
 
-def read_comments(session: Session, scope: Scope, limit: int = COMMENT_LIMIT) -> list[tuple]:
-    """Return the newest comments not hidden: (department_key, submitted_at, version_id, question_key, text)."""
+def read_comments(session: Session, scope: Scope, keys: Iterable[str], limit: int = COMMENT_LIMIT) -> list[tuple]:
+    """Return the newest comments not hidden: (department_key, submitted_at, version_id, question_key, text).
+
+    Naming the text questions lets the database skip other answers inside the report index.
+    """
     query = (
         sa.select(Answer.department_key, Answer.submitted_at, Answer.version_id, Answer.question_key, Answer.text)
-        .where(*scope.where(Answer), Answer.text.is_not(None), Answer.hidden.is_(False))
+        # No "text IS NOT NULL": implied by the key, and PostgreSQL, multiplying the two selectivities,
+        # would expect a handful of rows and scan the whole table instead of walking the index back.
+        .where(*scope.where(Answer), Answer.question_key.in_(sorted(keys)), Answer.hidden.is_(False))
         .order_by(Answer.submitted_at.desc(), Answer.id.desc())
         .limit(limit)
     )
-    return [tuple(row) for row in session.execute(query)]
+    return [tuple(row) for row in session.execute(query) if row.text is not None]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -310,11 +357,9 @@ def build_report_data(
         by_number = {v.number: v.id for v in all_versions.values()}
         version_ids = [by_number[n] for n in version_numbers]
     scope = Scope(office, period, all_versions, version_ids)
-    multi_keys = {q.key for v in all_versions.values() for q in v.questions if q.type == "multi"}
-
-    grain = read_grain(session, scope, multi_keys)
+    grain = read_grain(session, scope)
     previous_scope = Scope(office, period.previous(), all_versions, None)
-    previous = read_grain(session, previous_scope, (), by_month=False)
+    previous = read_grain(session, previous_scope, by_month=False)
 
     answered_ids = sorted({key[0] for key in grain.responses}, key=lambda i: all_versions[i].number)
     if version_ids is not None:
@@ -491,7 +536,9 @@ def choices_section(grain: Grain, units: list[Unit], labels: dict[str, str], dep
             if key == unit.key and version_id in wanted:
                 counts[option] += count
         if unit.type == "multi":
-            respondents = sum(c for (v, k), c in grain.respondents.items() if k == unit.key and v in wanted)
+            # Shares of a multi question are of every response to a version asking it: counting
+            # those who picked anything would need a second, DISTINCT pass over the answers.
+            respondents = grain.responses_of(wanted)
         else:
             respondents = sum(counts.values())
         if unit.type == "department":
@@ -627,8 +674,7 @@ def importance_units(units: list[Unit], ratings: list[Unit]) -> list[Unit]:
 def importance_section(grain: Grain, units: list[Unit], ratings: list[Unit], lang: str) -> dict[str, Any]:
     """Return, per rated item, the share of respondents naming it most important, beside its mean.
 
-    When versions offered different items, an item's share counts only the respondents of the
-    versions that offered it.
+    The share is of every response to the versions that offered the item (see choices_section).
     """
     members = importance_units(units, ratings)
     if not members:
@@ -638,7 +684,7 @@ def importance_section(grain: Grain, units: list[Unit], ratings: list[Unit], lan
     for (_v, question_key, _d, _m, option, _h), count in grain.answers.items():
         if question_key == key:
             picks[option] += count
-    respondents_by_version = {v: c for (v, k), c in grain.respondents.items() if k == key}
+    respondents_by_version = {v: grain.responses_of([v]) for unit in members for v in unit.version_ids}
     options: dict[str, dict[str, Any]] = {}
     offered: dict[str, set[int]] = defaultdict(set)
     for unit in members:  # newest wording first
@@ -704,10 +750,11 @@ def comments_section(session: Session, scope: Scope, grain: Grain, versions: lis
     several_questions = len(text_keys) > 1
     merged = set(hidden_departments)
     groups: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    rows = read_comments(session, scope) if total else []
+    rows = read_comments(session, scope, text_keys) if total else []
     for department, submitted_at, version_id, key, text in rows:
         group = SUPPRESSED if (department or NO_DEPARTMENT) in merged else (department or NO_DEPARTMENT)
-        entry = {"date": to_local(submitted_at).date().isoformat(), "version": numbers.get(version_id), "text": text}
+        entry = {"date": to_local(submitted_at).date().isoformat(), "version": numbers.get(version_id), "text": text,
+                 "_at": submitted_at}
         if several_questions:
             entry["question"] = question_texts.get((version_id, key), key)
         groups[group].append(entry)
@@ -718,19 +765,23 @@ def comments_section(session: Session, scope: Scope, grain: Grain, versions: lis
     out_groups = []
     for key in order:
         label = message("small_departments", lang) if key == SUPPRESSED else labels.get(key, key)
-        comments = sorted(groups[key], key=lambda c: c["date"])
+        comments = sorted(groups[key], key=lambda c: (c["_at"], c["text"]))
+        for comment in comments:
+            del comment["_at"]
         out_groups.append({"key": key, "label": label, "comments": comments})
     return {"total": total, "shown": len(rows), "hidden": hidden_count, "limit": COMMENT_LIMIT,
             "groups": out_groups}
 
 
 def actions_section(session: Session, office: Office, period: Period, lang: str) -> list[dict[str, Any]]:
-    """Return the corrective actions of the previous and this period, and every one still open, with status."""
+    """Return the corrective actions recorded since the previous period began, and every one still open.
+
+    Their status is as it stands when the report is generated: the model keeps no history.
+    """
     start = period.previous().utc_start
-    end = period.utc_end
     query = (
         sa.select(CorrectiveAction)
-        .where(CorrectiveAction.office_id == office.id, CorrectiveAction.created_at < end,
+        .where(CorrectiveAction.office_id == office.id,
                sa.or_(CorrectiveAction.created_at >= start, CorrectiveAction.status.not_in(("done", "cancelled"))))
         .order_by(CorrectiveAction.deadline.is_(None), CorrectiveAction.deadline, CorrectiveAction.id)
     )

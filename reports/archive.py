@@ -82,10 +82,12 @@ def build_report(session: Session, office: Office, *, period_start: date, period
 
 
 def archive_report(session: Session, office: Office, *, period_start: date, period_end: date, reason: str,
-                   author: User | None, lang: str = "pl", versions: list[int] | None = None) -> Report:
+                   author: User | None, lang: str = "pl", versions: list[int] | None = None,
+                   remote_addr: str = "") -> Report:
     """Build the report, add it to the archive with its hashes and audit it; flush, do not commit.
 
     Raises ReportError, with nothing added to the session, when the report cannot be made.
+    ``remote_addr`` is the staff member's address for the audit log, when a panel asks.
     """
     report_id = uuid.uuid4()
     # Taken before the data is read: a response arriving meanwhile counts as "since the last report".
@@ -116,6 +118,7 @@ def archive_report(session: Session, office: Office, *, period_start: date, peri
         after={"period_start": period_start.isoformat(), "period_end": period_end.isoformat(), "reason": reason,
                "versions": report.versions, "lang": lang, "response_count": report.response_count,
                "sha256": report.sha256, "data_sha256": report.data_sha256},
+        remote_addr=remote_addr,
     )
     try:
         session.flush()

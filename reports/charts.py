@@ -195,14 +195,21 @@ def quadrant_chart(importance: dict[str, Any], lang: str, width: float = 480, he
                            textAnchor="end", fillColor=INK))
         drawing.add(String(left + plot_w - 4, bottom + plot_h - 10, message("quadrant_keep", lang), fontName=REGULAR,
                            fontSize=7, textAnchor="end", fillColor=INK))
+    placed: list[tuple[float, float]] = []
     for number, item in enumerate(importance["items"], start=1):
         if not item.get("quadrant"):
             continue
         x, y = at(item["share_pct"], item["mean"])
         colour = SCALE_COLOURS[4] if item["quadrant"] == "act" else SCALE_COLOURS[2]
-        drawing.add(Circle(x, y, 6, fillColor=colour, strokeColor=INK, strokeWidth=0.4))
-        drawing.add(String(x, y - 2.5, str(number), fontName=BOLD, fontSize=6.5, textAnchor="middle",
-                           fillColor=colors.white if item["quadrant"] == "act" else colors.black))
+        drawing.add(Circle(x, y, 3.2, fillColor=colour, strokeColor=INK, strokeWidth=0.4))
+        # The number goes beside its point, moved up while it would cover another number.
+        label_x, label_y = x + 5, y - 2.5
+        while any(abs(label_x - px) < 11 and abs(label_y - py) < 8 for px, py in placed):
+            label_y += 8
+        placed.append((label_x, label_y))
+        if label_y != y - 2.5:
+            drawing.add(Line(x + 2, y + 2, label_x, label_y, strokeColor=GRID, strokeWidth=0.4))
+        drawing.add(String(label_x, label_y, str(number), fontName=BOLD, fontSize=7, fillColor=INK))
     drawing.add(String(left + plot_w / 2, 2, message("importance_share", lang), fontName=REGULAR, fontSize=7,
                        textAnchor="middle", fillColor=INK))
     return drawing

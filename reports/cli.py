@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 
 import click
@@ -10,9 +10,10 @@ import sqlalchemy as sa
 from flask.cli import AppGroup
 
 from collector.extensions import db
-from collector.models import REPORT_REASONS, Office, Report, utcnow
+from collector.models import REPORT_REASONS, Office
 
 from .archive import ReportError, archive_report
+from .cycle import due_offices
 from .texts import REPORT_LANGUAGES
 
 report_group = AppGroup("report", help="Raporty: generowanie i archiwum.")
@@ -25,40 +26,6 @@ def parse_date(_ctx: click.Context, param: click.Parameter, value: str) -> date:
     except ValueError:
         raise click.BadParameter(f"{value!r} nie jest datą w formacie RRRR-MM-DD (np. 2024-12-31).",
                                  param=param) from None
-
-
-def add_months(moment: datetime, months: int) -> datetime:
-    """Return the same day ``months`` later (the month's last day where it is shorter)."""
-    month_index = moment.month - 1 + months
-    year, month = moment.year + month_index // 12, month_index % 12 + 1
-    for day in (moment.day, 30, 29, 28):
-        try:
-            return moment.replace(year=year, month=month, day=day)
-        except ValueError:
-            continue
-    raise ValueError(moment)
-
-
-def due_offices(session: sa.orm.Session, now: datetime | None = None) -> list[tuple[Office, datetime | None, datetime]]:
-    """Return the offices whose yearly report is overdue: (office, last periodic report, due since).
-
-    A report is due 12 months after the last periodic one; an office that never had one is due
-    12 months after it was set up.
-    """
-    now = now or utcnow()
-    last = (
-        sa.select(Report.office_id, sa.func.max(Report.created_at).label("last"))
-        .where(Report.reason == "periodic").group_by(Report.office_id).subquery()
-    )
-    rows = session.execute(
-        sa.select(Office, last.c.last).outerjoin(last, last.c.office_id == Office.id).order_by(Office.slug)
-    ).all()
-    out = []
-    for office, last_at in rows:
-        due = add_months(last_at or office.created_at, 12)
-        if due <= now:
-            out.append((office, last_at, due))
-    return out
 
 
 @report_group.command("generate")
@@ -105,8 +72,8 @@ def due_command() -> None:
     if not due:
         click.echo("Wszystkie urzędy mają aktualny raport okresowy.")
         return
-    for office, last, since in due:
-        last_text = last.date().isoformat() if last else "nigdy"
-        click.echo(f"{office.slug}\t{office.name}\tostatni raport okresowy: {last_text}\t"
-                   f"zaległy od: {since.date().isoformat()}")
+    for status in due:
+        last_text = status.last.date().isoformat() if status.last else "nigdy"
+        click.echo(f"{status.office.slug}\t{status.office.name}\tostatni raport okresowy: {last_text}\t"
+                   f"zaległy od: {status.due.date().isoformat()}")
     raise SystemExit(1)

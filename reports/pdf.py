@@ -48,6 +48,7 @@ MARGIN = 1.6 * cm
 CONTENT_W = PAGE_W - 2 * MARGIN
 HEAD_BG = colors.HexColor("#e8eef6")
 LINE = colors.HexColor("#9aa5b1")
+COMMENT_ROWS = 40
 
 
 def styles() -> dict[str, ParagraphStyle]:
@@ -127,6 +128,19 @@ def table(rows: list[list[Any]], widths: list[float], st: dict[str, ParagraphSty
         ("TOPPADDING", (0, 0), (-1, -1), 2),
         ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
         ("ALIGN", (align_right_from, 0), (-1, -1), "RIGHT"),
+    ]))
+    return t
+
+
+def plain_table(rows: list[list[Any]], widths: list[float]) -> Table:
+    """Return a table without a header whose short cells are plain strings (cheap to lay out)."""
+    t = Table(rows, colWidths=widths, hAlign="LEFT")
+    t.setStyle(TableStyle([
+        ("FONT", (0, 0), (-1, -1), REGULAR, 7.5),
+        ("LINEBELOW", (0, 0), (-1, -1), 0.3, LINE),
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("TOPPADDING", (0, 0), (-1, -1), 2),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
     ]))
     return t
 
@@ -390,8 +404,8 @@ def choices(data: dict[str, Any], st: dict[str, ParagraphStyle], lang: str) -> l
                 rows.append([o["label"], SUPPRESSED, SUPPRESSED])
             else:
                 rows.append([o["label"], fmt_int(o["count"], lang), fmt_pct(o["pct"], lang)])
-        title = f"{q['label']} ({label(QUESTION_TYPES, q['type'], lang)}; " \
-                f"{message('respondents', lang).lower()}: {fmt_int(q['respondents'], lang)})"
+        base = message("base_all", lang) if q["type"] == "multi" else message("respondents", lang).lower()
+        title = f"{q['label']} ({label(QUESTION_TYPES, q['type'], lang)}; {base}: {fmt_int(q['respondents'], lang)})"
         block = [para(title, st["h3"]), table(rows, [10 * cm, 3 * cm, 3 * cm], st)]
         if q["type"] == "department":
             block.append(para(message("suppression_note", lang), st["small"]))
@@ -418,8 +432,10 @@ def comments(data: dict[str, Any], st: dict[str, ParagraphStyle], lang: str) -> 
             text = comment["text"]
             if comment.get("question"):
                 text = f"{comment['question']}: {text}"
-            rows.append([fmt_date(comment["date"], lang), f"v{comment['version']}", text])
-        out.append(table(rows, [2 * cm, 1 * cm, CONTENT_W - 3 * cm], st, header_rows=0, align_right_from=99))
+            rows.append([fmt_date(comment["date"], lang), f"v{comment['version']}", para(text, st["cell"])])
+        # Tables of a few dozen rows: reportlab splits a long table across pages in quadratic time.
+        for start in range(0, len(rows), COMMENT_ROWS):
+            out.append(plain_table(rows[start:start + COMMENT_ROWS], [2 * cm, 1 * cm, CONTENT_W - 3 * cm]))
     out.append(PageBreak())
     return out
 

@@ -100,10 +100,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "small_departments": ("Wydziały z małą liczbą odpowiedzi", "Departments with few responses"),
     "dept_means": ("Średnia ogólnego zadowolenia według wydziałów", "Mean overall satisfaction by department"),
     "importance": ("Ważność a zadowolenie", "Importance and satisfaction"),
-    "importance_note": ("Oś pozioma: odsetek odpowiadających, którzy wskazali element jako najważniejszy "
-                        "(n = {n}); oś pionowa: średnia ocena. Linie: wartości średnie.",
-                        "Horizontal axis: share of respondents naming the item most important (n = {n}); "
+    "importance_note": ("Oś pozioma: odsetek wszystkich odpowiedzi (n = {n}), w których element wskazano jako "
+                        "jeden z najważniejszych; oś pionowa: średnia ocena. Linie: wartości średnie.",
+                        "Horizontal axis: share of all responses (n = {n}) naming the item among the most important; "
                         "vertical axis: mean rating. Lines: the averages."),
+    "base_all": ("procent wszystkich odpowiedzi", "percent of all responses"),
     "importance_none": ("Ankieta nie zawierała pytania o najważniejsze elementy.",
                         "The survey had no question about what matters most."),
     "importance_share": ("Ważność", "Importance"),
@@ -127,9 +128,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
                          "The {shown} newest are shown; the CSV/XLSX export has all of them."),
     "comments_none": ("Brak komentarzy w tym okresie.", "No comments in this period."),
     "actions": ("Działania naprawcze i doskonalące", "Corrective and improvement actions"),
-    "actions_note": ("Działania z poprzedniego i bieżącego okresu oraz wszystkie niezakończone; stan na dzień "
-                     "wygenerowania raportu.",
-                     "Actions of the previous and this period and every one still open; status as of "
+    "actions_note": ("Działania zapisane od początku poprzedniego okresu oraz wszystkie niezakończone; stan na "
+                     "dzień wygenerowania raportu.",
+                     "Actions recorded since the previous period began and every one still open; status as of "
                      "the report's generation."),
     "actions_none": ("Nie zapisano działań.", "No actions recorded."),
     "action": ("Działanie", "Action"),

@@ -17,7 +17,7 @@ from typing import Any
 
 from collector.audit import record_event
 from collector.extensions import db
-from collector.models import AuditEvent, Department, Office, Response, User
+from collector.models import AuditEvent, CorrectiveAction, Department, Office, Response, User
 from tests.factories import create_user
 
 ROLES = ("admin", "reviewer", "superadmin")
@@ -99,6 +99,25 @@ def make_audit_event(office: Office) -> AuditEvent:
     return event
 
 
+def make_corrective_action(office: Office) -> CorrectiveAction:
+    action = CorrectiveAction(office_id=office.id, title=f"Działanie naprawcze {next(_serial)}", status="planned",
+                              owner="Sekretarz Miasta")
+    db.session.add(action)
+    db.session.commit()
+    return action
+
+
+def corrective_action_form(office: Office) -> dict:
+    return {"title": f"Nowe oznakowanie {next(_serial)}", "description": "", "owner": "Naczelnik",
+            "deadline": "2025-06-30", "status": "planned", "question_key": "", "done_at": "",
+            "office": str(office.id)}
+
+
+def corrective_action_edit(action: CorrectiveAction) -> dict:
+    return {"title": action.title + " (po zmianie)", "description": "", "owner": action.owner, "deadline": "",
+            "status": "in_progress", "question_key": "", "done_at": ""}
+
+
 def make_response(office: Office) -> Response:
     """Store a response of the office's published version; its department key is its label in the list."""
     from collector.surveys import get_published_version
@@ -131,6 +150,11 @@ VIEW_CASES: list[ViewCase] = [
     ViewCase(
         endpoint="audit", model=AuditEvent, make=make_audit_event, label=lambda e: e.object_id,
         may={"admin": set(READ), "reviewer": set(), "superadmin": set(READ)},
+    ),
+    ViewCase(
+        endpoint="corrective_action", model=CorrectiveAction, make=make_corrective_action, label=lambda a: a.title,
+        may={"admin": set(ALL), "reviewer": set(READ), "superadmin": set(ALL)},
+        create_data=corrective_action_form, edit_data=corrective_action_edit,
     ),
     ViewCase(
         endpoint="response", model=Response, make=make_response, label=lambda r: r.department_key,

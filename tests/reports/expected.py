@@ -93,23 +93,25 @@ def expected_figures(data: Dataset) -> dict[str, Any]:
 
     # Choice questions.
     choices = {}
+    # Single questions: shares of those who answered; multi ("purpose"): of every response.
     for key in ("purpose", "resolved", "trend", "frequency", "age", "client_type"):
-        answered = [r for r in rows if key in r["answers"]]
+        answered = rows if key == "purpose" else [r for r in rows if key in r["answers"]]
         picks = Counter()
         for r in answered:
-            value = r["answers"][key]
-            picks.update(value if isinstance(value, list) else [value])
+            value = r["answers"].get(key)
+            if value is not None:
+                picks.update(value if isinstance(value, list) else [value])
         choices[key] = {"respondents": len(answered), "counts": picks}
     out["choices"] = choices
 
-    # Importance: share of respondents (of the versions offering the item) naming it, beside its mean.
+    # Importance: share of the responses to the versions offering the item that name it, beside its mean.
     importance = {}
     offered = {1: set(all_keys) - {"conditions_online"}, 2: set(all_keys) - {"conditions_forms"}}
     for key in all_keys:
         if key == "conditions_online":
             continue  # not an option of "important" in either version
-        respondents = [r for r in rows if "important" in r["answers"] and key in offered[r["version"]]]
-        picks = sum(1 for r in respondents if key in r["answers"]["important"])
+        respondents = [r for r in rows if key in offered[r["version"]]]
+        picks = sum(1 for r in respondents if key in r["answers"].get("important", []))
         importance[key] = {"share_pct": 100 * picks / len(respondents),
                            "mean": stats(ratings(rows, key))["mean"]}
     out["importance"] = importance

@@ -181,3 +181,21 @@ def test_a_version_filter_keeps_only_that_version(dataset, session, expected):
 def test_areas_cover_the_rating_grids_in_survey_order(report):
     assert [a["key"] for a in report["areas"]] == [*GROUPS, ""]
     assert Counter(i["key"] for i in report["areas"][1]["items"])["conditions_online"] == 1
+
+
+def test_corrective_actions_listed_are_recent_or_still_open(dataset, session):
+    from collector.models import CorrectiveAction
+
+    old = local(2021, 5, 1)
+    session.add_all([
+        CorrectiveAction(office_id=dataset.office.id, title="Stare, zakończone", status="done", created_at=old),
+        CorrectiveAction(office_id=dataset.office.id, title="Stare, otwarte", status="in_progress", created_at=old,
+                         owner="Sekretarz Miasta", deadline=date(2024, 6, 30), question_key="service_waiting"),
+        CorrectiveAction(office_id=dataset.office.id, title="Z poprzedniego okresu", status="done",
+                         created_at=local(2023, 3, 1), done_at=date(2023, 9, 1)),
+    ])
+    session.commit()
+    data = build_report_data(session, dataset.office, Period(date(2024, 1, 1), date(2024, 12, 31)))
+    assert [(a["title"], a["status_label"]) for a in data["actions"]] == [
+        ("Stare, otwarte", "w realizacji"), ("Z poprzedniego okresu", "zrealizowane")]
+    assert data["actions"][0]["owner"] == "Sekretarz Miasta"

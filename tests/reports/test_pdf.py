@@ -15,6 +15,7 @@ from pypdf import PdfReader
 from collector.extensions import db
 from reports import archive_report
 from tests.conftest import IN_CI
+from tests.reports.conftest import RENDERED
 from tests.reports.dataset import OFFICE_NAME, PRIVATE_COMMENT, build_dataset
 from tests.reports.expected import expected_figures
 
@@ -117,7 +118,7 @@ def test_pdf_pages_render_to_png_for_a_reviewer(archived, database_url):
     pngs = sorted(folder.glob("page-*.png"))
     assert len(pngs) == len(PdfReader(io.BytesIO(archived.pdf)).pages)
     assert all(p.read_bytes().startswith(b"\x89PNG") for p in pngs)
-    print(f"\nReport pages for review: {folder}")
+    RENDERED.append(folder)
 
 
 def test_english_report(dataset, session):
