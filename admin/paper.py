@@ -93,7 +93,9 @@ class PaperView(PanelView):
     @expose("/questionnaire.pdf")
     def questionnaire_view(self) -> Any:
         office = get_chosen_office()
-        version = get_published_version(office) if office else None
+        if office is None:
+            return self.render("admin/ocen/choose_office.html", offices=list_offices(), target=".questionnaire_view")
+        version = get_published_version(office)
         if version is None:
             return error_page(404, _("Urząd nie ma opublikowanej ankiety."))
         pdf = build_questionnaire_pdf(survey_document(office, version, "pl"))

@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 import sqlalchemy as sa
-from flask import Response, abort, flash, jsonify, redirect, request, url_for
+from flask import abort, flash, jsonify, redirect, request, url_for
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
@@ -303,16 +303,6 @@ class SurveyView(PanelView):
         return self.render("admin/ocen/survey_index.html", office=office, versions=versions, draft=draft,
                            status_labels=STATUS_LABELS, can_write=self.is_writer(),
                            pre_change_reports=pre_change_reports(office))
-
-    @expose("/report/<uuid:report_id>.pdf")
-    def report_view(self, report_id: Any) -> Any:
-        """Download a pre-change report of this office, as archived (the archive itself is the reports page)."""
-        report = get_scoped_or_404(Report, report_id)
-        response = Response(report.pdf, mimetype="application/pdf")
-        response.headers["Content-Disposition"] = (
-            f'attachment; filename="raport-{report.office.slug}-{report.period_start}-{report.period_end}.pdf"')
-        response.headers["Cache-Control"] = "private, no-store"
-        return response
 
     @expose("/edit", methods=("POST",))
     def edit_view(self) -> Any:

@@ -57,7 +57,7 @@ ATTEMPTS = [
     ("POST", "/admin/survey/version/{draft}/discard", {}),
     ("GET", "/admin/survey/?office_id={office}", None),
     ("POST", "/admin/survey/edit", {"office_id": "{office}"}),
-    ("GET", "/admin/survey/report/{report}.pdf", None),
+    ("GET", "/admin/reports/archive/{report}.pdf", None),
     ("GET", "/admin/embed/?office_id={office}", None),
     ("GET", "/admin/embed/qr/{department}.png", None),
     ("GET", "/admin/embed/qr/{department}.svg", None),

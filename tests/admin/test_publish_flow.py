@@ -164,7 +164,7 @@ def test_the_pre_change_report_is_downloaded_from_the_versions_page(client, offi
     post(client, f"/admin/survey/version/{draft.id}/publish")
     report = db.session.scalar(sa.select(Report))
     page = client.get("/admin/survey/").get_data(as_text=True)
-    link = f"/admin/survey/report/{report.id}.pdf"
+    link = f"/admin/reports/archive/{report.id}.pdf"  # the report archive's own download
     assert link in page
     download = client.get(link)
     assert download.status_code == 200 and download.mimetype == "application/pdf"
