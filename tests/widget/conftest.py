@@ -180,10 +180,26 @@ def host_url(servers, collector_app):
     return lambda name, **query: servers["host"].url + f"/{name}.html" + ("?" + urlencode(query) if query else "")
 
 
+# document.getAnimations() leaves out animations inside shadow roots (Chromium), and the widget
+# lives in one: wait on every root's animations, after a frame so that a just-opened dialog's
+# animation has started.
+SETTLE_ANIMATIONS_JS = """async () => {
+  await new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve)));
+  const roots = [document];
+  for (const el of document.querySelectorAll('*')) if (el.shadowRoot) roots.push(el.shadowRoot);
+  await Promise.all(roots.flatMap((root) => root.getAnimations()).map((a) => a.finished.catch(() => null)));
+}"""
+
+
+def settle_animations(page) -> None:
+    """Wait until the page's animations, shadow roots included, have finished."""
+    page.evaluate(SETTLE_ANIMATIONS_JS)
+
+
 def save_screenshot(page, name: str) -> Path:
     """Save a screenshot for a reviewer into test-artifacts/screenshots/."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.evaluate("Promise.all(document.getAnimations().map((a) => a.finished))")
+    settle_animations(page)
     path = SCREENSHOTS / f"{name}.png"
     page.screenshot(path=str(path), full_page=False)
     _saved.append(path)
@@ -195,7 +211,7 @@ def check_axe(page, state: str) -> None:
     from axe_playwright_python.sync_playwright import Axe
 
     # Contrast is judged on the settled page, not halfway through the dialog's fade-in.
-    page.evaluate("Promise.all(document.getAnimations().map((a) => a.finished))")
+    settle_animations(page)
     results = Axe().run(page)
     violations = results.response["violations"]
     assert not violations, f"axe found violations in state {state!r}:\n" + json.dumps(
