@@ -181,10 +181,10 @@ def host_url(servers, collector_app):
 
 
 # document.getAnimations() leaves out animations inside shadow roots (Chromium), and the widget
-# lives in one: wait on every root's animations, after a frame so that a just-opened dialog's
-# animation has started.
+# lives in one: wait on every root's animations. getAnimations() brings style up to date first, so
+# a dialog opened a moment ago already has its animation. (No requestAnimationFrame here: in a
+# page with JavaScript disabled it never fires.)
 SETTLE_ANIMATIONS_JS = """async () => {
-  await new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve)));
   const roots = [document];
   for (const el of document.querySelectorAll('*')) if (el.shadowRoot) roots.push(el.shadowRoot);
   await Promise.all(roots.flatMap((root) => root.getAnimations()).map((a) => a.finished.catch(() => null)));
