@@ -8,6 +8,7 @@ from urllib.parse import urlencode
 
 import sqlalchemy as sa
 from flask import Response, current_app, url_for
+from markupsafe import escape
 
 from collector.extensions import db
 from collector.models import Department, Office
@@ -20,9 +21,21 @@ from .printouts import build_poster_pdf, qr_code
 QR_SCALE = 10  # pixels per module in the PNG: about 4 cm at 300 dpi for a short URL
 
 
+# The banner's look as the widget draws it without any data- attribute.
+WIDGET_DEFAULT_LOOK = {"label": "Oceń Urząd", "color": "#0b5cab", "position": "bottom-right"}
+
+
 def embed_snippet(office: Office) -> str:
-    """Return the one tag a webmaster pastes into the office's website."""
-    return f'<script src="{current_app.config["PUBLIC_URL"]}/widget.js" data-office="{office.slug}" async></script>'
+    """Return the one tag a webmaster pastes into the office's website.
+
+    The widget fetches nothing on page view, so the office's banner label, colour and position
+    travel in the tag itself (only where they differ from the widget's defaults).
+    """
+    attributes = [f'src="{current_app.config["PUBLIC_URL"]}/widget.js"', f'data-office="{escape(office.slug)}"']
+    look = {"label": office.look_label, "color": office.look_color, "position": office.look_position}
+    attributes += [f'data-{name}="{escape(value)}"' for name, value in look.items()
+                   if value and value != WIDGET_DEFAULT_LOOK[name]]
+    return f"<script {' '.join(attributes)} async></script>"
 
 
 def hosted_url(office: Office) -> str:

@@ -234,6 +234,10 @@ FLOWS_EN: dict[str, str] = {
     "data-target=\"#element\" (ankieta w treści strony zamiast przycisku).":
         "Optional: data-lang=\"en\" or \"uk\" (language), data-department=\"key\" (department), "
         "data-target=\"#element\" (the survey inside the page instead of a button).",
+    "Wygląd przycisku (etykieta, kolor, położenie) z danych urzędu jest w znaczniku — po jego zmianie "
+    "wklej znacznik na stronę ponownie.":
+        "The button's look (label, colour, position) from the office data is in the tag — after changing it, "
+        "paste the tag into the website again.",
     "Dozwolone adresy stron": "Allowed website addresses",
     "Odpowiedzi przyjmowane są tylko ze stron pod tymi adresami:": "Responses are accepted only from these sites:",
     "Brak — dodaj adres strony urzędu w danych urzędu, inaczej ankieta na stronie nie zapisze odpowiedzi.":

@@ -82,3 +82,17 @@ def test_a_reviewer_sees_the_embed_page_too(client, office):
     reviewer = client.application.test_client()
     login(reviewer, "reviewer@leszno.test")
     assert reviewer.get("/admin/embed/").status_code == 200
+
+
+def test_the_tag_carries_the_offices_banner_look(client, office):
+    # Nothing is fetched on page view, so the banner's label, colour and position must be in the tag.
+    office.look_label = 'Oceń "nas"'
+    office.look_color = "#7a1f3d"
+    office.look_position = "bottom-left"
+    db.session.commit()
+    page = text(client.get("/admin/embed/"))
+    field = re.search(r'<input type="text" id="embed-snippet"[^>]*readonly value="([^"]+)"', page)
+    assert html.unescape(field.group(1)) == (
+        f'<script src="{PUBLIC_URL}/widget.js" data-office="leszno" data-label="Oceń &#34;nas&#34;" '
+        'data-color="#7a1f3d" data-position="bottom-left" async></script>')
+    assert "wklej znacznik na stronę ponownie" in page
