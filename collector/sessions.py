@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Flask, request
+from flask import Flask, Request, request
 from flask import Response as HttpResponse
 from flask.sessions import SecureCookieSessionInterface, SessionMixin
 
@@ -22,6 +22,12 @@ class PanelOnlySessionInterface(SecureCookieSessionInterface):
     that would add ``Vary: Cookie`` (which stops CDNs sharing ``widget.js`` and the survey JSON)
     and could set a cookie on a resident (ePrivacy). So public responses skip saving it.
     """
+
+    def open_session(self, app: Flask, request: Request) -> SessionMixin | None:
+        if is_public_path(request.path):
+            # An empty session that is never saved: no cookie parsing or signing on public requests.
+            return self.session_class()
+        return super().open_session(app, request)
 
     def save_session(self, app: Flask, session: SessionMixin, response: HttpResponse) -> None:
         if is_public_path(request.path):
