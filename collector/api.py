@@ -46,11 +46,13 @@ def to_json(data: Any) -> str:
 
 
 def error_response(status: int, code: str, *, fields: dict[str, str] | None = None,
-                   fields_en: dict[str, str] | None = None, headers: dict[str, str] | None = None,
+                   fields_en: dict[str, str] | None = None, fields_uk: dict[str, str] | None = None,
+                   headers: dict[str, str] | None = None,
                    field_codes: dict[str, str] | None = None) -> HttpResponse:
-    """Return the API's JSON error: code, Polish and English message, per-question messages."""
+    """Return the API's JSON error: code, Polish, English and Ukrainian message, per-question messages."""
     body = {"error": code, "message": messages.error_message(code, "pl"),
-            "message_en": messages.error_message(code, "en"), "fields": fields or {}, "fields_en": fields_en or {},
+            "message_en": messages.error_message(code, "en"), "message_uk": messages.error_message(code, "uk"),
+            "fields": fields or {}, "fields_en": fields_en or {}, "fields_uk": fields_uk or {},
             # The codes let a client (the widget) show each message in its own language, e.g. Ukrainian.
             "field_codes": field_codes or {}}
     response = HttpResponse(to_json(body), status=status, mimetype="application/json")
@@ -63,7 +65,7 @@ def error_response(status: int, code: str, *, fields: dict[str, str] | None = No
 def submission_error_response(exc: SubmissionError) -> HttpResponse:
     """Return the JSON error for a refused response."""
     return error_response(exc.status, exc.code, fields=exc.fields, fields_en=exc.fields_en,
-                          field_codes=exc.field_codes)
+                          fields_uk=exc.fields_in("uk"), field_codes=exc.field_codes)
 
 
 def http_error_response(exc: HTTPException) -> HttpResponse:

@@ -29,7 +29,7 @@ def build_openapi() -> dict[str, Any]:
         openapi_version="3.0.3",
         plugins=[MarshmallowPlugin()],
         info={"description": "Anonymous customer-satisfaction surveys of city offices. Every error is JSON "
-                             "with a Polish `message` and an English `message_en`."},
+                             "with a Polish `message`, an English `message_en` and a Ukrainian `message_uk`."},
         servers=[{"url": "/api/v1"}],
     )
     spec.components.schema("Response", schema=ResponseSchema)

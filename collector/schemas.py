@@ -297,9 +297,12 @@ class ErrorSchema(Schema):
     error = fields.String(required=True, metadata={"example": "invalid_answers_content"})
     message = fields.String(required=True, metadata={"description": "Polish"})
     message_en = fields.String(required=True)
+    message_uk = fields.String(required=True, metadata={"description": "Ukrainian"})
     fields_ = fields.Dict(keys=fields.String(), values=fields.String(), data_key="fields",
                           metadata={"description": "Question key → Polish message"})
     fields_en = fields.Dict(keys=fields.String(), values=fields.String(),
                             metadata={"description": "Question key → English message"})
+    fields_uk = fields.Dict(keys=fields.String(), values=fields.String(),
+                            metadata={"description": "Question key → Ukrainian message"})
     field_codes = fields.Dict(keys=fields.String(), values=fields.String(),
                               metadata={"description": "Question key → problem code (e.g. required_rating)"})

@@ -73,7 +73,8 @@ class SubmissionError(Exception):
     def to_json(self) -> dict[str, Any]:
         """Return the API's error body."""
         return {"error": self.code, "message": self.message, "message_en": self.message_en,
-                "fields": self.fields, "fields_en": self.fields_en, "field_codes": dict(self.field_codes)}
+                "message_uk": self.message_in("uk"), "fields": self.fields, "fields_en": self.fields_en,
+                "fields_uk": self.fields_in("uk"), "field_codes": dict(self.field_codes)}
 
 
 @dataclass(frozen=True)

@@ -4,6 +4,7 @@ nothing is stored."""
 from __future__ import annotations
 
 import json
+import re
 import uuid
 
 import pytest
@@ -19,6 +20,8 @@ from tests.factories import (
     valid_answers,
     valid_payload,
 )
+
+CYRILLIC = re.compile("[\u0400-\u04ff]")
 
 PARKING = {"key": "parking", "type": "single", "required": False, "texts": {"pl": "Czy był parking?"},
            "options": [{"key": "tak", "texts": {"pl": "Tak"}}, {"key": "nie", "texts": {"pl": "Nie"}}]}
@@ -208,12 +211,14 @@ def test_bad_response_is_refused_with_a_clear_message_and_nothing_stored(
     error = response.get_json()
     assert error["error"] == code
     assert error["message"] and error["message_en"]
+    assert CYRILLIC.search(error["message_uk"]), error["message_uk"]  # a Ukrainian resident reads it too
     if question is None:
         assert polish in error["message"]
     else:
         assert list(error["fields"]) == [question]
         assert polish in error["fields"][question]
         assert error["fields_en"][question]
+        assert CYRILLIC.search(error["fields_uk"][question]), error["fields_uk"]
         assert error["field_codes"][question]
     db.session.rollback()
     assert count(Response) == 0

@@ -21,4 +21,4 @@ def test_the_openapi_document_is_valid_and_lists_the_endpoints(client):
         response_schema["properties"])
     assert response_schema["properties"]["channel"]["enum"] == ["widget", "page", "qr"]
     assert set(spec["components"]["schemas"]["Error"]["properties"]) == {
-        "error", "message", "message_en", "fields", "fields_en", "field_codes"}
+        "error", "message", "message_en", "message_uk", "fields", "fields_en", "fields_uk", "field_codes"}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 
 import pytest
 import sqlalchemy as sa
@@ -333,4 +334,25 @@ def test_server_field_errors_are_shown_next_to_the_question(page, host_url, coll
     page.get_by_role("button", name="Wyślij odpowiedzi").click()
     expect(page.locator("#e-department")).to_contain_text("Tego wydziału nie ma na liście")
     expect(page.get_by_role("alert").filter(has_text="Popraw odpowiedzi")).to_be_focused()
+    assert stored(collector_app) == []
+
+
+def test_a_refusal_from_the_server_is_shown_in_the_visitors_language(page, host_url, collector_app):
+    # The survey the Ukrainian visitor is answering was retired over a day ago (past the grace period).
+    page.goto(host_url("blank", **{"data-lang": "uk"}))
+    page.get_by_role("button", name="Оцініть установу").click()
+    page.locator("#q-department input[type=radio]").first.check()
+    page.locator("#q-overall input[type=radio][value='4']").check()
+    with collector_app.app_context():
+        from collector.extensions import db
+        from collector.messages import error_message
+        from collector.models import SurveyVersion, utcnow
+
+        version = db.session.scalar(sa.select(SurveyVersion).where(SurveyVersion.status == "published"))
+        version.status, version.retired_at = "retired", utcnow() - timedelta(days=2)
+        db.session.commit()
+        db.session.remove()
+        refusal = error_message("version_retired", "uk")
+    page.get_by_role("button", name="Надіслати відповіді").click()
+    expect(page.get_by_role("alert")).to_have_text(refusal)
     assert stored(collector_app) == []

@@ -164,10 +164,12 @@ export function createWidget(cfg) {
       saveState(cfg.office, state)
     }
     if (!form || !$dialog.open) return
-    if (body.field_codes && form.showErrors(body.field_codes, cfg.lang === 'pl' ? body.fields : body.fields_en)) {
+    // The server's texts in the visitor's language: message (Polish), message_en, message_uk.
+    const own = (name) => body[cfg.lang === 'pl' ? name : name + '_' + cfg.lang] || body[name + '_en']
+    if (body.field_codes && form.showErrors(body.field_codes, own('fields'))) {
       setStatus('')
     } else {
-      setStatus(result.status ? (cfg.lang === 'pl' ? body.message : body.message_en) || T.sendFail : T.sendFail, true)
+      setStatus((result.status && own('message')) || T.sendFail, true)
     }
   }
 
