@@ -390,7 +390,9 @@ class OfficeScopedView(RoleCheckMixin, ModelView):
 
     def update_model(self, form: Any, model: Any) -> bool:
         g.audit_before = model_values(model)
-        if not self._run_before_change(model, False):
+        # A form saved as it was changes nothing: its hook (the pre-change report) does not run.
+        has_hook = type(self).before_change is not OfficeScopedView.before_change
+        if has_hook and form_changes_model(form, model) and not self._run_before_change(model, False):
             return False
         return super().update_model(form, model)
 
@@ -433,6 +435,15 @@ class OfficeScopedView(RoleCheckMixin, ModelView):
             flash(_("Nie zapisano: dane kolidują z innym rekordem (np. powtórzony identyfikator)."), "error")
             return True
         return super().handle_view_exception(exc)
+
+
+def form_changes_model(form: Any, model: Any) -> bool:
+    """Tell whether saving ``form`` would change ``model``; the model is left as it was."""
+    with db.session.no_autoflush:
+        form.populate_obj(model)
+        changed = db.session.is_modified(model)
+    db.session.expire(model)  # drop the trial values; the save writes them again
+    return changed
 
 
 def _scoped_factory(factory: Callable[[], Any]) -> Callable[[], Any]:
