@@ -1,6 +1,6 @@
 """Times in the panel: stored as naive UTC, shown to and typed by clerks in Polish local time.
 
-``local_time`` is the one way to show a stored timestamp: a Jinja filter and global (see
+``local_time`` is the one way to show a stored timestamp: the Jinja filter ``local_time`` (see
 ``admin.init_app``) and the datetime type formatter of every model view. The datetime filters of
 the list views read what the clerk types as Polish time and query the stored UTC.
 """
