@@ -24,6 +24,7 @@ from collector.models import AuditEvent, Department, Office, User
 
 from . import auth, i18n
 from .i18n import _, _l
+from .localtime import local_time
 
 csrf = CSRFProtect()
 
@@ -112,6 +113,7 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(Blueprint("admin_ui", __name__, template_folder="templates", static_folder="static",
                                      static_url_path="/admin/ui-static"))
     app.context_processor(template_helpers)
+    app.add_template_filter(local_time)
     auth.init_app(app)
     app.extensions["ocen_admin"] = build_admin(app)
 

@@ -31,6 +31,7 @@ from wtforms.validators import DataRequired, Length
 from collector.extensions import db
 from collector.models import AuditEvent, User, utcnow
 from collector.passwords import verify_password
+from reports.periods import to_local
 
 from .auditing import audit, get_remote_addr
 from .base import panel_access, redirect_to_login
@@ -178,7 +179,7 @@ def login() -> Response | str | tuple[str, int]:
         left = (user.locked_until - now).total_seconds()
         message = _("Zbyt wiele nieudanych prób logowania na to konto. Konto jest zablokowane do %(until)s "
                     "(jeszcze około %(minutes)s min). Spróbuj później lub poproś administratora o pomoc.",
-                    until=user.locked_until.strftime("%H:%M") + " UTC", minutes=minutes_left(left))
+                    until=to_local(user.locked_until).strftime("%H:%M"), minutes=minutes_left(left))
         return render_template("admin/ocen/login.html", form=form, error=message, next=next_page), 429
 
     if user is None or not user.active or not verify_password(user.password_hash, form.password.data):

@@ -45,6 +45,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable, Iterable
+from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
@@ -53,6 +54,7 @@ from flask_admin import BaseView, expose  # noqa: F401  (expose is re-exported f
 from flask_admin.actions import action
 from flask_admin.babel import lazy_gettext as admin_lazy_gettext
 from flask_admin.contrib.sqla import ModelView
+from flask_admin.model import typefmt
 from flask_login import current_user
 from werkzeug.wrappers import Response
 from wtforms.validators import ValidationError
@@ -62,6 +64,7 @@ from collector.models import ROLES, Office, Question, Survey, SurveyVersion, Use
 
 from .auditing import audit, changed_values, model_values
 from .i18n import _
+from .localtime import LocalTimeFilterConverter, format_local_time
 
 ALL_ROLES: tuple[str, ...] = tuple(ROLES)
 WRITER_ROLES: tuple[str, ...] = ("admin", "superadmin")
@@ -270,6 +273,10 @@ class OfficeScopedView(RoleCheckMixin, ModelView):
     page_size = 50
     # The office is chosen for office users by the view, never by the form.
     office_field = "office"
+    # Timestamps are stored in UTC; clerks read and filter them in Polish time.
+    column_type_formatters = {**typefmt.BASE_FORMATTERS, datetime: format_local_time}
+    column_type_formatters_detail = {**typefmt.DETAIL_FORMATTERS, datetime: format_local_time}
+    filter_converter = LocalTimeFilterConverter()
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)

@@ -195,7 +195,6 @@ FLOWS_EN: dict[str, str] = {
     "Wersja ankiety": "Survey version",
     "Kanał": "Channel",
     "Wydział": "Department",
-    "Okres (UTC)": "Period (UTC)",
     "Ukryć można tylko odpowiedź tekstową.": "Only a text answer can be hidden.",
     "Komentarz ukryto w raportach (pozostaje zapisany).": "The comment is hidden from reports (it stays stored).",
     "Komentarz znów jest widoczny w raportach.": "The comment is shown in reports again.",

@@ -229,7 +229,7 @@ class ReportsView(PanelView):
             sa.select(Report).where(Report.office_id == office.id).order_by(Report.created_at.desc())
         ).all()
         lang = report_lang()
-        return self.render("admin/reports/archive.html", office=office, reports=reports, to_local=to_local,
+        return self.render("admin/reports/archive.html", office=office, reports=reports,
                            reason_label=lambda r: REASONS.get(r, {}).get(lang, r), fmt_date=fmt_date, lang=lang,
                            office_param=office.id if is_superadmin() else None)
 

@@ -10,7 +10,7 @@ from typing import Any
 
 import sqlalchemy as sa
 from flask import flash, has_request_context, redirect, request, url_for
-from flask_admin.contrib.sqla.filters import DateTimeBetweenFilter, FilterEqual, IntEqualFilter
+from flask_admin.contrib.sqla.filters import FilterEqual, IntEqualFilter
 
 from collector.default_survey import OTHER_DEPARTMENT, SCALE
 from collector.extensions import db
@@ -19,6 +19,7 @@ from collector.models import CHANNELS, NA, Answer, Department, Response, SurveyV
 from .auditing import audit
 from .base import ALL_ROLES, OfficeScopedView, expose, scoped
 from .i18n import _, _l
+from .localtime import LocalDateTimeBetweenFilter
 from .pages import get_scoped_or_404
 
 CHANNEL_LABELS = {"widget": "widżet na stronie", "page": "strona ankiety", "qr": "kod QR",
@@ -48,10 +49,6 @@ def department_options() -> list[tuple[str, str]]:
     return options + [(OTHER_DEPARTMENT["key"], OTHER_DEPARTMENT["texts"]["pl"])]
 
 
-def _format_time(view: Any, context: Any, model: Response, name: str) -> str:
-    return model.submitted_at.strftime("%Y-%m-%d %H:%M") + " UTC"
-
-
 def _format_version(view: Any, context: Any, model: Response, name: str) -> str:
     return str(model.version.number)
 
@@ -72,12 +69,12 @@ class ResponseView(OfficeScopedView):
     column_details_list = ("id", "submitted_at", "version", "channel", "department_key", "lang")
     column_labels = {"id": _l("Identyfikator"), "submitted_at": _l("Kiedy"), "version": _l("Wersja ankiety"),
                      "channel": _l("Kanał"), "department_key": _l("Wydział"), "lang": _l("Język")}
-    column_formatters = {"submitted_at": _format_time, "version": _format_version, "channel": _format_channel}
+    column_formatters = {"version": _format_version, "channel": _format_channel}
     column_formatters_detail = column_formatters
     column_default_sort = ("submitted_at", True)
     column_sortable_list = ("submitted_at", "channel", "department_key")
     column_filters = (
-        DateTimeBetweenFilter(Response.submitted_at, _l("Okres (UTC)")),
+        LocalDateTimeBetweenFilter(Response.submitted_at, _l("Okres")),
         IntEqualFilter(Response.version_id, _l("Wersja ankiety"), options=version_options),
         FilterEqual(Response.department_key, _l("Wydział"), options=department_options),
         FilterEqual(Response.channel, _l("Kanał"), options=lambda: [(c, _(CHANNEL_LABELS[c])) for c in CHANNELS]),

@@ -20,6 +20,11 @@ def to_local(moment: datetime) -> datetime:
     return moment.replace(tzinfo=UTC).astimezone(REPORT_TZ).replace(tzinfo=None)
 
 
+def to_utc(moment: datetime) -> datetime:
+    """Return a naive Polish local time as the naive UTC timestamp the database stores."""
+    return moment.replace(tzinfo=REPORT_TZ).astimezone(UTC).replace(tzinfo=None)
+
+
 def local_today() -> date:
     """Return today's date in Polish time."""
     return datetime.now(REPORT_TZ).date()
