@@ -2,7 +2,7 @@
 
 A returned paper questionnaire is typed in here and checked exactly like a resident's response
 (``collector.submission.validate_submission`` with ``staff_entry``): channel ``paper``, the staff
-member kept in ``entered_by_id``, the entry audited right after the response is committed.
+member kept in ``entered_by_id``, the entry audited in the same transaction as the response.
 """
 
 from __future__ import annotations
@@ -13,7 +13,6 @@ from typing import Any
 from flask import Response, flash, redirect, request, url_for
 from werkzeug.datastructures import MultiDict
 
-from collector.extensions import db
 from collector.models import SurveyVersion
 from collector.submission import SubmissionError, store_submission, validate_submission
 from collector.surveys import get_published_version, survey_document
@@ -69,18 +68,19 @@ class PaperView(PanelView):
             try:
                 submission = validate_submission(office, data, staff_entry=True)
                 user = get_user()
-                _response, created = store_submission(office, submission, entered_by_id=user.id if user else None)
+
+                def audit_entry() -> None:
+                    # In the response's own transaction: an entry is never stored without its audit row.
+                    audit("response.paper_entry", office_id=office.id, after={
+                        "response_id": str(submission.id), "version": version.number,
+                        "answered_questions": len(submission.answers)})
+
+                _response, created = store_submission(office, submission, entered_by_id=user.id if user else None,
+                                                      before_commit=audit_entry)
             except SubmissionError as error:
                 errors = error.fields
                 message = error.message if not errors else _("Nie zapisano — popraw odpowiedzi oznaczone poniżej.")
             else:
-                if created:
-                    # The response is committed by the collector's one write path (a single statement on
-                    # PostgreSQL); the audit row follows at once, naming who typed it in.
-                    audit("response.paper_entry", office_id=office.id, after={
-                        "response_id": str(submission.id), "version": version.number,
-                        "answered_questions": len(submission.answers)})
-                    db.session.commit()
                 flash(_("Zapisano ankietę papierową (wersja %(number)s).", number=version.number) if created
                       else _("Ta ankieta papierowa była już zapisana — nie zapisano jej drugi raz."), "success")
                 return redirect(url_for(".index_view", office_id=office.id))

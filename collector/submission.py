@@ -10,6 +10,7 @@ import hashlib
 import json
 import threading
 import uuid
+from collections.abc import Callable
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -308,10 +309,14 @@ PG_INSERT_RESPONSE = sa.text(
 )
 
 
-def write_response(values: dict[str, Any], rows: list[dict[str, Any]]) -> None:
-    """Write and commit a response with its answers, all or nothing (commits the session)."""
+def write_response(values: dict[str, Any], rows: list[dict[str, Any]],
+                   before_commit: Callable[[], None] | None = None) -> None:
+    """Write and commit a response with its answers, all or nothing (commits the session).
+
+    ``before_commit`` adds more rows (an audit event) to the same transaction.
+    """
     session = db.session
-    if db.engine.dialect.name == "postgresql":
+    if db.engine.dialect.name == "postgresql" and before_commit is None:
         params = {**values, **{f"a_{column}": [row[column] for row in rows] for column in ANSWER_COLUMNS}}
         if session().in_transaction():
             session.commit()  # end a read transaction, so that the autocommit below may begin
@@ -329,17 +334,21 @@ def write_response(values: dict[str, Any], rows: list[dict[str, Any]]) -> None:
         connection.execute(RESPONSE_TABLE.insert(), values)
         if rows:
             connection.execute(ANSWER_TABLE.insert(), rows)
+        if before_commit is not None:
+            before_commit()
         session.commit()
 
 
 def store_submission(office: Office | OfficeContext, submission: Submission, *,
-                     entered_by_id: int | None = None) -> tuple[Response, bool]:
+                     entered_by_id: int | None = None,
+                     before_commit: Callable[[], None] | None = None) -> tuple[Response, bool]:
     """Commit the response and its answers; return it and whether it was created now.
 
     The client's UUID is the primary key: a concurrent or later replay fails the insert, and
     the stored content hash tells a replay (False) from a different response (409). The
     Response returned for a new row is built from the stored values, outside the session.
-    ``entered_by_id`` names the staff member who typed in a paper questionnaire.
+    ``entered_by_id`` names the staff member who typed in a paper questionnaire;
+    ``before_commit`` adds rows to the same transaction (run only when the response is new).
     """
     content_hash = submission.content_hash(office)
     submitted_at = utcnow()
@@ -351,7 +360,7 @@ def store_submission(office: Office | OfficeContext, submission: Submission, *,
     rows = answer_rows(office.id, submission, rules, submitted_at)
     session = db.session
     try:
-        write_response(values, rows)
+        write_response(values, rows, before_commit)
     except sa.exc.IntegrityError:
         session.rollback()
         existing = session.get(Response, submission.id)

@@ -56,6 +56,21 @@ def test_a_paper_questionnaire_is_stored_as_paper_entered_by_the_user_and_audite
     assert event.user_email == "admin@demo.test" and event.after["response_id"] == data["entry_id"]
 
 
+def test_an_entry_whose_audit_row_cannot_be_written_is_not_stored(client, office, monkeypatch):
+    import admin.paper
+
+    def failing_audit(*args, **kwargs):
+        raise sa.exc.OperationalError("INSERT INTO audit_event", {}, Exception("disk full"))
+
+    monkeypatch.setattr(admin.paper, "audit", failing_audit)
+    response = post(client, "/admin/paper/", entry(), follow_redirects=True)
+
+    assert response.status_code == 400
+    assert "Nie udało się zapisać odpowiedzi. Spróbuj ponownie za chwilę." in text(response)
+    db.session.rollback()
+    assert count(Response) == 0 and count(Answer) == 0  # never a paper entry without its audit row
+
+
 def test_sending_the_same_form_twice_stores_it_once(client, office):
     data = entry()
     post(client, "/admin/paper/", data)
