@@ -44,6 +44,7 @@ TEXTS: dict[str, dict[str, str]] = {
     "pl": {
         "required": "(wymagane)", "na": "Nie dotyczy", "up_to": "Możesz zaznaczyć najwyżej {n}.",
         "personal": "Prosimy nie podawać danych osobowych.", "max_length": "Najwyżej {n} znaków.",
+        "left": "Pozostało znaków: {n}",
         "submit": "Wyślij odpowiedzi", "summary": "Popraw odpowiedzi na pytania ({n}):",
         "problem": "Nie udało się wysłać ankiety", "error": "Błąd:", "errors_title": "Błędy ({n})",
         "thanks": "Dziękujemy!", "thanks_body": "Twoja odpowiedź została zapisana. Pomoże nam poprawić obsługę.",
@@ -61,6 +62,7 @@ TEXTS: dict[str, dict[str, str]] = {
     "en": {
         "required": "(required)", "na": "Not applicable", "up_to": "You can tick up to {n}.",
         "personal": "Please do not include personal data.", "max_length": "Up to {n} characters.",
+        "left": "Characters left: {n}",
         "submit": "Send answers", "summary": "Please correct your answers to these questions ({n}):",
         "problem": "The survey could not be sent", "error": "Error:", "errors_title": "Errors ({n})",
         "thanks": "Thank you!", "thanks_body": "Your answer has been saved. It will help us improve our service.",
@@ -77,6 +79,7 @@ TEXTS: dict[str, dict[str, str]] = {
     "uk": {
         "required": "(обов’язково)", "na": "Не стосується", "up_to": "Можна позначити не більше {n}.",
         "personal": "Будь ласка, не вказуйте персональних даних.", "max_length": "Не більше {n} символів.",
+        "left": "Залишилось символів: {n}",
         "submit": "Надіслати відповіді", "summary": "Виправте відповіді на питання ({n}):",
         "problem": "Не вдалося надіслати опитування", "error": "Помилка:", "errors_title": "Помилки ({n})",
         "thanks": "Дякуємо!", "thanks_body": "Вашу відповідь збережено. Вона допоможе нам покращити обслуговування.",
@@ -210,9 +213,9 @@ def render_not_found(lang: str) -> tuple[str, int]:
 
 @bp.after_request
 def page_headers(response: Response) -> Response:
-    """Keep the page out of frames and caches; it loads nothing from elsewhere."""
+    """Keep the page out of frames and caches; it loads nothing from elsewhere (its one script: the counter)."""
     response.headers["Content-Security-Policy"] = (
-        "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; "
+        "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; form-action 'self'; "
         "base-uri 'none'; frame-ancestors 'none'"
     )
     response.headers["Cache-Control"] = "no-store"

@@ -56,3 +56,18 @@ def test_hosted_page_has_no_axe_violations_with_and_without_errors(page, servers
     page.get_by_role("button", name="Wyślij odpowiedzi").click()
     expect(page.get_by_role("alert")).to_contain_text("Popraw odpowiedzi na pytania (2):")
     check_axe(page, "hosted page with errors")
+
+
+def test_the_hosted_page_counts_characters_left_with_javascript_and_works_without(page, no_js_page, servers):
+    field_name = "Co powinniśmy poprawić? Inne uwagi."
+    page.goto(servers["collector"].url + "/s/demo")
+    counter = page.locator("#c-comment")
+    expect(counter).to_have_text("Pozostało znaków: 2000")
+    page.get_by_label(field_name).fill("Zażółć gęślą jaźń")
+    expect(counter).to_have_text("Pozostało znaków: 1983")
+    assert "c-comment" in page.get_by_label(field_name).get_attribute("aria-describedby")
+
+    # Without JavaScript the counter stays hidden; the limit is stated in words instead.
+    no_js_page.goto(servers["collector"].url + "/s/demo")
+    expect(no_js_page.locator("#c-comment")).to_be_hidden()
+    expect(no_js_page.locator("#h-comment")).to_contain_text("Najwyżej 2000 znaków.")
