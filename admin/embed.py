@@ -11,7 +11,7 @@ from flask import Response, current_app, url_for
 from markupsafe import escape
 
 from collector.extensions import db
-from collector.models import Department, Office
+from collector.models import DEFAULT_LOOK, Department, Office
 
 from .base import ALL_ROLES, PanelView, expose
 from .i18n import _
@@ -19,10 +19,6 @@ from .pages import get_chosen_office, get_scoped_or_404, list_offices
 from .printouts import build_poster_pdf, qr_code
 
 QR_SCALE = 10  # pixels per module in the PNG: about 4 cm at 300 dpi for a short URL
-
-
-# The banner's look as the widget draws it without any data- attribute.
-WIDGET_DEFAULT_LOOK = {"label": "Oceń Urząd", "color": "#0b5cab", "position": "bottom-right"}
 
 
 def embed_snippet(office: Office) -> str:
@@ -34,7 +30,7 @@ def embed_snippet(office: Office) -> str:
     attributes = [f'src="{current_app.config["PUBLIC_URL"]}/widget.js"', f'data-office="{escape(office.slug)}"']
     look = {"label": office.look_label, "color": office.look_color, "position": office.look_position}
     attributes += [f'data-{name}="{escape(value)}"' for name, value in look.items()
-                   if value and value != WIDGET_DEFAULT_LOOK[name]]
+                   if value and value != DEFAULT_LOOK[name]]
     return f"<script {' '.join(attributes)} async></script>"
 
 

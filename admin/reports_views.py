@@ -157,7 +157,7 @@ class ReportsView(PanelView):
         offices = db.session.scalars(sa.select(Office).order_by(Office.name)).all()
         return self.render("admin/reports/choose_office.html", offices=offices, target=request.endpoint)
 
-    def bad_request(self, message: str, office: Office | None = None) -> Any:
+    def bad_request(self, message: str) -> Any:
         return error_page(400, message)
 
     @expose("/")
@@ -168,7 +168,7 @@ class ReportsView(PanelView):
         try:
             period = parse_period(request.args, default_period())
         except BadRequest as error:
-            return self.bad_request(str(error), office)
+            return self.bad_request(str(error))
         lang = report_lang()
         data = build_report_data(db.session, office, period, lang=lang)
         status = periodic_status(db.session, office)
@@ -198,23 +198,23 @@ class ReportsView(PanelView):
         if office is None:
             return self.bad_request(_("Wybierz urząd."))
         if not request.form.get("from", "").strip() or not request.form.get("to", "").strip():
-            return self.bad_request(_("Podaj początek i koniec okresu raportu."), office)
+            return self.bad_request(_("Podaj początek i koniec okresu raportu."))
         try:
             period = parse_period(request.form, default_period())
         except BadRequest as error:
-            return self.bad_request(str(error), office)
+            return self.bad_request(str(error))
         reason = request.form.get("reason", "")
         if reason not in PANEL_REASONS:
-            return self.bad_request(_("Wybierz rodzaj raportu: okresowy albo doraźny."), office)
+            return self.bad_request(_("Wybierz rodzaj raportu: okresowy albo doraźny."))
         lang = request.form.get("lang", "pl")
         if lang not in ("pl", "en"):
-            return self.bad_request(_("Raport można wygenerować po polsku albo po angielsku."), office)
+            return self.bad_request(_("Raport można wygenerować po polsku albo po angielsku."))
         try:
             report = archive_report(db.session, office, period_start=period.start, period_end=period.end,
                                     reason=reason, author=get_user(), lang=lang, remote_addr=get_remote_addr())
         except ReportError as error:
             db.session.rollback()
-            return self.bad_request(str(error), office)
+            return self.bad_request(str(error))
         db.session.commit()
         flash(_("Raport został wygenerowany i zarchiwizowany. SHA-256 pliku PDF: %(sha)s", sha=report.sha256),
               "success")
@@ -257,11 +257,11 @@ class ReportsView(PanelView):
             return self.office_choice()
         kind = request.args.get("format", "")
         if kind not in EXPORTS:
-            return self.bad_request(_("Nieznany format eksportu; dostępne: CSV, XLSX i zestawienie XLSX."), office)
+            return self.bad_request(_("Nieznany format eksportu; dostępne: CSV, XLSX i zestawienie XLSX."))
         try:
             period = parse_period(request.args, default_period())
         except BadRequest as error:
-            return self.bad_request(str(error), office)
+            return self.bad_request(str(error))
         out = io.BytesIO()
         if kind == "csv":
             rows = write_responses_csv(db.session, office, period.start, period.end, out)

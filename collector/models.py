@@ -35,6 +35,9 @@ def pick_text(texts: dict[str, str] | None, lang: str) -> str:
     return texts.get(lang) or texts.get("pl") or next(iter(texts.values()), "")
 
 
+# The banner as the widget draws it with no data- attribute (widget/src: messages.js, dialog.js).
+DEFAULT_LOOK = {"label": "Oceń Urząd", "color": "#0b5cab", "position": "bottom-right"}
+
 class Office(db.Model):
     __tablename__ = "office"
 
@@ -48,9 +51,9 @@ class Office(db.Model):
     # Exact origins, scheme://host[:port], allowed to post responses.
     allowed_origins: Mapped[list[str]] = mapped_column(sa.JSON, default=list)
     languages: Mapped[list[str]] = mapped_column(sa.JSON, default=lambda: list(LANGUAGES))
-    look_label: Mapped[str] = mapped_column(sa.String(60), default="Oceń Urząd")
-    look_color: Mapped[str] = mapped_column(sa.String(7), default="#0b5cab")
-    look_position: Mapped[str] = mapped_column(sa.String(20), default="bottom-right")
+    look_label: Mapped[str] = mapped_column(sa.String(60), default=DEFAULT_LOOK["label"])
+    look_color: Mapped[str] = mapped_column(sa.String(7), default=DEFAULT_LOOK["color"])
+    look_position: Mapped[str] = mapped_column(sa.String(20), default=DEFAULT_LOOK["position"])
     retention_days: Mapped[int | None] = mapped_column(default=None)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 

@@ -751,10 +751,9 @@ def comments_section(session: Session, scope: Scope, grain: Grain, versions: lis
     merged = set(hidden_departments)
     groups: dict[str, list[dict[str, Any]]] = defaultdict(list)
     rows = read_comments(session, scope, text_keys) if total else []
-    for department, submitted_at, version_id, key, text in rows:
+    for department, submitted_at, version_id, key, text in sorted(rows, key=lambda row: (row[1], row[4])):
         group = SUPPRESSED if (department or NO_DEPARTMENT) in merged else (department or NO_DEPARTMENT)
-        entry = {"date": to_local(submitted_at).date().isoformat(), "version": numbers.get(version_id), "text": text,
-                 "_at": submitted_at}
+        entry = {"date": to_local(submitted_at).date().isoformat(), "version": numbers.get(version_id), "text": text}
         if several_questions:
             entry["question"] = question_texts.get((version_id, key), key)
         groups[group].append(entry)
@@ -765,10 +764,7 @@ def comments_section(session: Session, scope: Scope, grain: Grain, versions: lis
     out_groups = []
     for key in order:
         label = message("small_departments", lang) if key == SUPPRESSED else labels.get(key, key)
-        comments = sorted(groups[key], key=lambda c: (c["_at"], c["text"]))
-        for comment in comments:
-            del comment["_at"]
-        out_groups.append({"key": key, "label": label, "comments": comments})
+        out_groups.append({"key": key, "label": label, "comments": groups[key]})
     return {"total": total, "shown": len(rows), "hidden": hidden_count, "limit": COMMENT_LIMIT,
             "groups": out_groups}
 

@@ -49,6 +49,13 @@ CONTENT_W = PAGE_W - 2 * MARGIN
 HEAD_BG = colors.HexColor("#e8eef6")
 LINE = colors.HexColor("#9aa5b1")
 COMMENT_ROWS = 40
+# What every table shares: small regular type, a thin line under each row, tight padding.
+GRID_STYLE = [
+    ("FONT", (0, 0), (-1, -1), REGULAR, 7.5),
+    ("LINEBELOW", (0, 0), (-1, -1), 0.3, LINE),
+    ("TOPPADDING", (0, 0), (-1, -1), 2),
+    ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
+]
 
 
 def styles() -> dict[str, ParagraphStyle]:
@@ -121,12 +128,9 @@ def table(rows: list[list[Any]], widths: list[float], st: dict[str, ParagraphSty
         body.append(cells)
     t = Table(body, colWidths=widths, repeatRows=header_rows, hAlign="LEFT")
     t.setStyle(TableStyle([
-        ("FONT", (0, 0), (-1, -1), REGULAR, 7.5),
+        *GRID_STYLE,
         *([("BACKGROUND", (0, 0), (-1, header_rows - 1), HEAD_BG)] if header_rows else []),
-        ("LINEBELOW", (0, 0), (-1, -1), 0.3, LINE),
         ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
-        ("TOPPADDING", (0, 0), (-1, -1), 2),
-        ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
         ("ALIGN", (align_right_from, 0), (-1, -1), "RIGHT"),
     ]))
     return t
@@ -135,13 +139,7 @@ def table(rows: list[list[Any]], widths: list[float], st: dict[str, ParagraphSty
 def plain_table(rows: list[list[Any]], widths: list[float]) -> Table:
     """Return a table without a header whose short cells are plain strings (cheap to lay out)."""
     t = Table(rows, colWidths=widths, hAlign="LEFT")
-    t.setStyle(TableStyle([
-        ("FONT", (0, 0), (-1, -1), REGULAR, 7.5),
-        ("LINEBELOW", (0, 0), (-1, -1), 0.3, LINE),
-        ("VALIGN", (0, 0), (-1, -1), "TOP"),
-        ("TOPPADDING", (0, 0), (-1, -1), 2),
-        ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
-    ]))
+    t.setStyle(TableStyle([*GRID_STYLE, ("VALIGN", (0, 0), (-1, -1), "TOP")]))
     return t
 
 
