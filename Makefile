@@ -33,7 +33,7 @@ run: install ## Set up the demo and serve it: collector on :5000, demo city page
 	$(FLASK) init-db
 	$(FLASK) seed-demo
 	$(FLASK) ensure-demo-admin
-	$(BIN)/python -m collector.devserver
+	$(BIN)/python -m devserver
 
 test: install ## Run the test suite (SQLite; PostgreSQL too when TEST_DATABASE_URL is set)
 	$(BIN)/pytest

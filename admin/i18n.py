@@ -18,7 +18,6 @@ from typing import Any
 
 from flask import has_request_context, request, session
 from flask_babel import Babel, LazyString
-from flask_babel import get_locale as babel_get_locale
 
 PANEL_LANGUAGES = ("pl", "en")
 DEFAULT_LANGUAGE = "pl"
@@ -265,11 +264,6 @@ def init_app(app) -> None:
     """Bind Flask-Babel (once per app) with Polish as the default locale."""
     if "babel" not in app.extensions:
         Babel(app, locale_selector=select_locale, default_locale=DEFAULT_LANGUAGE)
-
-
-def current_locale() -> str:
-    """Return Flask-Babel's current locale as a string (``pl`` or ``en``)."""
-    return str(babel_get_locale() or DEFAULT_LANGUAGE)
 
 
 # Other parts of the panel keep their English texts in their own tables.

@@ -1,7 +1,7 @@
 """Paper questionnaires: the printable questionnaire of the published version, and staff entry.
 
 A returned paper questionnaire is typed in here and checked exactly like a resident's response
-(``collector.submission.validate_submission`` with ``staff_entry``): channel ``paper``, the staff
+(``collector.validation.validate_submission`` with ``staff_entry``): channel ``paper``, the staff
 member kept in ``entered_by_id``, the entry audited in the same transaction as the response.
 """
 
@@ -11,11 +11,12 @@ import uuid
 from typing import Any
 
 from flask import Response, flash, redirect, request, url_for
-from werkzeug.datastructures import MultiDict
 
-from collector.models import SurveyVersion
-from collector.submission import SubmissionError, store_submission, validate_submission
+from collector.form_answers import read_form_answers
+from collector.office_cache import get_office_context
+from collector.storage import store_submission
 from collector.surveys import get_published_version, survey_document
+from collector.validation import SubmissionError, validate_submission
 
 from .auditing import audit
 from .base import WRITER_ROLES, PanelView, error_page, expose, get_user
@@ -24,26 +25,6 @@ from .pages import get_chosen_office, list_offices
 from .printouts import build_questionnaire_pdf
 
 FIELD_PREFIX = "q-"
-
-
-def read_answers(form: MultiDict, version: SurveyVersion) -> dict[str, Any]:
-    """Turn the entry form into the API's answers: what was left blank is simply absent."""
-    answers: dict[str, Any] = {}
-    for question in version.questions:
-        name = FIELD_PREFIX + question.key
-        if question.type == "multi":
-            picked = form.getlist(name)
-            if picked:
-                answers[question.key] = picked
-            continue
-        value = form.get(name, "")
-        if value == "":
-            continue
-        if question.type == "rating" and value.isdigit():
-            answers[question.key] = int(value)
-        else:
-            answers[question.key] = value  # checked by validate_submission, like any resident's answer
-    return answers
 
 
 class PaperView(PanelView):
@@ -63,10 +44,14 @@ class PaperView(PanelView):
         errors: dict[str, str] = {}
         message = ""
         if request.method == "POST":
+            questions = [(question.key, question.type) for question in version.questions]
             data = {"id": request.form.get("entry_id", ""), "version": version.number, "lang": "pl",
-                    "channel": "paper", "answers": read_answers(request.form, version)}
+                    "channel": "paper", "answers": read_form_answers(request.form, questions, prefix=FIELD_PREFIX)}
+            context = get_office_context(office.slug)
+            if context is None:
+                return error_page(404, _("Urząd nie ma opublikowanej ankiety."))
             try:
-                submission = validate_submission(office, data, staff_entry=True)
+                submission = validate_submission(context, data, staff_entry=True)
                 user = get_user()
 
                 def audit_entry() -> None:
@@ -75,7 +60,7 @@ class PaperView(PanelView):
                         "response_id": str(submission.id), "version": version.number,
                         "answered_questions": len(submission.answers)})
 
-                _response, created = store_submission(office, submission, entered_by_id=user.id if user else None,
+                _response, created = store_submission(submission, entered_by_id=user.id if user else None,
                                                       before_commit=audit_entry)
             except SubmissionError as error:
                 errors = error.fields

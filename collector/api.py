@@ -19,8 +19,9 @@ from . import messages, office_cache
 from .extensions import db, limiter
 from .models import LANGUAGES
 from .office_cache import OfficeContext, get_office_context, normalize_origin, recall, remember
-from .submission import SubmissionError, store_submission, validate_submission
+from .storage import store_submission
 from .surveys import get_office, get_published_version, survey_document
+from .validation import SubmissionError, validate_submission
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
@@ -80,26 +81,32 @@ def http_error_response(exc: HTTPException) -> HttpResponse:
 
 def check_origin(context: OfficeContext) -> str:
     """Return the request's Origin if the office accepts it, else raise a 403 SubmissionError."""
+    g.cors_origin = None
     raw = request.headers.get("Origin")
     if not raw:
         raise SubmissionError(403, "origin_missing")
     origin = normalize_origin(raw)
-    if origin is None:
-        raise SubmissionError(403, "origin_not_allowed")
-    if origin not in context.origins and not context.fresh:
-        context = get_office_context(context.slug, fresh=True) or context  # the cache says yes only
-    if origin not in context.origins:
+    if origin is None or not context.has_origin(origin):
         raise SubmissionError(403, "origin_not_allowed")
     g.cors_origin = raw
     return raw
 
 
 def get_context_or_404(slug: str) -> OfficeContext:
-    """Return the office's context, else raise a 404 SubmissionError."""
-    context = get_office_context(slug)
-    if context is None:
+    """Return the office's context, resolved once per request, else raise a 404 SubmissionError."""
+    if "office_context" not in g:
+        g.office_context = get_office_context(slug)
+    if g.office_context is None:
         raise SubmissionError(404, "office_not_found")
-    return context
+    return g.office_context
+
+
+@bp.teardown_request
+def forget_request_state(_exc: BaseException | None) -> None:
+    """Drop this request's office context and origin: ``g`` outlives a request when an app context
+    was pushed before it (the tests), and the next request must resolve its own."""
+    g.pop("office_context", None)
+    g.pop("cors_origin", None)
 
 
 def get_cors_origin(slug: str) -> str | None:
@@ -258,7 +265,7 @@ def submit_response(slug: str) -> tuple[HttpResponse, int]:
     check_origin(context)
     data = read_json_body()
     submission = validate_submission(context, data)
-    _response, created = store_submission(context, submission)
+    _response, created = store_submission(submission)
     body = to_json({"id": str(submission.id), "status": "created" if created else "duplicate"})
     return HttpResponse(body, mimetype="application/json"), 201 if created else 200
 

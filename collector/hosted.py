@@ -2,7 +2,7 @@
 
 It works without JavaScript (no-JS visitors, e-mail links, the QR posters in the office) and goes
 through the same ``validate_submission``/``store_submission`` as the API, so the rules and the
-messages are the same. There is no session and no cookie: the form carries a per-render response
+messages are the same; ``read_form_answers`` reads the form, as for paper entry. There is no session and no cookie: the form carries a per-render response
 UUID (the idempotency key, so a double submit stores one response) and a signed token with the
 render time, the version and the channel, which the elapsed-time check reads.
 """
@@ -27,9 +27,12 @@ from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from werkzeug.exceptions import HTTPException
 
 from .extensions import limiter
+from .form_answers import read_form_answers
 from .models import LANGUAGES, NA, Office
-from .submission import SubmissionError, store_submission, validate_submission
+from .office_cache import get_office_context
+from .storage import store_submission
 from .surveys import get_office, get_published_version, survey_document
+from .validation import SubmissionError, validate_submission
 
 bp = Blueprint("hosted", __name__, url_prefix="/s", template_folder="templates",
                static_folder="static/hosted", static_url_path="/static")
@@ -138,29 +141,6 @@ def get_blocks(questions: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return blocks
 
 
-def read_answers(questions: list[dict[str, Any]]) -> dict[str, Any]:
-    """Turn the posted form into the API's answers: ratings as 1..5 or "na", multi as lists."""
-    answers: dict[str, Any] = {}
-    for question in questions:
-        key, kind = question["key"], question["type"]
-        if kind == "multi":
-            picked = [value for value in request.form.getlist(key) if value]
-            if picked:
-                answers[key] = picked
-            continue
-        value = request.form.get(key, "")
-        if kind == "text":
-            # Browsers send a textarea's line breaks as CRLF; count them as one character, like the widget.
-            value = value.replace("\r\n", "\n").strip()
-        if not value:
-            continue
-        if kind == "rating" and value != NA:
-            answers[key] = int(value) if value.isascii() and value.isdigit() and len(value) < 10 else value
-        else:
-            answers[key] = value
-    return answers
-
-
 def get_channel() -> str:
     """Return "qr" for a visit from a QR poster (?src=qr), else "page"."""
     return "qr" if request.args.get("src") == "qr" else "page"
@@ -252,7 +232,7 @@ def submit_survey(slug: str):
     if version is None:
         return render_not_found(lang)
     questions = survey_document(office, version, lang)["questions"]
-    answers = read_answers(questions)
+    answers = read_form_answers(request.form, [(q["key"], q["type"]) for q in questions])
     token = request.form.get("token", "")
     form = read_token(token)
     if form is None or form["id"] != request.form.get("id"):
@@ -269,7 +249,10 @@ def submit_survey(slug: str):
     }
     kept = {"answers": answers, "token": token, "form_id": form["id"], "channel": form["c"]}
     try:
-        _, created = store_submission(office, validate_submission(office, data))
+        context = get_office_context(office.slug)
+        if context is None:
+            return render_not_found(lang)
+        _, created = store_submission(validate_submission(context, data))
     except SubmissionError as exc:
         if exc.code in {"unknown_version", "version_retired"}:
             # The survey changed while the form was open: show the new version with a new id.

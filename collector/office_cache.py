@@ -9,9 +9,9 @@ once; other processes see it within the TTL (the survey is cacheable for 300 s b
 
 from __future__ import annotations
 
-import dataclasses
 import time
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 from urllib.parse import urlsplit
@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 
 from .extensions import db
 from .models import Department, Office, Question, Survey, SurveyVersion
-from .surveys import get_department_options
+from .surveys import get_department_options, get_office
 
 CONFIG_MODELS = (Office, Department, Survey, SurveyVersion, Question)
 CONFIG_TABLES = frozenset(model.__tablename__ for model in CONFIG_MODELS)
@@ -56,15 +56,71 @@ class VersionInfo:
 
 
 @dataclass(frozen=True)
-class OfficeContext:
-    """What validating and storing a response needs about an office, as plain values."""
+class OfficeSnapshot:
+    """What the API knows about an office at one moment, as plain values (kept in the cache)."""
 
     id: int
     slug: str
     origins: frozenset[str]  # normalized; includes the collector's own origin (the hosted page)
     versions: dict[int, VersionInfo]
     department_keys: tuple[str, ...]  # the active departments' keys, then "other"
-    fresh: bool = field(default=True, compare=False)  # read from the database for this request
+
+
+class OfficeContext:
+    """One request's view of an office: the cached snapshot, trusted only for "yes".
+
+    A version, origin or department the snapshot does not know is looked up again in the
+    database, at most once per request, before the answer is "no"; the new snapshot replaces
+    the cached one. So a newly added origin or newly published version works at once, while a
+    removal takes up to ``API_CACHE_SECONDS``.
+    """
+
+    def __init__(self, snapshot: OfficeSnapshot, *, fresh: bool) -> None:
+        self._snapshot = snapshot
+        self._fresh = fresh  # read from the database during this request
+
+    @property
+    def id(self) -> int:
+        return self._snapshot.id
+
+    @property
+    def slug(self) -> str:
+        return self._snapshot.slug
+
+    @property
+    def department_keys(self) -> tuple[str, ...]:
+        """Return the keys a department question accepts (as known now)."""
+        return self._snapshot.department_keys
+
+    def has_origin(self, origin: str) -> bool:
+        """Tell whether the office accepts responses posted from ``origin`` (normalized)."""
+        return self._knows(lambda snapshot: origin in snapshot.origins)
+
+    def has_department(self, key: str) -> bool:
+        """Tell whether ``key`` is one of the office's active departments (or "other")."""
+        return self._knows(lambda snapshot: key in snapshot.department_keys)
+
+    def version(self, number: int) -> VersionInfo | None:
+        """Return the office's version ``number`` unless it is unknown or still a draft."""
+        if self._knows(lambda snapshot: _is_issued(snapshot.versions.get(number))):
+            return self._snapshot.versions[number]
+        return None
+
+    def _knows(self, test: Callable[[OfficeSnapshot], bool]) -> bool:
+        if test(self._snapshot):
+            return True
+        if self._fresh:
+            return False
+        self._fresh = True
+        snapshot = read_office_snapshot(self.slug)
+        if snapshot is None:  # the office is gone: nothing more is known
+            return False
+        self._snapshot = snapshot
+        return test(snapshot)
+
+
+def _is_issued(version: VersionInfo | None) -> bool:
+    return version is not None and version.status != "draft"
 
 
 def get_cache(name: str) -> dict[Any, Any]:
@@ -103,8 +159,8 @@ def clear_caches(app: Flask | None = None) -> None:
         cache.clear()
 
 
-def load_office_context(office: Office) -> OfficeContext:
-    """Read an office's context from the database."""
+def load_office_snapshot(office: Office) -> OfficeSnapshot:
+    """Read an office's snapshot from the database."""
     rows = db.session.execute(
         sa.select(SurveyVersion.id, SurveyVersion.number, SurveyVersion.status, SurveyVersion.retired_at)
         .join(Survey).where(Survey.office_id == office.id)
@@ -112,35 +168,34 @@ def load_office_context(office: Office) -> OfficeContext:
     origins = {normalize_origin(o) for o in office.allowed_origins or []}
     origins.add(normalize_origin(current_app.config["PUBLIC_URL"]))
     origins.discard(None)
-    return OfficeContext(
+    return OfficeSnapshot(
         id=office.id, slug=office.slug, origins=frozenset(origins),  # type: ignore[arg-type]
         versions={r.number: VersionInfo(r.id, r.number, r.status, r.retired_at) for r in rows},
         department_keys=tuple(option["key"] for option in get_department_options(office)),
     )
 
 
-def get_office_context(slug: str, *, fresh: bool = False) -> OfficeContext | None:
-    """Return the office's context, from the cache unless ``fresh``; None for an unknown office."""
-    if not fresh:
-        cached = recall("office", slug)
-        if cached is not None:
-            return cached
-    from .surveys import get_office
-
+def read_office_snapshot(slug: str) -> OfficeSnapshot | None:
+    """Read the office's snapshot from the database and cache it; None for an unknown office."""
     office = get_office(slug)
     if office is None:
         return None
-    context = load_office_context(office)
-    remember("office", slug, dataclasses.replace(context, fresh=False))
-    return context
+    snapshot = load_office_snapshot(office)
+    remember("office", slug, snapshot)
+    return snapshot
 
 
-def context_for(office: Office | OfficeContext, *, fresh: bool = False) -> OfficeContext:
-    """Return the context of an Office (or the context itself)."""
-    if isinstance(office, OfficeContext):
-        return office
-    context = get_office_context(office.slug, fresh=fresh)
-    return context if context is not None else load_office_context(office)
+def get_office_context(slug: str) -> OfficeContext | None:
+    """Return the office's context for one request (from the cache if fresh enough); None if unknown.
+
+    Resolve it once per request and ask it (``has_origin``, ``version``, ``has_department``):
+    it refreshes itself on a miss.
+    """
+    cached = recall("office", slug)
+    if cached is not None:
+        return OfficeContext(cached, fresh=False)
+    snapshot = read_office_snapshot(slug)
+    return OfficeContext(snapshot, fresh=True) if snapshot is not None else None
 
 
 # -- clear the cache when this process commits a change to the configuration -----------------------

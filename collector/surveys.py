@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
 from typing import Any
 
 import sqlalchemy as sa
@@ -66,23 +65,6 @@ def get_published_version(office: Office) -> SurveyVersion | None:
     )
 
 
-def get_answerable_version(office: Office, number: int, grace_hours: int = 24) -> SurveyVersion | None:
-    """Return the office's version ``number`` if a response to it is accepted now.
-
-    A retired version is still accepted for ``grace_hours`` after retirement, so that a visitor
-    who opened the form just before a change is not lost.
-    """
-    version = db.session.scalar(
-        sa.select(SurveyVersion).join(Survey).where(Survey.office_id == office.id, SurveyVersion.number == number)
-    )
-    if version is None or version.status == "draft":
-        return None
-    if version.status == "retired":
-        if version.retired_at is None or utcnow() - version.retired_at > timedelta(hours=grace_hours):
-            return None
-    return version
-
-
 def get_department_options(office: Office) -> list[dict[str, Any]]:
     """Return the department question's options: the active departments, then "Inny / nie wiem"."""
     departments = db.session.scalars(
@@ -91,13 +73,6 @@ def get_department_options(office: Office) -> list[dict[str, Any]]:
     ).all()
     options = [{"key": d.key, "texts": {"pl": d.name, **(d.names or {})}} for d in departments]
     return options + [default_survey.OTHER_DEPARTMENT]
-
-
-def get_question_options(question: Question, office: Office) -> list[dict[str, Any]]:
-    """Return a question's options, live from the office for a department question."""
-    if question.type == "department":
-        return get_department_options(office)
-    return list(question.options or [])
 
 
 def survey_document(office: Office, version: SurveyVersion, lang: str) -> dict[str, Any]:

@@ -2,6 +2,8 @@
 
 The demo city page (one origin) embeds the widget from the collector (another origin); the
 collector answers the survey in Polish and stores a response posted from the demo page's origin.
+`make run` serves both through the top-level ``devserver.py``, which composes the app next to
+``wsgi.py`` (no package imports the composition root).
 """
 
 from __future__ import annotations
@@ -106,3 +108,13 @@ def test_make_run_serves_the_demo_and_stores_a_response_from_the_demo_page(make_
         comment = connection.execute("SELECT text FROM answer WHERE question_key = 'comment'").fetchone()[0]
     assert stored == 1
     assert comment == "Zażółć gęślą jaźń — działa."
+
+
+def test_the_demo_page_embeds_the_widget_from_the_collector_and_links_its_privacy_notice():
+    from devserver import create_demo_site
+
+    demo = create_demo_site("http://collector.test", office="leszno").test_client()
+
+    page = demo.get("/").get_data(as_text=True)
+    assert 'src="http://collector.test/widget.js"' in page and 'data-office="leszno"' in page
+    assert demo.get("/klauzula-informacyjna").status_code == 200

@@ -123,14 +123,6 @@ def get_hashed_widget(digest: str):
     return bundle_response(bundle, LONG_CACHE)
 
 
-def get_widget_url() -> str:
-    """Return the content-hashed path of the current bundle, or /widget.js if it is not built."""
-    bundle = get_bundle()
-    if bundle is None:
-        return url_for("widget.get_widget")
-    return url_for("widget.get_hashed_widget", digest=bundle.hash)
-
-
 def init_app(app: Flask) -> None:
     """Load the bundle and register the routes that serve it."""
     dist = Path(app.config.get("WIDGET_DIST") or DIST_DIR)

@@ -85,6 +85,8 @@ BAD_ENTRIES = [
     ("required overall missing", {"overall": None}, "overall", "obowiązkowe"),
     ("rating out of range", {"overall": "7"}, "overall", "od 1 do 5"),
     ("rating not a number", {"overall": "dobrze"}, "overall", "od 1 do 5"),
+    ("rating in non-ASCII digits", {"overall": "٣"}, "overall", "od 1 do 5"),
+    ("rating in superscript digits", {"overall": "²"}, "overall", "od 1 do 5"),
     ("nie dotyczy where not allowed", {"overall": "na"}, "overall", "Nie dotyczy"),
     ("unknown department", {"department": "straz"}, "department", ""),
     ("unknown option", {"resolved": "moze"}, "resolved", ""),

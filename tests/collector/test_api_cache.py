@@ -8,7 +8,7 @@ import sqlalchemy as sa
 
 from collector import office_cache
 from collector.extensions import db
-from tests.factories import create_office, post_response, valid_payload
+from tests.factories import create_office, create_version, post_response, valid_payload
 
 URL = "/api/v1/offices/demo/survey"
 
@@ -81,3 +81,49 @@ def test_the_cache_can_be_turned_off(app, client):
     change_behind_our_back("UPDATE office SET name = 'Inna' WHERE slug = 'demo'")
 
     assert client.get(URL, headers={"If-None-Match": etag}).status_code == 200
+
+
+@pytest.fixture
+def as_another_process(monkeypatch):
+    """Let a test commit through the ORM without this process's cache hearing of it."""
+    monkeypatch.setattr(office_cache, "clear_caches", lambda app=None: None)
+
+
+def test_a_version_published_elsewhere_is_accepted_at_once(client, clock, as_another_process):
+    office = create_office()
+    assert post_response(client, payload=valid_payload(office)).status_code == 201  # fills the cache
+    version = create_version(office)
+
+    response = post_response(client, payload=valid_payload(office, version=version.number))
+
+    assert response.status_code == 201
+
+
+def test_a_department_deactivated_elsewhere_is_refused_once_the_cache_expires(client, clock):
+    office = create_office()
+    assert post_response(client, payload=valid_payload(office)).status_code == 201
+    change_behind_our_back("UPDATE department SET active = :no WHERE office_id = :office AND key = 'komunikacja'",
+                           office=office.id, no=False)
+
+    clock[0] += 5
+    within = post_response(client, payload=valid_payload(office))
+    clock[0] += 6
+    after = post_response(client, payload=valid_payload(office))
+
+    assert within.status_code == 201
+    assert after.status_code == 400
+    assert after.get_json()["field_codes"] == {"department": "unknown_department"}
+
+
+def test_an_origin_removed_elsewhere_is_refused_once_the_cache_expires(client, clock):
+    office = create_office()
+    assert post_response(client, payload=valid_payload(office)).status_code == 201
+    change_behind_our_back("UPDATE office SET allowed_origins = '[]' WHERE slug = 'demo'")
+
+    clock[0] += 5
+    within = post_response(client, payload=valid_payload(office))
+    clock[0] += 6
+    after = post_response(client, payload=valid_payload(office))
+
+    assert within.status_code == 201
+    assert after.status_code == 403

@@ -278,16 +278,16 @@ def test_a_failed_commit_answers_503_and_stores_nothing(client, failing_commits)
 
 def test_a_failure_while_writing_the_answers_leaves_no_response_behind(client, monkeypatch):
     office = create_office()
-    from collector import submission
+    from collector import storage
 
-    real_answer_rows = submission.answer_rows
+    real_answer_rows = storage.answer_rows
 
     def broken_rows(*args, **kwargs):
         rows = real_answer_rows(*args, **kwargs)
         rows[-1]["question_key"] = None  # violates NOT NULL after the response row is written
         return rows
 
-    monkeypatch.setattr(submission, "answer_rows", broken_rows)
+    monkeypatch.setattr(storage, "answer_rows", broken_rows)
     response = post_response(client, payload=valid_payload(office))
 
     assert response.status_code == 503
