@@ -2,9 +2,10 @@
 
 It works without JavaScript (no-JS visitors, e-mail links, the QR posters in the office) and goes
 through the same ``validate_submission``/``store_submission`` as the API, so the rules and the
-messages are the same; ``read_form_answers`` reads the form, as for paper entry. There is no session and no cookie: the form carries a per-render response
-UUID (the idempotency key, so a double submit stores one response) and a signed token with the
-render time, the version and the channel, which the elapsed-time check reads.
+messages are the same, and ``read_form_answers`` reads the form, as for paper entry. There is no
+session and no cookie: the form carries a per-render response UUID (the idempotency key, so a
+double submit stores one response) and a signed token with the render time, the version and the
+channel, which the elapsed-time check reads.
 """
 
 from __future__ import annotations
@@ -252,7 +253,7 @@ def submit_survey(slug: str):
         context = get_office_context(office.slug)
         if context is None:
             return render_not_found(lang)
-        _, created = store_submission(validate_submission(context, data))
+        store_submission(validate_submission(context, data))
     except SubmissionError as exc:
         if exc.code in {"unknown_version", "version_retired"}:
             # The survey changed while the form was open: show the new version with a new id.

@@ -3,8 +3,9 @@
 Every response and survey request would otherwise read the office, its versions and departments
 before doing anything. The cache keeps them for ``API_CACHE_SECONDS`` (default 10 s) and is only
 trusted for "yes": a version, origin or department not found in it is looked up again in the
-database before anything is refused. A change committed through this process clears the cache at
-once; other processes see it within the TTL (the survey is cacheable for 300 s by HTTP anyway).
+database before anything is refused — ``OfficeContext`` does that itself, so callers just ask it.
+A change committed through this process clears the cache at once; other processes see it within
+the TTL (the survey is cacheable for 300 s by HTTP anyway).
 """
 
 from __future__ import annotations
