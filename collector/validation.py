@@ -47,10 +47,6 @@ class SubmissionError(Exception):
     def message(self) -> str:
         return messages.error_message(self.code, "pl")
 
-    @property
-    def message_en(self) -> str:
-        return messages.error_message(self.code, "en")
-
     def message_in(self, lang: str) -> str:
         """Return the overall message in ``lang``."""
         return messages.error_message(self.code, lang)
