@@ -9,6 +9,7 @@ import sqlalchemy as sa
 
 from . import default_survey
 from .extensions import db
+from .messages import survey_texts
 from .models import (
     LANGUAGES,
     Department,
@@ -101,7 +102,11 @@ def get_question_options(question: Question, office: Office) -> list[dict[str, A
 
 
 def survey_document(office: Office, version: SurveyVersion, lang: str) -> dict[str, Any]:
-    """Return the survey as the public API sends it: texts in ``lang``, Polish where missing."""
+    """Return the survey as the public API sends it: texts in ``lang``, Polish where missing.
+
+    ``texts`` carries the words around the questions and the answer problems from the resident
+    catalog (``collector.messages``), so the widget's bundle keeps only what it shows before.
+    """
     department_options = None
     questions = []
     for q in version.questions:
@@ -140,4 +145,5 @@ def survey_document(office: Office, version: SurveyVersion, lang: str) -> dict[s
         "title": pick_text(version.title, lang),
         "intro": pick_text(version.intro, lang),
         "questions": questions,
+        "texts": survey_texts(lang),
     }
