@@ -17,10 +17,11 @@ A key missing in English or Ukrainian falls back to Polish at runtime; the catal
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from functools import cache
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any, Mapping
+from typing import Any
 
 from .models import LANGUAGES
 
