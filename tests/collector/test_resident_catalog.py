@@ -27,6 +27,10 @@ def keys_of(catalog: dict) -> set[str]:
     return {f"{section}.{key}" for section, texts in catalog.items() for key in texts}
 
 
+def get_text(lang: str, section: str, key: str) -> str:
+    return CATALOGS[lang].get(section, {}).get(key, "")
+
+
 def placeholders(template: str) -> set[str]:
     return {name for _, name, _, _ in string.Formatter().parse(template) if name is not None}
 
@@ -51,7 +55,7 @@ def test_every_text_is_a_non_empty_string(lang):
 def test_placeholders_are_named_the_same_in_every_language():
     differ = []
     for section, key in ALL_KEYS:
-        names = {lang: placeholders(CATALOGS[lang].get(section, {}).get(key, "")) for lang in LANGUAGES}
+        names = {lang: placeholders(get_text(lang, section, key)) for lang in LANGUAGES}
         if len({frozenset(n) for n in names.values()}) > 1:
             differ.append(f"{section}.{key}: " + ", ".join(f"{lang} {sorted(n)}" for lang, n in names.items()))
 
@@ -60,19 +64,19 @@ def test_placeholders_are_named_the_same_in_every_language():
 
 @pytest.mark.parametrize("lang", ["en", "uk"])
 def test_english_and_ukrainian_do_not_use_polish_quotes(lang):
-    polish_quotes = [f"{s}.{k}" for s, k in ALL_KEYS if "„" in CATALOGS[lang][s][k]]
+    polish_quotes = [f"{s}.{k}" for s, k in ALL_KEYS if "„" in get_text(lang, s, k)]
 
     assert not polish_quotes, f"{lang}.json uses „…” in {polish_quotes} (English “…”, Ukrainian «…»)"
 
 
 def test_ukrainian_uses_one_apostrophe_and_guillemets():
-    wrong = [f"{s}.{k}" for s, k in ALL_KEYS if re.search("['’“”]", CATALOGS["uk"][s][k])]
+    wrong = [f"{s}.{k}" for s, k in ALL_KEYS if re.search("['’“”]", get_text("uk", s, k))]
 
     assert not wrong, f"uk.json: use ʼ (U+02BC) for the apostrophe and «…» for quotes in {wrong}"
 
 
 def test_english_uses_typographic_apostrophes():
-    straight = [f"{s}.{k}" for s, k in ALL_KEYS if "'" in CATALOGS["en"][s][k]]
+    straight = [f"{s}.{k}" for s, k in ALL_KEYS if "'" in get_text("en", s, k)]
 
     assert not straight, f"en.json: use ’ instead of ' in {straight}"
 
