@@ -225,3 +225,18 @@ def test_the_catalog_is_read_once_per_language():
     assert get_catalog("uk") is get_catalog("uk")
     assert get_catalog("de") is get_catalog("de")  # an unknown language is Polish
     assert text("form.submit", "de") == POLISH["form"]["submit"]
+
+
+@pytest.mark.parametrize(("lang", "opening", "closing"), [("pl", "„", "”"), ("en", "“", "”"), ("uk", "«", "»")])
+def test_the_hosted_error_summary_quotes_questions_the_way_the_language_does(client, lang, opening, closing):
+    from tests.collector.test_hosted import aged_form, post
+    from tests.factories import create_office
+
+    create_office()
+    path = f"/s/demo?lang={lang}"
+    response = post(client, aged_form(client, path), {}, path)
+
+    link = re.search(r'<a href="#q-overall">([^<]*)</a>', response.text)
+    assert response.status_code == 400 and link, response.text[:500]
+    assert link.group(1).startswith(opening) and f"{closing} — " in link.group(1)
+    assert link.group(1).endswith(text("fields.required_rating", lang))
