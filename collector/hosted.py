@@ -29,6 +29,7 @@ from werkzeug.exceptions import HTTPException
 
 from .extensions import limiter
 from .form_answers import read_form_answers
+from .messages import get_catalog, text
 from .models import LANGUAGES, NA, Office
 from .office_cache import get_office_context
 from .storage import store_submission
@@ -42,62 +43,6 @@ TOKEN_SALT = "hosted-survey-form"
 TOKEN_MAX_AGE = 24 * 3600  # a form left open overnight is re-rendered with its answers kept
 MAX_FORM_BYTES = 64 * 1024
 LANGUAGE_NAMES = {"pl": "Polski", "en": "English", "uk": "Українська"}
-
-# The page's own words; the questions come from the survey, the error messages from collector.messages.
-TEXTS: dict[str, dict[str, str]] = {
-    "pl": {
-        "required": "(wymagane)", "na": "Nie dotyczy", "up_to": "Możesz zaznaczyć najwyżej {n}.",
-        "personal": "Prosimy nie podawać danych osobowych.", "max_length": "Najwyżej {n} znaków.",
-        "left": "Pozostało znaków: {n}",
-        "submit": "Wyślij odpowiedzi", "summary": "Popraw odpowiedzi na pytania ({n}):",
-        "problem": "Nie udało się wysłać ankiety", "error": "Błąd:", "errors_title": "Błędy ({n})",
-        "thanks": "Dziękujemy!", "thanks_body": "Twoja odpowiedź została zapisana. Pomoże nam poprawić obsługę.",
-        "again": "Wypełnij ankietę ponownie", "privacy": "Klauzula informacyjna (ochrona danych osobowych)",
-        "languages": "Język ankiety", "website": "Nie wypełniaj tego pola",
-        "expired": "Formularz był otwarty zbyt długo albo został zmieniony. Sprawdź odpowiedzi i wyślij je ponownie.",
-        "not_found": "Nie znaleziono ankiety", "not_found_body": "Nie ma urzędu o tym adresie albo nie ma on teraz "
-        "opublikowanej ankiety. Sprawdź adres.",
-        "already": "Ta ankieta została już wysłana z innymi odpowiedziami. Aby odpowiedzieć jeszcze raz, "
-        "otwórz nowy formularz.",
-        "too_large": "Formularz jest za duży. Skróć tekst i spróbuj ponownie.",
-        "rate_limited": "Za dużo zgłoszeń z tego adresu. Spróbuj ponownie za kilka minut.",
-        "unavailable": "Nie udało się zapisać odpowiedzi. Spróbuj ponownie za chwilę.",
-    },
-    "en": {
-        "required": "(required)", "na": "Not applicable", "up_to": "You can tick up to {n}.",
-        "personal": "Please do not include personal data.", "max_length": "Up to {n} characters.",
-        "left": "Characters left: {n}",
-        "submit": "Send answers", "summary": "Please correct your answers to these questions ({n}):",
-        "problem": "The survey could not be sent", "error": "Error:", "errors_title": "Errors ({n})",
-        "thanks": "Thank you!", "thanks_body": "Your answer has been saved. It will help us improve our service.",
-        "again": "Fill in the survey again", "privacy": "Privacy notice (personal data protection)",
-        "languages": "Survey language", "website": "Leave this field empty",
-        "expired": "The form was open too long or was altered. Check your answers and send them again.",
-        "not_found": "Survey not found", "not_found_body": "There is no office at this address, or it has no "
-        "published survey at the moment. Check the address.",
-        "already": "This survey has already been sent with other answers. To answer again, open a new form.",
-        "too_large": "The form is too large. Shorten the text and try again.",
-        "rate_limited": "Too many requests from this address. Please try again in a few minutes.",
-        "unavailable": "The response could not be saved. Please try again shortly.",
-    },
-    "uk": {
-        "required": "(обов’язково)", "na": "Не стосується", "up_to": "Можна позначити не більше {n}.",
-        "personal": "Будь ласка, не вказуйте персональних даних.", "max_length": "Не більше {n} символів.",
-        "left": "Залишилось символів: {n}",
-        "submit": "Надіслати відповіді", "summary": "Виправте відповіді на питання ({n}):",
-        "problem": "Не вдалося надіслати опитування", "error": "Помилка:", "errors_title": "Помилки ({n})",
-        "thanks": "Дякуємо!", "thanks_body": "Вашу відповідь збережено. Вона допоможе нам покращити обслуговування.",
-        "again": "Заповнити опитування ще раз", "privacy": "Інформаційне застереження (захист персональних даних)",
-        "languages": "Мова опитування", "website": "Не заповнюйте це поле",
-        "expired": "Форма була відкрита надто довго або її змінено. Перевірте відповіді й надішліть їх знову.",
-        "not_found": "Опитування не знайдено", "not_found_body": "За цією адресою немає установи або вона зараз "
-        "не має опублікованого опитування. Перевірте адресу.",
-        "already": "Це опитування вже надіслано з іншими відповідями. Щоб відповісти ще раз, відкрийте нову форму.",
-        "too_large": "Форма завелика. Скоротіть текст і спробуйте ще раз.",
-        "rate_limited": "Забагато запитів з цієї адреси. Спробуйте ще раз за кілька хвилин.",
-        "unavailable": "Не вдалося зберегти відповідь. Спробуйте ще раз за хвилину.",
-    },
-}
 
 
 def get_lang() -> str:
@@ -166,11 +111,11 @@ def render_form(office: Office, lang: str, *, answers: dict[str, Any] | None = N
                               for q in document["questions"]):
             answers["department"] = department
     errors = errors or {}
-    t = TEXTS[lang]
+    t = get_catalog(lang)
     for q in document["questions"]:
         if q["type"] == "rating":
             q["choices"] = [{"key": str(i), "text": word} for i, word in enumerate(q["scale"], 1)]
-            q["choices"] += [{"key": NA, "text": t["na"]}] if q.get("allow_na") else []
+            q["choices"] += [{"key": NA, "text": t["form"]["not_applicable"]}] if q.get("allow_na") else []
         else:
             q["choices"] = q.get("options", [])
     picked = {key: [str(v) for v in (value if isinstance(value, list) else [value])] for key, value in answers.items()}
@@ -187,9 +132,9 @@ def render_form(office: Office, lang: str, *, answers: dict[str, Any] | None = N
 
 def render_not_found(lang: str) -> tuple[str, int]:
     """Render the page for an unknown office or one with no published survey."""
-    t = TEXTS[lang]
-    return render_template("hosted/message.html", lang=lang, t=t, title=t["not_found"],
-                           body=t["not_found_body"], office=None), 404
+    t = get_catalog(lang)
+    return render_template("hosted/message.html", lang=lang, t=t, title=t["page"]["not_found"],
+                           body=t["page"]["not_found_body"], office=None), 404
 
 
 @bp.after_request
@@ -228,7 +173,7 @@ def submit_survey(slug: str):
     if office is None:
         return render_not_found(lang)
     if (request.content_length or 0) > MAX_FORM_BYTES:
-        return render_form(office, lang, problem=TEXTS[lang]["too_large"], status=413)
+        return render_form(office, lang, problem=text("page.too_large", lang), status=413)
     version = get_published_version(office)
     if version is None:
         return render_not_found(lang)
@@ -238,7 +183,7 @@ def submit_survey(slug: str):
     form = read_token(token)
     if form is None or form["id"] != request.form.get("id"):
         # Forged, altered or stale: keep what the visitor typed and give a fresh token.
-        return render_form(office, lang, answers=answers, problem=TEXTS[lang]["expired"], status=400)
+        return render_form(office, lang, answers=answers, problem=text("page.expired", lang), status=400)
     data = {
         "id": form["id"],
         "version": form["v"],
@@ -259,7 +204,7 @@ def submit_survey(slug: str):
             # The survey changed while the form was open: show the new version with a new id.
             return render_form(office, lang, answers=answers, problem=exc.message_in(lang), status=400)
         if exc.status == 409:
-            return render_form(office, lang, answers=answers, problem=TEXTS[lang]["already"], status=409)
+            return render_form(office, lang, answers=answers, problem=text("page.already", lang), status=409)
         problem = "" if exc.field_codes else exc.message_in(lang)
         return render_form(office, lang, errors=exc.fields_in(lang), problem=problem, status=exc.status, **kept)
     return redirect(url_for("hosted.thank_you", slug=office.slug, lang=lang), code=303)
@@ -272,18 +217,18 @@ def thank_you(slug: str):
     office = get_office(slug)
     if office is None:
         return render_not_found(lang)
-    t = TEXTS[lang]
-    return render_template("hosted/message.html", lang=lang, t=t, title=t["thanks"], body=t["thanks_body"],
-                           office=office)
+    t = get_catalog(lang)
+    return render_template("hosted/message.html", lang=lang, t=t, title=t["thanks"]["title"],
+                           body=t["thanks"]["body"], office=office)
 
 
 @bp.errorhandler(HTTPException)
 def handle_http_error(exc: HTTPException):
     """Answer HTTP errors (413, 429, ...) with a page a person can read, in the page's language."""
     lang = get_lang()
-    t = TEXTS[lang]
-    body = {413: t["too_large"], 429: t["rate_limited"]}.get(exc.code or 0, exc.description or "")
-    return render_template("hosted/message.html", lang=lang, t=t, title=t["problem"], body=body,
+    t = get_catalog(lang)
+    body = {413: t["page"]["too_large"], 429: t["errors"]["rate_limited"]}.get(exc.code or 0, exc.description or "")
+    return render_template("hosted/message.html", lang=lang, t=t, title=t["page"]["problem"], body=body,
                            office=None), exc.code or 500
 
 

@@ -273,6 +273,17 @@ class QuestionSchema(Schema):
     max_length = fields.Integer(metadata={"description": "text: most characters allowed"})
 
 
+class SurveyTextsSchema(Schema):
+    """The resident catalog's texts a client needs to show the survey, in the document's language."""
+
+    form = fields.Dict(keys=fields.String(), values=fields.String(), required=True, metadata={
+        "description": "Words around the questions by key (submit, summary, chars_left…); "
+                       "placeholders like `{count}`, `{max}`, `{max_length}` are filled by the client."})
+    fields_ = fields.Dict(keys=fields.String(), values=fields.String(), required=True, data_key="fields",
+                          metadata={"description": "Problem code (as in an error's `field_codes`) → message; "
+                                                   "`{max}` and `{max_length}` are the question's limits."})
+
+
 class SurveyDocumentSchema(Schema):
     """The published survey in one language, as GET /survey returns it."""
 
@@ -282,6 +293,8 @@ class SurveyDocumentSchema(Schema):
     title = fields.String(required=True)
     intro = fields.String()
     questions = fields.List(fields.Nested(QuestionSchema), required=True)
+    texts = fields.Nested(SurveyTextsSchema, required=True, metadata={
+        "description": "The texts to show around the survey in `lang`: buttons, hints, error summary, problems."})
 
 
 class StoredSchema(Schema):

@@ -8,6 +8,7 @@ import sqlalchemy as sa
 
 from . import default_survey
 from .extensions import db
+from .messages import survey_texts
 from .models import (
     LANGUAGES,
     Department,
@@ -76,7 +77,11 @@ def get_department_options(office: Office) -> list[dict[str, Any]]:
 
 
 def survey_document(office: Office, version: SurveyVersion, lang: str) -> dict[str, Any]:
-    """Return the survey as the public API sends it: texts in ``lang``, Polish where missing."""
+    """Return the survey as the public API sends it: texts in ``lang``, Polish where missing.
+
+    ``texts`` carries the words around the questions and the answer problems from the resident
+    catalog (``collector.messages``), so the widget's bundle keeps only what it shows before.
+    """
     department_options = None
     questions = []
     for q in version.questions:
@@ -115,4 +120,5 @@ def survey_document(office: Office, version: SurveyVersion, lang: str) -> dict[s
         "title": pick_text(version.title, lang),
         "intro": pick_text(version.intro, lang),
         "questions": questions,
+        "texts": survey_texts(lang),
     }

@@ -183,7 +183,7 @@ def _field_code(problem: Any) -> str:
     # marshmallow gives a list of messages, or a dict for nested values; ours are codes.
     while isinstance(problem, (list, dict)) and problem:
         problem = problem[0] if isinstance(problem, list) else next(iter(problem.values()))
-    return problem if isinstance(problem, str) and problem in messages.FIELD_MESSAGES else "unknown_question"
+    return problem if isinstance(problem, str) and messages.is_field_code(problem) else "unknown_question"
 
 
 _response_schema = ResponseSchema()

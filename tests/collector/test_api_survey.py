@@ -109,3 +109,18 @@ def test_an_office_without_a_published_survey_says_so(client):
 
     assert response.status_code == 404
     assert response.get_json()["error"] == "survey_not_published"
+
+
+@pytest.mark.parametrize(("lang", "submit", "too_many"), [
+    ("pl", "Wyślij odpowiedzi", "Zaznacz najwyżej {max} odpowiedzi."),
+    ("en", "Send answers", "Tick at most {max} answers."),
+    ("uk", "Надіслати відповіді", "Позначте не більше {max} відповідей."),
+])
+def test_the_survey_carries_the_texts_to_show_it_in_its_language(client, lang, submit, too_many):
+    create_office()
+
+    texts = client.get(URL, query_string={"lang": lang}).get_json()["texts"]
+
+    assert texts["form"]["submit"] == submit
+    assert texts["fields"]["too_many"] == too_many  # the client fills {max} from the question
+    assert texts["form"]["summary"].count("{count}") == 1

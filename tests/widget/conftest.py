@@ -20,6 +20,7 @@ from flask import Flask, Response, render_template, request
 from werkzeug.serving import WSGIRequestHandler, make_server
 
 from collector.extensions import db
+from collector.messages import survey_texts
 from tests import factories
 from tests.conftest import IN_CI, clear_database, make_app
 
@@ -105,7 +106,8 @@ def create_host_site(collector_url: str) -> Flask:
                 "version": 2, "lang": "pl", "title": "Wersja robocza ankiety", "intro": "",
                 "questions": [{"key": "overall", "type": "rating", "text": "Ogólna ocena", "required": True,
                                "allow_na": False, "scale": ["bardzo słabo", "słabo", "dostatecznie", "dobrze",
-                                                            "bardzo dobrze"]}]}
+                                                            "bardzo dobrze"]}],
+                "texts": survey_texts("pl")}
 
     @site.get("/<name>.html")
     def page(name: str):

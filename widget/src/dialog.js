@@ -1,7 +1,7 @@
 // The widget: one host element, one shadow root holding the banner and the modal <dialog>.
 
 import { getSurvey, postResponse } from './api.js'
-import { MESSAGES } from './messages.js'
+import { BOOT, THANKS } from './messages.js'
 import { h, renderForm, validate } from './render.js'
 import { loadState, saveState, uuid } from './store.js'
 import { CSS, SAFE, safeColor, themeCss } from './styles.js'
@@ -11,11 +11,12 @@ const STORED = [200, 201, 409] // 409: this id is already stored, the visitor's 
 
 /** Build the widget for the settings; return the public {open, close}. */
 export function createWidget(cfg) {
-  const T = MESSAGES[cfg.lang]
+  const B = BOOT[cfg.lang]
   const bannerColor = cfg.color ? safeColor(cfg.color) : DEFAULT_COLOR
   // Staff preview (admin panel): nothing is sent and nothing is remembered.
   let state = cfg.preview ? {} : loadState(cfg.office)
   let survey = null
+  let T = null // the survey's own words (survey.texts.form), once it is here
   let surveyPromise = null
   let form = null
   let sending = false
@@ -47,12 +48,12 @@ export function createWidget(cfg) {
     // The survey is fetched only when the visitor reaches for the banner, never on page view.
     onpointerenter: prefetch,
     onfocus: prefetch,
-  }, cfg.label || T.banner)
-  const $title = h('h2', { id: 'ou-title', tabindex: '-1' }, T.title)
+  }, cfg.label || B.banner)
+  const $title = h('h2', { id: 'ou-title', tabindex: '-1' }, B.title)
   const $body = h('div', { class: 'body' })
   const $dialog = h('dialog', { 'aria-labelledby': 'ou-title', lang: cfg.lang, onclose: handleClose },
     h('div', { class: 'head' }, $title, h('button', { type: 'button', class: 'close alt', onclick: close },
-      T.close, h('span', { 'aria-hidden': 'true' }, ' ×'))),
+      B.close, h('span', { 'aria-hidden': 'true' }, ' ×'))),
     $body)
   root.append($banner, $dialog)
 
@@ -77,7 +78,7 @@ export function createWidget(cfg) {
   }
 
   function show(...children) {
-    $body.replaceChildren(...(cfg.preview ? [h('p', { class: 'note' }, T.preview)] : []), ...children)
+    $body.replaceChildren(...(cfg.preview ? [h('p', { class: 'note' }, B.preview)] : []), ...children)
   }
 
   async function open() {
@@ -85,25 +86,26 @@ export function createWidget(cfg) {
     // Focus the heading, so a screen reader announces the dialog's title first.
     $title.focus()
     if (state.done) return showThanks()
-    show(h('p', { role: 'status' }, T.loading))
+    show(h('p', { role: 'status' }, B.loading))
     try {
       survey = await prefetch()
     } catch (error) {
-      const $retry = h('button', { type: 'button', onclick: open }, T.retry)
-      show(h('p', { role: 'alert' }, T.loadFail),
-        h('div', { class: 'actions' }, $retry, h('a', { href: cfg.pageUrl, target: '_blank', rel: 'noopener' }, T.hosted)))
+      const $retry = h('button', { type: 'button', onclick: open }, B.retry)
+      show(h('p', { role: 'alert' }, B.load_fail),
+        h('div', { class: 'actions' }, $retry, h('a', { href: cfg.pageUrl, target: '_blank', rel: 'noopener' }, B.open_page)))
       $retry.focus()
       return
     }
     const color = safeColor(survey.office && survey.office.look && survey.office.look.color)
     setTheme(color)
-    $title.textContent = survey.title || T.title
+    $title.textContent = survey.title || B.title
+    T = survey.texts.form
     if (!state.id) {
       const answers = {}
       if (cfg.department) answers.department = cfg.department
       state = { id: uuid(), started: Date.now(), answers }
     }
-    form = renderForm(survey, state.answers || {}, T, handleSubmit)
+    form = renderForm(survey, state.answers || {}, handleSubmit)
     form.$form.addEventListener('change', remember)
     form.$form.addEventListener('input', remember)
     const privacy = survey.office && survey.office.privacy_url
@@ -147,7 +149,7 @@ export function createWidget(cfg) {
 
   async function send() {
     sending = true
-    setStatus(T.sending)
+    setStatus(form && T.sending)
     const result = await postResponse(cfg.responsesUrl, state.pending)
     sending = false
     if (STORED.includes(result.status)) {
@@ -169,7 +171,7 @@ export function createWidget(cfg) {
     if (body.field_codes && form.showErrors(body.field_codes, own('fields'))) {
       setStatus('')
     } else {
-      setStatus((result.status && own('message')) || T.sendFail, true)
+      setStatus((result.status && own('message')) || T.send_fail, true)
     }
   }
 
@@ -184,9 +186,9 @@ export function createWidget(cfg) {
 
   function showThanks() {
     form = null
-    const $thanks = h('p', { class: 'big', tabindex: '-1' }, T.thanks)
-    show($thanks, h('p', {}, T.thanksBody), h('div', { class: 'actions' },
-      h('button', { type: 'button', onclick: close }, T.close)))
+    const $thanks = h('p', { class: 'big', tabindex: '-1' }, THANKS[cfg.lang].title)
+    show($thanks, h('p', {}, THANKS[cfg.lang].body), h('div', { class: 'actions' },
+      h('button', { type: 'button', onclick: close }, B.close)))
     $thanks.focus()
   }
 

@@ -1,99 +1,14 @@
-// Every text the widget shows itself, in Polish, English and Ukrainian. The survey's own texts
-// come from the server, already in the chosen language. Field errors are keyed like the
-// collector's codes (collector/messages.py), so a server error can be shown in the widget's language.
+// What the widget shows before it has the survey (and the thank-you, shown without fetching it
+// again), in Polish, English and Ukrainian. The texts live in the resident catalog the collector
+// reads too (collector/resident_texts/*.json); esbuild keeps only the two sections imported here.
+// Everything shown with the survey comes in the survey document's `texts`, in its language.
 
-export const MESSAGES = {
-  pl: {
-    banner: 'Oceń Urząd',
-    title: 'Ankieta satysfakcji',
-    close: 'Zamknij',
-    loading: 'Wczytywanie ankiety…',
-    loadFail: 'Nie udało się wczytać ankiety. Sprawdź połączenie z internetem i spróbuj ponownie.',
-    retry: 'Spróbuj ponownie',
-    hosted: 'Otwórz ankietę na osobnej stronie',
-    req: '(wymagane)',
-    na: 'Nie dotyczy',
-    upTo: 'Możesz zaznaczyć najwyżej {n}.',
-    personal: 'Prosimy nie podawać danych osobowych.',
-    left: 'Pozostało znaków: {n}',
-    over: 'Za dużo znaków: {n}',
-    submit: 'Wyślij odpowiedzi',
-    sending: 'Wysyłanie…',
-    sendFail: 'Nie udało się wysłać odpowiedzi: brak połączenia z serwerem ankiety. Odpowiedzi są zachowane — spróbuj ponownie za chwilę.',
-    summary: 'Popraw odpowiedzi na pytania ({n}):',
-    error: 'Błąd:',
-    thanks: 'Dziękujemy!',
-    thanksBody: 'Twoja odpowiedź została zapisana. Pomoże nam poprawić obsługę.',
-    privacy: 'Klauzula informacyjna (ochrona danych osobowych)',
-    preview: 'Podgląd — odpowiedzi nie są zapisywane',
-    required: 'To pytanie jest obowiązkowe — wybierz lub wpisz odpowiedź.',
-    required_rating: 'To pytanie jest obowiązkowe — wybierz ocenę od 1 do 5.',
-    required_choice: 'To pytanie jest obowiązkowe — wybierz jedną z odpowiedzi.',
-    required_multi: 'To pytanie jest obowiązkowe — zaznacz co najmniej jedną odpowiedź.',
-    required_department: 'Wybierz wydział, w którym załatwiano sprawę, albo „Inny / nie wiem”.',
-    too_many: 'Zaznacz najwyżej {n} odpowiedzi.',
-    too_long: 'Tekst jest za długi — skróć go do {n} znaków.',
-  },
-  en: {
-    banner: 'Rate the Office',
-    title: 'Satisfaction survey',
-    close: 'Close',
-    loading: 'Loading the survey…',
-    loadFail: 'The survey could not be loaded. Check your internet connection and try again.',
-    retry: 'Try again',
-    hosted: 'Open the survey on a separate page',
-    req: '(required)',
-    na: 'Not applicable',
-    upTo: 'You can tick up to {n}.',
-    personal: 'Please do not include personal data.',
-    left: 'Characters left: {n}',
-    over: 'Too many characters: {n}',
-    submit: 'Send answers',
-    sending: 'Sending…',
-    sendFail: 'Your answers could not be sent: the survey server cannot be reached. They are kept — please try again in a moment.',
-    summary: 'Please correct your answers to these questions ({n}):',
-    error: 'Error:',
-    thanks: 'Thank you!',
-    thanksBody: 'Your answer has been saved. It will help us improve our service.',
-    privacy: 'Privacy notice (personal data protection)',
-    preview: 'Preview — answers are not saved',
-    required: 'This question is required: choose or type an answer.',
-    required_rating: 'This question is required: choose a rating from 1 to 5.',
-    required_choice: 'This question is required: choose one of the answers.',
-    required_multi: 'This question is required: tick at least one answer.',
-    required_department: 'Choose the department that handled your matter, or “Other / I don\'t know”.',
-    too_many: 'Tick at most {n} answers.',
-    too_long: 'The text is too long: shorten it to {n} characters.',
-  },
-  uk: {
-    banner: 'Оцініть установу',
-    title: 'Опитування задоволеності',
-    close: 'Закрити',
-    loading: 'Завантаження опитування…',
-    loadFail: 'Не вдалося завантажити опитування. Перевірте з’єднання з інтернетом і спробуйте ще раз.',
-    retry: 'Спробувати ще раз',
-    hosted: 'Відкрити опитування на окремій сторінці',
-    req: '(обов’язково)',
-    na: 'Не стосується',
-    upTo: 'Можна позначити не більше {n}.',
-    personal: 'Будь ласка, не вказуйте персональних даних.',
-    left: 'Залишилось символів: {n}',
-    over: 'Забагато символів: {n}',
-    submit: 'Надіслати відповіді',
-    sending: 'Надсилання…',
-    sendFail: 'Не вдалося надіслати відповіді: немає з’єднання з сервером опитування. Відповіді збережено — спробуйте ще раз за хвилину.',
-    summary: 'Виправте відповіді на питання ({n}):',
-    error: 'Помилка:',
-    thanks: 'Дякуємо!',
-    thanksBody: 'Вашу відповідь збережено. Вона допоможе нам покращити обслуговування.',
-    privacy: 'Інформаційне застереження (захист персональних даних)',
-    preview: 'Попередній перегляд — відповіді не зберігаються',
-    required: 'Це обов’язкове питання — оберіть або введіть відповідь.',
-    required_rating: 'Це обов’язкове питання — оберіть оцінку від 1 до 5.',
-    required_choice: 'Це обов’язкове питання — оберіть одну з відповідей.',
-    required_multi: 'Це обов’язкове питання — позначте принаймні одну відповідь.',
-    required_department: 'Оберіть відділ, у якому вирішували справу, або «Інший / не знаю».',
-    too_many: 'Позначте не більше {n} відповідей.',
-    too_long: 'Текст задовгий — скоротіть його до {n} символів.',
-  },
-}
+import { thanks as enThanks, widget_boot as en } from '../../collector/resident_texts/en.json'
+import { thanks as plThanks, widget_boot as pl } from '../../collector/resident_texts/pl.json'
+import { thanks as ukThanks, widget_boot as uk } from '../../collector/resident_texts/uk.json'
+
+export const BOOT = { pl, en, uk }
+export const THANKS = { pl: plThanks, en: enThanks, uk: ukThanks }
+
+/** Fill a catalog text's {name} placeholders from params (the same syntax the collector uses). */
+export const fill = (text, params) => text.replace(/\{(\w+)\}/g, (match, name) => params[name])

@@ -1,4 +1,7 @@
 // Build the survey form from the survey document, read the answers back, validate, show errors.
+// Its words come with the survey: survey.texts.form, and survey.texts.fields for the problems.
+
+import { fill } from './messages.js'
 
 /** Create an element with attributes (on* become listeners) and children (strings become text). */
 export function h(tag, attrs, ...children) {
@@ -13,7 +16,6 @@ export function h(tag, attrs, ...children) {
   return $el
 }
 
-const fill = (text, n) => text.replace('{n}', n)
 const REQUIRED_CODE = { rating: 'required_rating', single: 'required_choice', multi: 'required_multi',
   department: 'required_department' }
 
@@ -39,7 +41,9 @@ export function validate(survey, answers) {
  * Each question is a fieldset whose legend is the question, so a screen reader announces the
  * question when focus enters any of its options (NVDA, JAWS and VoiceOver all read the legend).
  */
-export function renderForm(survey, answers, T, onSubmit) {
+export function renderForm(survey, answers, onSubmit) {
+  const T = survey.texts.form
+  const PROBLEMS = survey.texts.fields
   const byKey = {}
   const $summary = h('div', { class: 'summary', tabindex: '-1', role: 'alert', hidden: true })
   const $submit = h('button', { type: 'submit' }, T.submit)
@@ -51,7 +55,7 @@ export function renderForm(survey, answers, T, onSubmit) {
     const key = q.key
     const value = answers[key]
     const $error = h('p', { class: 'err', id: 'e-' + key, hidden: true })
-    const title = [q.text, q.required ? ' ' + T.req : null]
+    const title = [q.text, q.required ? ' ' + T.required_mark : null]
     // A text answer is one field: its legend holds a <label>, so the textarea is labelled visibly too.
     const $legend = h('legend', {}, q.type === 'text' ? h('label', { for: 'f-' + key }, title) : title)
     const $fieldset = h('fieldset', { id: 'q-' + key }, $legend)
@@ -65,20 +69,20 @@ export function renderForm(survey, answers, T, onSubmit) {
       $fieldset.append(h('p', { class: 'hint', id: 'h-' + key }, hint + T.personal), $error, $control, $counter)
       function count() {
         const left = q.max_length - $control.value.length
-        $counter.textContent = fill(left < 0 ? T.over : T.left, Math.abs(left))
+        $counter.textContent = fill(left < 0 ? T.chars_over : T.chars_left, { count: Math.abs(left) })
       }
       count()
     } else {
       const multi = q.type === 'multi'
       const options = q.type === 'rating'
-        ? q.scale.map((text, i) => ({ key: String(i + 1), text })).concat(q.allow_na ? [{ key: 'na', text: T.na }] : [])
+        ? q.scale.map((text, i) => ({ key: String(i + 1), text })).concat(q.allow_na ? [{ key: 'na', text: T.not_applicable }] : [])
         : q.options
       const picked = [].concat(value == null ? [] : value).map(String)
       $control = h('div', { class: q.type === 'rating' ? 'opts' : 'opts col' }, options.map((o) =>
         h('label', { class: 'opt' },
           h('input', { type: multi ? 'checkbox' : 'radio', name: key, value: o.key, checked: picked.includes(o.key) }),
           h('span', {}, o.text))))
-      if (multi && q.max < options.length) $fieldset.append(h('p', { class: 'hint' }, fill(T.upTo, q.max)))
+      if (multi && q.max < options.length) $fieldset.append(h('p', { class: 'hint' }, fill(T.up_to, q)))
       $fieldset.append($error, $control)
     }
     byKey[key] = { q, $fieldset, $error, $control }
@@ -118,10 +122,11 @@ export function renderForm(survey, answers, T, onSubmit) {
     for (const key in byKey) {
       const { q, $fieldset, $error } = byKey[key]
       const code = errors[key]
-      const text = code && ((T[code] && fill(T[code], q.max || q.max_length)) || (serverTexts || {})[key] || T.required)
+      // The question's own limits fill {max} and {max_length}; a code this survey's texts lack keeps the server's words.
+      const text = code && ((PROBLEMS[code] && fill(PROBLEMS[code], q)) || (serverTexts || {})[key] || PROBLEMS.required)
       $fieldset.classList.toggle('invalid', !!code)
       $error.hidden = !code
-      $error.replaceChildren(...(code ? [h('span', { class: 'sr' }, T.error + ' '), text] : []))
+      $error.replaceChildren(...(code ? [h('span', { class: 'sr' }, T.error_prefix + ' '), text] : []))
       if (code) {
         $fieldset.setAttribute('aria-describedby', $error.id)
         const $link = h('a', { href: '#q-' + key, onclick: (event) => {
@@ -130,14 +135,14 @@ export function renderForm(survey, answers, T, onSubmit) {
           const $first = $fieldset.querySelector('input,textarea')
           $first.focus()
           $fieldset.scrollIntoView({ block: 'center' })
-        } }, `„${q.text}” — ${text}`)
+        } }, fill(T.summary_item, { question: q.text, problem: text }))
         $items.push(h('li', {}, $link))
       } else {
         $fieldset.removeAttribute('aria-describedby')
       }
     }
     $summary.hidden = !$items.length
-    $summary.replaceChildren(h('p', {}, fill(T.summary, $items.length)), h('ul', {}, $items))
+    $summary.replaceChildren(h('p', {}, fill(T.summary, { count: $items.length })), h('ul', {}, $items))
     if ($items.length) $summary.focus()
     return $items.length
   }

@@ -5,7 +5,7 @@ for (const counter of document.querySelectorAll('[data-counter-for]')) {
   const max = Number(counter.dataset.max)
   const show = () => {
     const left = max - field.value.length
-    counter.textContent = counter.dataset.text.replace('{n}', left)
+    counter.textContent = counter.dataset.text.replace('{count}', left)
     counter.classList.toggle('over', left < 0)
   }
   field.addEventListener('input', show)
