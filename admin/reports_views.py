@@ -25,12 +25,13 @@ from collector.extensions import db
 from collector.models import CorrectiveAction, Office, Question, Report, Survey, SurveyVersion
 from reports import ReportError, archive_report
 from reports import charts as report_charts
-from reports.aggregate import SUPPRESSED, build_report_data
 from reports.archive import MAX_PERIOD_DAYS
 from reports.cycle import periodic_status
 from reports.export import write_aggregates_xlsx, write_responses_csv, write_responses_xlsx
 from reports.fonts import register_fonts
 from reports.periods import Period, local_today, to_local
+from reports.sections import build_report_data
+from reports.statistics import SUPPRESSED
 from reports.texts import ACTION_STATUSES, REASONS, fmt_change, fmt_date, fmt_int, fmt_num, fmt_pct
 
 from .auditing import ACTION_LABELS, audit, get_remote_addr

@@ -24,8 +24,9 @@ from sqlalchemy.orm import Session
 
 from collector.models import NA, Answer, Office, Response, SurveyVersion, pick_text
 
-from .aggregate import SUPPRESSED, department_labels, load_versions
 from .periods import Period, to_local
+from .queries import department_labels, load_versions
+from .statistics import SUPPRESSED
 from .texts import CHANNELS, label, message
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")  # spreadsheet programs run such cells as formulas

@@ -24,8 +24,8 @@ from reportlab.platypus import (
 )
 
 from . import charts
-from .aggregate import SUPPRESSED
 from .fonts import BOLD, REGULAR, register_fonts
+from .statistics import SUPPRESSED
 from .texts import (
     ACTION_STATUSES,
     CHANNELS,
