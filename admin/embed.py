@@ -15,7 +15,7 @@ from collector.models import DEFAULT_LOOK, Department, Office
 
 from .base import ALL_ROLES, PanelView, expose
 from .i18n import _
-from .pages import get_chosen_office, get_scoped_or_404, list_offices
+from .pages import get_chosen_office, get_scoped_or_404, render_office_choice
 from .printouts import build_poster_pdf, qr_code
 
 QR_SCALE = 10  # pixels per module in the PNG: about 4 cm at 300 dpi for a short URL
@@ -66,7 +66,7 @@ class EmbedView(PanelView):
     def index_view(self) -> Any:
         office = get_chosen_office()
         if office is None:
-            return self.render("admin/ocen/choose_office.html", offices=list_offices(), target=".index_view")
+            return render_office_choice(self, ".index_view")
         departments = db.session.scalars(
             sa.select(Department).where(Department.office_id == office.id, Department.active.is_(True))
             .order_by(Department.position, Department.id)

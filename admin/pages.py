@@ -1,6 +1,7 @@
-"""Helpers shared by the panel's own pages (survey editor, embed page, paper questionnaires).
+"""Helpers shared by the panel's own pages (survey editor, embed page, paper questionnaires, reports).
 
-Office users always work on their own office; a superadmin picks one with ``?office_id=``.
+Office users always work on their own office; a superadmin picks one with ``?office_id=`` (the one
+parameter name of the panel), from the list ``render_office_choice`` answers.
 Records reached by id go through ``admin.base.scoped``, so another office's id answers 404.
 """
 
@@ -43,3 +44,8 @@ def get_scoped_or_404(model: type, record_id: Any) -> Any:
     if record is None:
         abort(error_page(404))
     return record
+
+
+def render_office_choice(view: Any, target: str) -> Any:
+    """Answer the list of offices a superadmin chooses from, each linking to ``target`` with ``?office_id=``."""
+    return view.render("admin/ocen/choose_office.html", offices=list_offices(), target=target)

@@ -21,7 +21,7 @@ from collector.validation import SubmissionError, validate_submission
 from .auditing import audit
 from .base import WRITER_ROLES, PanelView, error_page, expose, get_user
 from .i18n import _
-from .pages import get_chosen_office, list_offices
+from .pages import get_chosen_office, render_office_choice
 from .printouts import build_questionnaire_pdf
 
 FIELD_PREFIX = "q-"
@@ -37,7 +37,7 @@ class PaperView(PanelView):
     def index_view(self) -> Any:
         office = get_chosen_office()
         if office is None:
-            return self.render("admin/ocen/choose_office.html", offices=list_offices(), target=".index_view")
+            return render_office_choice(self, ".index_view")
         version = get_published_version(office)
         if version is None:
             return error_page(404, _("Urząd nie ma opublikowanej ankiety."))
@@ -79,7 +79,7 @@ class PaperView(PanelView):
     def questionnaire_view(self) -> Any:
         office = get_chosen_office()
         if office is None:
-            return self.render("admin/ocen/choose_office.html", offices=list_offices(), target=".questionnaire_view")
+            return render_office_choice(self, ".questionnaire_view")
         version = get_published_version(office)
         if version is None:
             return error_page(404, _("Urząd nie ma opublikowanej ankiety."))

@@ -33,7 +33,7 @@ from collector.surveys import get_survey, survey_document
 from .auditing import audit
 from .base import ALL_ROLES, WRITER_ROLES, PanelView, error_page, expose, get_user
 from .i18n import _, _l
-from .pages import get_chosen_office, get_scoped_or_404, list_offices
+from .pages import get_chosen_office, get_scoped_or_404, render_office_choice
 from .versions import (
     CHOICE_TYPES,
     KEY_RE,
@@ -296,7 +296,7 @@ class SurveyView(PanelView):
     def index_view(self) -> Any:
         office = get_chosen_office()
         if office is None:
-            return self.render("admin/ocen/choose_office.html", offices=list_offices(), target=".index_view")
+            return render_office_choice(self, ".index_view")
         survey = get_survey(office)
         versions = list(reversed(survey.versions)) if survey else []
         draft = get_draft(survey) if survey else None

@@ -185,9 +185,9 @@ def measure(url: str, queue: Any) -> None:
     """In a fresh process: warm up, time the bare scan, then the full report; put the figures on the queue."""
     from collector.extensions import db
     from collector.models import Answer, Office
-    from reports.aggregate import build_report_data
     from reports.archive import build_report
     from reports.periods import Period
+    from reports.sections import build_report_data
 
     app = make_app(url)
     with app.app_context():

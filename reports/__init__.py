@@ -1,6 +1,9 @@
 """reports: aggregation in SQL, the PDF, exports and the archive (see ../shared/design.md).
 
 Plain functions over a SQLAlchemy session: the CLI, the panel and the tests call the same code.
+``queries`` reads the counts (per dialect), ``statistics`` holds the statistics and the small-cell
+rule, ``units`` matches questions across versions, ``sections`` builds the report data, ``tables``
+writes its tables for every renderer (``pdf``, ``export``, the panel), ``archive`` stores reports.
 """
 
 from flask import Flask

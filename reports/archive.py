@@ -18,10 +18,11 @@ from sqlalchemy.orm import Session
 from collector.audit import record_event
 from collector.models import REPORT_REASONS, Office, Report, Response, SurveyVersion, User, utcnow
 
-from .aggregate import build_report_data, data_sha256, load_versions
 from .fonts import FontMissing
 from .pdf import build_pdf
 from .periods import Period, local_today, to_local
+from .queries import load_versions
+from .sections import build_report_data, data_sha256
 from .texts import REPORT_LANGUAGES
 
 log = logging.getLogger(__name__)

@@ -11,8 +11,8 @@ from typing import Any
 from reportlab.graphics.shapes import Circle, Drawing, Line, PolyLine, Rect, String
 from reportlab.lib import colors
 
-from .aggregate import SUPPRESSED
 from .fonts import BOLD, REGULAR
+from .statistics import SUPPRESSED
 from .texts import fmt_int, fmt_month, fmt_num, fmt_pct, message
 
 # Lightness (CIE L*) about 97, 82, 68, 47, 27: readable apart in greyscale.

@@ -24,9 +24,10 @@ from sqlalchemy.orm import Session
 
 from collector.models import NA, Answer, Office, Response, SurveyVersion, pick_text
 
-from .aggregate import SUPPRESSED, department_labels, load_versions
+from . import tables
 from .periods import Period, to_local
-from .texts import CHANNELS, label, message
+from .queries import department_labels, load_versions
+from .texts import CHANNELS, fmt_period, label, message
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")  # spreadsheet programs run such cells as formulas
 BATCH = 5000
@@ -183,79 +184,38 @@ def xlsx_cell(sheet: Any, value: Any, number_format: str | None = None) -> Any:
     return value
 
 
+NUMBER_FORMATS = {"num": "0.00", "pct": "0.0", "change": "+0.00;-0.00"}
+
+
 def write_aggregates_xlsx(data: dict[str, Any], out: IO[bytes]) -> None:
-    """Write the report's aggregates as an XLSX workbook; suppressed cells stay "< 5"."""
+    """Write the report's tables (``reports.tables``) as an XLSX workbook; suppressed cells stay "< 5"."""
     lang = data.get("lang", "pl")
     workbook = Workbook(write_only=True)
 
-    def sheet(name: str, header: list[str], rows: list[list[Any]], formats: dict[int, str] | None = None) -> None:
+    def sheet(name: str, table: tables.Table, lead: list[list[Any]] | None = None) -> None:
         ws = workbook.create_sheet(name[:31])
         ws.column_dimensions["A"].width = 48
-        for column in range(2, len(header) + 1):
+        for column in range(2, len(table.columns) + 1):
             ws.column_dimensions[get_column_letter(column)].width = 14
-        ws.append(bold_row(ws, header))
-        for row in rows:
-            ws.append([xlsx_cell(ws, v, (formats or {}).get(i)) for i, v in enumerate(row)])
+        for row in lead or []:
+            ws.append(bold_row(ws, row))
+        ws.append(bold_row(ws, table.header))
+        formats = [NUMBER_FORMATS.get(c.kind) for c in table.columns]
+        for row in table.values():
+            ws.append([xlsx_cell(ws, v, f if isinstance(v, float) else None) for v, f in zip(row, formats, strict=True)])
 
     m = lambda key: message(key, lang)  # noqa: E731
-    h = data["headline"]
-    summary = [[m("period"), f"{data['period']['start']} – {data['period']['end']}"],
-               [m("responses"), h["responses"]["value"]],
-               [m("index"), h["index_mean"]["value"]]]
-    if h.get("overall_key"):
-        summary += [[m("overall_mean"), h["overall_mean"]["value"]],
-                    [m("overall_satisfied"), h["overall_satisfied_pct"]["value"]],
-                    [m("overall_dissatisfied"), h["overall_dissatisfied_pct"]["value"]]]
-    summary += [[f"{m('versions')}: {v['number']}", v["responses"]] for v in data["versions"]]
-    summary += [[label(CHANNELS, ch, lang), n] for ch, n in data["responses"]["by_channel"].items()]
-    sheet(m("summary"), [data["office"]["name"], ""], summary, {1: "0.00"})
-
-    rows = []
-    for area in data["areas"]:
-        for item in area["items"]:
-            s = item["stats"]
-            rows.append([item["label"], area["label"], ", ".join(map(str, item["versions"])), s["n"], s["mean"],
-                         s["sd"], s["satisfied_pct"], s["dissatisfied_pct"]]
-                        + [s["distribution"][str(v)] for v in range(1, 6)] + [s["distribution"][NA], item["change"]])
-    sheet(m("areas"), [m("item"), m("area"), m("versions"), "n", m("mean"), m("sd"), "% 4+5", "% 1+2",
-                       "1", "2", "3", "4", "5", m("na"), m("change")], rows,
-          {4: "0.00", 5: "0.00", 6: "0.0", 7: "0.0", 14: "+0.00;-0.00"})
-
-    departments = data["departments"]
-    rows = []
-    for row in departments["rows"]:
-        values: list[Any] = [row["label"]]
-        for column in departments["columns"]:
-            value = row["cells"][column["id"]]
-            if value == SUPPRESSED:
-                values.append(SUPPRESSED)
-            elif column["kind"] == "count":
-                values.append(value["n"])
-            else:
-                values.append(value["mean"])
-        rows.append(values)
-    sheet(m("departments"), [m("department")] + [c["label"] for c in departments["columns"]], rows,
-          {i: "0.00" for i in range(2, len(departments["columns"]) + 1)})
-
-    sheet(m("trend"), [m("month"), m("responses"), m("overall_mean"), m("index")],
-          [[t["month"], t["responses"], t["overall_mean"], t["index_mean"]] for t in data["trend"]],
-          {2: "0.00", 3: "0.00"})
-
-    rows = []
-    for q in data["choices"]:
-        for o in q["options"]:
-            rows.append([q["label"], o["label"], o["count"], o["pct"], q["respondents"]])
-    sheet(m("choices"), [m("question"), m("option"), m("count"), "%", m("respondents")], rows, {3: "0.0"})
-
-    sheet(m("importance"), [m("item"), "%", m("mean"), m("quadrant")],
-          [[i["label"], i["share_pct"], i["mean"], message(f"quadrant_{i['quadrant']}", lang) if i["quadrant"] else ""]
-           for i in data["importance"]["items"]], {1: "0.0", 2: "0.00"})
-
-    rows = [[g["label"], c["date"], c["version"], c["text"]] for g in data["comments"]["groups"]
-            for c in g["comments"]]
-    sheet(m("comments"), [m("department"), m("comment_date"), m("version"), m("comment")], rows)
-
-    sheet(m("actions"), [m("action"), m("owner"), m("deadline"), m("status"), m("linked_item")],
-          [[a["title"], a["owner"], a["deadline"] or "", a["status_label"], a["question_key"] or ""]
-           for a in data["actions"]])
+    period = fmt_period(data["period"]["start"], data["period"]["end"], lang)
+    sheet(m("summary"), tables.headline(data, lang), lead=[[data["office"]["name"], period]])
+    sheet(m("area_means"), tables.area_means(data, lang))
+    sheet(m("areas"), tables.items(data, lang))
+    sheet(m("departments"), tables.departments(data, lang))
+    sheet(m("trend"), tables.trend(data, lang))
+    sheet(m("by_version"), tables.versions(data, lang))
+    sheet(m("by_channel"), tables.channels(data, lang))
+    sheet(m("choices"), tables.choices(data, lang))
+    sheet(m("importance"), tables.importance(data, lang))
+    sheet(m("needs_action"), tables.needs_action(data, lang))
+    sheet(m("comments"), tables.comments(data, lang))
+    sheet(m("actions"), tables.actions(data, lang))
     workbook.save(out)

@@ -23,19 +23,14 @@ from reportlab.platypus import (
     TableStyle,
 )
 
-from . import charts
-from .aggregate import SUPPRESSED
+from . import charts, tables
 from .fonts import BOLD, REGULAR, register_fonts
 from .texts import (
-    ACTION_STATUSES,
-    CHANNELS,
     QUESTION_TYPES,
     REASONS,
-    fmt_change,
     fmt_date,
     fmt_datetime,
     fmt_int,
-    fmt_month,
     fmt_num,
     fmt_pct,
     fmt_period,
@@ -211,62 +206,31 @@ def fmt_datetime_iso(value: str, lang: str) -> str:
     return fmt_datetime(datetime.fromisoformat(value), lang)
 
 
+def grid(t: tables.Table) -> list[list[str]]:
+    """Return a report table as rows of text under its header."""
+    return [t.header] + t.texts()
+
+
 def summary(data: dict[str, Any], st: dict[str, ParagraphStyle], lang: str) -> list:
     """Return the one-page summary: headline numbers, their change, responses by version and channel."""
-    h = data["headline"]
     out: list[Any] = [para(message("summary", lang), st["h1"]),
                       para(fmt_period(data["period"]["start"], data["period"]["end"], lang) + " · "
                            + data["office"]["name"], st["body"])]
     if not data["responses"]["total"]:
         out.append(para(message("no_answers", lang), st["big"]))
-    rows: list[list[Any]] = [[message("measure", lang), message("this_period", lang),
-                              message("previous_period", lang), message("change", lang)]]
-    r = h["responses"]
-    rows.append([message("responses", lang), fmt_int(r["value"], lang), fmt_int(r["previous"], lang),
-                 fmt_change(r["change"], lang, 0)])
-    if h.get("overall_key"):
-        o = h["overall_mean"]
-        rows.append([message("overall_mean", lang), fmt_num(o["value"], lang), fmt_num(o["previous"], lang),
-                     fmt_change(o["change"], lang)])
-        for key, name in (("overall_satisfied_pct", "overall_satisfied"),
-                          ("overall_dissatisfied_pct", "overall_dissatisfied")):
-            p = h[key]
-            rows.append([message(name, lang), fmt_pct(p["value"], lang), fmt_pct(p["previous"], lang),
-                         fmt_change(p["change"], lang, 1, " pp")])
-    x = h["index_mean"]
-    rows.append([message("index", lang), fmt_num(x["value"], lang), fmt_num(x["previous"], lang),
-                 fmt_change(x["change"], lang)])
-    p = h["index_satisfied_pct"]
-    rows.append([message("index_satisfied", lang), fmt_pct(p["value"], lang), fmt_pct(p["previous"], lang),
-                 fmt_change(p["change"], lang, 1, " pp")])
-    out.append(table(rows, [8.2 * cm, 3.2 * cm, 3.2 * cm, CONTENT_W - 14.6 * cm], st))
+    out.append(table(grid(tables.headline(data, lang)), [8.2 * cm, 3.2 * cm, 3.2 * cm, CONTENT_W - 14.6 * cm], st))
     prev = data["previous_period"]
     out.append(para(message("previous_period_note", lang).format(start=fmt_date(prev["start"], lang),
                                                                  end=fmt_date(prev["end"], lang)), st["small"]))
-    if data["areas"] and data["responses"]["total"]:
-        rows = [[message("area", lang), message("n", lang), message("mean", lang), message("satisfied", lang),
-                 message("change", lang)]]
-        for area in data["areas"]:
-            if area["stats"] is None:
-                continue
-            s = area["stats"]
-            rows.append([area["label"], fmt_int(s["n"], lang), fmt_num(s["mean"], lang),
-                         fmt_pct(s["satisfied_pct"], lang), fmt_change(area["change"], lang)])
-        if len(rows) > 1:
+    if data["responses"]["total"]:
+        area_means = tables.area_means(data, lang)
+        if area_means.rows:
             out += [para(message("area_means", lang), st["h3"]),
-                    table(rows, [8.2 * cm, 2.2 * cm, 2.2 * cm, 2.2 * cm, CONTENT_W - 14.8 * cm], st)]
-    total = data["responses"]["total"]
-    if total:
-        rows = [[message("version", lang), message("count", lang), message("share", lang)]]
-        for v in data["versions"]:
-            rows.append([f"{v['number']}: {v['title']}", fmt_int(v["responses"], lang),
-                         fmt_pct(100 * v["responses"] / total, lang)])
-        out += [para(message("by_version", lang), st["h3"]), table(rows, [9 * cm, 3 * cm, 3 * cm], st)]
-        rows = [[message("channel", lang), message("count", lang), message("share", lang)]]
-        for channel, count in data["responses"]["by_channel"].items():
-            rows.append([label(CHANNELS, channel, lang), fmt_int(count, lang),
-                         fmt_pct(data["responses"]["by_channel_pct"][channel], lang)])
-        out += [para(message("by_channel", lang), st["h3"]), table(rows, [9 * cm, 3 * cm, 3 * cm], st)]
+                    table(grid(area_means), [8.2 * cm, 2.2 * cm, 2.2 * cm, 2.2 * cm, CONTENT_W - 14.8 * cm], st)]
+        out += [para(message("by_version", lang), st["h3"]),
+                table(grid(tables.versions(data, lang)), [9 * cm, 3 * cm, 3 * cm], st),
+                para(message("by_channel", lang), st["h3"]),
+                table(grid(tables.channels(data, lang)), [9 * cm, 3 * cm, 3 * cm], st)]
     out.append(PageBreak())
     return out
 
@@ -274,6 +238,7 @@ def summary(data: dict[str, Any], st: dict[str, ParagraphStyle], lang: str) -> l
 def areas(data: dict[str, Any], st: dict[str, ParagraphStyle], lang: str) -> list:
     """Return one section per area: the stacked-bar chart, the statistics and the distribution."""
     out: list[Any] = [para(message("areas", lang), st["h1"]), para(message("chart_note", lang), st["small"])]
+    items = tables.items(data, lang)
     for area in data["areas"]:
         head: list[Any] = [para(area["label"], st["h2"])]
         if area["stats"] is not None:
@@ -283,17 +248,9 @@ def areas(data: dict[str, Any], st: dict[str, ParagraphStyle], lang: str) -> lis
         head.append(charts.stacked_bars(area["items"], lang, width=CONTENT_W, scale=scale))
         out.append(CondPageBreak(6 * cm))
         out.append(KeepTogether(head))
-        rows = [[message("item", lang), message("n", lang), message("mean", lang), message("sd", lang),
-                 message("satisfied", lang), message("dissatisfied", lang), message("na_short", lang),
-                 message("change", lang)]]
-        dist = [[message("item", lang), "1", "2", "3", "4", "5", message("na_short", lang)]]
-        for item in area["items"]:
-            s = item["stats"]
-            rows.append([item["label"], fmt_int(s["n"], lang), fmt_num(s["mean"], lang), fmt_num(s["sd"], lang),
-                         fmt_pct(s["satisfied_pct"], lang), fmt_pct(s["dissatisfied_pct"], lang),
-                         fmt_int(s["distribution"]["na"], lang), fmt_change(item["change"], lang)])
-            dist.append([item["label"]] + [fmt_int(s["distribution"][str(v)], lang) for v in range(1, 6)]
-                        + [fmt_int(s["distribution"]["na"], lang)])
+        mine = items.where(lambda key, area_key=area["key"]: key == area_key)
+        rows = grid(mine.pick(["item", "n", "mean", "sd", "satisfied", "dissatisfied", tables.NA, "change"]))
+        dist = grid(mine.pick(["item", "1", "2", "3", "4", "5", tables.NA]))
         w = (CONTENT_W - 6.5 * cm) / 7
         out += [Spacer(1, 4), table(rows, [6.5 * cm] + [w] * 7, st), Spacer(1, 4),
                 para(message("distribution", lang), st["h3"]),
@@ -304,51 +261,32 @@ def areas(data: dict[str, Any], st: dict[str, ParagraphStyle], lang: str) -> lis
 
 def trend(data: dict[str, Any], st: dict[str, ParagraphStyle], lang: str) -> list:
     """Return the monthly trend: chart and table."""
-    rows = [[message("month", lang), message("responses", lang), message("overall_mean", lang),
-             message("index", lang)]]
-    for month in data["trend"]:
-        rows.append([fmt_month(month["month"], lang), fmt_int(month["responses"], lang),
-                     fmt_num(month["overall_mean"], lang), fmt_num(month["index_mean"], lang)])
     return [para(message("trend", lang), st["h1"]), charts.trend_chart(data["trend"], lang, width=CONTENT_W),
-            Spacer(1, 8), table(rows, [4.5 * cm, 3.5 * cm, 4.5 * cm, CONTENT_W - 12.5 * cm], st), PageBreak()]
-
-
-def show_cell(value: Any, lang: str, what: str = "mean") -> str:
-    """Write a breakdown cell: "< 5" for a suppressed one, else its figure."""
-    if value == SUPPRESSED:
-        return SUPPRESSED
-    if value is None:
-        return "—"
-    if what == "n":
-        return fmt_int(value["n"], lang)
-    return fmt_num(value["mean"], lang)
+            Spacer(1, 8), table(grid(tables.trend(data, lang)), [4.5 * cm, 3.5 * cm, 4.5 * cm, CONTENT_W - 12.5 * cm],
+                                st), PageBreak()]
 
 
 def departments(data: dict[str, Any], st: dict[str, ParagraphStyle], lang: str) -> list:
     """Return the breakdown by department: chart of means, then tables; "< 5" where suppressed."""
     d = data["departments"]
-    columns = d["columns"]
     out: list[Any] = [para(message("departments", lang), st["h1"]), para(message("suppression_note", lang), st["small"])]
-    chart_column = "overall" if any(c["id"] == "overall" for c in columns) else "index"
+    chart_column = "overall" if any(c["id"] == "overall" for c in d["columns"]) else "index"
     out += [para(message("dept_means", lang), st["h3"]),
             charts.department_chart(d, lang, column=chart_column, width=CONTENT_W), Spacer(1, 8)]
-    head = [c for c in columns if c["kind"] in {"count", "overall", "index", "area"}]
-    rows = [[message("department", lang)] + [c["label"] for c in head]]
-    for row in d["rows"]:
-        rows.append([row["label"]] + [show_cell(row["cells"][c["id"]], lang, "n" if c["kind"] == "count" else "mean")
-                                      for c in head])
-    w = (CONTENT_W - 5.5 * cm) / max(len(head), 1)
-    out.append(table(rows, [5.5 * cm] + [w] * len(head), st))
-    items = [c for c in columns if c["kind"] == "item"]
-    shown = [r for r in d["rows"] if r["key"] not in d["hidden"]]
-    if items and shown:
+    by_department = tables.departments(data, lang)
+    main = by_department.pick(tables.department_summary_ids(data))
+    w = (CONTENT_W - 5.5 * cm) / max(len(main.columns) - 1, 1)
+    out.append(table(grid(main), [5.5 * cm] + [w] * (len(main.columns) - 1), st))
+    item_ids = tables.department_item_ids(data)
+    shown = by_department.where(lambda key: key not in d["hidden"]).pick(["department", *item_ids])
+    if item_ids and shown.rows:
         out.append(para(message("item", lang) + " × " + message("department", lang), st["h3"]))
         chunk = 5
-        for start in range(0, len(shown), chunk):
-            part = shown[start:start + chunk]
-            rows = [[message("item", lang)] + [r["label"] for r in part]]
-            for c in items:
-                rows.append([c["label"]] + [show_cell(r["cells"][c["id"]], lang) for r in part])
+        for start in range(0, len(shown.rows), chunk):
+            part = shown.rows[start:start + chunk]
+            rows = [[message("item", lang)] + [r[0].text for r in part]]
+            for i, column in enumerate(shown.columns[1:], start=1):
+                rows.append([column.label] + [r[i].text for r in part])
             w = (CONTENT_W - 5.5 * cm) / chunk
             out += [table(rows, [5.5 * cm] + [w] * len(part), st), Spacer(1, 6)]
     out.append(PageBreak())
@@ -363,13 +301,8 @@ def importance(data: dict[str, Any], st: dict[str, ParagraphStyle], lang: str) -
         return out + [para(message("importance_none", lang), st["body"])]
     out += [para(message("importance_note", lang).format(n=fmt_int(imp["respondents"], lang)), st["small"]),
             charts.quadrant_chart(imp, lang, width=CONTENT_W), Spacer(1, 8)]
-    rows = [["#", message("item", lang), message("importance_share", lang), message("mean", lang),
-             message("quadrant", lang)]]
-    for number, item in enumerate(imp["items"], start=1):
-        quadrant = message(f"quadrant_{item['quadrant']}", lang) if item["quadrant"] else "—"
-        rows.append([str(number), item["label"], fmt_pct(item["share_pct"], lang), fmt_num(item["mean"], lang),
-                     quadrant])
-    out.append(table(rows, [0.8 * cm, 8 * cm, 2.4 * cm, 2 * cm, CONTENT_W - 13.2 * cm], st, align_right_from=2))
+    out.append(table(grid(tables.importance(data, lang)), [0.8 * cm, 8 * cm, 2.4 * cm, 2 * cm, CONTENT_W - 13.2 * cm],
+                     st, align_right_from=2))
     return out
 
 
@@ -382,29 +315,19 @@ def needs_action(data: dict[str, Any], st: dict[str, ParagraphStyle], lang: str)
                           pct=fmt_pct(na["threshold_dissatisfied_pct"], lang, 0)), st["small"])]
     if not na["below_threshold"]:
         out.append(para(message("needs_action_none", lang), st["small"]))
-    rows = [[message("item", lang), message("area", lang), message("n", lang), message("mean", lang),
-             message("dissatisfied", lang), message("priority", lang)]]
-    for item in na["items"]:
-        rows.append([item["label"], item["area"], fmt_int(item["n"], lang), fmt_num(item["mean"], lang),
-                     fmt_pct(item["dissatisfied_pct"], lang), "●" if item["priority"] else ""])
-    out += [table(rows, [6 * cm, 4.5 * cm, 1.6 * cm, 1.6 * cm, 1.8 * cm, CONTENT_W - 15.5 * cm], st,
-                  align_right_from=2), PageBreak()]
+    out += [table(grid(tables.needs_action(data, lang)),
+                  [6 * cm, 4.5 * cm, 1.6 * cm, 1.6 * cm, 1.8 * cm, CONTENT_W - 15.5 * cm], st, align_right_from=2),
+            PageBreak()]
     return out
 
 
 def choices(data: dict[str, Any], st: dict[str, ParagraphStyle], lang: str) -> list:
     """Return each choice question's answers with counts and shares."""
     out: list[Any] = [para(message("choices", lang), st["h1"])]
+    options = tables.choices(data, lang)
     for q in data["choices"]:
-        rows = [[message("option", lang), message("count", lang), message("share", lang)]]
-        for o in q["options"]:
-            if o["count"] == SUPPRESSED:
-                rows.append([o["label"], SUPPRESSED, SUPPRESSED])
-            else:
-                rows.append([o["label"], fmt_int(o["count"], lang), fmt_pct(o["pct"], lang)])
-        base = message("base_all", lang) if q["type"] == "multi" else message("respondents", lang).lower()
-        title = f"{q['label']} ({label(QUESTION_TYPES, q['type'], lang)}; {base}: {fmt_int(q['respondents'], lang)})"
-        block = [para(title, st["h3"]), table(rows, [10 * cm, 3 * cm, 3 * cm], st)]
+        rows = grid(options.where(lambda key, qid=q["id"]: key == qid).pick(["option", "count", "share"]))
+        block = [para(tables.choice_title(q, lang), st["h3"]), table(rows, [10 * cm, 3 * cm, 3 * cm], st)]
         if q["type"] == "department":
             block.append(para(message("suppression_note", lang), st["small"]))
         out.append(KeepTogether(block))
@@ -423,14 +346,13 @@ def comments(data: dict[str, Any], st: dict[str, ParagraphStyle], lang: str) -> 
                                                           hidden=fmt_int(c["hidden"], lang)), st["small"]))
     if c["shown"] < c["total"]:
         out.append(para(message("comments_limited", lang).format(shown=fmt_int(c["shown"], lang)), st["small"]))
+    rows_by_group: dict[str, list[list[Any]]] = {}
+    listed = tables.comments(data, lang)
+    for key, (_department, day, version, body) in zip(listed.keys, listed.texts(), strict=True):
+        rows_by_group.setdefault(key, []).append([day, version, para(body, st["cell"])])
     for group in c["groups"]:
         out.append(para(group["label"], st["h3"]))
-        rows = []
-        for comment in group["comments"]:
-            text = comment["text"]
-            if comment.get("question"):
-                text = f"{comment['question']}: {text}"
-            rows.append([fmt_date(comment["date"], lang), f"v{comment['version']}", para(text, st["cell"])])
+        rows = rows_by_group.get(group["key"], [])
         # Tables of a few dozen rows: reportlab splits a long table across pages in quadratic time.
         for start in range(0, len(rows), COMMENT_ROWS):
             out.append(plain_table(rows[start:start + COMMENT_ROWS], [2 * cm, 1 * cm, CONTENT_W - 3 * cm]))
@@ -443,13 +365,8 @@ def actions(data: dict[str, Any], st: dict[str, ParagraphStyle], lang: str) -> l
     out: list[Any] = [para(message("actions", lang), st["h1"]), para(message("actions_note", lang), st["small"])]
     if not data["actions"]:
         return out + [para(message("actions_none", lang), st["body"]), PageBreak()]
-    rows = [[message("action", lang), message("owner", lang), message("deadline", lang), message("status", lang),
-             message("linked_item", lang)]]
-    for a in data["actions"]:
-        title = a["title"] + (f" — {a['description']}" if a["description"] else "")
-        rows.append([title, a["owner"], fmt_date(a["deadline"], lang) if a["deadline"] else "—",
-                     label(ACTION_STATUSES, a["status"], lang), a["question_key"] or "—"])
-    out += [table(rows, [7 * cm, 3.2 * cm, 2.2 * cm, 2.2 * cm, CONTENT_W - 14.6 * cm], st, align_right_from=99),
+    out += [table(grid(tables.actions(data, lang)), [7 * cm, 3.2 * cm, 2.2 * cm, 2.2 * cm, CONTENT_W - 14.6 * cm], st,
+                  align_right_from=99),
             PageBreak()]
     return out
 

@@ -12,8 +12,9 @@ from typing import Any
 import pytest
 from pytest import approx
 
-from reports.aggregate import SUPPRESSED, build_report_data, data_sha256
 from reports.periods import Period
+from reports.sections import build_report_data, data_sha256
+from reports.statistics import SUPPRESSED
 from tests.reports.dataset import PRIVATE_COMMENT, build_dataset, local
 from tests.reports.expected import GROUPS, expected_figures
 

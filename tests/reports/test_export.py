@@ -10,9 +10,10 @@ import pytest
 from openpyxl import load_workbook
 
 from collector.extensions import db
-from reports.aggregate import SUPPRESSED, build_report_data
 from reports.export import write_aggregates_xlsx, write_responses_csv, write_responses_xlsx
 from reports.periods import Period
+from reports.sections import build_report_data
+from reports.statistics import SUPPRESSED
 from tests.reports.dataset import PRIVATE_COMMENT, add_response, build_dataset, local
 from tests.reports.expected import expected_figures
 

@@ -1,335 +1,49 @@
-"""Aggregation of an office's answers for a period: a few GROUP BY queries, rolled up in Python.
+"""The report data: every section a report shows, summed from the counts ``reports.queries`` reads.
 
-The finest grain (version × question × department × month × value/option × hidden) is read once
-from the answer table; every figure of the report (items, areas, departments, months, choices,
-importance) is summed from those counts, so no response is ever loaded as an object. The result is
-plain JSON-ready data: what the PDF, the exports and the panel show, and what ``data_sha256`` hashes.
+The result is plain JSON-ready data: what the PDF, the exports and the panel show (through
+``reports.tables``), and what ``data_sha256`` hashes. Suppression of small cells happens here, in the
+data (rules in ``reports.statistics``), so that no renderer can print a number it never receives.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-import math
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
-from dataclasses import dataclass, field
+from collections.abc import Iterable
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session
 
-from collector.default_survey import OTHER_DEPARTMENT
-from collector.models import (
-    NA,
-    Answer,
-    CorrectiveAction,
-    Department,
-    Office,
-    Question,
-    Response,
-    Survey,
-    SurveyVersion,
-    pick_text,
-)
+from collector.models import CorrectiveAction, Office, SurveyVersion, pick_text
 
 from .periods import Period, to_local
+from .queries import (
+    COMMENT_LIMIT,
+    NO_DEPARTMENT,
+    Grain,
+    Scope,
+    department_labels,
+    load_versions,
+    read_comments,
+    read_grain,
+)
+from .statistics import (
+    SUPPRESSED,
+    cell,
+    change,
+    rating_stats,
+    suppress_column,
+    suppress_options,
+    suppressed_keys,
+)
 from .texts import ACTION_STATUSES, message
+from .units import Unit, build_units
 
-SUPPRESSED = "< 5"  # what a breakdown cell of fewer than MIN_CELL answers shows instead of numbers
-MIN_CELL = 5
-COMMENT_LIMIT = 1000  # newest comments printed; the exports carry all of them
-SCALE_VALUES = (1, 2, 3, 4, 5)
 ACTION_MEAN_BELOW = 4.0
 ACTION_DISSATISFIED_FROM = 20.0
-NO_DEPARTMENT = ""  # department key of responses that named none
 OTHER_AREA = ""  # area key of rating questions outside any grid
-
-
-def month_bucket(column: sa.ColumnElement, bounds: list) -> sa.ColumnElement:
-    """Return the index of the period's month holding ``column``: a balanced CASE over local month starts.
-
-    The month starts are computed in Polish time and compared as UTC instants, so bucketing is the
-    same on SQLite and PostgreSQL and right across the daylight-saving shifts, with no date functions.
-    """
-
-    def build(low: int, high: int) -> sa.ColumnElement:
-        if low == high:
-            return sa.literal(low, sa.Integer)
-        middle = (low + high + 1) // 2
-        return sa.case((column < bounds[middle - 1], build(low, middle - 1)), else_=build(middle, high))
-
-    return build(0, len(bounds))
-
-
-@dataclass
-class Scope:
-    """The office's versions and the period a report covers."""
-
-    office: Office
-    period: Period
-    versions: dict[int, SurveyVersion]  # id -> version, every version of the office
-    version_ids: list[int] | None  # the versions asked for, or None for all
-
-    def where(self, model: type[Answer] | type[Response]) -> list[sa.ColumnElement]:
-        clauses = [model.office_id == self.office.id, model.submitted_at >= self.period.utc_start,
-                   model.submitted_at < self.period.utc_end]
-        if self.version_ids is not None:
-            clauses.append(model.version_id.in_(self.version_ids))
-        return clauses
-
-
-@dataclass
-class Grain:
-    """Counts at the finest grain, read from the database."""
-
-    # (version_id, question_key, department_key, month, value or option_key, hidden) -> count
-    answers: Counter = field(default_factory=Counter)
-    # (version_id, channel, department_key, month) -> responses
-    responses: Counter = field(default_factory=Counter)
-
-    def responses_of(self, version_ids: Iterable[int]) -> int:
-        """Return how many responses answered one of the versions."""
-        wanted = set(version_ids)
-        return sum(c for (v, _c, _d, _m), c in self.responses.items() if v in wanted)
-
-
-ANSWER_GRAIN = (Answer.version_id, Answer.question_key, Answer.department_key, Answer.value, Answer.option_key,
-                Answer.hidden)
-
-
-def add_answer_rows(grain: Grain, rows: Iterable[Any], month: int | None = None) -> None:
-    """Add rows of (version, question, department, [month,] value, option, hidden, count) to the grain."""
-    for row in rows:
-        if month is None:
-            version_id, key, department, month_index, value, option, hidden, count = row
-        else:
-            (version_id, key, department, value, option, hidden, count), month_index = row, month
-        grain.answers[(version_id, key, department or NO_DEPARTMENT, month_index,
-                       value if value is not None else option, bool(hidden))] += count
-
-
-def read_answers_by_month_ranges(session: Session, scope: Scope, grain: Grain, ranges: list[tuple]) -> None:
-    """Read one GROUP BY per month range: how SQLite, which groups by sorting, does it fastest."""
-    clauses = [c for c in scope.where(Answer) if c.left is not Answer.submitted_at]
-    for month, (low, high) in enumerate(ranges):
-        query = (sa.select(*ANSWER_GRAIN, sa.func.count())
-                 .where(*clauses, Answer.submitted_at >= low, Answer.submitted_at < high)
-                 .group_by(*ANSWER_GRAIN))
-        add_answer_rows(grain, session.execute(query), month)
-
-
-@contextmanager
-def hash_aggregation(session: Session) -> Iterator[None]:
-    """On PostgreSQL, have the next GROUP BY hash its groups, in parallel workers where it can.
-
-    PostgreSQL cannot estimate how many groups a CASE makes, guesses millions and sorts on disk;
-    the real count is a few thousand. Inside this block (settings local to the transaction,
-    restored after) sorting is switched off, for a hash aggregate, and gathering rows from
-    parallel workers is costed as free, so that the workers aggregate their share first.
-    """
-    if session.get_bind().dialect.name != "postgresql":
-        yield
-        return
-    settings = {"enable_sort": "off", "parallel_tuple_cost": "0"}
-    before = {name: session.scalar(sa.text("SELECT current_setting(:name)"), {"name": name}) for name in settings}
-    for name, value in settings.items():
-        session.execute(sa.text("SELECT set_config(:name, :value, true)"), {"name": name, "value": value})
-    try:
-        yield
-    finally:
-        for name, value in before.items():
-            session.execute(sa.text("SELECT set_config(:name, :value, true)"), {"name": name, "value": value})
-
-
-def read_answers_in_one_pass(session: Session, scope: Scope, grain: Grain, bounds: list) -> None:
-    """Read one GROUP BY with the month as a CASE over its bounds: how PostgreSQL does it fastest."""
-    month = month_bucket(Answer.submitted_at, bounds).label("month")
-    inner = sa.select(*ANSWER_GRAIN[:3], month, *ANSWER_GRAIN[3:]).where(*scope.where(Answer)).subquery()
-    columns = list(inner.c)
-    with hash_aggregation(session):
-        add_answer_rows(grain, session.execute(sa.select(*columns, sa.func.count()).group_by(*columns)))
-
-
-def read_grain(session: Session, scope: Scope, by_month: bool = True) -> Grain:
-    """Read the counts of one period: one pass over the answers, one over the responses."""
-    bounds = scope.period.month_bounds_utc() if by_month else []
-    grain = Grain()
-    if session.get_bind().dialect.name == "sqlite" and bounds:
-        edges = [scope.period.utc_start, *bounds, scope.period.utc_end]
-        read_answers_by_month_ranges(session, scope, grain, list(zip(edges, edges[1:], strict=False)))
-    else:
-        read_answers_in_one_pass(session, scope, grain, bounds)
-
-    month = month_bucket(Response.submitted_at, bounds).label("month")
-    inner = (
-        sa.select(Response.version_id, Response.channel, Response.department_key, month)
-        .where(*scope.where(Response))
-        .subquery()
-    )
-    columns = list(inner.c)
-    with hash_aggregation(session):
-        rows = session.execute(sa.select(*columns, sa.func.count()).group_by(*columns)).all()
-    for version_id, channel, department, month_index, count in rows:
-        grain.responses[(version_id, channel, department or NO_DEPARTMENT, month_index)] += count
-    return grain
-
-
-def read_comments(session: Session, scope: Scope, keys: Iterable[str], limit: int = COMMENT_LIMIT) -> list[tuple]:
-    """Return the newest comments not hidden: (department_key, submitted_at, version_id, question_key, text).
-
-    Naming the text questions lets the database skip other answers inside the report index.
-    """
-    query = (
-        sa.select(Answer.department_key, Answer.submitted_at, Answer.version_id, Answer.question_key, Answer.text)
-        # No "text IS NOT NULL": implied by the key, and PostgreSQL, multiplying the two selectivities,
-        # would expect a handful of rows and scan the whole table instead of walking the index back.
-        .where(*scope.where(Answer), Answer.question_key.in_(sorted(keys)), Answer.hidden.is_(False))
-        .order_by(Answer.submitted_at.desc(), Answer.id.desc())
-        .limit(limit)
-    )
-    return [tuple(row) for row in session.execute(query) if row.text is not None]
-
-
-# ---------------------------------------------------------------------------------------------
-# Statistics from counts
-
-
-def rating_stats(counts: Counter) -> dict[str, Any]:
-    """Return mean, n, sample standard deviation, top-2 and bottom-2 boxes and the distribution."""
-    valid = {v: counts.get(v, 0) for v in SCALE_VALUES}
-    na = counts.get(NA, 0)
-    n = sum(valid.values())
-    answers = n + na
-    stats: dict[str, Any] = {
-        "n": n,
-        "answers": answers,
-        "distribution": {str(v): valid[v] for v in SCALE_VALUES} | {NA: na},
-        "distribution_pct": {str(v): (100 * valid[v] / n if n else None) for v in SCALE_VALUES},
-        "na_pct": 100 * na / answers if answers else None,
-        "mean": None,
-        "sd": None,
-        "satisfied_pct": None,
-        "dissatisfied_pct": None,
-    }
-    if n:
-        mean = sum(v * c for v, c in valid.items()) / n
-        stats["mean"] = mean
-        if n > 1:
-            stats["sd"] = math.sqrt(sum(c * (v - mean) ** 2 for v, c in valid.items()) / (n - 1))
-        stats["satisfied_pct"] = 100 * (valid[4] + valid[5]) / n
-        stats["dissatisfied_pct"] = 100 * (valid[1] + valid[2]) / n
-    return stats
-
-
-def change(current: float | None, previous: float | None) -> float | None:
-    """Return current minus previous, or None when either is missing."""
-    if current is None or previous is None:
-        return None
-    return current - previous
-
-
-def cell(counts: Counter) -> dict[str, Any] | str:
-    """Return a breakdown cell (n, mean, % satisfied), or SUPPRESSED when it holds fewer than MIN_CELL answers."""
-    stats = rating_stats(counts)
-    if stats["n"] < MIN_CELL:
-        return SUPPRESSED
-    return {"n": stats["n"], "mean": stats["mean"], "satisfied_pct": stats["satisfied_pct"]}
-
-
-def suppress_column(cells: dict[str, Any], sizes: dict[str, int], hidden_rows: set[str]) -> dict[str, Any]:
-    """Suppress the rows hidden as a whole, then one more cell when only one is suppressed.
-
-    A lone suppressed cell could be recovered by subtracting the others from the published total;
-    suppressing the next smallest one too (secondary suppression) leaves only a sum of two.
-    """
-    out = {key: (SUPPRESSED if key in hidden_rows else value) for key, value in cells.items()}
-    suppressed = [key for key, value in out.items() if value == SUPPRESSED]
-    if len(suppressed) == 1 and len(out) > 1:
-        shown = [key for key, value in out.items() if value != SUPPRESSED]
-        smallest = min(shown, key=lambda key: (sizes.get(key, 0), list(out).index(key)))
-        out[smallest] = SUPPRESSED
-    return out
-
-
-# ---------------------------------------------------------------------------------------------
-# Items: rating and choice questions matched across versions by key, split where the wording changed
-
-
-@dataclass
-class Unit:
-    """A question as the report shows it: one key, the versions sharing its wording."""
-
-    key: str
-    id: str
-    type: str
-    question: Question  # the newest version's question of this wording
-    version_ids: list[int]
-    version_numbers: list[int]
-    split: bool = False  # the key's wording differs between versions
-
-    def label(self, lang: str) -> str:
-        text = pick_text(self.question.texts, lang)
-        if self.split:
-            numbers = ", ".join(str(n) for n in self.version_numbers)
-            text += " " + message("version_suffix", lang).format(numbers=numbers)
-        return text
-
-
-def signature(question: Question, lang: str) -> tuple:
-    """Return what must match for answers of two versions to be counted together."""
-    options = tuple((o["key"], pick_text(o.get("texts"), "pl"), pick_text(o.get("texts"), lang))
-                    for o in question.options or [])
-    return (question.type, pick_text(question.texts, "pl"), pick_text(question.texts, lang), options,
-            question.group or "")
-
-
-def build_units(versions: list[SurveyVersion], lang: str) -> list[Unit]:
-    """Return the units of the given versions, in the newest version's question order."""
-    by_key: dict[str, list[tuple[SurveyVersion, Question]]] = defaultdict(list)
-    order: dict[str, tuple[int, int]] = {}
-    for version in sorted(versions, key=lambda v: v.number, reverse=True):
-        for question in version.questions:
-            by_key[question.key].append((version, question))
-            order.setdefault(question.key, (-version.number, question.position))
-    units = []
-    for key in sorted(by_key, key=lambda k: order[k]):
-        groups: dict[tuple, list[tuple[SurveyVersion, Question]]] = {}
-        for version, question in by_key[key]:
-            groups.setdefault(signature(question, lang), []).append((version, question))
-        split = len(groups) > 1
-        for members in groups.values():
-            numbers = sorted(v.number for v, _ in members)
-            newest = max(members, key=lambda m: m[0].number)[1]
-            unit_id = key if not split else f"{key}@v{'-'.join(str(n) for n in numbers)}"
-            units.append(Unit(key=key, id=unit_id, type=newest.type, question=newest,
-                              version_ids=[v.id for v, _ in members], version_numbers=numbers, split=split))
-    return units
-
-
-# ---------------------------------------------------------------------------------------------
-# The report data
-
-
-def load_versions(session: Session, office: Office) -> dict[int, SurveyVersion]:
-    """Return every version of the office's surveys by id, questions loaded."""
-    versions = session.scalars(
-        sa.select(SurveyVersion).join(Survey).where(Survey.office_id == office.id)
-        .options(selectinload(SurveyVersion.questions)).order_by(SurveyVersion.number)
-    ).all()
-    return {v.id: v for v in versions}
-
-
-def department_labels(session: Session, office: Office, lang: str) -> tuple[dict[str, str], list[str]]:
-    """Return the office's department names by key, and the keys in the office's order."""
-    departments = session.scalars(
-        sa.select(Department).where(Department.office_id == office.id).order_by(Department.position, Department.id)
-    ).all()
-    labels = {d.key: d.text(lang) for d in departments}
-    labels[OTHER_DEPARTMENT["key"]] = pick_text(OTHER_DEPARTMENT["texts"], lang)
-    labels[NO_DEPARTMENT] = message("no_department", lang)
-    return labels, [d.key for d in departments] + [OTHER_DEPARTMENT["key"], NO_DEPARTMENT]
 
 
 def canonical_json(data: Any) -> bytes:
@@ -561,20 +275,6 @@ def choices_section(grain: Grain, units: list[Unit], labels: dict[str, str], dep
     return out
 
 
-def suppress_options(options: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Hide the counts of departments with fewer than MIN_CELL responses, and the share with them."""
-    sizes = {o["key"]: o["count"] for o in options}
-    hidden = {k for k, n in sizes.items() if n < MIN_CELL}
-    cells = suppress_column({k: n for k, n in sizes.items()}, sizes, hidden)
-    out = []
-    for option in options:
-        if cells[option["key"]] == SUPPRESSED:
-            out.append({"key": option["key"], "label": option["label"], "count": SUPPRESSED, "pct": SUPPRESSED})
-        else:
-            out.append(option)
-    return out
-
-
 def departments_section(grain: Grain, ratings: list[Unit], labels: dict[str, str], department_order: list[str],
                         lang: str) -> dict[str, Any]:
     """Return the breakdown by department: responses and means, suppressed below MIN_CELL.
@@ -587,8 +287,7 @@ def departments_section(grain: Grain, ratings: list[Unit], labels: dict[str, str
     for (_v, _channel, department, _m), count in grain.responses.items():
         sizes[department] += count
     keys = [k for k in department_order if sizes.get(k)] + sorted(k for k in sizes if k not in department_order)
-    primary = {k for k in keys if sizes[k] < MIN_CELL}
-    hidden = {k for k, v in suppress_column({k: sizes[k] for k in keys}, sizes, primary).items() if v == SUPPRESSED}
+    hidden = suppressed_keys({k: sizes[k] for k in keys})
 
     per_key: dict[tuple[str, str], Counter] = defaultdict(Counter)
     for (_v, key, department, _m, value, _h), count in grain.answers.items():
@@ -821,4 +520,3 @@ def annex_section(versions: list[SurveyVersion], labels: dict[str, str], departm
             "questions": questions,
         })
     return out
-

@@ -1,0 +1,85 @@
+"""Corrective and improvement actions ("działania naprawcze i doskonalące") that the reports list."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import sqlalchemy as sa
+from wtforms import SelectField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import Optional
+
+from collector.extensions import db
+from collector.models import CorrectiveAction, Question, Survey, SurveyVersion
+from reports.periods import local_today
+from reports.texts import ACTION_STATUSES
+
+from .base import ALL_ROLES, WRITER_ROLES, OfficeScopedView, get_user, is_superadmin
+from .i18n import _, _l
+
+
+def rated_items(office_id: int | None) -> list[tuple[str, str]]:
+    """Return the rating questions of the office's versions (all offices' for a superadmin), newest texts."""
+    query = (sa.select(Question.key, Question.texts, SurveyVersion.number).join(SurveyVersion).join(Survey)
+             .where(Question.type == "rating").order_by(SurveyVersion.number.desc(), Question.position))
+    if office_id is not None:
+        query = query.where(Survey.office_id == office_id)
+    items: dict[str, str] = {}
+    for key, texts, _number in db.session.execute(query):
+        items.setdefault(key, (texts or {}).get("pl") or key)
+    return list(items.items())
+
+
+class CorrectiveActionView(OfficeScopedView):
+    """Corrective and improvement actions: what, who, by when, status, which item; admins write, reviewers read."""
+
+    read_roles = ALL_ROLES
+    write_roles = WRITER_ROLES
+    column_list = ("title", "owner", "deadline", "status", "question_key", "done_at", "office")
+    column_details_list = ("title", "description", "owner", "deadline", "status", "question_key", "done_at",
+                           "created_at", "office")
+    form_columns = ("office", "title", "description", "owner", "deadline", "status", "question_key", "done_at")
+    column_labels = {"title": _l("Działanie"), "description": _l("Opis"), "owner": _l("Odpowiedzialny"),
+                     "deadline": _l("Termin"), "status": _l("Stan"), "question_key": _l("Dotyczy pytania"),
+                     "done_at": _l("Data realizacji"), "created_at": _l("Utworzono"), "office": _l("Urząd")}
+    column_default_sort = [("deadline", False), ("id", False)]
+    column_searchable_list = ("title", "owner")
+    column_filters = ("status",)
+    column_formatters = {"status": lambda v, c, m, p: _(ACTION_STATUSES.get(m.status, {}).get("pl", m.status))}
+    form_overrides = {"status": SelectField, "question_key": SelectField}
+    form_args = {
+        "status": {"choices": [SelectChoice(k, _l(v["pl"])) for k, v in ACTION_STATUSES.items()],
+                   "default": "planned"},
+        "question_key": {"choices": [], "validators": [Optional()]},
+    }
+
+    def _with_items(self, form: Any) -> Any:
+        user = get_user()
+        office_id = None if is_superadmin() else user.office_id
+        if hasattr(form, "question_key"):
+            form.question_key.choices = [SelectChoice("", _("— żadne —"))] + [
+                SelectChoice(key, text) for key, text in rated_items(office_id)]
+        return form
+
+    def create_form(self, obj: Any = None) -> Any:
+        return self._with_items(super().create_form(obj))
+
+    def edit_form(self, obj: Any = None) -> Any:
+        form = self._with_items(super().edit_form(obj))
+        if hasattr(form, "office"):
+            del form.office  # an action stays with the office it was recorded for
+        return form
+
+    def on_model_change(self, form: Any, model: CorrectiveAction, is_created: bool) -> None:
+        model.question_key = model.question_key or None
+        if model.status == "done" and model.done_at is None:
+            model.done_at = local_today()
+        super().on_model_change(form, model, is_created)
+
+
+
+
+def init_actions_view(panel: Any) -> None:
+    """Add the corrective actions to the panel."""
+    panel.add_view(CorrectiveActionView(CorrectiveAction, db.session, name=_l("Działania naprawcze"),
+                                        endpoint="corrective_action"))
