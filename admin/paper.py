@@ -11,6 +11,7 @@ import uuid
 from typing import Any
 
 from flask import Response, flash, redirect, request, url_for
+from flask_babel import gettext as _
 from werkzeug.datastructures import MultiDict
 
 from collector.models import SurveyVersion
@@ -19,7 +20,6 @@ from collector.surveys import get_published_version, survey_document
 
 from .auditing import audit
 from .base import WRITER_ROLES, PanelView, error_page, expose, get_user
-from .i18n import _
 from .pages import get_chosen_office, list_offices
 from .printouts import build_questionnaire_pdf
 
