@@ -13,7 +13,6 @@ from __future__ import annotations
 
 from flask import has_request_context, request, session
 from flask_babel import Babel, gettext, refresh
-from flask_babel import get_locale as babel_get_locale
 
 from collector.catalog import TRANSLATIONS_DIR
 
@@ -64,7 +63,3 @@ def init_app(app) -> None:
         Babel(app, locale_selector=select_locale, default_locale=DEFAULT_LANGUAGE,
               default_translation_directories=str(TRANSLATIONS_DIR))
 
-
-def current_locale() -> str:
-    """Return Flask-Babel's current locale as a string (``pl`` or ``en``)."""
-    return str(babel_get_locale() or DEFAULT_LANGUAGE)
