@@ -182,3 +182,10 @@ def test_survey_details_errors_are_english(english, draft):
     data = {"title_pl": "", "title_en": "Survey"}
     response = post(english, f"/admin/survey/version/{draft.id}/details", data)
     assert_english(response, data)
+
+
+def test_flask_admins_own_texts_follow_the_panel_language(client, office):
+    login(client, "admin@demo.test")
+    assert "Zapisz i dodaj kolejny" in text(client.get("/admin/department/new/"))
+    assert "Save and Add Another" in text(client.get("/admin/department/new/?lang=en"))
+    assert "Zapisz i dodaj kolejny" in text(client.get("/admin/department/new/?lang=pl"))
