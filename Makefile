@@ -59,4 +59,4 @@ lint: install ## Check the code with ruff
 	$(BIN)/ruff check .
 
 clean: ## Remove the virtualenv, the widget build and local data
-	rm -rf $(VENV) widget/node_modules widget/dist instance test-artifacts
+	rm -rf $(VENV) widget/node_modules widget/dist instance test-artifacts $(CATALOGS)/*/LC_MESSAGES/*.mo
