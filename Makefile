@@ -6,9 +6,12 @@ BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app wsgi
 STAMP := $(VENV)/.installed
 WIDGET_STAMP := widget/node_modules/.installed
+# The staff side's gettext catalogs (collector/catalog.py): .po in git, .mo compiled here.
+CATALOGS := collector/translations
+MO_FILES := $(patsubst %.po,%.mo,$(wildcard $(CATALOGS)/*/LC_MESSAGES/messages.po))
 
 .DEFAULT_GOAL := help
-.PHONY: help install widget run test bench lint clean
+.PHONY: help install widget catalogs messages run test bench lint clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
@@ -26,7 +29,18 @@ $(WIDGET_STAMP): widget/package.json widget/package-lock.json
 widget: $(WIDGET_STAMP) ## Build the widget bundle (esbuild)
 	@if [ -f widget/package.json ]; then cd widget && npm run --silent build; fi
 
-install: $(STAMP) ## Set up .venv with the app and test tools, and build the widget
+$(CATALOGS)/%/LC_MESSAGES/messages.mo: $(CATALOGS)/%/LC_MESSAGES/messages.po | $(STAMP)
+	$(BIN)/pybabel compile --domain messages --input-file $< --output-file $@
+
+catalogs: $(MO_FILES) ## Compile the staff catalogs (.po to .mo)
+
+# -k _l: lazy_gettext's name in our code; babel.cfg maps the files and names the text tables.
+messages: $(STAMP) ## Extract the staff texts into the catalogs (translate what is new, then make catalogs)
+	PYTHONPATH=. $(BIN)/pybabel --quiet extract -F babel.cfg -k _l --ignore-dirs '.* _* node_modules instance' \
+		--add-location file --project ocen-urzad -o $(CATALOGS)/messages.pot .
+	$(BIN)/pybabel --quiet update --ignore-obsolete -i $(CATALOGS)/messages.pot -d $(CATALOGS)
+
+install: $(STAMP) $(MO_FILES) ## Set up .venv with the app and test tools, compile the catalogs, build the widget
 	@if [ -f widget/package.json ]; then $(MAKE) --no-print-directory widget; fi
 
 run: install ## Set up the demo and serve it: collector on :5000, demo city page on :5001
@@ -45,4 +59,4 @@ lint: install ## Check the code with ruff
 	$(BIN)/ruff check .
 
 clean: ## Remove the virtualenv, the widget build and local data
-	rm -rf $(VENV) widget/node_modules widget/dist instance test-artifacts
+	rm -rf $(VENV) widget/node_modules widget/dist instance test-artifacts $(CATALOGS)/*/LC_MESSAGES/*.mo

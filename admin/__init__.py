@@ -17,13 +17,14 @@ from typing import Any
 from flask import Blueprint, Flask, current_app, request, url_for
 from flask_admin import Admin
 from flask_admin.theme import Bootstrap4Theme
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError, CSRFProtect
 
 from collector.extensions import db
 from collector.models import AuditEvent, Department, Office, User
 
 from . import auth, i18n
-from .i18n import _, _l
 from .localtime import local_time
 
 csrf = CSRFProtect()

@@ -5,6 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from flask import flash, redirect, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import PasswordField
 from wtforms.validators import DataRequired, Length, ValidationError
@@ -14,7 +16,6 @@ from collector.passwords import MIN_PASSWORD_LENGTH, hash_password, verify_passw
 
 from .auditing import audit
 from .base import ALL_ROLES, PanelView, expose, get_user
-from .i18n import _, _l
 
 
 class PasswordChangeForm(FlaskForm):

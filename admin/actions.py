@@ -15,7 +15,8 @@ from reports.periods import local_today
 from reports.texts import ACTION_STATUSES
 
 from .base import ALL_ROLES, WRITER_ROLES, OfficeScopedView, get_user, is_superadmin
-from .i18n import _, _l
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 
 def rated_items(office_id: int | None) -> list[tuple[str, str]]:

@@ -6,11 +6,12 @@ import json
 from typing import Any
 
 from flask_admin.contrib.sqla.filters import FilterEqual
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from markupsafe import Markup, escape
 
 from .auditing import ACTION_LABELS
 from .base import OfficeScopedView
-from .i18n import _, _l
 
 
 def _format_values(view: Any, context: Any, model: Any, name: str) -> Markup:

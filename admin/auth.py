@@ -19,6 +19,8 @@ from flask import (
     session,
     url_for,
 )
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import LoginManager, current_user, login_user, logout_user
 from flask_wtf import FlaskForm
 from limits import parse as parse_limit
@@ -35,7 +37,6 @@ from reports.periods import to_local
 
 from .auditing import audit, get_remote_addr
 from .base import panel_access, redirect_to_login
-from .i18n import _, _l
 
 bp = Blueprint("auth", __name__, url_prefix="/admin")
 login_manager = LoginManager()

@@ -55,6 +55,7 @@ from flask_admin.actions import action
 from flask_admin.babel import lazy_gettext as admin_lazy_gettext
 from flask_admin.contrib.sqla import ModelView
 from flask_admin.model import typefmt
+from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.wrappers import Response
 from wtforms.validators import ValidationError
@@ -63,7 +64,6 @@ from collector.extensions import db
 from collector.models import ROLES, Office, Question, Survey, SurveyVersion, User
 
 from .auditing import audit, changed_values, model_values
-from .i18n import _
 from .localtime import LocalTimeFilterConverter, format_local_time
 
 ALL_ROLES: tuple[str, ...] = tuple(ROLES)

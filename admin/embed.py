@@ -8,13 +8,13 @@ from urllib.parse import urlencode
 
 import sqlalchemy as sa
 from flask import Response, current_app, url_for
+from flask_babel import gettext as _
 from markupsafe import escape
 
 from collector.extensions import db
 from collector.models import DEFAULT_LOOK, Department, Office
 
 from .base import ALL_ROLES, PanelView, expose
-from .i18n import _
 from .pages import get_chosen_office, get_scoped_or_404, render_office_choice
 from .printouts import build_poster_pdf, qr_code
 

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 from flask_admin import Admin
+from flask_babel import lazy_gettext as _l
 
 from collector.extensions import db
 from collector.models import Response
-
-from .i18n import _l
 
 
 def add_flow_views(panel: Admin) -> None:

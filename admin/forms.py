@@ -6,9 +6,8 @@ import re
 from typing import Any
 
 from flask_admin.form import BaseForm
+from flask_babel import gettext as _
 from wtforms.validators import ValidationError
-
-from .i18n import _
 
 # A plausibility check only: staff addresses may use local domains (admin@demo.local), which
 # strict validators reject; the address is a login name, never mailed by the panel.

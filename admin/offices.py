@@ -7,6 +7,8 @@ import unicodedata
 from typing import Any
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from markupsafe import Markup, escape
 from wtforms import (
     BooleanField,
@@ -26,7 +28,6 @@ from collector.surveys import create_office
 
 from .base import OfficeScopedView
 from .forms import PanelForm, email_address
-from .i18n import _, _l
 from .validators import check_page_url, normalize_colour, normalize_origin
 
 MAX_ORIGINS = 20

@@ -11,6 +11,7 @@ import uuid
 from typing import Any
 
 from flask import Response, flash, redirect, request, url_for
+from flask_babel import gettext as _
 
 from collector.form_answers import read_form_answers
 from collector.office_cache import get_office_context
@@ -20,7 +21,6 @@ from collector.validation import SubmissionError, validate_submission
 
 from .auditing import audit
 from .base import WRITER_ROLES, PanelView, error_page, expose, get_user
-from .i18n import _
 from .pages import get_chosen_office, render_office_choice
 from .printouts import build_questionnaire_pdf
 

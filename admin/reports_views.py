@@ -14,6 +14,8 @@ from typing import Any
 
 import sqlalchemy as sa
 from flask import flash, redirect, request, send_file, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 from reportlab.graphics import renderSVG
 
@@ -41,7 +43,7 @@ from .base import (
     is_superadmin,
     scoped,
 )
-from .i18n import EN, _, _l, get_language
+from .i18n import get_language
 from .pages import get_chosen_office, render_office_choice
 
 ACTION_LABELS.update({"report.generate": "wygenerowanie raportu", "report.download": "pobranie raportu",
@@ -248,100 +250,3 @@ def init_reports_views(panel: Any) -> None:
     panel.add_view(ReportsView(name=_l("Wyniki i raporty"), endpoint="reports", url="/admin/reports"))
     init_actions_view(panel)
 
-
-EN.update({
-    "wygenerowanie raportu": "report generated",
-    "pobranie raportu": "report downloaded",
-    "eksport danych": "data exported",
-    "Wyniki i raporty": "Results and reports",
-    "Działania naprawcze": "Corrective actions",
-    "Początek okresu": "Start of the period",
-    "Koniec okresu": "End of the period",
-    "%(field)s: „%(value)s” nie jest datą w formacie RRRR-MM-DD.": "%(field)s: “%(value)s” is not a date "
-                                                                  "in the form YYYY-MM-DD.",
-    "Koniec okresu jest wcześniejszy niż jego początek.": "The end of the period is before its start.",
-    "Okres może obejmować najwyżej 10 lat.": "The period can cover 10 years at most.",
-    "Okres zaczyna się w przyszłości.": "The period starts in the future.",
-    "Liczba odpowiedzi": "Responses",
-    "Ogólne zadowolenie — średnia (1–5)": "Overall satisfaction — mean (1–5)",
-    "Zadowoleni (4+5)": "Satisfied (4+5)",
-    "Średnia wszystkich ocen szczegółowych": "Mean of all detailed ratings",
-    "Rozkład ocen: %(area)s": "Distribution of ratings: %(area)s",
-    "Trend miesięczny": "Monthly trend",
-    "Trend miesięczny średnich ocen": "Monthly trend of the mean ratings",
-    "Średnia według wydziałów": "Mean by department",
-    "Średnia ogólnego zadowolenia według wydziałów": "Mean overall satisfaction by department",
-    "Wybierz urząd.": "Choose an office.",
-    "Podaj początek i koniec okresu raportu.": "Give the start and the end of the report's period.",
-    "Wybierz rodzaj raportu: okresowy albo doraźny.": "Choose the kind of report: periodic or ad-hoc.",
-    "Raport można wygenerować po polsku albo po angielsku.": "A report can be generated in Polish or English.",
-    "Raport został wygenerowany i zarchiwizowany. SHA-256 pliku PDF: %(sha)s":
-        "The report was generated and archived. SHA-256 of the PDF: %(sha)s",
-    "Nieznany format eksportu; dostępne: CSV, XLSX i zestawienie XLSX.":
-        "Unknown export format; available: CSV, XLSX and the XLSX summary.",
-    "— żadne —": "— none —",
-    "Działanie": "Action",
-    "Opis": "Description",
-    "Odpowiedzialny": "Owner",
-    "Termin": "Deadline",
-    "Stan": "Status",
-    "Dotyczy pytania": "Concerns the question",
-    "Data realizacji": "Done on",
-    "Utworzono": "Created",
-    "zaplanowane": "planned",
-    "w realizacji": "in progress",
-    "zrealizowane": "done",
-    "zaniechane": "cancelled",
-    # Templates
-    "Wyniki: %(office)s": "Results: %(office)s",
-    "Okres": "Period",
-    "od": "from",
-    "do": "to",
-    "Pokaż": "Show",
-    "Wskaźnik": "Measure",
-    "Ten okres": "This period",
-    "Poprzedni okres": "Previous period",
-    "Zmiana": "Change",
-    "W tym okresie nie otrzymano żadnych odpowiedzi.": "No answers were received in this period.",
-    "Wydział": "Department",
-    "Średnia": "Mean",
-    "„< 5” — mniej niż 5 odpowiedzi: liczby nie są pokazywane, by chronić anonimowość.":
-        "“< 5” — fewer than 5 answers: numbers are not shown, to protect anonymity.",
-    "Raport okresowy jest zaległy": "The periodic report is overdue",
-    "Ostatni raport okresowy wygenerowano %(date)s — ponad 12 miesięcy temu. Raport trzeba przygotować co "
-    "najmniej raz w roku.": "The last periodic report was generated on %(date)s — more than 12 months ago. A report "
-                            "is needed at least once a year.",
-    "Urząd nie ma jeszcze raportu okresowego, a od uruchomienia badania minęło ponad 12 miesięcy.":
-        "The office has no periodic report yet, and the survey started more than 12 months ago.",
-    "Następny raport okresowy: do %(date)s.": "Next periodic report: by %(date)s.",
-    "Wygeneruj raport": "Generate a report",
-    "Rodzaj": "Kind",
-    "Język raportu": "Report language",
-    "polski": "Polish",
-    "angielski": "English",
-    "Wygeneruj i zarchiwizuj": "Generate and archive",
-    "Raport zostaje zapisany w archiwum na stałe; nie można go zmienić ani usunąć.":
-        "The report is kept in the archive for good; it cannot be changed or deleted.",
-    "Eksport danych z tego okresu": "Export this period's data",
-    "Odpowiedzi (CSV)": "Responses (CSV)",
-    "Odpowiedzi (XLSX)": "Responses (XLSX)",
-    "Zestawienie wyników (XLSX)": "Summary of results (XLSX)",
-    "Archiwum raportów": "Report archive",
-    "Archiwum raportów: %(office)s": "Report archive: %(office)s",
-    "Brak raportów w archiwum.": "No reports in the archive.",
-    "Wygenerowano": "Generated",
-    "Autor": "Author",
-    "Wersje": "Versions",
-    "Odpowiedzi": "Responses",
-    "SHA-256 pliku PDF": "SHA-256 of the PDF",
-    "SHA-256 danych": "SHA-256 of the data",
-    "Pobierz PDF": "Download PDF",
-    "system": "system",
-    "Sumę SHA-256 pobranego pliku można sprawdzić poleceniem sha256sum (Linux) lub certutil -hashfile plik "
-    "SHA256 (Windows); musi być równa tej w tabeli.": "Check a downloaded file's SHA-256 with sha256sum (Linux) or "
-                                                      "certutil -hashfile file SHA256 (Windows); it must equal the "
-                                                      "one in the table.",
-    "Wybierz urząd": "Choose an office",
-    "Wyniki": "Results",
-    "Wykresy": "Charts",
-})

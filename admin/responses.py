@@ -11,19 +11,20 @@ from typing import Any
 import sqlalchemy as sa
 from flask import flash, has_request_context, redirect, request, url_for
 from flask_admin.contrib.sqla.filters import FilterEqual, IntEqualFilter
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from collector.default_survey import OTHER_DEPARTMENT, SCALE
 from collector.extensions import db
 from collector.models import CHANNELS, NA, Answer, Department, Response, SurveyVersion, pick_text
+from reports.texts import CHANNELS as REPORT_CHANNELS
 
 from .auditing import audit
 from .base import ALL_ROLES, OfficeScopedView, expose, scoped
-from .i18n import _, _l
 from .localtime import LocalDateTimeBetweenFilter
 from .pages import get_scoped_or_404
 
-CHANNEL_LABELS = {"widget": "widżet na stronie", "page": "strona ankiety", "qr": "kod QR",
-                  "paper": "ankieta papierowa"}
+CHANNEL_LABELS = {key: text["pl"] for key, text in REPORT_CHANNELS.items()}  # one name per channel, the report's
 
 
 def version_options() -> list[tuple[int, str]]:

@@ -13,6 +13,8 @@ from typing import Any
 
 import sqlalchemy as sa
 from flask import abort, flash, jsonify, redirect, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
@@ -32,7 +34,6 @@ from collector.surveys import get_survey, survey_document
 
 from .auditing import audit
 from .base import ALL_ROLES, WRITER_ROLES, PanelView, error_page, expose, get_user
-from .i18n import _, _l
 from .pages import get_chosen_office, get_scoped_or_404, render_office_choice
 from .versions import (
     CHOICE_TYPES,

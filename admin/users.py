@@ -7,6 +7,8 @@ from typing import Any
 import sqlalchemy as sa
 from flask import g
 from flask_admin.contrib.sqla.fields import QuerySelectField
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
@@ -18,7 +20,6 @@ from collector.passwords import MIN_PASSWORD_LENGTH, hash_password
 from .auditing import audit
 from .base import OfficeScopedView, is_superadmin, role_label
 from .forms import PanelForm, email_address
-from .i18n import _, _l
 
 
 class UserForm(PanelForm):

@@ -5,9 +5,8 @@ from __future__ import annotations
 import re
 from urllib.parse import urlsplit
 
+from flask_babel import gettext as _
 from wtforms.validators import ValidationError
-
-from .i18n import _
 
 LOCAL_HOSTS = frozenset({"localhost", "127.0.0.1"})
 DEFAULT_PORTS = {"http": 80, "https": 443}

@@ -1,170 +1,194 @@
-"""The report's own words in Polish and English, and numbers and dates written the way each language writes them."""
+"""The report's own words (msgids of the staff catalog, see ``collector.catalog``), and numbers and dates
+written the way each language writes them.
+
+The texts are Polish msgids, translated for the report's language by the same catalog as the panel,
+without Flask: a report is built in its own language whatever the panel's is. ``{name}``
+placeholders are filled in by the caller with ``str.format``.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Mapping
 from datetime import date, datetime
 
 from babel.dates import format_date, format_datetime
 from babel.numbers import format_decimal
 
+from collector.catalog import get_translations
+
 REPORT_LANGUAGES = ("pl", "en")
 LOCALES = {"pl": "pl_PL", "en": "en_GB"}
 
+
+def translate(text: str, lang: str) -> str:
+    """Return the Polish ``text`` in ``lang`` from the staff catalog (itself where it has no translation)."""
+    return get_translations(lang).gettext(text)
+
+
+class Text(Mapping[str, str]):
+    """One text by report language: ``text["pl"]`` is the msgid, ``text["en"]`` its English from the catalog."""
+
+    __slots__ = ("msgid",)
+
+    def __init__(self, msgid: str) -> None:
+        self.msgid = msgid
+
+    def __getitem__(self, lang: str) -> str:
+        if lang not in REPORT_LANGUAGES:
+            raise KeyError(lang)
+        return translate(self.msgid, lang)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(REPORT_LANGUAGES)
+
+    def __len__(self) -> int:
+        return len(REPORT_LANGUAGES)
+
+    def __repr__(self) -> str:
+        return f"Text({self.msgid!r})"
+
+
 ACTION_STATUSES = {
-    "planned": {"pl": "zaplanowane", "en": "planned"},
-    "in_progress": {"pl": "w realizacji", "en": "in progress"},
-    "done": {"pl": "zrealizowane", "en": "done"},
-    "cancelled": {"pl": "zaniechane", "en": "cancelled"},
+    "planned": Text("zaplanowane"),
+    "in_progress": Text("w realizacji"),
+    "done": Text("zrealizowane"),
+    "cancelled": Text("zaniechane"),
 }
 REASONS = {
-    "periodic": {"pl": "raport okresowy (roczny)", "en": "periodic (yearly) report"},
-    "pre-change": {"pl": "raport przed zmianą ankiety", "en": "report before a survey change"},
-    "ad-hoc": {"pl": "raport doraźny", "en": "ad-hoc report"},
+    "periodic": Text("raport okresowy (roczny)"),
+    "pre-change": Text("raport przed zmianą ankiety"),
+    "ad-hoc": Text("raport doraźny"),
 }
 CHANNELS = {
-    "widget": {"pl": "widżet na stronie urzędu", "en": "widget on the office's website"},
-    "page": {"pl": "strona ankiety", "en": "survey page"},
-    "qr": {"pl": "kod QR w urzędzie", "en": "QR code at the office"},
-    "paper": {"pl": "ankieta papierowa", "en": "paper questionnaire"},
+    "widget": Text("widżet na stronie urzędu"),
+    "page": Text("strona ankiety"),
+    "qr": Text("kod QR w urzędzie"),
+    "paper": Text("ankieta papierowa"),
 }
 QUESTION_TYPES = {
-    "rating": {"pl": "ocena 1–5", "en": "rating 1–5"},
-    "single": {"pl": "jednokrotny wybór", "en": "single choice"},
-    "multi": {"pl": "wielokrotny wybór", "en": "multiple choice"},
-    "text": {"pl": "odpowiedź otwarta", "en": "open answer"},
-    "department": {"pl": "wybór wydziału", "en": "department"},
+    "rating": Text("ocena 1–5"),
+    "single": Text("jednokrotny wybór"),
+    "multi": Text("wielokrotny wybór"),
+    "text": Text("odpowiedź otwarta"),
+    "department": Text("wybór wydziału"),
 }
 
-MESSAGES: dict[str, tuple[str, str]] = {
-    "title": ("Raport z badania satysfakcji klientów", "Customer satisfaction survey report"),
-    "period": ("Okres", "Period"),
-    "versions": ("Wersje ankiety", "Survey versions"),
-    "version": ("Wersja", "Version"),
-    "version_suffix": ("(wersja {numbers})", "(version {numbers})"),
-    "generated": ("Wygenerowano", "Generated"),
-    "generated_by": ("Autor", "Author"),
-    "system_author": ("system (wiersz poleceń)", "system (command line)"),
-    "reason": ("Rodzaj raportu", "Kind of report"),
-    "report_id": ("Identyfikator raportu", "Report id"),
-    "data_sha": ("SHA-256 danych", "Data SHA-256"),
-    "page_of": ("Strona {page} z {pages}", "Page {page} of {pages}"),
-    "timezone_note": ("Daty według czasu polskiego.", "Dates in Polish time."),
-    "summary": ("Podsumowanie", "Summary"),
-    "responses": ("Liczba odpowiedzi", "Responses"),
-    "overall_mean": ("Ogólne zadowolenie — średnia (1–5)", "Overall satisfaction — mean (1–5)"),
-    "overall_short": ("Ogólne zadowolenie", "Overall satisfaction"),
-    "overall_satisfied": ("Zadowoleni (4+5)", "Satisfied (4+5)"),
-    "overall_dissatisfied": ("Niezadowoleni (1+2)", "Dissatisfied (1+2)"),
-    "index": ("Średnia wszystkich ocen szczegółowych", "Mean of all detailed ratings"),
-    "index_satisfied": ("Oceny dobre i bardzo dobre (4+5)", "Good and very good ratings (4+5)"),
-    "measure": ("Wskaźnik", "Measure"),
-    "this_period": ("Ten okres", "This period"),
-    "previous_period": ("Poprzedni okres", "Previous period"),
-    "change": ("Zmiana", "Change"),
-    "previous_period_note": ("Poprzedni okres: {start} – {end}.", "Previous period: {start} – {end}."),
-    "no_answers": ("W tym okresie nie otrzymano żadnych odpowiedzi.", "No answers were received in this period."),
-    "by_version": ("Odpowiedzi według wersji ankiety", "Responses by survey version"),
-    "by_channel": ("Odpowiedzi według kanału", "Responses by channel"),
-    "channel": ("Kanał", "Channel"),
-    "count": ("Liczba", "Count"),
-    "share": ("Udział", "Share"),
-    "areas": ("Oceny w obszarach", "Ratings by area"),
-    "area": ("Obszar", "Area"),
-    "area_means": ("Średnie w obszarach", "Means by area"),
-    "other_area": ("Pozostałe pytania z oceną", "Other rated questions"),
-    "item": ("Element", "Item"),
-    "mean": ("Średnia", "Mean"),
-    "n": ("n", "n"),
-    "sd": ("Odch. std.", "Std. dev."),
-    "satisfied": ("4+5", "4+5"),
-    "dissatisfied": ("1+2", "1+2"),
-    "na": ("nie dotyczy", "not applicable"),
-    "na_short": ("n/d", "n/a"),
-    "distribution": ("Rozkład odpowiedzi", "Distribution of answers"),
-    "area_mean": ("Średnia obszaru {mean} (n = {n})", "Area mean {mean} (n = {n})"),
-    "chart_note": ("Procent ocen 1–5 (bez „nie dotyczy”); na końcu paska udział „nie dotyczy”.",
-                   "Percent of ratings 1–5 (without \"not applicable\"); the share of \"not applicable\" "
-                   "follows each bar."),
-    "choices": ("Pytania wyboru", "Choice questions"),
-    "respondents": ("Odpowiadających", "Respondents"),
-    "option": ("Odpowiedź", "Answer"),
-    "trend": ("Trend miesięczny", "Monthly trend"),
-    "month": ("Miesiąc", "Month"),
-    "departments": ("Wyniki według wydziałów", "Results by department"),
-    "department": ("Wydział", "Department"),
-    "no_department": ("nie podano", "not given"),
-    "suppression_note": ("„< 5” — mniej niż 5 odpowiedzi; liczby nie są podawane, by chronić anonimowość "
-                         "(także drugiej najmniejszej komórki, gdy ukryta byłaby tylko jedna).",
-                         "\"< 5\" — fewer than 5 answers; numbers are withheld to protect anonymity "
-                         "(also the next smallest cell when only one would be hidden)."),
-    "small_departments": ("Wydziały z małą liczbą odpowiedzi", "Departments with few responses"),
-    "dept_means": ("Średnia ogólnego zadowolenia według wydziałów", "Mean overall satisfaction by department"),
-    "importance": ("Ważność a zadowolenie", "Importance and satisfaction"),
-    "importance_note": ("Oś pozioma: odsetek wszystkich odpowiedzi (n = {n}), w których element wskazano jako "
-                        "jeden z najważniejszych; oś pionowa: średnia ocena. Linie: wartości średnie.",
-                        "Horizontal axis: share of all responses (n = {n}) naming the item among the most important; "
-                        "vertical axis: mean rating. Lines: the averages."),
-    "base_all": ("procent wszystkich odpowiedzi", "percent of all responses"),
-    "importance_none": ("Ankieta nie zawierała pytania o najważniejsze elementy.",
-                        "The survey had no question about what matters most."),
-    "importance_share": ("Ważność", "Importance"),
-    "quadrant": ("Ćwiartka", "Quadrant"),
-    "quadrant_act": ("działać w pierwszej kolejności", "act first"),
-    "quadrant_keep": ("utrzymać", "keep up"),
-    "quadrant_watch": ("obserwować", "watch"),
-    "quadrant_surplus": ("mniej ważne, dobrze oceniane", "less important, rated well"),
-    "needs_action": ("Obszary wymagające działań", "Areas needing action"),
-    "needs_action_note": ("Elementy ze średnią poniżej {mean} lub z co najmniej {pct} ocen 1–2; "
-                          "od najniżej ocenianego.",
-                          "Items with a mean below {mean} or at least {pct} ratings of 1–2; lowest first."),
-    "needs_action_none": ("Żaden element nie spadł poniżej progu; poniżej trzy najniżej ocenione.",
-                          "No item fell below the threshold; the three lowest rated follow."),
-    "priority": ("priorytet", "priority"),
-    "comments": ("Uwagi klientów", "Customers' comments"),
+MESSAGES: dict[str, str] = {
+    "title": "Raport z badania satysfakcji klientów",
+    "period": "Okres",
+    "versions": "Wersje ankiety",
+    "version": "Wersja",
+    "version_suffix": "(wersja {numbers})",
+    "generated": "Wygenerowano",
+    "generated_by": "Autor",
+    "system_author": "system (wiersz poleceń)",
+    "reason": "Rodzaj raportu",
+    "report_id": "Identyfikator raportu",
+    "data_sha": "SHA-256 danych",
+    "page_of": "Strona {page} z {pages}",
+    "timezone_note": "Daty według czasu polskiego.",
+    "summary": "Podsumowanie",
+    "responses": "Liczba odpowiedzi",
+    "overall_mean": "Ogólne zadowolenie — średnia (1–5)",
+    "overall_short": "Ogólne zadowolenie",
+    "overall_satisfied": "Zadowoleni (4+5)",
+    "overall_dissatisfied": "Niezadowoleni (1+2)",
+    "index": "Średnia wszystkich ocen szczegółowych",
+    "index_satisfied": "Oceny dobre i bardzo dobre (4+5)",
+    "measure": "Wskaźnik",
+    "this_period": "Ten okres",
+    "previous_period": "Poprzedni okres",
+    "change": "Zmiana",
+    "previous_period_note": "Poprzedni okres: {start} – {end}.",
+    "no_answers": "W tym okresie nie otrzymano żadnych odpowiedzi.",
+    "by_version": "Odpowiedzi według wersji ankiety",
+    "by_channel": "Odpowiedzi według kanału",
+    "channel": "Kanał",
+    "count": "Liczba",
+    "share": "Udział",
+    "areas": "Oceny w obszarach",
+    "area": "Obszar",
+    "area_means": "Średnie w obszarach",
+    "other_area": "Pozostałe pytania z oceną",
+    "item": "Element",
+    "mean": "Średnia",
+    "n": "n",
+    "sd": "Odch. std.",
+    "satisfied": "4+5",
+    "dissatisfied": "1+2",
+    "na": "nie dotyczy",
+    "na_short": "n/d",
+    "distribution": "Rozkład odpowiedzi",
+    "area_mean": "Średnia obszaru {mean} (n = {n})",
+    "chart_note": "Procent ocen 1–5 (bez „nie dotyczy”); na końcu paska udział „nie dotyczy”.",
+    "choices": "Pytania wyboru",
+    "respondents": "Odpowiadających",
+    "option": "Odpowiedź",
+    "trend": "Trend miesięczny",
+    "month": "Miesiąc",
+    "departments": "Wyniki według wydziałów",
+    "department": "Wydział",
+    "no_department": "nie podano",
+    "suppression_note": ("„< 5” — mniej niż 5 odpowiedzi; liczby nie są podawane, by chronić anonimowość (także "
+        "drugiej najmniejszej komórki, gdy ukryta byłaby tylko jedna)."),
+    "small_departments": "Wydziały z małą liczbą odpowiedzi",
+    "dept_means": "Średnia ogólnego zadowolenia według wydziałów",
+    "importance": "Ważność a zadowolenie",
+    "importance_note": ("Oś pozioma: odsetek wszystkich odpowiedzi (n = {n}), w których element wskazano jako jeden "
+        "z najważniejszych; oś pionowa: średnia ocena. Linie: wartości średnie."),
+    "base_all": "procent wszystkich odpowiedzi",
+    "importance_none": "Ankieta nie zawierała pytania o najważniejsze elementy.",
+    "importance_share": "Ważność",
+    "quadrant": "Ćwiartka",
+    "quadrant_act": "działać w pierwszej kolejności",
+    "quadrant_keep": "utrzymać",
+    "quadrant_watch": "obserwować",
+    "quadrant_surplus": "mniej ważne, dobrze oceniane",
+    "needs_action": "Obszary wymagające działań",
+    "needs_action_note": ("Elementy ze średnią poniżej {mean} lub z co najmniej {pct} ocen 1–2; od najniżej "
+        "ocenianego."),
+    "needs_action_none": "Żaden element nie spadł poniżej progu; poniżej trzy najniżej ocenione.",
+    "priority": "priorytet",
+    "comments": "Uwagi klientów",
     "comments_note": ("Komentarze nieukryte: {shown} z {total}. Ukryte przez pracowników (np. z danymi "
-                      "osobowymi): {hidden}.",
-                      "Comments not hidden: {shown} of {total}. Hidden by staff (e.g. personal data): {hidden}."),
-    "comments_limited": ("Pokazano {shown} najnowszych; wszystkie są w eksporcie CSV/XLSX.",
-                         "The {shown} newest are shown; the CSV/XLSX export has all of them."),
-    "comments_none": ("Brak komentarzy w tym okresie.", "No comments in this period."),
-    "actions": ("Działania naprawcze i doskonalące", "Corrective and improvement actions"),
+        "osobowymi): {hidden}."),
+    "comments_limited": "Pokazano {shown} najnowszych; wszystkie są w eksporcie CSV/XLSX.",
+    "comments_none": "Brak komentarzy w tym okresie.",
+    "actions": "Działania naprawcze i doskonalące",
     "actions_note": ("Działania zapisane od początku poprzedniego okresu oraz wszystkie niezakończone; stan na "
-                     "dzień wygenerowania raportu.",
-                     "Actions recorded since the previous period began and every one still open; status as of "
-                     "the report's generation."),
-    "actions_none": ("Nie zapisano działań.", "No actions recorded."),
-    "action": ("Działanie", "Action"),
-    "owner": ("Odpowiedzialny", "Owner"),
-    "deadline": ("Termin", "Deadline"),
-    "status": ("Stan", "Status"),
-    "linked_item": ("Dotyczy", "Concerns"),
-    "annex": ("Załącznik: kwestionariusz", "Annex: the questionnaire"),
-    "annex_version": ("Wersja {number}: {title}", "Version {number}: {title}"),
-    "published": ("opublikowana {date}", "published {date}"),
-    "retired": ("wycofana {date}", "retired {date}"),
-    "required": ("wymagane", "required"),
-    "scale": ("Skala", "Scale"),
-    "max_picks": ("najwyżej {n}", "at most {n}"),
-    "comment_date": ("Data", "Date"),
-    "comment": ("Komentarz", "Comment"),
-    "question": ("Pytanie", "Question"),
-    "hidden_comment": ("[komentarz ukryty]", "[comment hidden]"),
-    "response_id": ("Identyfikator odpowiedzi", "Response id"),
-    "submitted_at": ("Data i godzina (czas polski)", "Date and time (Polish time)"),
-    "lang": ("Język", "Language"),
-    "entered_by_staff": ("Wprowadzona przez pracownika", "Entered by staff"),
-    "yes": ("tak", "yes"),
-    "no": ("nie", "no"),
+        "dzień wygenerowania raportu."),
+    "actions_none": "Nie zapisano działań.",
+    "action": "Działanie",
+    "owner": "Odpowiedzialny",
+    "deadline": "Termin",
+    "status": "Stan",
+    "linked_item": "Dotyczy",
+    "annex": "Załącznik: kwestionariusz",
+    "annex_version": "Wersja {number}: {title}",
+    "published": "opublikowana {date}",
+    "retired": "wycofana {date}",
+    "required": "wymagane",
+    "scale": "Skala",
+    "max_picks": "najwyżej {n}",
+    "comment_date": "Data",
+    "comment": "Komentarz",
+    "question": "Pytanie",
+    "hidden_comment": "[komentarz ukryty]",
+    "response_id": "Identyfikator odpowiedzi",
+    "submitted_at": "Data i godzina (czas polski)",
+    "lang": "Język",
+    "entered_by_staff": "Wprowadzona przez pracownika",
+    "yes": "tak",
+    "no": "nie",
 }
 
 
 def message(key: str, lang: str) -> str:
     """Return the report text ``key`` in ``lang`` (English for "en", else Polish)."""
-    pl, en = MESSAGES[key]
-    return en if lang == "en" else pl
+    return translate(MESSAGES[key], lang)
 
 
-def label(table: dict[str, dict[str, str]], key: str, lang: str) -> str:
+def label(table: Mapping[str, Mapping[str, str]], key: str, lang: str) -> str:
     """Return a value's name from one of the tables above, or the key itself."""
     names = table.get(key)
     return (names.get(lang) or names["pl"]) if names else key
