@@ -207,6 +207,25 @@ EN: dict[str, str] = {
     "utworzenie": "create",
     "zmiana": "update",
     "usunięcie": "delete",
+    # domain operations
+    "Siatkę ocen tworzą tylko pytania typu ocena 1–5.": "Only 1–5 rating questions make up a rating grid.",
+    "Ankieta musi mieć co najmniej jedno pytanie.": "The survey must have at least one question.",
+    "Klucz „%(key)s” powtarza się w %(count)s pytaniach; każde pytanie potrzebuje własnego klucza.":
+        "The key “%(key)s” is used by %(count)s questions; each question needs its own key.",
+    "Pytania siatki „%(group)s” muszą stać jedno pod drugim; przesuń je razem.":
+        "The questions of the grid “%(group)s” must stand one below the other; move them together.",
+    "Urząd nie ma jeszcze ankiety.": "The office has no survey yet.",
+    "Wersja %(number)s nie jest wersją roboczą, więc nie można jej zmieniać.":
+        "Version %(number)s is not a draft, so it cannot be changed.",
+    "Nie opublikowano — popraw najpierw: %(problems)s": "Not published: first correct: %(problems)s",
+    "Nie opublikowano: raport przed zmianą się nie powiódł. %(reason)s":
+        "Not published: the pre-change report failed. %(reason)s",
+    "Nie opublikowano: zapis w bazie danych się nie powiódł. Spróbuj ponownie.":
+        "Not published: saving to the database failed. Try again.",
+    "Nie zapisano: najpierw trzeba zarchiwizować raport z dotychczasowych wyników, a ten się nie powiódł. "
+    "%(reason)s": "Not saved: a report of the results so far must be archived first, and it failed. %(reason)s",
+    "Pytanie „%(question)s”: %(problem)s": "Question “%(question)s”: %(problem)s",
+    "usunięcie starych odpowiedzi (retencja)": "deletion of old responses (retention)",
 }
 
 

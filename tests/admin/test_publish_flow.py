@@ -156,7 +156,7 @@ def test_a_draft_that_fails_its_checks_is_not_published(client, office, draft):
 
     response = post(client, f"/admin/survey/version/{draft.id}/publish", follow_redirects=True)
 
-    assert any("co najmniej dwie odpowiedzi" in m for m in flashes(response)), flashes(response)
+    assert any("co najmniej dwóch odpowiedzi" in m for m in flashes(response)), flashes(response)
     assert versions(office)[2].status == "draft" and count(Report) == 0
 
 
