@@ -192,7 +192,9 @@ class QuestionForm(FlaskForm):
             filled = [entry.form for entry in self.options.entries if not entry.form.is_empty()]
             field = getattr(filled[int(index)], part)
         else:
-            field = getattr(self, name, None) or self.type
+            field = getattr(self, name, None)
+            if field is None:
+                field = self.type
         field.errors = [*field.errors, message] if isinstance(field.errors, list) else [message]
 
 
@@ -340,12 +342,24 @@ class SurveyView(PanelView):
             valid = form.validate()
             form.failed = not (form.check(version, question) and valid)
             if not form.failed:
-                question = save_question(version, form.values(), get_actor(), question)
+                try:
+                    question = save_question(version, form.values(), get_actor(), question)
+                except DomainError as error:  # e.g. another tab took the key a moment ago
+                    db.session.rollback()
+                    form.failed = True
+                    for problem in error.problems:
+                        form.show(problem)
+                    if not error.problems:
+                        flash(error_text(error), "error")
+                    return self.render_question_page(form, version, question)
                 db.session.commit()
                 flash(_("Zapisano pytanie „%(key)s”.", key=question.key), "success")
                 if request.form.get("more_options") and question.type in CHOICE_TYPES:
                     return redirect(url_for(".question_view", question_id=question.id, _anchor="options"))
                 return redirect(self.version_url(version, f"q-{question.id}"))
+        return self.render_question_page(form, version, question)
+
+    def render_question_page(self, form: QuestionForm, version: SurveyVersion, question: Question | None) -> Any:
         form.add_empty_rows()
         status = 400 if form.is_submitted() else 200
         earlier = keys_of_earlier_versions(version)

@@ -22,7 +22,6 @@ from .problems import CHOICE_TYPES, DomainError, Problem, check_question, check_
 
 QUESTION_COLUMNS = ("key", "type", "required", "texts", "group", "group_texts", "hint", "options", "scale",
                     "allow_na", "max_picks", "max_length")
-QUESTION_TYPES = ("rating", "single", "multi", "text", "department")
 DEFAULT_MAX_LENGTH = 2000
 
 
