@@ -38,7 +38,7 @@ catalogs: $(MO_FILES) ## Compile the staff catalogs (.po to .mo)
 messages: $(STAMP) ## Extract the staff texts into the catalogs (translate what is new, then make catalogs)
 	PYTHONPATH=. $(BIN)/pybabel --quiet extract -F babel.cfg -k _l --ignore-dirs '.* _* node_modules instance' \
 		--add-location file --project ocen-urzad -o $(CATALOGS)/messages.pot .
-	$(BIN)/pybabel --quiet update --ignore-obsolete -i $(CATALOGS)/messages.pot -d $(CATALOGS)
+	$(BIN)/pybabel --quiet update --ignore-obsolete --no-fuzzy-matching -i $(CATALOGS)/messages.pot -d $(CATALOGS)
 
 install: $(STAMP) $(MO_FILES) ## Set up .venv with the app and test tools, compile the catalogs, build the widget
 	@if [ -f widget/package.json ]; then $(MAKE) --no-print-directory widget; fi

@@ -12,9 +12,10 @@ from wtforms import PasswordField
 from wtforms.validators import DataRequired, Length, ValidationError
 
 from collector.extensions import db
-from collector.passwords import MIN_PASSWORD_LENGTH, hash_password, verify_password
+from collector.operations.users import set_password
+from collector.passwords import MIN_PASSWORD_LENGTH, verify_password
 
-from .auditing import audit
+from .auditing import get_actor
 from .base import ALL_ROLES, PanelView, expose, get_user
 
 
@@ -53,8 +54,7 @@ class AccountView(PanelView):
         form = PasswordChangeForm()
         if form.validate_on_submit():
             user = get_user()
-            user.password_hash = hash_password(form.new_password.data)
-            audit("password_changed", user, user=user)
+            set_password(user, form.new_password.data, get_actor(user), action="password_changed")
             db.session.commit()
             flash(_("Hasło zostało zmienione."), "success")
             return redirect(url_for(".index"))

@@ -5,6 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from wtforms import SelectField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Optional
@@ -15,8 +17,6 @@ from reports.periods import local_today
 from reports.texts import ACTION_STATUSES
 
 from .base import ALL_ROLES, WRITER_ROLES, OfficeScopedView, get_user, is_superadmin
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 
 
 def rated_items(office_id: int | None) -> list[tuple[str, str]]:

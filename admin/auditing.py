@@ -1,24 +1,26 @@
 """Audit helpers for the panel: JSON-safe snapshots of records and one call to log a change.
 
-Every write goes through ``collector.audit.record_event``; these helpers add who (the logged-in
-user), where (their address) and what (the record's values, secrets left out).
+Every write goes through ``collector.audit`` (snapshots, secrets left out, the row itself); the
+panel adds who (the logged-in user) and where (their address): ``get_actor`` for domain
+operations, ``audit`` for the views' own events.
 """
 
 from __future__ import annotations
 
-import uuid
-from datetime import date, datetime
 from typing import Any
 
-import sqlalchemy as sa
 from flask import has_request_context, request
 from flask_login import current_user
 
-from collector.audit import record_event
+from collector.audit import (  # noqa: F401  (model_values, changed_values, office_of: used by views)
+    SECRET_FIELDS,
+    Actor,
+    audit_change,
+    changed_values,
+    model_values,
+    office_of,
+)
 from collector.models import AuditEvent, User
-
-# Never written to the audit log, whatever the model.
-SECRET_FIELDS = frozenset({"password_hash"})
 
 # The action names the panel writes; other packages add theirs (publish, report, export, ...).
 ACTION_LABELS = {
@@ -43,37 +45,8 @@ ACTION_LABELS = {
     "response.comment_hide": "ukrycie komentarza w raportach",
     "response.comment_show": "przywrócenie komentarza w raportach",
     "response.paper_entry": "wprowadzenie ankiety papierowej",
+    "response.purge": "usunięcie starych odpowiedzi (retencja)",
 }
-
-
-def _json_value(value: Any) -> Any:
-    if isinstance(value, datetime | date):
-        return value.isoformat()
-    if isinstance(value, uuid.UUID):
-        return str(value)
-    if isinstance(value, bytes | bytearray | memoryview):
-        return f"<{len(bytes(value))} B>"
-    if isinstance(value, dict):
-        return {str(k): _json_value(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_json_value(v) for v in value]
-    return value
-
-
-def model_values(obj: Any) -> dict[str, Any]:
-    """Return the record's column values as JSON-safe data, without secrets."""
-    mapper = sa.inspect(obj).mapper
-    return {
-        attr.key: _json_value(getattr(obj, attr.key))
-        for attr in mapper.column_attrs
-        if attr.key not in SECRET_FIELDS
-    }
-
-
-def changed_values(before: dict[str, Any], after: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
-    """Return only the fields that differ, as (before, after)."""
-    keys = [k for k in after if before.get(k) != after.get(k)]
-    return {k: before.get(k) for k in keys}, {k: after[k] for k in keys}
 
 
 def get_remote_addr() -> str:
@@ -88,13 +61,9 @@ def get_acting_user() -> User | None:
     return None
 
 
-def office_of(obj: Any) -> int | None:
-    """Return the office id a record belongs to, when it has one."""
-    from collector.models import Office
-
-    if isinstance(obj, Office):
-        return obj.id
-    return getattr(obj, "office_id", None)
+def get_actor(user: User | None = None) -> Actor:
+    """Return the acting panel user (or ``user``) with their address, for domain operations."""
+    return Actor(user=user if user is not None else get_acting_user(), remote_addr=get_remote_addr())
 
 
 def audit(
@@ -108,22 +77,7 @@ def audit(
     user_email: str | None = None,
 ) -> AuditEvent:
     """Record an audit event for the acting user (or ``user``) about ``obj``; the caller commits."""
-    user = user if user is not None else get_acting_user()
-    if obj is not None:
-        object_type = type(obj).__name__
-        object_id = sa.inspect(obj).identity[0] if sa.inspect(obj).identity else ""
-        if office_id is None:
-            office_id = office_of(obj)
-    else:
-        object_type, object_id = "", ""
-    return record_event(
-        action,
-        user=user,
-        office_id=office_id,
-        object_type=object_type,
-        object_id=object_id,
-        before=before,
-        after=after,
-        remote_addr=get_remote_addr(),
-        user_email=user_email,
-    )
+    actor = get_actor(user)
+    if user_email is not None:
+        actor = Actor(user=actor.user, email=user_email, remote_addr=actor.remote_addr)
+    return audit_change(action, obj, actor=actor, before=before, after=after, office_id=office_id)

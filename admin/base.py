@@ -60,6 +60,7 @@ from flask_login import current_user
 from werkzeug.wrappers import Response
 from wtforms.validators import ValidationError
 
+from collector.enums import Role
 from collector.extensions import db
 from collector.models import ROLES, Office, Question, Survey, SurveyVersion, User
 
@@ -70,11 +71,7 @@ ALL_ROLES: tuple[str, ...] = tuple(ROLES)
 WRITER_ROLES: tuple[str, ...] = ("admin", "superadmin")
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
-ROLE_LABELS = {
-    "admin": "administrator",
-    "reviewer": "recenzent (tylko odczyt)",
-    "superadmin": "superadministrator",
-}
+ROLE_LABELS = {role.value: role.msgid for role in Role}  # msgids; the labels live on the enum
 
 
 # ---------------------------------------------------------------------------------------------

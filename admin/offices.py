@@ -21,38 +21,24 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
-from collector.cli import SLUG_RE
+from collector.enums import Role
 from collector.extensions import db
 from collector.models import LANGUAGES, Answer, Department, Office, Response
-from collector.surveys import create_office
+from collector.operations import DomainError
+from collector.operations.offices import check_origins, check_slug, create_office
 
 from .base import OfficeScopedView
 from .forms import PanelForm, email_address
-from .validators import check_page_url, normalize_colour, normalize_origin
+from .problems import error_text
+from .validators import check_page_url, normalize_colour
+from .workflows import before_office_change
 
-MAX_ORIGINS = 20
 MIN_RETENTION_DAYS = 365
 MAX_RETENTION_DAYS = 3650
 DEPARTMENT_KEY_RE = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
 RESERVED_DEPARTMENT_KEYS = frozenset({"other"})
 LANGUAGE_LABELS = {"pl": "polski", "en": "angielski", "uk": "ukraiński"}
 POSITIONS = (("bottom-right", "prawy dolny róg"), ("bottom-left", "lewy dolny róg"))
-
-
-def before_office_change(office: Office) -> None:
-    """Archive a pre-change report first if responses arrived since the last archived report.
-
-    Called before a change to the office's data or departments is written (issue 4, point 6); the
-    report joins the change's transaction, so a refused change leaves no report either. Raises
-    ``ValidationError`` with the reason, in Polish, when the report cannot be made: nothing is saved.
-    """
-    from .base import get_user
-    from .versions import PublishError, archive_before_office_change
-
-    try:
-        archive_before_office_change(office, get_user())
-    except PublishError as error:
-        raise ValidationError(str(error)) from error
 
 
 # ---------------------------------------------------------------------------------------------
@@ -70,14 +56,10 @@ class OriginsField(TextAreaField):
             self.data = [line.strip() for line in valuelist[0].splitlines() if line.strip()]
 
     def pre_validate(self, form: Any) -> None:
-        origins: list[str] = []
-        for line in self.data or []:
-            origin = normalize_origin(line)
-            if origin not in origins:
-                origins.append(origin)
-        if len(origins) > MAX_ORIGINS:
-            raise ValidationError(_("Najwyżej %(max)s adresów.", max=MAX_ORIGINS))
-        self.data = origins
+        try:
+            self.data = check_origins(self.data or [])
+        except DomainError as error:
+            raise ValidationError(error_text(error)) from error
 
 
 class LanguagesField(SelectMultipleField):
@@ -139,10 +121,10 @@ class OfficeForm(PanelForm):
 
     def validate_slug(self, field: Any) -> None:
         field.data = (field.data or "").strip().lower()
-        if not SLUG_RE.match(field.data):
-            raise ValidationError(_("Identyfikator: 2–63 małe litery, cyfry lub łączniki, np. leszno."))
-        if db.session.scalar(sa.select(Office.id).where(Office.slug == field.data)):
-            raise ValidationError(_("Urząd o identyfikatorze %(slug)s już istnieje.", slug=field.data))
+        try:
+            check_slug(field.data)
+        except DomainError as error:
+            raise ValidationError(error_text(error)) from error
 
 
 def _format_colour(view: Any, context: Any, model: Office, name: str) -> Markup:
@@ -160,7 +142,7 @@ class OfficeView(OfficeScopedView):
     form = OfficeForm
     office_field = ""
     allow_delete = False  # an office holds responses and reports: never deleted from the panel
-    create_roles = ("superadmin",)
+    create_roles = (Role.SUPERADMIN,)
     column_list = ("name", "slug", "allowed_origins", "languages", "look_color")
     column_details_list = ("name", "slug", "address", "contact_email", "contact_phone", "privacy_url",
                            "allowed_origins", "languages", "look_label", "look_color", "look_position",
@@ -189,11 +171,15 @@ class OfficeView(OfficeScopedView):
             before_office_change(model)
 
     def create_model(self, form: Any) -> Any:
-        """Create the office through collector.surveys.create_office, so its survey is published."""
+        """Create the office through the domain operation, so its survey is published.
+
+        The operation does not audit (``actor=None``): this view's ``on_model_change`` records the
+        creation with every value the form set, like any other record's.
+        """
         session = self.session
         try:
             office = create_office(form.slug.data, form.name.data, origins=form.allowed_origins.data,
-                                   privacy_url=form.privacy_url.data or "")
+                                   privacy_url=form.privacy_url.data or "", actor=None)
             form.populate_obj(office)
             self._on_model_change(form, office, True)
             session.commit()

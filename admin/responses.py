@@ -15,16 +15,16 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from collector.default_survey import OTHER_DEPARTMENT, SCALE
+from collector.enums import Channel
 from collector.extensions import db
 from collector.models import CHANNELS, NA, Answer, Department, Response, SurveyVersion, pick_text
-from reports.texts import CHANNELS as REPORT_CHANNELS
 
 from .auditing import audit
 from .base import ALL_ROLES, OfficeScopedView, expose, scoped
 from .localtime import LocalDateTimeBetweenFilter
 from .pages import get_scoped_or_404
 
-CHANNEL_LABELS = {key: text["pl"] for key, text in REPORT_CHANNELS.items()}  # one name per channel, the report's
+CHANNEL_LABELS = {channel.value: channel.msgid for channel in Channel}  # msgids; the labels live on the enum
 
 
 def version_options() -> list[tuple[int, str]]:

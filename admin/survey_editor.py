@@ -3,8 +3,10 @@
 A published or retired version is read-only. "Edytuj" makes a draft (a copy of the newest version
 with the next number; one draft at a time), whose questions are added, removed, reordered with
 up/down buttons (plain forms, so keyboard and screen-reader users reorder like everyone else),
-retyped and re-worded. "Opublikuj" runs ``admin.versions.publish_draft``: the pre-change report,
-the new version and the retirement of the old one in one transaction.
+retyped and re-worded. Every change is a ``collector.operations.versions`` operation; the rules
+are ``collector.operations.problems``' codes, worded by ``admin.problems``. "Opublikuj" runs
+``admin.workflows.publish_draft``: the pre-change report, the new version and the retirement of
+the old one in one transaction.
 """
 
 from __future__ import annotations
@@ -28,29 +30,39 @@ from wtforms import (
 )
 from wtforms.validators import Length, NumberRange, Optional, ValidationError
 
+from collector.enums import VersionStatus
 from collector.extensions import db
 from collector.models import LANGUAGES, Question, Report, SurveyVersion
-from collector.surveys import get_survey, survey_document
-
-from .auditing import audit
-from .base import ALL_ROLES, WRITER_ROLES, PanelView, error_page, expose, get_user
-from .pages import get_chosen_office, get_scoped_or_404, render_office_choice
-from .versions import (
-    CHOICE_TYPES,
-    KEY_RE,
-    KEY_RULE,
-    STATUS_LABELS,
-    TYPE_LABELS,
-    PublishError,
-    check_version,
+from collector.operations import DomainError, Problem
+from collector.operations.problems import CHOICE_TYPES, check_version
+from collector.operations.versions import (
+    check_question_values,
+    delete_question,
+    discard_draft,
+    edit_details,
     get_draft,
     keys_of_earlier_versions,
     move_question,
-    new_question_defaults,
-    renumber,
+    save_question,
     start_draft,
     suggest_key,
 )
+from collector.surveys import get_survey, survey_document
+
+from .auditing import get_actor
+from .base import ALL_ROLES, WRITER_ROLES, PanelView, error_page, expose
+from .pages import get_chosen_office, get_scoped_or_404, render_office_choice
+from .problems import describe, describe_all, error_text
+from .workflows import publish_draft
+
+TYPE_LABELS = {
+    "rating": "ocena 1–5",
+    "single": "jednokrotny wybór",
+    "multi": "wielokrotny wybór",
+    "text": "tekst",
+    "department": "wydział",
+}
+STATUS_LABELS = {status.value: status.msgid for status in VersionStatus}
 
 LANGUAGE_NAMES = {"pl": "polski", "en": "angielski", "uk": "ukraiński"}
 EMPTY_OPTION_ROWS = 3
@@ -140,93 +152,51 @@ class QuestionForm(FlaskForm):
                          "texts": {lang: text for lang, text in texts.items() if text}})
         return rows
 
-    def check(self, version: SurveyVersion, question: Question | None) -> bool:
-        """Run the checks that need the version; put each message next to its field."""
-        ok = True
-
-        def fail(field: Any, message: str) -> None:
-            nonlocal ok
-            field.errors = [*field.errors, message] if isinstance(field.errors, list) else [message]
-            ok = False
-
-        kind = self.type.data
-        others = [q for q in version.questions if question is None or q.id != question.id]
-        if question is None:
-            key = (self.key.data or "").strip()
-            self.key.data = key
-            if not KEY_RE.match(key):
-                fail(self.key, _("Klucz może mieć %(rule)s, np. czas_oczekiwania.", rule=_(KEY_RULE)))
-            elif key in {q.key for q in others}:
-                fail(self.key, _("Klucz „%(key)s” ma już inne pytanie tej wersji.", key=key))
-            elif key in (earlier := keys_of_earlier_versions(version)):
-                fail(self.key, _("Klucz „%(key)s” miało pytanie w wersji %(number)s. Nowe pytanie potrzebuje "
-                                 "nowego klucza, żeby wyniki różnych pytań się nie pomieszały.",
-                                 key=key, number=earlier[key]))
-        if not (self.text_pl.data or "").strip():
-            fail(self.text_pl, _("Podaj treść pytania po polsku."))
-        if kind == "department" and any(q.type == "department" for q in others):
-            fail(self.type, _("Ankieta ma już pytanie o wydział; może mieć tylko jedno."))
-        if kind in CHOICE_TYPES:
-            options = self.clean_options()
-            keys = [o["key"] for o in options]
-            for entry in self.options.entries:
-                if entry.form.is_empty():
-                    continue
-                option_key = (entry.form.key.data or "").strip()
-                if not KEY_RE.match(option_key):
-                    fail(entry.form.key, _("Klucz odpowiedzi może mieć %(rule)s.", rule=_(KEY_RULE)))
-                elif keys.count(option_key) > 1:
-                    fail(entry.form.key, _("Klucz odpowiedzi „%(key)s” powtarza się.", key=option_key))
-                if not (entry.form.pl.data or "").strip():
-                    fail(entry.form.pl, _("Podaj treść odpowiedzi po polsku."))
-            if len(options) < 2:
-                self.options_problem = _("Pytanie wyboru potrzebuje co najmniej dwóch odpowiedzi do wyboru.")
-                ok = False
-            if kind == "multi" and self.max_picks.data and self.max_picks.data > len(options):
-                fail(self.max_picks, _("Można zaznaczyć najwyżej %(picks)s, a odpowiedzi do wyboru jest tylko "
-                                       "%(count)s.", picks=self.max_picks.data, count=len(options)))
-        if kind == "rating" and (self.group.data or "").strip():
-            group = self.group.data.strip()
-            self.group.data = group
-            if not KEY_RE.match(group):
-                fail(self.group, _("Klucz grupy może mieć %(rule)s.", rule=_(KEY_RULE)))
-            elif not (self.group_text_pl.data or "").strip():
-                sibling = next((q for q in others if q.group == group and (q.group_texts or {}).get("pl")), None)
-                if sibling is None:
-                    fail(self.group_text_pl, _("Podaj tytuł siatki po polsku."))
-                else:
-                    for lang in LANGUAGES:
-                        getattr(self, f"group_text_{lang}").data = (sibling.group_texts or {}).get(lang, "")
-        return ok
-
-    # -- saving -----------------------------------------------------------------------------
-
-    def store(self, question: Question, version: SurveyVersion) -> None:
-        """Write the form into the question; what does not belong to its type is cleared."""
-        kind = self.type.data
-        question.type = kind
+    def values(self) -> dict[str, Any]:
+        """Return the form's question as the values ``collector.operations.versions`` takes."""
 
         def texts(prefix: str) -> dict[str, str]:
             values = {lang: (getattr(self, f"{prefix}_{lang}").data or "").strip() for lang in LANGUAGES}
             return {lang: value for lang, value in values.items() if value}
 
-        question.texts = texts("text")
-        question.hint = texts("hint")
-        question.required = bool(self.required.data)
-        question.allow_na = bool(self.allow_na.data) if kind == "rating" else False
-        question.options = self.clean_options() if kind in CHOICE_TYPES else []
-        question.max_picks = self.max_picks.data if kind == "multi" else None
-        question.max_length = self.max_length.data or 2000
-        if kind == "rating":
-            question.scale = question.scale or new_question_defaults("rating")["scale"]
-        group = (self.group.data or "").strip() if kind == "rating" else ""
-        question.group = group or None
-        question.group_texts = texts("group_text") if group else {}
-        if group:
-            # A grid has one title: keep every row of the group in step.
-            for other in version.questions:
-                if other is not question and other.group == group:
-                    other.group_texts = dict(question.group_texts)
+        return {"type": self.type.data, "key": (self.key.data or "").strip(), "texts": texts("text"),
+                "hint": texts("hint"), "group_texts": texts("group_text"), "required": self.required.data,
+                "allow_na": self.allow_na.data, "options": self.clean_options(), "max_picks": self.max_picks.data,
+                "max_length": self.max_length.data, "group": (self.group.data or "").strip()}
+
+    def check(self, version: SurveyVersion, question: Question | None) -> bool:
+        """Run the question rules (``collector.operations.problems``); put each problem next to its field."""
+        self.key.data = (self.key.data or "").strip()
+        group = (self.group.data or "").strip()
+        self.group.data = group
+        if self.type.data == "rating" and group and not (self.group_text_pl.data or "").strip():
+            # A grid has one title: a new row of an existing grid takes it from its siblings.
+            sibling = next((q for q in version.questions if q.group == group and (q.group_texts or {}).get("pl")
+                            and (question is None or q.id != question.id)), None)
+            if sibling is not None:
+                for lang in LANGUAGES:
+                    getattr(self, f"group_text_{lang}").data = (sibling.group_texts or {}).get(lang, "")
+        problems = check_question_values(version, self.values(), question)
+        for problem in problems:
+            self.show(problem)
+        return not problems
+
+    def show(self, problem: Problem) -> None:
+        """Put a problem's text next to the field it is about (``options-2-key``: the third filled answer)."""
+        message = describe(problem)
+        name = problem.field or ""
+        if name == "options" or (name.startswith("options-") and not self.clean_options()):
+            self.options_problem = message
+            return
+        if name.startswith("options-"):
+            _prefix, index, part = name.split("-")
+            filled = [entry.form for entry in self.options.entries if not entry.form.is_empty()]
+            field = getattr(filled[int(index)], part)
+        else:
+            field = getattr(self, name, None)
+            if field is None:
+                field = self.type
+        field.errors = [*field.errors, message] if isinstance(field.errors, list) else [message]
 
 
 class DetailsForm(FlaskForm):
@@ -255,14 +225,6 @@ def pre_change_reports(office: Any) -> dict[int, Report]:
     return found
 
 
-def question_snapshot(question: Question) -> dict[str, Any]:
-    """Return what the audit log keeps of a question."""
-    return {"key": question.key, "type": question.type, "position": question.position,
-            "required": question.required, "texts": dict(question.texts or {}),
-            "options": [o.get("key") for o in question.options or []], "max_picks": question.max_picks,
-            "allow_na": question.allow_na, "group": question.group}
-
-
 class SurveyView(PanelView):
     """Survey versions and the draft editor; reviewers read, admins edit and publish."""
 
@@ -277,7 +239,7 @@ class SurveyView(PanelView):
     def get_draft_version(self, version_id: int) -> SurveyVersion | Any:
         """Return the version if it is a draft; a published or retired one is read-only."""
         version = self.get_version(version_id)
-        if version.status != "draft":
+        if version.status != VersionStatus.DRAFT:
             flash(_("Wersja %(number)s jest %(status)s i nie można jej zmieniać. Użyj „Edytuj”, aby utworzyć "
                     "wersję roboczą.", number=version.number, status=_(STATUS_LABELS[version.status])), "error")
             abort(redirect(url_for(".version_view", version_id=version.id)))
@@ -311,15 +273,15 @@ class SurveyView(PanelView):
         if office is None:
             return error_page(404)
         try:
-            draft, created = start_draft(office, get_user())
+            draft, created = start_draft(office, get_actor())
             db.session.commit()
-        except PublishError as error:
+        except DomainError as error:
             db.session.rollback()
-            flash(str(error), "error")
+            flash(error_text(error), "error")
             return redirect(url_for(".index_view", office_id=office.id))
         except sa.exc.IntegrityError:
             db.session.rollback()  # someone else made the draft at the same moment: open theirs
-            draft, created = start_draft(office, get_user())
+            draft, created = start_draft(office, get_actor())
         if created:
             flash(_("Utworzono wersję roboczą %(number)s — kopię poprzedniej wersji. Zmiany nie są widoczne dla "
                     "mieszkańców, dopóki jej nie opublikujesz.", number=draft.number), "success")
@@ -332,9 +294,9 @@ class SurveyView(PanelView):
         version = self.get_version(version_id)
         office = version.survey.office
         questions = sorted(version.questions, key=lambda q: q.position)
-        problems = check_version(version) if version.status == "draft" else []
+        problems = describe_all(check_version(version)) if version.status == VersionStatus.DRAFT else []
         return self.render("admin/ocen/survey_version.html", office=office, version=version, questions=questions,
-                           problems=problems, editable=version.status == "draft" and self.is_writer(),
+                           problems=problems, editable=version.status == VersionStatus.DRAFT and self.is_writer(),
                            can_write=self.is_writer(), status_labels=STATUS_LABELS, type_labels=TYPE_LABELS,
                            languages=[lang for lang in LANGUAGES if lang in (office.languages or ["pl"])])
 
@@ -347,13 +309,8 @@ class SurveyView(PanelView):
                 getattr(form, f"title_{lang}").data = (version.title or {}).get(lang, "")
                 getattr(form, f"intro_{lang}").data = (version.intro or {}).get(lang, "")
         elif form.validate_on_submit():
-            before = {"title": dict(version.title or {}), "intro": dict(version.intro or {})}
-            version.title = {lang: getattr(form, f"title_{lang}").data.strip() for lang in LANGUAGES
-                             if (getattr(form, f"title_{lang}").data or "").strip()}
-            version.intro = {lang: getattr(form, f"intro_{lang}").data.strip() for lang in LANGUAGES
-                             if (getattr(form, f"intro_{lang}").data or "").strip()}
-            audit("survey.details", version, office_id=version.survey.office_id, before=before,
-                  after={"title": version.title, "intro": version.intro})
+            edit_details(version, {lang: getattr(form, f"title_{lang}").data or "" for lang in LANGUAGES},
+                         {lang: getattr(form, f"intro_{lang}").data or "" for lang in LANGUAGES}, get_actor())
             db.session.commit()
             flash(_("Zapisano tytuł i wstęp."), "success")
             return redirect(self.version_url(version))
@@ -386,22 +343,24 @@ class SurveyView(PanelView):
             valid = form.validate()
             form.failed = not (form.check(version, question) and valid)
             if not form.failed:
-                created = question is None
-                before = None if created else question_snapshot(question)
-                if created:
-                    question = Question(key=form.key.data, position=len(version.questions),
-                                        **new_question_defaults(form.type.data))
-                    version.questions.append(question)
-                form.store(question, version)
-                renumber(version)
-                db.session.flush()
-                audit("survey.question_add" if created else "survey.question_edit", question,
-                      office_id=version.survey.office_id, before=before, after=question_snapshot(question))
+                try:
+                    question = save_question(version, form.values(), get_actor(), question)
+                except DomainError as error:  # e.g. another tab took the key a moment ago
+                    db.session.rollback()
+                    form.failed = True
+                    for problem in error.problems:
+                        form.show(problem)
+                    if not error.problems:
+                        flash(error_text(error), "error")
+                    return self.render_question_page(form, version, question)
                 db.session.commit()
                 flash(_("Zapisano pytanie „%(key)s”.", key=question.key), "success")
                 if request.form.get("more_options") and question.type in CHOICE_TYPES:
                     return redirect(url_for(".question_view", question_id=question.id, _anchor="options"))
                 return redirect(self.version_url(version, f"q-{question.id}"))
+        return self.render_question_page(form, version, question)
+
+    def render_question_page(self, form: QuestionForm, version: SurveyVersion, question: Question | None) -> Any:
         form.add_empty_rows()
         status = 400 if form.is_submitted() else 200
         earlier = keys_of_earlier_versions(version)
@@ -415,10 +374,7 @@ class SurveyView(PanelView):
         step = {"up": -1, "down": 1}.get(request.form.get("direction", ""))
         if step is None:
             return error_page(400, _("Nieznany kierunek przesunięcia."))
-        before = question.position
-        if move_question(question, step):
-            audit("survey.question_move", question, office_id=question.version.survey.office_id,
-                  before={"position": before}, after={"position": question.position})
+        if move_question(question, step, get_actor()):
             db.session.commit()
             flash(_("Przesunięto pytanie „%(key)s” na miejsce %(n)s.", key=question.key, n=question.position + 1),
                   "success")
@@ -428,10 +384,7 @@ class SurveyView(PanelView):
     def delete_question_view(self, question_id: int) -> Any:
         question = self.get_question(question_id)
         version = question.version
-        audit("survey.question_delete", question, office_id=version.survey.office_id,
-              before=question_snapshot(question))
-        version.questions.remove(question)
-        renumber(version)
+        delete_question(question, get_actor())
         db.session.commit()
         flash(_("Usunięto pytanie „%(key)s” z wersji roboczej.", key=question.key), "success")
         return redirect(self.version_url(version))
@@ -440,24 +393,20 @@ class SurveyView(PanelView):
     def discard_view(self, version_id: int) -> Any:
         version = self.get_draft_version(version_id)
         office = version.survey.office
-        audit("survey.discard", version, office_id=office.id, before={"number": version.number,
-                                                                        "questions": [q.key for q in version.questions]})
-        db.session.delete(version)
+        discard_draft(version, get_actor())
         db.session.commit()
         flash(_("Usunięto wersję roboczą %(number)s.", number=version.number), "success")
         return redirect(url_for(".index_view", office_id=office.id))
 
     @expose("/version/<int:version_id>/publish", methods=("POST",))
     def publish_view(self, version_id: int) -> Any:
-        from .versions import publish_draft
-
         version = self.get_draft_version(version_id)
         office = version.survey.office
         number = version.number
         try:
-            report = publish_draft(office, version, get_user())
-        except PublishError as error:
-            flash(str(error), "error")
+            report = publish_draft(office, version, get_actor())
+        except DomainError as error:
+            flash(error_text(error), "error")
             return redirect(url_for(".version_view", version_id=version_id))
         if report is not None:
             flash(_("Opublikowano wersję %(number)s. Raport przed zmianą (wersja %(old)s, %(count)s odpowiedzi) "

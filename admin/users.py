@@ -13,13 +13,17 @@ from flask_login import current_user
 from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
+from collector.enums import Role
 from collector.extensions import db
 from collector.models import Office, User
+from collector.operations import DomainError
+from collector.operations.users import check_membership, check_role_change
 from collector.passwords import MIN_PASSWORD_LENGTH, hash_password
 
 from .auditing import audit
 from .base import OfficeScopedView, is_superadmin, role_label
 from .forms import PanelForm, email_address
+from .problems import error_text
 
 
 class UserForm(PanelForm):
@@ -35,7 +39,7 @@ class UserForm(PanelForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        roles = ["admin", "reviewer"] + (["superadmin"] if is_superadmin() else [])
+        roles = [Role.ADMIN, Role.REVIEWER] + ([Role.SUPERADMIN] if is_superadmin() else [])
         self.role.choices = [(role, role_label(role)) for role in roles]
 
     def validate_email(self, field: Any) -> None:
@@ -76,7 +80,7 @@ class UserView(OfficeScopedView):
     """Users of the office (all users for the superadmin); the password hash is never shown."""
 
     form = UserForm
-    read_roles = ("admin", "superadmin")
+    read_roles = (Role.ADMIN, Role.SUPERADMIN)
     allow_delete = False  # deactivate instead: the audit log keeps pointing at the user
     column_list = ("email", "name", "role", "office", "active", "last_login_at", "locked_until")
     column_details_list = ("email", "name", "role", "office", "active", "last_login_at", "locked_until",
@@ -97,18 +101,17 @@ class UserView(OfficeScopedView):
         actor_id = int(current_user.get_id())
         editing_self = not is_created and model.id == actor_id
         actor_role = before.get("role") if editing_self else current_user.role
-        if model.role == "superadmin" and actor_role != "superadmin":
-            raise ValidationError(_("Tylko superadministrator może nadać rolę superadministratora."))
-        if model.role == "superadmin":
-            model.office = None
-            model.office_id = None
-        else:
-            if model.office is not None:
+        try:
+            check_role_change(actor_role=actor_role, role=model.role, editing_self=editing_self,
+                              was_role=before.get("role"), active=bool(model.active))
+            if model.role == Role.SUPERADMIN:
+                model.office = None
+                model.office_id = None
+            elif model.office is not None:
                 model.office_id = model.office.id
-            if model.office_id is None:
-                raise ValidationError(_("Administrator i recenzent muszą należeć do urzędu."))
-        if editing_self and (not model.active or model.role != before.get("role")):
-            raise ValidationError(_("Nie możesz dezaktywować własnego konta ani odebrać sobie roli."))
+            check_membership(model.role, model.office_id)
+        except DomainError as error:
+            raise ValidationError(error_text(error)) from error
 
     def on_model_change(self, form: Any, model: User, is_created: bool) -> None:
         super().on_model_change(form, model, is_created)

@@ -1,4 +1,7 @@
-"""Checks of office data typed into the panel: origins, addresses, colours. Messages in Polish."""
+"""Checks of office data typed into the panel: addresses, colours. Messages in Polish.
+
+Origins are read by ``collector.operations.origins``, the one rule the command line shares.
+"""
 
 from __future__ import annotations
 
@@ -8,61 +11,11 @@ from urllib.parse import urlsplit
 from flask_babel import gettext as _
 from wtforms.validators import ValidationError
 
-LOCAL_HOSTS = frozenset({"localhost", "127.0.0.1"})
-DEFAULT_PORTS = {"http": 80, "https": 443}
-HOST_LABEL_RE = re.compile(r"^(?!-)[a-z0-9-]{1,63}(?<!-)$")
-IPV4_RE = re.compile(r"^\d{1,3}(\.\d{1,3}){3}$")
+from collector.operations.origins import DEFAULT_PORTS, LOCAL_HOSTS, is_valid_host
+
 COLOUR_RE = re.compile(r"^#(?:[0-9a-f]{3}|[0-9a-f]{6})$")
 MIN_CONTRAST = 4.5
 WHITE = "#ffffff"
-
-
-def is_valid_host(host: str) -> bool:
-    """Tell whether ``host`` is a DNS name (punycode for Polish letters) or an IPv4 address."""
-    if IPV4_RE.match(host):
-        return all(0 <= int(part) <= 255 for part in host.split("."))
-    if len(host) > 253 or "." not in host and host != "localhost":
-        return False
-    return all(HOST_LABEL_RE.match(label) for label in host.split("."))
-
-
-def normalize_origin(text: str) -> str:
-    """Return ``text`` as an exact origin ``scheme://host[:port]``, else raise ValidationError.
-
-    A trailing "/" (as browsers show addresses) and the scheme's default port are dropped,
-    because the browser's ``Origin`` header never carries them and the match must be exact.
-    """
-    raw = text.strip()
-    shown = raw[:80]
-    if "*" in raw:
-        raise ValidationError(_("„%(origin)s”: symbole wieloznaczne (*) są niedozwolone; wpisz każdą stronę osobno.",
-                                origin=shown))
-    if any(ch.isspace() or ord(ch) < 32 for ch in raw):
-        raise ValidationError(_("„%(origin)s”: podaj sam adres strony, np. https://www.leszno.pl.", origin=shown))
-    try:
-        parts = urlsplit(raw)
-        port = parts.port
-    except ValueError:
-        raise ValidationError(_("„%(origin)s”: nieprawidłowy port.", origin=shown)) from None
-    scheme = parts.scheme.lower()
-    host = (parts.hostname or "").lower()
-    if scheme not in DEFAULT_PORTS or not parts.netloc:
-        raise ValidationError(_("„%(origin)s”: podaj sam adres strony, np. https://www.leszno.pl.", origin=shown))
-    if parts.username is not None or parts.password is not None or "@" in parts.netloc:
-        raise ValidationError(_("„%(origin)s”: bez nazwy użytkownika i hasła.", origin=shown))
-    if parts.path not in ("", "/") or parts.query or parts.fragment or raw.endswith(("?", "#")):
-        raise ValidationError(_("„%(origin)s”: bez ścieżki, parametrów i kotwicy — tylko protokół, host i port.",
-                                origin=shown))
-    if not host or not is_valid_host(host):
-        raise ValidationError(_("„%(origin)s”: nieprawidłowa nazwa hosta.", origin=shown))
-    if port is not None and not 1 <= port <= 65535:
-        raise ValidationError(_("„%(origin)s”: nieprawidłowy port.", origin=shown))
-    if scheme != "https" and host not in LOCAL_HOSTS:
-        raise ValidationError(_("„%(origin)s”: dozwolony jest tylko https:// (http:// tylko dla localhost i "
-                                "127.0.0.1).", origin=shown))
-    if port is None or port == DEFAULT_PORTS[scheme]:
-        return f"{scheme}://{host}"
-    return f"{scheme}://{host}:{port}"
 
 
 def check_page_url(text: str) -> str:

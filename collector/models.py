@@ -12,14 +12,15 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from .enums import Channel, Role, VersionStatus
 from .extensions import db
 
 LANGUAGES = ("pl", "en", "uk")
 QUESTION_TYPES = ("rating", "single", "multi", "text", "department")
-CHANNELS = ("widget", "page", "qr", "paper")
-ROLES = ("admin", "reviewer", "superadmin")
+CHANNELS = Channel.values()
+ROLES = Role.values()
 REPORT_REASONS = ("periodic", "pre-change", "ad-hoc")
-VERSION_STATUSES = ("draft", "published", "retired")
+VERSION_STATUSES = VersionStatus.values()
 NA = "na"  # "nie dotyczy" on a rating
 
 
@@ -114,7 +115,7 @@ class SurveyVersion(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     survey_id: Mapped[int] = mapped_column(sa.ForeignKey("survey.id"), index=True)
     number: Mapped[int]
-    status: Mapped[str] = mapped_column(sa.String(12), default="draft")
+    status: Mapped[str] = mapped_column(sa.String(12), default=VersionStatus.DRAFT.value)
     title: Mapped[dict[str, str]] = mapped_column(sa.JSON, default=dict)
     intro: Mapped[dict[str, str]] = mapped_column(sa.JSON, default=dict)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

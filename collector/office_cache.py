@@ -15,7 +15,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
-from urllib.parse import urlsplit
 
 import sqlalchemy as sa
 from flask import Flask, current_app, has_app_context
@@ -23,29 +22,12 @@ from sqlalchemy.orm import Session
 
 from .extensions import db
 from .models import Department, Office, Question, Survey, SurveyVersion
+from .operations.origins import origin_or_none as normalize_origin
 from .surveys import get_department_options, get_office
 
 CONFIG_MODELS = (Office, Department, Survey, SurveyVersion, Question)
 CONFIG_TABLES = frozenset(model.__tablename__ for model in CONFIG_MODELS)
 MAX_ENTRIES = 1024
-
-
-def normalize_origin(value: str | None) -> str | None:
-    """Return ``scheme://host[:port]`` as a browser serializes it, or None if it is not an origin."""
-    if not value:
-        return None
-    try:
-        parts = urlsplit(value.strip())
-        port = parts.port
-    except ValueError:
-        return None
-    if parts.scheme not in ("http", "https") or not parts.hostname or parts.path not in ("", "/"):
-        return None
-    if parts.query or parts.fragment or parts.username or parts.password:
-        return None
-    if port is None or (parts.scheme, port) in (("http", 80), ("https", 443)):
-        return f"{parts.scheme}://{parts.hostname}"
-    return f"{parts.scheme}://{parts.hostname}:{port}"
 
 
 @dataclass(frozen=True)

@@ -7,6 +7,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from . import default_survey
+from .enums import VersionStatus
 from .extensions import db
 from .messages import survey_texts
 from .models import (
@@ -37,7 +38,7 @@ def create_office(
         db.session.add(Department(office=office, key=key, name=pl, names={"en": en, "uk": uk},
                                   position=position))
     survey = Survey(office=office, name=default_survey.TITLE["pl"])
-    version = SurveyVersion(survey=survey, number=1, status="published", published_at=utcnow(),
+    version = SurveyVersion(survey=survey, number=1, status=VersionStatus.PUBLISHED, published_at=utcnow(),
                             title=dict(default_survey.TITLE), intro=dict(default_survey.INTRO))
     for position, fields in enumerate(default_survey.default_questions()):
         version.questions.append(Question(position=position, **fields))

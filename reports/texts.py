@@ -15,6 +15,7 @@ from babel.dates import format_date, format_datetime
 from babel.numbers import format_decimal
 
 from collector.catalog import get_translations
+from collector.enums import Channel
 
 REPORT_LANGUAGES = ("pl", "en")
 LOCALES = {"pl": "pl_PL", "en": "en_GB"}
@@ -59,12 +60,7 @@ REASONS = {
     "pre-change": Text("raport przed zmianą ankiety"),
     "ad-hoc": Text("raport doraźny"),
 }
-CHANNELS = {
-    "widget": Text("widżet na stronie urzędu"),
-    "page": Text("strona ankiety"),
-    "qr": Text("kod QR w urzędzie"),
-    "paper": Text("ankieta papierowa"),
-}
+CHANNELS = {channel.value: Text(channel.msgid) for channel in Channel}
 QUESTION_TYPES = {
     "rating": Text("ocena 1–5"),
     "single": Text("jednokrotny wybór"),

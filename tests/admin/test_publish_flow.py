@@ -156,7 +156,7 @@ def test_a_draft_that_fails_its_checks_is_not_published(client, office, draft):
 
     response = post(client, f"/admin/survey/version/{draft.id}/publish", follow_redirects=True)
 
-    assert any("co najmniej dwie odpowiedzi" in m for m in flashes(response)), flashes(response)
+    assert any("co najmniej dwóch odpowiedzi" in m for m in flashes(response)), flashes(response)
     assert versions(office)[2].status == "draft" and count(Report) == 0
 
 
@@ -169,3 +169,16 @@ def test_the_pre_change_report_is_downloaded_from_the_versions_page(client, offi
     download = client.get(link)
     assert download.status_code == 200 and download.mimetype == "application/pdf"
     assert download.data == report.pdf and "attachment" in download.headers["Content-Disposition"]
+
+
+def test_a_refused_publish_is_worded_in_the_panels_language(client, office, draft):
+    purpose = question(draft, "purpose")
+    db.session.execute(sa.update(type(purpose)).where(type(purpose).id == purpose.id).values(options=[]))
+    db.session.commit()
+    client.get("/admin/?lang=en")
+
+    response = post(client, f"/admin/survey/version/{draft.id}/publish", follow_redirects=True)
+
+    expected = "Not published: first correct: Question “purpose”: A choice question needs at least two answers"
+    assert any(m.startswith(expected) for m in flashes(response)), flashes(response)
+    assert not any("Nie opublikowano" in m for m in flashes(response))

@@ -87,3 +87,62 @@ def test_purge_responses_removes_only_old_ones_of_that_office(runner):
     assert result.exit_code == 0, result.output
     assert "Usunięto 1 " in result.output
     assert count(Response) == 3 and count(Answer) == 3
+
+
+# ---------------------------------------------------------------------------------------------
+# Every command that creates or deletes something writes an audit row, as done by "cli"
+
+
+def _events(action: str) -> list:
+    from collector.models import AuditEvent
+
+    return db.session.scalars(sa.select(AuditEvent).where(AuditEvent.action == action)
+                              .order_by(AuditEvent.id)).all()
+
+
+def test_create_office_writes_an_audit_row_by_the_command_line(runner):
+    result = runner.invoke(args=["create-office", "leszno", "Urząd Miasta Leszna", "--origin", "https://Leszno.pl/"])
+    assert result.exit_code == 0, result.output
+    office = db.session.scalar(sa.select(Office).where(Office.slug == "leszno"))
+    assert office.allowed_origins == ["https://leszno.pl"]
+    [event] = _events("create")
+    assert event.user_email == "cli" and event.user_id is None
+    assert event.object_type == "Office" and event.office_id == office.id and event.after["slug"] == "leszno"
+
+
+def test_create_office_refuses_an_origin_the_panel_would_refuse(runner):
+    result = runner.invoke(args=["create-office", "leszno", "Urząd", "--origin", "http://leszno.pl"])
+    assert result.exit_code != 0 and "origin_not_https" in result.output
+    assert count(Office) == 0 and _events("create") == []
+
+
+def test_create_user_writes_an_audit_row_without_the_password(runner):
+    office = create_office()
+    password = "a very long secret 123"
+    result = runner.invoke(args=["create-user", "clerk@demo.test", "--role", "reviewer", "--office", "demo",
+                                 "--password-stdin"], input=password + "\n")
+    assert result.exit_code == 0, result.output
+    [event] = _events("create")
+    assert event.user_email == "cli" and event.object_type == "User" and event.office_id == office.id
+    assert event.after["email"] == "clerk@demo.test" and event.after["role"] == "reviewer"
+    assert "password_hash" not in event.after and password not in str(event.after)
+
+
+def test_purge_responses_writes_an_audit_row_with_the_count(runner):
+    office = create_office()
+    _add_response(office, get_published_version(office), days_ago=400)
+    result = runner.invoke(args=["purge-responses", "--office", "demo", "--older-than", "365"])
+    assert result.exit_code == 0, result.output
+    [event] = _events("response.purge")
+    assert event.user_email == "cli" and event.office_id == office.id
+    assert event.after["removed"] == 1 and event.after["older_than_days"] == 365
+
+
+def test_seed_demo_and_demo_admin_write_audit_rows_once(runner):
+    for _ in range(2):
+        assert runner.invoke(args=["seed-demo"]).exit_code == 0
+        assert runner.invoke(args=["ensure-demo-admin"]).exit_code == 0
+    created = _events("create")
+    assert [e.object_type for e in created] == ["Office", "User"]
+    assert {e.user_email for e in created} == {"cli"}
+    assert created[0].after["address"] == "ul. Przykładowa 1, 00-001 Demo"

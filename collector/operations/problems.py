@@ -1,0 +1,123 @@
+"""The rules for survey questions and versions, as codes; and the refusal every operation raises.
+
+A ``Problem`` is a code (``"options_too_few"``), the field it belongs to (``"options"``,
+``"options-2-key"``: the third filled answer) and named parameters. The panel turns codes into
+texts in the staff's language (``admin/problems.py``); nothing here is a sentence.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from collections import Counter
+from collections.abc import Iterable
+from typing import Any
+
+from ..models import Question, SurveyVersion
+
+KEY_RE = re.compile(r"^[a-z0-9_]{1,64}$")
+CHOICE_TYPES = ("single", "multi")
+
+
+@dataclasses.dataclass(frozen=True)
+class Problem:
+    """One broken rule: a code, the field it is about (or None), and the code's parameters."""
+
+    code: str
+    field: str | None = None
+    params: dict[str, Any] = dataclasses.field(default_factory=dict)
+
+
+class DomainError(Exception):
+    """An operation was refused; ``code`` and ``params`` say why, ``problems`` list the details."""
+
+    def __init__(self, code: str, field: str | None = None, problems: Iterable[Problem] = (), **params: Any):
+        super().__init__(code)
+        self.code = code
+        self.field = field
+        self.params = params
+        self.problems = list(problems)
+
+    def __str__(self) -> str:
+        return self.code if not self.params else f"{self.code} {self.params}"
+
+
+def check_question(
+    question: Question,
+    others: Iterable[Question] = (),
+    *,
+    earlier_keys: dict[str, int] | None = None,
+    new: bool = False,
+) -> list[Problem]:
+    """Return what is wrong with one question among ``others`` of its version; empty when fine.
+
+    ``new``: the key is being chosen now, so it must be free in this version and never used by an
+    earlier one (``earlier_keys``: key -> the newest earlier version number that used it).
+    """
+    problems: list[Problem] = []
+    others = list(others)
+    key = question.key or ""
+    if not KEY_RE.match(key):
+        problems.append(Problem("key_format", "key"))
+    elif new and key in {q.key for q in others}:
+        problems.append(Problem("key_taken", "key", {"key": key}))
+    elif new and key in (earlier_keys or {}):
+        problems.append(Problem("key_used_earlier", "key", {"key": key, "number": earlier_keys[key]}))
+    if not (question.texts or {}).get("pl", "").strip():
+        problems.append(Problem("text_pl_missing", "text_pl"))
+    if question.type == "department" and any(q.type == "department" for q in others):
+        problems.append(Problem("department_twice", "type"))
+    if question.type in CHOICE_TYPES:
+        options = question.options or []
+        keys = [o.get("key", "") for o in options]
+        for n, option in enumerate(options):
+            option_key = option.get("key", "")
+            if not KEY_RE.match(option_key):
+                problems.append(Problem("option_key_format", f"options-{n}-key"))
+            elif keys.count(option_key) > 1:
+                problems.append(Problem("option_key_repeated", f"options-{n}-key", {"key": option_key}))
+            if not (option.get("texts") or {}).get("pl", "").strip():
+                problems.append(Problem("option_text_pl_missing", f"options-{n}-pl"))
+        if len(options) < 2:
+            problems.append(Problem("options_too_few", "options"))
+        if question.type == "multi" and question.max_picks and question.max_picks > len(options):
+            problems.append(Problem("max_picks_over_options", "max_picks",
+                                    {"picks": question.max_picks, "count": len(options)}))
+    if question.group:
+        if question.type != "rating":
+            problems.append(Problem("group_not_rating", "group"))
+        elif not KEY_RE.match(question.group):
+            problems.append(Problem("group_key_format", "group"))
+        elif not (question.group_texts or {}).get("pl", "").strip():
+            problems.append(Problem("group_text_pl_missing", "group_text_pl"))
+    return problems
+
+
+def check_version(version: SurveyVersion) -> list[Problem]:
+    """Return what stops the version from being published; empty when it can be.
+
+    A question's problems carry its key as the parameter ``question``.
+    """
+    problems: list[Problem] = []
+    questions = sorted(version.questions, key=lambda q: q.position)
+    if not (version.title or {}).get("pl", "").strip():
+        problems.append(Problem("title_pl_missing", "title_pl"))
+    if not questions:
+        problems.append(Problem("no_questions"))
+    for key, n in Counter(q.key for q in questions).items():
+        if n > 1:
+            problems.append(Problem("key_repeated", None, {"key": key, "count": n}))
+    if sum(q.type == "department" for q in questions) > 1:
+        problems.append(Problem("department_twice", "type"))
+    for q in questions:
+        problems += [Problem(p.code, p.field, {**p.params, "question": q.key}) for p in check_question(q)]
+    # A grid is a run of rating questions sharing a group: its rows must stand together.
+    seen: set[str] = set()
+    previous = None
+    for q in questions:
+        if q.group and q.group != previous:
+            if q.group in seen:
+                problems.append(Problem("grid_split", "group", {"group": q.group}))
+            seen.add(q.group)
+        previous = q.group
+    return problems

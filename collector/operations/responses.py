@@ -1,0 +1,27 @@
+"""Responses: retention (deleting an office's responses older than its limit)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import sqlalchemy as sa
+
+from ..audit import Actor, audit_change
+from ..extensions import db
+from ..models import Answer, Office, Response, utcnow
+from .problems import DomainError
+
+
+def purge_responses(office: Office, days: int, actor: Actor) -> int:
+    """Delete the office's responses (and their answers) older than ``days`` days; return how many."""
+    if days < 1:
+        raise DomainError("days_out_of_range", field="days", days=days)
+    cutoff = utcnow() - timedelta(days=days)
+    old = sa.select(Response.id).where(Response.office_id == office.id, Response.submitted_at < cutoff)
+    db.session.execute(sa.delete(Answer).where(Answer.response_id.in_(old)))
+    removed = db.session.execute(
+        sa.delete(Response).where(Response.office_id == office.id, Response.submitted_at < cutoff)
+    ).rowcount
+    audit_change("response.purge", office, actor=actor,
+                 after={"older_than_days": days, "cutoff": cutoff.isoformat(), "removed": removed})
+    return removed
