@@ -21,6 +21,11 @@ from tests.factories import DEFAULT_PASSWORD
 
 pytestmark = pytest.mark.browser
 
+
+@pytest.fixture
+def app_config() -> dict:
+    return {"WTF_CSRF_ENABLED": True}  # a real server and real forms
+
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
                  "--disable-sync", "--no-first-run"]
 SERIOUS = {"serious", "critical"}
