@@ -192,6 +192,15 @@ def app(request, database_url, app_config):
             db.engine.dispose()
 
 
+@pytest.fixture(scope="session")
+def playwright():
+    """Start Playwright once per process (the widget's and the panel's browser tests may share one)."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as running:
+        yield running
+
+
 @pytest.fixture
 def client(app) -> FlaskClient:
     return app.test_client()

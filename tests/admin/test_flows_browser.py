@@ -32,14 +32,11 @@ SERIOUS = {"serious", "critical"}
 
 
 @pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        # No skip when Chromium is missing: the launch fails and so does the test (CI must not pass silently).
-        browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
+def browser(playwright):
+    # No skip when Chromium is missing: the launch fails and so does the test (CI must not pass silently).
+    browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+    yield browser
+    browser.close()
 
 
 @pytest.fixture
