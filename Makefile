@@ -49,8 +49,10 @@ run: install ## Set up the demo and serve it: collector on :5000, demo city page
 	$(FLASK) ensure-demo-admin
 	$(BIN)/python -m devserver
 
+# Two workers, each with its own databases; --dist loadscope keeps a module on one worker, so a
+# dataset built once per module is built once.
 test: install ## Run the test suite (SQLite; PostgreSQL too when TEST_DATABASE_URL is set)
-	$(BIN)/pytest
+	$(BIN)/pytest -q -n 2 --dist loadscope
 
 bench: install ## Run the benchmarks under bench/ and print their ratios
 	$(BIN)/python -m bench

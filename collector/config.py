@@ -10,6 +10,8 @@ from urllib.parse import urlsplit
 
 from flask import Flask
 
+from .passwords import DEFAULT_COST
+
 log = logging.getLogger(__name__)
 
 PRODUCTION_FLAGS = {"production", "prod"}
@@ -132,6 +134,8 @@ def load_config(app: Flask, config: dict | None = None, environ: dict[str, str] 
         SESSION_COOKIE_SECURE=is_production(environ),
         PERMANENT_SESSION_LIFETIME=30 * 60,
         WTF_CSRF_TIME_LIMIT=None,
+        # Argon2id cost of new password hashes (tests lower it; verifying reads the cost from the hash).
+        **DEFAULT_COST,
     )
     if "SECRET_KEY" not in config:
         app.config["SECRET_KEY"] = get_secret_key(app, environ)

@@ -2,7 +2,7 @@
 
 ``/widget.js`` is what webmasters paste: a short cache with an ETag, so a new release reaches
 every city's homepage within minutes. ``/widget.<hash>.js`` never changes and is cached for a
-year. Both are compressed once, at start-up, with gzip and Brotli.
+year. Both are compressed once per process and bundle content, with gzip and Brotli.
 """
 
 from __future__ import annotations
@@ -29,6 +29,10 @@ ENCODINGS = ("br", "gzip")  # in order of preference
 
 bp = Blueprint("widget", __name__)
 
+# Compressed bodies per bundle content (full SHA-256): Brotli at quality 11 takes a noticeable
+# moment, and an app built again in the same process (the tests build many) need not pay it twice.
+_compressed: dict[str, dict[str, bytes]] = {}
+
 
 @dataclass(frozen=True)
 class Bundle:
@@ -48,11 +52,20 @@ def load_bundle(dist: Path) -> Bundle | None:
     digest = hashlib.sha256(code).hexdigest()[:16]
     if manifest.get("hash") != digest:
         log.warning("widget/dist/manifest.json does not match widget.js; using the file's own hash")
-    return Bundle(hash=digest, bodies={
-        "identity": code,
-        "gzip": gzip.compress(code, compresslevel=9, mtime=0),
-        "br": brotli.compress(code, quality=11),
-    })
+    return Bundle(hash=digest, bodies=compress(code))
+
+
+def compress(code: bytes) -> dict[str, bytes]:
+    """Return the bundle's bytes per content encoding, compressing each distinct content once."""
+    key = hashlib.sha256(code).hexdigest()
+    bodies = _compressed.get(key)
+    if bodies is None:
+        bodies = _compressed[key] = {
+            "identity": code,
+            "gzip": gzip.compress(code, compresslevel=9, mtime=0),
+            "br": brotli.compress(code, quality=11),
+        }
+    return dict(bodies)
 
 
 def get_bundle() -> Bundle | None:

@@ -1,11 +1,21 @@
-"""Helpers for panel tests: log in through the real login form, read CSRF tokens, post forms."""
+"""Helpers for panel tests: log in (directly, or through the real form), read CSRF tokens, post forms.
+
+The test apps run with CSRF off and a cheap password hash; tests/admin/test_auth.py and the
+CSRF tests turn CSRF on and log in through the form (``form_login``), everyone else starts from a
+logged-in session (``login``).
+"""
 
 from __future__ import annotations
 
 import re
+import time
 
+import sqlalchemy as sa
 from flask.testing import FlaskClient
 
+from admin.auth import KEPT_SESSION_KEYS
+from collector.extensions import db
+from collector.models import User
 from tests.factories import DEFAULT_PASSWORD
 
 TOKEN_RE = re.compile(r'name="csrf[-_]token"[^>]*(?:value|content)="([^"]+)"')
@@ -21,17 +31,44 @@ def csrf_token(client: FlaskClient, url: str = "/admin/login") -> str:
     return match.group(1)
 
 
-def login(client: FlaskClient, email: str, password: str = DEFAULT_PASSWORD, **environ):
-    """Log in through /admin/login and return the response."""
-    token = csrf_token(client)
+def is_csrf_on(client: FlaskClient) -> bool:
+    return client.application.config.get("WTF_CSRF_ENABLED", True)
+
+
+def form_login(client: FlaskClient, email: str, password: str = DEFAULT_PASSWORD, **environ):
+    """Log in through the /admin/login form (password checked, audited) and return the response."""
+    data = {"email": email, "password": password}
+    if is_csrf_on(client):
+        data["csrf_token"] = csrf_token(client)
     extra = {"environ_base": environ} if environ else {}
-    return client.post("/admin/login", data={"email": email, "password": password, "csrf_token": token}, **extra)
+    return client.post("/admin/login", data=data, **extra)
+
+
+def login(client: FlaskClient, email: str):
+    """Start the client's panel session as the user, as a finished login leaves it; return the redirect.
+
+    No form, no password hash: the session gets what admin/auth.py's ``start_session`` puts there
+    (Flask-Login's user id, freshness and identifier; the idle clock). The answer is /admin/login's
+    redirect to the panel (302), or the login page (200) when the user cannot log in.
+    """
+    app = client.application
+    user_id = db.session.scalar(sa.select(User.id).where(User.email == email.strip().lower()))
+    assert user_id is not None, f"no user {email}"
+    with app.test_request_context(environ_base=client.environ_base):
+        identifier = app.login_manager._session_identifier_generator()
+    with client.session_transaction() as session:
+        kept = {key: session[key] for key in KEPT_SESSION_KEYS if key in session}
+        session.clear()
+        session.update(kept, _user_id=str(user_id), _fresh=True, _id=identifier, last_seen=int(time.time()))
+        session.permanent = True
+    return client.get("/admin/login")
 
 
 def post(client: FlaskClient, url: str, data: dict | None = None, **kwargs):
-    """POST a form with the session's CSRF token."""
+    """POST a form, with the session's CSRF token when the app checks it."""
     data = dict(data or {})
-    data.setdefault("csrf_token", csrf_token(client, "/admin/"))
+    if is_csrf_on(client):
+        data.setdefault("csrf_token", csrf_token(client, "/admin/"))
     return client.post(url, data=data, **kwargs)
 
 

@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from collector.audit import record_event
 from collector.extensions import db
 from collector.models import AuditEvent, utcnow
-from tests.admin.panel import login, post, text
+from tests.admin.panel import form_login, post, text
 from tests.factories import create_office, create_user
 
 
@@ -24,7 +24,7 @@ def admin_client(client, app):
                  object_id="marker-alfa-old", before={"name": "Stara"}, after={"name": "Nowa"}).at = datetime(2024, 1, 5)
     record_event("update", office_id=beta.id, user_email="x@beta.test", object_type="Office", object_id="marker-beta")
     db.session.commit()
-    assert login(client, "admin@alfa.test").status_code == 302
+    assert form_login(client, "admin@alfa.test").status_code == 302  # audited: the log shows it
     return client
 
 

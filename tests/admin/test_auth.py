@@ -12,8 +12,15 @@ from collector.config import load_config
 from collector.extensions import db
 from collector.models import AuditEvent, User, utcnow
 from collector.passwords import verify_password
-from tests.admin.panel import csrf_token, login, post, text
+from tests.admin.panel import csrf_token, post, text
+from tests.admin.panel import form_login as login
+from tests.conftest import CSRF_ON
 from tests.factories import DEFAULT_PASSWORD, create_office, create_user
+
+
+@pytest.fixture
+def app_config() -> dict:
+    return CSRF_ON  # the real login form, CSRF included
 
 
 def actions(user_email: str | None = None) -> list[str]:

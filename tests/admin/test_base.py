@@ -11,6 +11,8 @@ from collector.models import Question, SurveyVersion
 from tests.admin.panel import login, post, text
 from tests.factories import create_office, create_user
 
+pytestmark = pytest.mark.own_app  # the tests add views and routes to the app
+
 
 class EmbedLikeView(PanelView):
     """A page every role reads and writers post to, like the embed page or the survey editor."""

@@ -21,20 +21,22 @@ from tests.factories import DEFAULT_PASSWORD
 
 pytestmark = pytest.mark.browser
 
+
+@pytest.fixture
+def app_config() -> dict:
+    return {"WTF_CSRF_ENABLED": True}  # a real server and real forms
+
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
                  "--disable-sync", "--no-first-run"]
 SERIOUS = {"serious", "critical"}
 
 
 @pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        # No skip when Chromium is missing: the launch fails and so does the test (CI must not pass silently).
-        browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
+def browser(playwright):
+    # No skip when Chromium is missing: the launch fails and so does the test (CI must not pass silently).
+    browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+    yield browser
+    browser.close()
 
 
 @pytest.fixture

@@ -12,7 +12,7 @@ import reports
 from collector.extensions import db
 from collector.models import AuditEvent, Response, SurveyVersion, User, utcnow
 from tests.admin.flowtools import answer_survey, login, office_with_admin
-from tests.admin.panel import text
+from tests.admin.panel import form_login, text
 
 WARSAW = ZoneInfo("Europe/Warsaw")
 
@@ -75,13 +75,13 @@ def test_the_lockout_message_gives_the_polish_hour(client, office):
     user.locked_until = utcnow() + timedelta(minutes=10)
     db.session.commit()
     local = user.locked_until.replace(tzinfo=UTC).astimezone(WARSAW).strftime("%H:%M")
-    page = text(login(client, "admin@demo.test"))
+    page = text(form_login(client, "admin@demo.test"))
     assert f"Konto jest zablokowane do {local} " in page
     assert user.locked_until.strftime("%H:%M") not in page and "UTC" not in page
 
 
 def test_the_audit_log_shows_and_filters_local_times(client, office):
-    login(client, "admin@demo.test")
+    form_login(client, "admin@demo.test")
     event = db.session.scalar(sa.select(AuditEvent).where(AuditEvent.action == "login"))
     event.at = datetime(2026, 1, 15, 23, 30)  # 2026-01-16 00:30 in Poland
     db.session.commit()

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, time, timedelta
+
 import pytest
 import sqlalchemy as sa
 
 import reports.archive
 from collector.extensions import db
 from collector.models import AuditEvent, Report, Response, SurveyVersion
+from reports.periods import to_local
 from tests.admin.flowtools import (
     answer_survey,
     flashes,
@@ -58,10 +61,25 @@ def test_publishing_archives_a_pre_change_report_of_version_1_then_switches(clie
     assert v[1].retired_at is not None and v[2].published_at == v[1].retired_at
     report = db.session.scalar(sa.select(Report))
     assert (report.reason, report.versions, report.response_count) == ("pre-change", [1], 3)
-    assert report.period_start <= v[1].published_at.date() and report.pdf.startswith(b"%PDF")
+    # Report periods are Polish dates; published_at is a UTC timestamp (see the midnight test below).
+    assert report.period_start <= to_local(v[1].published_at).date() and report.pdf.startswith(b"%PDF")
     # The report's annex holds version 1's questionnaire as it was.
     assert "Ogólnie: jak bardzo jest" in pdf_text(report.pdf)
     assert NEW_OVERALL not in pdf_text(report.pdf)
+
+
+def test_a_version_published_at_23_30_utc_is_reported_from_the_polish_date(client, office, draft):
+    # Between 23:00 and 24:00 UTC the Polish date is already the next day: put version 1's
+    # publication and its responses there (two days back, so that the Polish date is not in the future).
+    late_evening = datetime.combine(datetime.now(UTC).date() - timedelta(days=2), time(23, 30))
+    db.session.execute(sa.update(SurveyVersion).where(SurveyVersion.number == 1).values(published_at=late_evening))
+    db.session.execute(sa.update(Response).values(submitted_at=late_evening))
+    db.session.commit()
+
+    post(client, f"/admin/survey/version/{draft.id}/publish")
+
+    report = db.session.scalar(sa.select(Report))
+    assert report.period_start == to_local(late_evening).date() == late_evening.date() + timedelta(days=1)
 
 
 def test_new_responses_land_on_version_2_and_old_ones_keep_version_1_texts(client, office, draft):

@@ -5,7 +5,15 @@ from __future__ import annotations
 import re
 import uuid
 
+import pytest
+
 from tests.admin.panel import csrf_token
+from tests.conftest import CSRF_ON
+
+
+@pytest.fixture
+def app_config() -> dict:
+    return CSRF_ON  # anonymous posts are refused whatever token they carry
 
 OPEN_ENDPOINTS = {"auth.login"}
 DUMMY_VALUES = {"int": 1, "integer": 1, "float": 1.0, "uuid": uuid.UUID(int=1), "path": "x", "string": "x", "default": "x"}

@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from collector.extensions import db
 from collector.models import AuditEvent, User
 from collector.passwords import verify_password
-from tests.admin.panel import login, messages, post, text
+from tests.admin.panel import form_login, login, messages, post, text
 from tests.factories import DEFAULT_PASSWORD, create_office, create_user
 
 
@@ -48,7 +48,7 @@ def test_admin_creates_a_user_of_the_office_who_can_log_in(admin_client, office,
     event = db.session.scalars(sa.select(AuditEvent).where(AuditEvent.action == "create")).one()
     assert event.after["email"] == "anna@alfa.test" and "password_hash" not in event.after
     other = app.test_client()
-    assert login(other, "anna@alfa.test", "a long enough password").status_code == 302
+    assert form_login(other, "anna@alfa.test", "a long enough password").status_code == 302
 
 
 def test_password_hash_is_never_shown(admin_client, office, admin_user):
@@ -118,7 +118,7 @@ def test_admin_deactivates_a_user_who_then_cannot_log_in(admin_client, office, a
     assert response.status_code == 302, messages(response)
     assert user_by_email("anna@alfa.test").active is False
     assert anna_client.get("/admin/").status_code == 302  # her open session ends at once
-    assert login(app.test_client(), "anna@alfa.test").status_code == 401
+    assert form_login(app.test_client(), "anna@alfa.test").status_code == 401
     event = db.session.scalars(sa.select(AuditEvent).where(AuditEvent.action == "update")).one()
     assert event.before["active"] is True and event.after["active"] is False
 

@@ -74,8 +74,8 @@ def test_a_new_department_added_elsewhere_is_accepted_at_once(client, clock):
     assert post_response(client, payload=payload).status_code == 201
 
 
+@pytest.mark.parametrize("app_config", [{"API_CACHE_SECONDS": 0}])
 def test_the_cache_can_be_turned_off(app, client):
-    app.config["API_CACHE_SECONDS"] = 0
     create_office()
     etag = client.get(URL).headers["ETag"]
     change_behind_our_back("UPDATE office SET name = 'Inna' WHERE slug = 'demo'")

@@ -10,6 +10,7 @@ from datetime import date
 from typing import Any
 
 import pytest
+import sqlalchemy as sa
 from pytest import approx
 
 from reports.periods import Period
@@ -20,9 +21,11 @@ from tests.reports.expected import GROUPS, expected_figures
 
 HASHES: dict[str, str] = {}
 
+pytestmark = pytest.mark.shared_data  # the dataset is built once per database; tests only read it
 
-@pytest.fixture
-def dataset(app):
+
+@pytest.fixture(scope="module")
+def dataset(shared_app):
     return build_dataset()
 
 
@@ -31,7 +34,7 @@ def report(dataset, session):
     return build_report_data(session, dataset.office, Period(date(2024, 1, 1), date(2024, 12, 31)))
 
 
-@pytest.fixture
+@pytest.fixture(scope="module")
 def expected(dataset):
     return expected_figures(dataset)
 
@@ -196,7 +199,11 @@ def test_corrective_actions_listed_are_recent_or_still_open(dataset, session):
                          created_at=local(2023, 3, 1), done_at=date(2023, 9, 1)),
     ])
     session.commit()
-    data = build_report_data(session, dataset.office, Period(date(2024, 1, 1), date(2024, 12, 31)))
+    try:
+        data = build_report_data(session, dataset.office, Period(date(2024, 1, 1), date(2024, 12, 31)))
+    finally:  # the module's other tests share the dataset
+        session.execute(sa.delete(CorrectiveAction))
+        session.commit()
     assert [(a["title"], a["status_label"]) for a in data["actions"]] == [
         ("Stare, otwarte", "w realizacji"), ("Z poprzedniego okresu", "zrealizowane")]
     assert data["actions"][0]["owner"] == "Sekretarz Miasta"

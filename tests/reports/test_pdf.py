@@ -37,16 +37,21 @@ def database_kind(url: str) -> str:
     return "postgresql" if url.startswith("postgresql") else "sqlite"
 
 
-@pytest.fixture
-def dataset(app):
+# The dataset and its archived report are built once per database; the tests add reports of
+# their own at most, which no other test counts.
+pytestmark = pytest.mark.shared_data
+
+
+@pytest.fixture(scope="module")
+def dataset(shared_app):
     return build_dataset()
 
 
-@pytest.fixture
-def archived(dataset, session):
-    report = archive_report(session, dataset.office, period_start=date(2024, 1, 1), period_end=date(2024, 12, 31),
+@pytest.fixture(scope="module")
+def archived(dataset):
+    report = archive_report(db.session, dataset.office, period_start=date(2024, 1, 1), period_end=date(2024, 12, 31),
                             reason="periodic", author=None)
-    session.commit()
+    db.session.commit()
     return report
 
 

@@ -76,18 +76,15 @@ def fail_or_skip(reason: str) -> None:
 
 
 @pytest.fixture(scope="session")
-def browser():
+def browser(playwright):
     """Launch Debian's Chromium once for the whole session."""
     if not CHROMIUM.exists():
         fail_or_skip("Chromium is not installed at /usr/bin/chromium (apt-get install chromium)")
     if not MANIFEST.exists():
         fail_or_skip("The widget bundle is not built: run make install (or cd widget && npm ci && npm run build)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
+    browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+    yield browser
+    browser.close()
 
 
 def create_host_site(collector_url: str) -> Flask:
