@@ -1,4 +1,4 @@
-"""admin: the staff panel at /admin (Flask-Admin), login, roles, audit log. See ../shared/design.md.
+"""admin: the staff panel at /admin (Flask-Admin), login, roles, audit log. See ARCHITECTURE.md.
 
 ``init_app(app)`` builds one ``flask_admin.Admin`` per app and returns it, so that other parts of
 the panel can add their views::

@@ -1,4 +1,4 @@
-"""The default survey seeded for a new office (../shared/domain.md), in Polish, English and Ukrainian."""
+"""The default survey seeded for a new office in Polish, English and Ukrainian."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""reports: aggregation in SQL, the PDF, exports and the archive (see ../shared/design.md).
+"""reports: aggregation in SQL, the PDF, exports and the archive (see ARCHITECTURE.md).
 
 Plain functions over a SQLAlchemy session: the CLI, the panel and the tests call the same code.
 ``queries`` reads the counts (per dialect), ``statistics`` holds the statistics and the small-cell
