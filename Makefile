@@ -57,8 +57,11 @@ test: install ## Run the test suite (SQLite; PostgreSQL too when TEST_DATABASE_U
 bench: install ## Run the benchmarks under bench/ and print their ratios
 	$(BIN)/python -m bench
 
-lint: install ## Check the code with ruff
+lint: install ## Check the code: ruff (lint and format), mypy (collector, reports), ESLint (widget)
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+	cd widget && npx --no-install eslint .
 
 clean: ## Remove the virtualenv, the widget build and local data
 	rm -rf $(VENV) widget/node_modules widget/dist instance test-artifacts $(CATALOGS)/*/LC_MESSAGES/*.mo

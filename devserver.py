@@ -41,7 +41,10 @@ def main() -> None:
     collector_url = f"http://127.0.0.1:{COLLECTOR_PORT}"
     demo = create_demo_site(collector_url)
     threading.Thread(
-        target=run_simple, args=("127.0.0.1", DEMO_PORT, demo), kwargs={"threaded": True}, daemon=True
+        target=run_simple,
+        args=("127.0.0.1", DEMO_PORT, demo),
+        kwargs={"threaded": True},
+        daemon=True,
     ).start()
     print(f"\n  Strona demonstracyjna urzędu:  http://127.0.0.1:{DEMO_PORT}/")
     print(f"  Panel administracyjny:          {collector_url}/admin\n")

@@ -32,8 +32,11 @@ csrf = CSRFProtect()
 
 def protect_panel_forms() -> None:
     """Check the CSRF token of every state-changing request under /admin."""
-    if (request.path.startswith("/admin") and request.method not in ("GET", "HEAD", "OPTIONS", "TRACE")
-            and current_app.config.get("WTF_CSRF_ENABLED", True)):
+    if (
+        request.path.startswith("/admin")
+        and request.method not in ("GET", "HEAD", "OPTIONS", "TRACE")
+        and current_app.config.get("WTF_CSRF_ENABLED", True)
+    ):
         csrf.protect()
 
 
@@ -85,9 +88,13 @@ def build_admin(app: Flask) -> Admin:
         index_view=HomeView(name=_l("Strona główna"), url="/admin"),
     )
     panel.add_view(OfficeView(Office, db.session, name=_l("Dane urzędu"), endpoint="office"))
-    panel.add_view(DepartmentView(Department, db.session, name=_l("Wydziały"), endpoint="department"))
+    panel.add_view(
+        DepartmentView(Department, db.session, name=_l("Wydziały"), endpoint="department")
+    )
     panel.add_view(UserView(User, db.session, name=_l("Użytkownicy"), endpoint="user"))
-    panel.add_view(AuditEventView(AuditEvent, db.session, name=_l("Dziennik zdarzeń"), endpoint="audit"))
+    panel.add_view(
+        AuditEventView(AuditEvent, db.session, name=_l("Dziennik zdarzeń"), endpoint="audit")
+    )
     panel.add_view(AccountView(name=_l("Moje konto"), endpoint="account"))
     from .reports_views import init_reports_views
 
@@ -111,8 +118,15 @@ def init_app(app: Flask) -> None:
     app.before_request(protect_panel_forms)
     app.before_request(remember_panel_language)
     app.register_error_handler(CSRFError, handle_csrf_error)
-    app.register_blueprint(Blueprint("admin_ui", __name__, template_folder="templates", static_folder="static",
-                                     static_url_path="/admin/ui-static"))
+    app.register_blueprint(
+        Blueprint(
+            "admin_ui",
+            __name__,
+            template_folder="templates",
+            static_folder="static",
+            static_url_path="/admin/ui-static",
+        )
+    )
     app.context_processor(template_helpers)
     app.add_template_filter(local_time)
     auth.init_app(app)

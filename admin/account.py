@@ -20,13 +20,19 @@ from .base import ALL_ROLES, PanelView, expose, get_user
 
 
 class PasswordChangeForm(FlaskForm):
-    current_password = PasswordField(_l("Obecne hasło"), validators=[DataRequired(_l("Podaj obecne hasło.")),
-                                                                      Length(max=1024)],
-                                     render_kw={"autocomplete": "current-password"})
-    new_password = PasswordField(_l("Nowe hasło"), validators=[Length(max=1024)],
-                                 render_kw={"autocomplete": "new-password"})
-    repeat_password = PasswordField(_l("Powtórz nowe hasło"), validators=[Length(max=1024)],
-                                    render_kw={"autocomplete": "new-password"})
+    current_password = PasswordField(
+        _l("Obecne hasło"),
+        validators=[DataRequired(_l("Podaj obecne hasło.")), Length(max=1024)],
+        render_kw={"autocomplete": "current-password"},
+    )
+    new_password = PasswordField(
+        _l("Nowe hasło"), validators=[Length(max=1024)], render_kw={"autocomplete": "new-password"}
+    )
+    repeat_password = PasswordField(
+        _l("Powtórz nowe hasło"),
+        validators=[Length(max=1024)],
+        render_kw={"autocomplete": "new-password"},
+    )
 
     def validate_current_password(self, field: Any) -> None:
         if not verify_password(get_user().password_hash, field.data or ""):
@@ -34,7 +40,9 @@ class PasswordChangeForm(FlaskForm):
 
     def validate_new_password(self, field: Any) -> None:
         if len(field.data or "") < MIN_PASSWORD_LENGTH:
-            raise ValidationError(_("Nowe hasło musi mieć co najmniej %(min)s znaków.", min=MIN_PASSWORD_LENGTH))
+            raise ValidationError(
+                _("Nowe hasło musi mieć co najmniej %(min)s znaków.", min=MIN_PASSWORD_LENGTH)
+            )
         if field.data == self.current_password.data:
             raise ValidationError(_("Nowe hasło musi różnić się od obecnego."))
 

@@ -21,8 +21,13 @@ from .base import ALL_ROLES, WRITER_ROLES, OfficeScopedView, get_user, is_supera
 
 def rated_items(office_id: int | None) -> list[tuple[str, str]]:
     """Return the rating questions of the office's versions (all offices' for a superadmin), newest texts."""
-    query = (sa.select(Question.key, Question.texts, SurveyVersion.number).join(SurveyVersion).join(Survey)
-             .where(Question.type == "rating").order_by(SurveyVersion.number.desc(), Question.position))
+    query = (
+        sa.select(Question.key, Question.texts, SurveyVersion.number)
+        .join(SurveyVersion)
+        .join(Survey)
+        .where(Question.type == "rating")
+        .order_by(SurveyVersion.number.desc(), Question.position)
+    )
     if office_id is not None:
         query = query.where(Survey.office_id == office_id)
     items: dict[str, str] = {}
@@ -37,20 +42,50 @@ class CorrectiveActionView(OfficeScopedView):
     read_roles = ALL_ROLES
     write_roles = WRITER_ROLES
     column_list = ("title", "owner", "deadline", "status", "question_key", "done_at", "office")
-    column_details_list = ("title", "description", "owner", "deadline", "status", "question_key", "done_at",
-                           "created_at", "office")
-    form_columns = ("office", "title", "description", "owner", "deadline", "status", "question_key", "done_at")
-    column_labels = {"title": _l("Działanie"), "description": _l("Opis"), "owner": _l("Odpowiedzialny"),
-                     "deadline": _l("Termin"), "status": _l("Stan"), "question_key": _l("Dotyczy pytania"),
-                     "done_at": _l("Data realizacji"), "created_at": _l("Utworzono"), "office": _l("Urząd")}
+    column_details_list = (
+        "title",
+        "description",
+        "owner",
+        "deadline",
+        "status",
+        "question_key",
+        "done_at",
+        "created_at",
+        "office",
+    )
+    form_columns = (
+        "office",
+        "title",
+        "description",
+        "owner",
+        "deadline",
+        "status",
+        "question_key",
+        "done_at",
+    )
+    column_labels = {
+        "title": _l("Działanie"),
+        "description": _l("Opis"),
+        "owner": _l("Odpowiedzialny"),
+        "deadline": _l("Termin"),
+        "status": _l("Stan"),
+        "question_key": _l("Dotyczy pytania"),
+        "done_at": _l("Data realizacji"),
+        "created_at": _l("Utworzono"),
+        "office": _l("Urząd"),
+    }
     column_default_sort = [("deadline", False), ("id", False)]
     column_searchable_list = ("title", "owner")
     column_filters = ("status",)
-    column_formatters = {"status": lambda v, c, m, p: _(ACTION_STATUSES.get(m.status, {}).get("pl", m.status))}
+    column_formatters = {
+        "status": lambda v, c, m, p: _(ACTION_STATUSES.get(m.status, {}).get("pl", m.status))
+    }
     form_overrides = {"status": SelectField, "question_key": SelectField}
     form_args = {
-        "status": {"choices": [SelectChoice(k, _l(v["pl"])) for k, v in ACTION_STATUSES.items()],
-                   "default": "planned"},
+        "status": {
+            "choices": [SelectChoice(k, _l(v["pl"])) for k, v in ACTION_STATUSES.items()],
+            "default": "planned",
+        },
         "question_key": {"choices": [], "validators": [Optional()]},
     }
 
@@ -59,7 +94,8 @@ class CorrectiveActionView(OfficeScopedView):
         office_id = None if is_superadmin() else user.office_id
         if hasattr(form, "question_key"):
             form.question_key.choices = [SelectChoice("", _("— żadne —"))] + [
-                SelectChoice(key, text) for key, text in rated_items(office_id)]
+                SelectChoice(key, text) for key, text in rated_items(office_id)
+            ]
         return form
 
     def create_form(self, obj: Any = None) -> Any:
@@ -78,9 +114,13 @@ class CorrectiveActionView(OfficeScopedView):
         super().on_model_change(form, model, is_created)
 
 
-
-
 def init_actions_view(panel: Any) -> None:
     """Add the corrective actions to the panel."""
-    panel.add_view(CorrectiveActionView(CorrectiveAction, db.session, name=_l("Działania naprawcze"),
-                                        endpoint="corrective_action"))
+    panel.add_view(
+        CorrectiveActionView(
+            CorrectiveAction,
+            db.session,
+            name=_l("Działania naprawcze"),
+            endpoint="corrective_action",
+        )
+    )

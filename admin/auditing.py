@@ -63,7 +63,9 @@ def get_acting_user() -> User | None:
 
 def get_actor(user: User | None = None) -> Actor:
     """Return the acting panel user (or ``user``) with their address, for domain operations."""
-    return Actor(user=user if user is not None else get_acting_user(), remote_addr=get_remote_addr())
+    return Actor(
+        user=user if user is not None else get_acting_user(), remote_addr=get_remote_addr()
+    )
 
 
 def audit(

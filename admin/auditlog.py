@@ -44,12 +44,33 @@ class AuditEventView(OfficeScopedView):
     allow_delete = False
     office_field = ""
     column_list = ("at", "user_email", "action", "object_type", "object_id", "before", "after")
-    column_details_list = ("at", "user_email", "office", "action", "object_type", "object_id", "before", "after",
-                           "remote_addr")
-    column_labels = {"at": _l("Kiedy"), "user_email": _l("Kto"), "action": _l("Zdarzenie"),
-                     "object_type": _l("Obiekt"), "object_id": _l("Identyfikator"), "before": _l("Przed"),
-                     "after": _l("Po"), "remote_addr": _l("Adres IP pracownika"), "office": _l("Urząd")}
-    column_formatters = {"before": _format_values, "after": _format_values, "action": _format_action}
+    column_details_list = (
+        "at",
+        "user_email",
+        "office",
+        "action",
+        "object_type",
+        "object_id",
+        "before",
+        "after",
+        "remote_addr",
+    )
+    column_labels = {
+        "at": _l("Kiedy"),
+        "user_email": _l("Kto"),
+        "action": _l("Zdarzenie"),
+        "object_type": _l("Obiekt"),
+        "object_id": _l("Identyfikator"),
+        "before": _l("Przed"),
+        "after": _l("Po"),
+        "remote_addr": _l("Adres IP pracownika"),
+        "office": _l("Urząd"),
+    }
+    column_formatters = {
+        "before": _format_values,
+        "after": _format_values,
+        "action": _format_action,
+    }
     column_formatters_detail = column_formatters
     column_default_sort = ("at", True)
     column_searchable_list = ("user_email", "object_type", "object_id")

@@ -46,10 +46,16 @@ KEPT_SESSION_KEYS = ("lang",)
 
 
 class LoginForm(FlaskForm):
-    email = EmailField(_l("Adres e-mail"), validators=[DataRequired(_l("Podaj adres e-mail.")), Length(max=254)],
-                       render_kw={"autocomplete": "username", "autofocus": True})
-    password = PasswordField(_l("Hasło"), validators=[DataRequired(_l("Podaj hasło.")), Length(max=1024)],
-                             render_kw={"autocomplete": "current-password"})
+    email = EmailField(
+        _l("Adres e-mail"),
+        validators=[DataRequired(_l("Podaj adres e-mail.")), Length(max=254)],
+        render_kw={"autocomplete": "username", "autofocus": True},
+    )
+    password = PasswordField(
+        _l("Hasło"),
+        validators=[DataRequired(_l("Podaj hasło.")), Length(max=1024)],
+        render_kw={"autocomplete": "current-password"},
+    )
 
 
 class LogoutForm(FlaskForm):
@@ -111,15 +117,21 @@ def count_account_failure(user: User) -> None:
         if moment is not None and since < moment <= now:
             since = moment
     failures = db.session.scalar(
-        sa.select(sa.func.count()).select_from(AuditEvent).where(
-            AuditEvent.user_id == user.id, AuditEvent.action == "login_failed", AuditEvent.at > since
+        sa.select(sa.func.count())
+        .select_from(AuditEvent)
+        .where(
+            AuditEvent.user_id == user.id,
+            AuditEvent.action == "login_failed",
+            AuditEvent.at > since,
         )
     )
     user.failed_logins = failures
     if failures >= current_app.config["LOGIN_MAX_FAILURES"]:
         user.locked_until = now + timedelta(minutes=current_app.config["LOGIN_LOCKOUT_MINUTES"])
         user.failed_logins = 0
-        audit("account_locked", user, user=user, after={"locked_until": user.locked_until.isoformat()})
+        audit(
+            "account_locked", user, user=user, after={"locked_until": user.locked_until.isoformat()}
+        )
 
 
 def find_user(email: str) -> User | None:
@@ -131,7 +143,9 @@ def is_safe_next(target: str | None) -> bool:
     if not target:
         return False
     parts = urlsplit(target)
-    return not parts.scheme and not parts.netloc and target.startswith("/admin") and "\\" not in target
+    return (
+        not parts.scheme and not parts.netloc and target.startswith("/admin") and "\\" not in target
+    )
 
 
 def start_session(user: User) -> None:
@@ -164,12 +178,19 @@ def login() -> Response | str | tuple[str, int]:
     if request.method == "POST":
         locked_for = address_lock_seconds()
         if locked_for:
-            message = _("Zbyt wiele nieudanych prób logowania z tego adresu. Kolejne próby są wstrzymane na "
-                        "około %(minutes)s min. Spróbuj później.", minutes=minutes_left(locked_for))
-            return render_template("admin/ocen/login.html", form=form, error=message, next=next_page), 429
+            message = _(
+                "Zbyt wiele nieudanych prób logowania z tego adresu. Kolejne próby są wstrzymane na "
+                "około %(minutes)s min. Spróbuj później.",
+                minutes=minutes_left(locked_for),
+            )
+            return render_template(
+                "admin/ocen/login.html", form=form, error=message, next=next_page
+            ), 429
     if not form.validate_on_submit():
         status = 400 if request.method == "POST" else 200
-        return render_template("admin/ocen/login.html", form=form, error=None, next=next_page), status
+        return render_template(
+            "admin/ocen/login.html", form=form, error=None, next=next_page
+        ), status
 
     email = form.email.data.strip().lower()
     user = find_user(email)
@@ -178,24 +199,46 @@ def login() -> Response | str | tuple[str, int]:
         audit("login_failed", user, user=user, after={"reason": "locked"})
         db.session.commit()
         left = (user.locked_until - now).total_seconds()
-        message = _("Zbyt wiele nieudanych prób logowania na to konto. Konto jest zablokowane do %(until)s "
-                    "(jeszcze około %(minutes)s min). Spróbuj później lub poproś administratora o pomoc.",
-                    until=to_local(user.locked_until).strftime("%H:%M"), minutes=minutes_left(left))
-        return render_template("admin/ocen/login.html", form=form, error=message, next=next_page), 429
+        message = _(
+            "Zbyt wiele nieudanych prób logowania na to konto. Konto jest zablokowane do %(until)s "
+            "(jeszcze około %(minutes)s min). Spróbuj później lub poproś administratora o pomoc.",
+            until=to_local(user.locked_until).strftime("%H:%M"),
+            minutes=minutes_left(left),
+        )
+        return render_template(
+            "admin/ocen/login.html", form=form, error=message, next=next_page
+        ), 429
 
-    if user is None or not user.active or not verify_password(user.password_hash, form.password.data):
+    if (
+        user is None
+        or not user.active
+        or not verify_password(user.password_hash, form.password.data)
+    ):
         if user is not None:
-            audit("login_failed", user, user=user, after={"reason": "password" if user.active else "inactive"})
+            audit(
+                "login_failed",
+                user,
+                user=user,
+                after={"reason": "password" if user.active else "inactive"},
+            )
             db.session.flush()
             count_account_failure(user)
         else:
             audit("login_failed", user_email=email[:254], after={"reason": "unknown user"})
         if count_address_failure():
-            audit("address_locked", user_email=email[:254], office_id=user.office_id if user else None,
-                  after={"address": get_remote_addr()})
+            audit(
+                "address_locked",
+                user_email=email[:254],
+                office_id=user.office_id if user else None,
+                after={"address": get_remote_addr()},
+            )
         db.session.commit()
-        return render_template("admin/ocen/login.html", form=form,
-                               error=_("Nieprawidłowy adres e-mail lub hasło."), next=next_page), 401
+        return render_template(
+            "admin/ocen/login.html",
+            form=form,
+            error=_("Nieprawidłowy adres e-mail lub hasło."),
+            next=next_page,
+        ), 401
 
     user.failed_logins = 0
     user.locked_until = None
@@ -256,7 +299,9 @@ def init_app(app: Flask) -> None:
     # Counted where the API's rate limits are (memory, or Redis with several processes); the
     # address is a counter key only, never written to the database with a response.
     storage = storage_from_string(app.config["RATELIMIT_STORAGE_URI"])
-    item = parse_limit(f"{app.config['LOGIN_MAX_FAILURES']} per {app.config['LOGIN_FAILURE_WINDOW_MINUTES']} minutes")
+    item = parse_limit(
+        f"{app.config['LOGIN_MAX_FAILURES']} per {app.config['LOGIN_FAILURE_WINDOW_MINUTES']} minutes"
+    )
     app.extensions["admin_login_limiter"] = (MovingWindowRateLimiter(storage), item)
     app.before_request(check_idle_session)
     app.register_blueprint(bp)

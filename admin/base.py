@@ -132,13 +132,19 @@ def scoped(statement: Any, model: type | None = None, user: User | None = None) 
     """Restrict a select or a Query to the user's office (nothing for a superadmin)."""
     user = user or get_user()
     if user is None:
-        return statement.where(sa.false()) if hasattr(statement, "where") else statement.filter(sa.false())
+        return (
+            statement.where(sa.false())
+            if hasattr(statement, "where")
+            else statement.filter(sa.false())
+        )
     if user.role == "superadmin":
         return statement
     if model is None:
         model = statement.column_descriptions[0]["entity"]
     condition = office_filter(model, user.office_id)
-    return statement.where(condition) if hasattr(statement, "where") else statement.filter(condition)
+    return (
+        statement.where(condition) if hasattr(statement, "where") else statement.filter(condition)
+    )
 
 
 def get_office_or_404(office_id: Any = None) -> Office:
@@ -164,16 +170,19 @@ def get_office_or_404(office_id: Any = None) -> Office:
 ERROR_TEXTS = {
     403: ("Brak dostępu", "Nie masz uprawnień do tej strony lub tej operacji."),
     404: ("Nie znaleziono", "Nie ma takiego rekordu albo nie należy on do Twojego urzędu."),
-    400: ("Formularz wygasł",
-          "Formularz wygasł albo nie został wysłany z tej strony. Wróć, odśwież stronę i spróbuj ponownie."),
+    400: (
+        "Formularz wygasł",
+        "Formularz wygasł albo nie został wysłany z tej strony. Wróć, odśwież stronę i spróbuj ponownie.",
+    ),
 }
 
 
 def error_page(status: int, message: str | None = None) -> Response:
     """Return a human, Polish error page with the status code."""
     title, default = ERROR_TEXTS.get(status, ERROR_TEXTS[403])
-    body = render_template("admin/ocen/error.html", title=_(title), message=message or _(default),
-                           status=status)
+    body = render_template(
+        "admin/ocen/error.html", title=_(title), message=message or _(default), status=status
+    )
     return make_response(body, status)
 
 
@@ -241,7 +250,9 @@ def panel_access(write: bool = False, roles: tuple[str, ...] | None = None) -> C
     def decorate(view: Callable) -> Callable:
         @functools.wraps(view)
         def wrapper(*args: Any, **kwargs: Any) -> Any:
-            needed = roles or (WRITER_ROLES if write or request.method not in SAFE_METHODS else ALL_ROLES)
+            needed = roles or (
+                WRITER_ROLES if write or request.method not in SAFE_METHODS else ALL_ROLES
+            )
             if not has_role(needed):
                 return refuse()
             return view(*args, **kwargs)
@@ -319,8 +330,11 @@ class OfficeScopedView(RoleCheckMixin, ModelView):
         """Offer bulk actions only to writers (and "delete" only where deleting is allowed)."""
         return self.is_writer() and super().is_action_allowed(name)
 
-    @action("delete", admin_lazy_gettext("Delete"),
-            admin_lazy_gettext("Are you sure you want to delete selected records?"))
+    @action(
+        "delete",
+        admin_lazy_gettext("Delete"),
+        admin_lazy_gettext("Are you sure you want to delete selected records?"),
+    )
     def action_delete(self, ids: Any) -> Any:
         """Delete the selected records of the office, one by one through the checks and the audit."""
         # The ids arrive as text; PostgreSQL refuses to compare them with an integer key.
@@ -359,7 +373,11 @@ class OfficeScopedView(RoleCheckMixin, ModelView):
 
     def _scope_form(self, form: Any) -> Any:
         """Remove the office field for office users and limit every relation's choices to the office."""
-        if not is_superadmin() and self.office_field and getattr(form, self.office_field, None) is not None:
+        if (
+            not is_superadmin()
+            and self.office_field
+            and getattr(form, self.office_field, None) is not None
+        ):
             delattr(form, self.office_field)
         for field in form:
             factory = getattr(field, "query_factory", None)
@@ -396,7 +414,11 @@ class OfficeScopedView(RoleCheckMixin, ModelView):
         g.audit_before = model_values(model)
         # A form saved as it was changes nothing: its hook (the pre-change report) does not run.
         has_hook = type(self).before_change is not OfficeScopedView.before_change
-        if has_hook and form_changes_model(form, model) and not self._run_before_change(model, False):
+        if (
+            has_hook
+            and form_changes_model(form, model)
+            and not self._run_before_change(model, False)
+        ):
             return False
         return super().update_model(form, model)
 
@@ -436,7 +458,10 @@ class OfficeScopedView(RoleCheckMixin, ModelView):
             flash(str(exc), "error")
             return True
         if isinstance(exc, sa.exc.IntegrityError):
-            flash(_("Nie zapisano: dane kolidują z innym rekordem (np. powtórzony identyfikator)."), "error")
+            flash(
+                _("Nie zapisano: dane kolidują z innym rekordem (np. powtórzony identyfikator)."),
+                "error",
+            )
             return True
         return super().handle_view_exception(exc)
 

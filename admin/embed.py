@@ -27,10 +27,20 @@ def embed_snippet(office: Office) -> str:
     The widget fetches nothing on page view, so the office's banner label, colour and position
     travel in the tag itself (only where they differ from the widget's defaults).
     """
-    attributes = [f'src="{current_app.config["PUBLIC_URL"]}/widget.js"', f'data-office="{escape(office.slug)}"']
-    look = {"label": office.look_label, "color": office.look_color, "position": office.look_position}
-    attributes += [f'data-{name}="{escape(value)}"' for name, value in look.items()
-                   if value and value != DEFAULT_LOOK[name]]
+    attributes = [
+        f'src="{current_app.config["PUBLIC_URL"]}/widget.js"',
+        f'data-office="{escape(office.slug)}"',
+    ]
+    look = {
+        "label": office.look_label,
+        "color": office.look_color,
+        "position": office.look_position,
+    }
+    attributes += [
+        f'data-{name}="{escape(value)}"'
+        for name, value in look.items()
+        if value and value != DEFAULT_LOOK[name]
+    ]
     return f"<script {' '.join(attributes)} async></script>"
 
 
@@ -41,7 +51,9 @@ def hosted_url(office: Office) -> str:
 
 def department_url(department: Department) -> str:
     """Return the address a department's QR code points at: the hosted page, department chosen, channel qr."""
-    return f"{hosted_url(department.office)}?{urlencode({'department': department.key, 'src': 'qr'})}"
+    return (
+        f"{hosted_url(department.office)}?{urlencode({'department': department.key, 'src': 'qr'})}"
+    )
 
 
 def download(body: bytes, mimetype: str, filename: str) -> Response:
@@ -68,11 +80,18 @@ class EmbedView(PanelView):
         if office is None:
             return render_office_choice(self, ".index_view")
         departments = db.session.scalars(
-            sa.select(Department).where(Department.office_id == office.id, Department.active.is_(True))
+            sa.select(Department)
+            .where(Department.office_id == office.id, Department.active.is_(True))
             .order_by(Department.position, Department.id)
         ).all()
-        return self.render("admin/ocen/embed.html", office=office, snippet=embed_snippet(office),
-                           hosted_url=hosted_url(office), departments=departments, department_url=department_url)
+        return self.render(
+            "admin/ocen/embed.html",
+            office=office,
+            snippet=embed_snippet(office),
+            hosted_url=hosted_url(office),
+            departments=departments,
+            department_url=department_url,
+        )
 
     def department(self, department_id: int) -> Department:
         return get_scoped_or_404(Department, department_id)
@@ -82,19 +101,34 @@ class EmbedView(PanelView):
         department = self.department(department_id)
         out = io.BytesIO()
         qr_code(department_url(department)).save(out, kind="png", scale=QR_SCALE, border=4)
-        return download(out.getvalue(), "image/png", f"qr-{department.office.slug}-{department.key}.png")
+        return download(
+            out.getvalue(), "image/png", f"qr-{department.office.slug}-{department.key}.png"
+        )
 
     @expose("/qr/<int:department_id>.svg")
     def qr_svg_view(self, department_id: int) -> Any:
         department = self.department(department_id)
         out = io.BytesIO()
         url = department_url(department)
-        qr_code(url).save(out, kind="svg", scale=QR_SCALE, border=4, xmldecl=True, svgns=True,
-                          title=_("Kod QR ankiety: %(url)s", url=url), svgclass=None, lineclass=None)
-        return download(out.getvalue(), "image/svg+xml", f"qr-{department.office.slug}-{department.key}.svg")
+        qr_code(url).save(
+            out,
+            kind="svg",
+            scale=QR_SCALE,
+            border=4,
+            xmldecl=True,
+            svgns=True,
+            title=_("Kod QR ankiety: %(url)s", url=url),
+            svgclass=None,
+            lineclass=None,
+        )
+        return download(
+            out.getvalue(), "image/svg+xml", f"qr-{department.office.slug}-{department.key}.svg"
+        )
 
     @expose("/poster/<int:department_id>.pdf")
     def poster_view(self, department_id: int) -> Any:
         department = self.department(department_id)
         pdf = build_poster_pdf(department.office.name, department.name, department_url(department))
-        return download(pdf, "application/pdf", f"plakat-{department.office.slug}-{department.key}.pdf")
+        return download(
+            pdf, "application/pdf", f"plakat-{department.office.slug}-{department.key}.pdf"
+        )

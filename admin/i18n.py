@@ -60,6 +60,9 @@ def remember_language() -> None:
 def init_app(app) -> None:
     """Bind Flask-Babel (once per app) with Polish as the default locale."""
     if "babel" not in app.extensions:
-        Babel(app, locale_selector=select_locale, default_locale=DEFAULT_LANGUAGE,
-              default_translation_directories=str(TRANSLATIONS_DIR))
-
+        Babel(
+            app,
+            locale_selector=select_locale,
+            default_locale=DEFAULT_LANGUAGE,
+            default_translation_directories=str(TRANSLATIONS_DIR),
+        )

@@ -87,36 +87,60 @@ def validate_colour(form: Any, field: Any) -> None:
 
 
 class OfficeForm(PanelForm):
-    slug = StringField(_l("Identyfikator (slug)"), validators=[DataRequired(_l("To pole jest wymagane.")),
-                                                               Length(max=63)])
-    name = StringField(_l("Nazwa"), validators=[DataRequired(_l("To pole jest wymagane.")), Length(max=200)])
+    slug = StringField(
+        _l("Identyfikator (slug)"),
+        validators=[DataRequired(_l("To pole jest wymagane.")), Length(max=63)],
+    )
+    name = StringField(
+        _l("Nazwa"), validators=[DataRequired(_l("To pole jest wymagane.")), Length(max=200)]
+    )
     address = StringField(_l("Adres"), validators=[Optional(), Length(max=300)])
-    contact_email = StringField(_l("E-mail kontaktowy"), validators=[
-        Optional(), Length(max=200), email_address])
+    contact_email = StringField(
+        _l("E-mail kontaktowy"), validators=[Optional(), Length(max=200), email_address]
+    )
     contact_phone = StringField(_l("Telefon kontaktowy"), validators=[Optional(), Length(max=50)])
-    privacy_url = StringField(_l("Adres klauzuli informacyjnej (RODO)"),
-                              validators=[Optional(), Length(max=500), validate_page_url])
+    privacy_url = StringField(
+        _l("Adres klauzuli informacyjnej (RODO)"),
+        validators=[Optional(), Length(max=500), validate_page_url],
+    )
     allowed_origins = OriginsField(
         _l("Dozwolone adresy stron (originy)"),
-        description=_l("Jeden na wiersz, np. https://www.leszno.pl — sam protokół, host i ewentualnie port."),
+        description=_l(
+            "Jeden na wiersz, np. https://www.leszno.pl — sam protokół, host i ewentualnie port."
+        ),
         validators=[Length(max=5000)],
     )
-    languages = LanguagesField(_l("Języki ankiety"),
-                               choices=[(code, _l(LANGUAGE_LABELS[code])) for code in LANGUAGES])
-    look_label = StringField(_l("Napis na przycisku"), validators=[DataRequired(_l("To pole jest wymagane.")),
-                                                                   Length(max=60)])
+    languages = LanguagesField(
+        _l("Języki ankiety"), choices=[(code, _l(LANGUAGE_LABELS[code])) for code in LANGUAGES]
+    )
+    look_label = StringField(
+        _l("Napis na przycisku"),
+        validators=[DataRequired(_l("To pole jest wymagane.")), Length(max=60)],
+    )
     look_color = StringField(
         _l("Kolor przycisku"),
-        description=_l("Format #rrggbb; napis jest biały, więc kolor musi być dość ciemny "
-                       "(kontrast co najmniej 4,5:1)."),
+        description=_l(
+            "Format #rrggbb; napis jest biały, więc kolor musi być dość ciemny "
+            "(kontrast co najmniej 4,5:1)."
+        ),
         validators=[validate_colour],
     )
-    look_position = SelectField(_l("Położenie przycisku"), choices=[(k, _l(v)) for k, v in POSITIONS])
+    look_position = SelectField(
+        _l("Położenie przycisku"), choices=[(k, _l(v)) for k, v in POSITIONS]
+    )
     retention_days = IntegerField(
         _l("Przechowywanie odpowiedzi (dni)"),
-        description=_l("Puste: bez limitu. Co najmniej 365 dni, aby odpowiedzi objął raport roczny."),
-        validators=[Optional(), NumberRange(MIN_RETENTION_DAYS, MAX_RETENTION_DAYS, message=_l(
-            "Podaj liczbę dni od %(min)s do %(max)s albo zostaw puste."))],
+        description=_l(
+            "Puste: bez limitu. Co najmniej 365 dni, aby odpowiedzi objął raport roczny."
+        ),
+        validators=[
+            Optional(),
+            NumberRange(
+                MIN_RETENTION_DAYS,
+                MAX_RETENTION_DAYS,
+                message=_l("Podaj liczbę dni od %(min)s do %(max)s albo zostaw puste."),
+            ),
+        ],
     )
 
     def validate_slug(self, field: Any) -> None:
@@ -129,7 +153,9 @@ class OfficeForm(PanelForm):
 
 def _format_colour(view: Any, context: Any, model: Office, name: str) -> Markup:
     colour = escape(model.look_color or "")
-    return Markup(f'<span class="colour-swatch" style="background:{colour}" aria-hidden="true"></span>{colour}')
+    return Markup(
+        f'<span class="colour-swatch" style="background:{colour}" aria-hidden="true"></span>{colour}'
+    )
 
 
 def _format_list(view: Any, context: Any, model: Any, name: str) -> str:
@@ -144,19 +170,41 @@ class OfficeView(OfficeScopedView):
     allow_delete = False  # an office holds responses and reports: never deleted from the panel
     create_roles = (Role.SUPERADMIN,)
     column_list = ("name", "slug", "allowed_origins", "languages", "look_color")
-    column_details_list = ("name", "slug", "address", "contact_email", "contact_phone", "privacy_url",
-                           "allowed_origins", "languages", "look_label", "look_color", "look_position",
-                           "retention_days", "created_at")
+    column_details_list = (
+        "name",
+        "slug",
+        "address",
+        "contact_email",
+        "contact_phone",
+        "privacy_url",
+        "allowed_origins",
+        "languages",
+        "look_label",
+        "look_color",
+        "look_position",
+        "retention_days",
+        "created_at",
+    )
     column_labels = {
-        "name": _l("Nazwa"), "slug": _l("Identyfikator (slug)"), "address": _l("Adres"),
-        "contact_email": _l("E-mail kontaktowy"), "contact_phone": _l("Telefon kontaktowy"),
+        "name": _l("Nazwa"),
+        "slug": _l("Identyfikator (slug)"),
+        "address": _l("Adres"),
+        "contact_email": _l("E-mail kontaktowy"),
+        "contact_phone": _l("Telefon kontaktowy"),
         "privacy_url": _l("Adres klauzuli informacyjnej (RODO)"),
-        "allowed_origins": _l("Dozwolone adresy stron (originy)"), "languages": _l("Języki ankiety"),
-        "look_label": _l("Napis na przycisku"), "look_color": _l("Kolor przycisku"),
-        "look_position": _l("Położenie przycisku"), "retention_days": _l("Przechowywanie odpowiedzi (dni)"),
+        "allowed_origins": _l("Dozwolone adresy stron (originy)"),
+        "languages": _l("Języki ankiety"),
+        "look_label": _l("Napis na przycisku"),
+        "look_color": _l("Kolor przycisku"),
+        "look_position": _l("Położenie przycisku"),
+        "retention_days": _l("Przechowywanie odpowiedzi (dni)"),
         "created_at": _l("Kiedy"),
     }
-    column_formatters = {"look_color": _format_colour, "allowed_origins": _format_list, "languages": _format_list}
+    column_formatters = {
+        "look_color": _format_colour,
+        "allowed_origins": _format_list,
+        "languages": _format_list,
+    }
     column_formatters_detail = column_formatters
     column_default_sort = "name"
     column_searchable_list = ("name", "slug")
@@ -178,8 +226,13 @@ class OfficeView(OfficeScopedView):
         """
         session = self.session
         try:
-            office = create_office(form.slug.data, form.name.data, origins=form.allowed_origins.data,
-                                   privacy_url=form.privacy_url.data or "", actor=None)
+            office = create_office(
+                form.slug.data,
+                form.name.data,
+                origins=form.allowed_origins.data,
+                privacy_url=form.privacy_url.data or "",
+                actor=None,
+            )
             form.populate_obj(office)
             self._on_model_change(form, office, True)
             session.commit()
@@ -212,33 +265,51 @@ def make_department_key(name: str, office_id: int) -> str:
 def has_responses(department: Department) -> bool:
     """Tell whether any response or answer names this department."""
     for model in (Response, Answer):
-        if db.session.scalar(sa.select(model.id).where(
-            model.office_id == department.office_id, model.department_key == department.key
-        ).limit(1)):
+        if db.session.scalar(
+            sa.select(model.id)
+            .where(model.office_id == department.office_id, model.department_key == department.key)
+            .limit(1)
+        ):
             return True
     return False
 
 
 class DepartmentForm(PanelForm):
-    name = StringField(_l("Nazwa"), validators=[DataRequired(_l("To pole jest wymagane.")), Length(max=200)])
+    name = StringField(
+        _l("Nazwa"), validators=[DataRequired(_l("To pole jest wymagane.")), Length(max=200)]
+    )
     name_en = StringField(_l("Nazwa po angielsku"), validators=[Optional(), Length(max=200)])
     name_uk = StringField(_l("Nazwa po ukraińsku"), validators=[Optional(), Length(max=200)])
-    key = StringField(_l("Klucz"), validators=[Optional(), Length(max=64)], description=_l(
-        "Klucz: małe litery, cyfry, _ lub -, np. komunikacja. Puste: utworzony z nazwy; potem się nie zmienia."))
-    position = IntegerField(_l("Kolejność"), default=0, validators=[Optional(), NumberRange(0, 10000)])
+    key = StringField(
+        _l("Klucz"),
+        validators=[Optional(), Length(max=64)],
+        description=_l(
+            "Klucz: małe litery, cyfry, _ lub -, np. komunikacja. Puste: utworzony z nazwy; potem się nie zmienia."
+        ),
+    )
+    position = IntegerField(
+        _l("Kolejność"), default=0, validators=[Optional(), NumberRange(0, 10000)]
+    )
     active = BooleanField(_l("Aktywny"), default=True)
 
     def validate_key(self, field: Any) -> None:
         field.data = (field.data or "").strip().lower()
         if field.data and not DEPARTMENT_KEY_RE.match(field.data):
-            raise ValidationError(_("Klucz: 1–64 małe litery, cyfry, _ lub -, zaczynając od litery lub cyfry."))
+            raise ValidationError(
+                _("Klucz: 1–64 małe litery, cyfry, _ lub -, zaczynając od litery lub cyfry.")
+            )
         if field.data in RESERVED_DEPARTMENT_KEYS:
-            raise ValidationError(_("Klucz „other” jest zarezerwowany dla odpowiedzi „Inny / nie wiem”."))
+            raise ValidationError(
+                _("Klucz „other” jest zarezerwowany dla odpowiedzi „Inny / nie wiem”.")
+            )
 
     def populate_obj(self, obj: Department) -> None:
         obj.name = self.name.data.strip()
-        names = {lang: getattr(self, f"name_{lang}").data.strip()
-                 for lang in ("en", "uk") if (getattr(self, f"name_{lang}").data or "").strip()}
+        names = {
+            lang: getattr(self, f"name_{lang}").data.strip()
+            for lang in ("en", "uk")
+            if (getattr(self, f"name_{lang}").data or "").strip()
+        }
         obj.names = names
         obj.position = self.position.data or 0
         obj.active = bool(self.active.data)
@@ -247,7 +318,9 @@ class DepartmentForm(PanelForm):
         if getattr(self, "office", None) is not None:
             obj.office = self.office.data
 
-    def process(self, formdata: Any = None, obj: Any = None, data: Any = None, **kwargs: Any) -> None:
+    def process(
+        self, formdata: Any = None, obj: Any = None, data: Any = None, **kwargs: Any
+    ) -> None:
         super().process(formdata, obj, data, **kwargs)
         if obj is not None and formdata is None:
             self.name_en.data = (obj.names or {}).get("en", "")
@@ -260,8 +333,14 @@ class DepartmentView(OfficeScopedView):
     form = DepartmentForm
     column_list = ("position", "name", "key", "active", "office")
     column_details_list = ("name", "key", "names", "position", "active", "office")
-    column_labels = {"position": _l("Kolejność"), "name": _l("Nazwa"), "key": _l("Klucz"),
-                     "active": _l("Aktywny"), "office": _l("Urząd"), "names": _l("Tłumaczenia nazwy")}
+    column_labels = {
+        "position": _l("Kolejność"),
+        "name": _l("Nazwa"),
+        "key": _l("Klucz"),
+        "active": _l("Aktywny"),
+        "office": _l("Urząd"),
+        "names": _l("Tłumaczenia nazwy"),
+    }
     column_default_sort = [("office_id", False), ("position", False), ("id", False)]
     column_searchable_list = ("name", "key")
     column_filters = ("active",)
@@ -273,8 +352,11 @@ class DepartmentView(OfficeScopedView):
         from flask_admin.contrib.sqla.fields import QuerySelectField
 
         class Form(form_class):
-            office = QuerySelectField(_l("Urząd"), query_factory=lambda: db.session.query(Office).order_by(Office.name),
-                                      validators=[DataRequired(_l("Wybierz urząd."))])
+            office = QuerySelectField(
+                _l("Urząd"),
+                query_factory=lambda: db.session.query(Office).order_by(Office.name),
+                validators=[DataRequired(_l("Wybierz urząd."))],
+            )
 
         return Form
 
@@ -297,12 +379,23 @@ class DepartmentView(OfficeScopedView):
             before_office_change(db.session.get(Office, model.office_id))
             if not model.key:
                 model.key = make_department_key(model.name, model.office_id)
-            elif db.session.scalar(sa.select(Department.id).where(
-                Department.office_id == model.office_id, Department.key == model.key, Department.id != model.id
-            )):
-                raise ValidationError(_("Wydział o kluczu %(key)s już istnieje w tym urzędzie.", key=model.key))
+            elif db.session.scalar(
+                sa.select(Department.id).where(
+                    Department.office_id == model.office_id,
+                    Department.key == model.key,
+                    Department.id != model.id,
+                )
+            ):
+                raise ValidationError(
+                    _("Wydział o kluczu %(key)s już istnieje w tym urzędzie.", key=model.key)
+                )
 
     def validate_delete(self, model: Department) -> None:
         if has_responses(model):
-            raise ValidationError(_("Nie można usunąć wydziału „%(name)s”: ma już odpowiedzi. Dezaktywuj go zamiast "
-                                    "usuwać.", name=model.name))
+            raise ValidationError(
+                _(
+                    "Nie można usunąć wydziału „%(name)s”: ma już odpowiedzi. Dezaktywuj go zamiast "
+                    "usuwać.",
+                    name=model.name,
+                )
+            )

@@ -45,8 +45,13 @@ class PaperView(PanelView):
         message = ""
         if request.method == "POST":
             questions = [(question.key, question.type) for question in version.questions]
-            data = {"id": request.form.get("entry_id", ""), "version": version.number, "lang": "pl",
-                    "channel": "paper", "answers": read_form_answers(request.form, questions, prefix=FIELD_PREFIX)}
+            data = {
+                "id": request.form.get("entry_id", ""),
+                "version": version.number,
+                "lang": "pl",
+                "channel": "paper",
+                "answers": read_form_answers(request.form, questions, prefix=FIELD_PREFIX),
+            }
             context = get_office_context(office.slug)
             if context is None:
                 return error_page(404, _("Urząd nie ma opublikowanej ankiety."))
@@ -56,24 +61,47 @@ class PaperView(PanelView):
 
                 def audit_entry() -> None:
                     # In the response's own transaction: an entry is never stored without its audit row.
-                    audit("response.paper_entry", office_id=office.id, after={
-                        "response_id": str(submission.id), "version": version.number,
-                        "answered_questions": len(submission.answers)})
+                    audit(
+                        "response.paper_entry",
+                        office_id=office.id,
+                        after={
+                            "response_id": str(submission.id),
+                            "version": version.number,
+                            "answered_questions": len(submission.answers),
+                        },
+                    )
 
-                _response, created = store_submission(submission, entered_by_id=user.id if user else None,
-                                                      before_commit=audit_entry)
+                _response, created = store_submission(
+                    submission, entered_by_id=user.id if user else None, before_commit=audit_entry
+                )
             except SubmissionError as error:
                 errors = error.fields
-                message = error.message if not errors else _("Nie zapisano — popraw odpowiedzi oznaczone poniżej.")
+                message = (
+                    error.message
+                    if not errors
+                    else _("Nie zapisano — popraw odpowiedzi oznaczone poniżej.")
+                )
             else:
-                flash(_("Zapisano ankietę papierową (wersja %(number)s).", number=version.number) if created
-                      else _("Ta ankieta papierowa była już zapisana — nie zapisano jej drugi raz."), "success")
+                flash(
+                    _("Zapisano ankietę papierową (wersja %(number)s).", number=version.number)
+                    if created
+                    else _("Ta ankieta papierowa była już zapisana — nie zapisano jej drugi raz."),
+                    "success",
+                )
                 return redirect(url_for(".index_view", office_id=office.id))
         document = survey_document(office, version, "pl")
         entry_id = request.form.get("entry_id") if errors or message else str(uuid.uuid4())
-        return self.render("admin/ocen/paper.html", office=office, version=version, document=document,
-                           errors=errors, message=message, entry_id=entry_id, form=request.form,
-                           prefix=FIELD_PREFIX), 400 if request.method == "POST" else 200
+        return self.render(
+            "admin/ocen/paper.html",
+            office=office,
+            version=version,
+            document=document,
+            errors=errors,
+            message=message,
+            entry_id=entry_id,
+            form=request.form,
+            prefix=FIELD_PREFIX,
+        ), 400 if request.method == "POST" else 200
 
     @expose("/questionnaire.pdf")
     def questionnaire_view(self) -> Any:
@@ -86,5 +114,6 @@ class PaperView(PanelView):
         pdf = build_questionnaire_pdf(survey_document(office, version, "pl"))
         response = Response(pdf, mimetype="application/pdf")
         response.headers["Content-Disposition"] = (
-            f'attachment; filename="ankieta-{office.slug}-wersja-{version.number}.pdf"')
+            f'attachment; filename="ankieta-{office.slug}-wersja-{version.number}.pdf"'
+        )
         return response

@@ -47,7 +47,9 @@ def draw_qr(pdf: pdfcanvas.Canvas, url: str, x: float, y: float, size: float) ->
                 pdf.rect(x + c * module, top, module + 0.05, module + 0.05, stroke=0, fill=1)
 
 
-def centred_lines(pdf: pdfcanvas.Canvas, text: str, font: str, size: float, y: float, width: float) -> float:
+def centred_lines(
+    pdf: pdfcanvas.Canvas, text: str, font: str, size: float, y: float, width: float
+) -> float:
     """Write ``text`` centred, wrapped to ``width``; return the y below the last line."""
     words, line, lines = text.split(), "", []
     for word in words:
@@ -81,8 +83,15 @@ def build_poster_pdf(office_name: str, department_name: str, url: str) -> bytes:
     size = 12 * cm
     draw_qr(pdf, url, (PAGE_W - size) / 2, y - size, size)
     y -= size + 1.0 * cm
-    y = centred_lines(pdf, "Ankieta jest anonimowa i zajmuje mniej niż minutę.", REGULAR, 14, y, width) - 0.3 * cm
-    y = centred_lines(pdf, "Nie masz aparatu z czytnikiem kodów? Wpisz adres:", REGULAR, 11, y, width)
+    y = (
+        centred_lines(
+            pdf, "Ankieta jest anonimowa i zajmuje mniej niż minutę.", REGULAR, 14, y, width
+        )
+        - 0.3 * cm
+    )
+    y = centred_lines(
+        pdf, "Nie masz aparatu z czytnikiem kodów? Wpisz adres:", REGULAR, 11, y, width
+    )
     # The URL is printed whole, in a size that fits one line, so it can be typed in.
     font_size = 13.0
     while pdf.stringWidth(url, REGULAR, font_size) > width and font_size > 7:
@@ -98,13 +107,24 @@ def _styles() -> dict[str, ParagraphStyle]:
     base = ParagraphStyle("body", fontName=REGULAR, fontSize=10, leading=13)
     return {
         "body": base,
-        "small": ParagraphStyle("small", parent=base, fontSize=8, leading=10, textColor=colors.HexColor("#333333")),
+        "small": ParagraphStyle(
+            "small", parent=base, fontSize=8, leading=10, textColor=colors.HexColor("#333333")
+        ),
         "cell": ParagraphStyle("cell", parent=base, fontSize=8, leading=9.5, alignment=1),
         "cellleft": ParagraphStyle("cellleft", parent=base, fontSize=9, leading=11),
-        "title": ParagraphStyle("title", parent=base, fontName=BOLD, fontSize=16, leading=20, spaceAfter=4),
+        "title": ParagraphStyle(
+            "title", parent=base, fontName=BOLD, fontSize=16, leading=20, spaceAfter=4
+        ),
         "office": ParagraphStyle("office", parent=base, fontName=BOLD, fontSize=11, leading=14),
-        "question": ParagraphStyle("question", parent=base, fontName=BOLD, fontSize=10.5, leading=13.5,
-                                   spaceBefore=8, spaceAfter=3),
+        "question": ParagraphStyle(
+            "question",
+            parent=base,
+            fontName=BOLD,
+            fontSize=10.5,
+            leading=13.5,
+            spaceBefore=8,
+            spaceAfter=3,
+        ),
         "option": ParagraphStyle("option", parent=base, leftIndent=12, leading=14),
     }
 
@@ -113,11 +133,15 @@ def _p(text: str, style: ParagraphStyle) -> Paragraph:
     return Paragraph(escape(text), style)
 
 
-def _rating_table(items: list[dict[str, Any]], styles: dict[str, ParagraphStyle], width: float) -> Table:
+def _rating_table(
+    items: list[dict[str, Any]], styles: dict[str, ParagraphStyle], width: float
+) -> Table:
     """Return a grid: one row per rated item, a box under each label of the scale."""
     scale = items[0].get("scale") or ["1", "2", "3", "4", "5"]
     with_na = any(item.get("allow_na") for item in items)
-    heads = [f"{n} — {label}" for n, label in enumerate(scale, start=1)] + ([NA_LABEL] if with_na else [])
+    heads = [f"{n} — {label}" for n, label in enumerate(scale, start=1)] + (
+        [NA_LABEL] if with_na else []
+    )
     first = width * 0.34 if len(items) > 1 or items[0].get("group") else 0
     column = (width - first) / len(heads)
     header = ([_p("", styles["cell"])] if first else []) + [_p(h, styles["cell"]) for h in heads]
@@ -129,17 +153,23 @@ def _rating_table(items: list[dict[str, Any]], styles: dict[str, ParagraphStyle]
         rows.append(([_p(item["text"], styles["cellleft"])] if first else []) + boxes)
     widths = ([first] if first else []) + [column] * len(heads)
     table = Table(rows, colWidths=widths, hAlign="LEFT", repeatRows=1)
-    table.setStyle(TableStyle([
-        ("GRID", (0, 0), (-1, -1), 0.4, GRID_LINE),
-        ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
-        ("FONTNAME", (0, 0), (-1, -1), REGULAR),
-        ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#eef2f7")),
-    ]))
+    table.setStyle(
+        TableStyle(
+            [
+                ("GRID", (0, 0), (-1, -1), 0.4, GRID_LINE),
+                ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+                ("FONTNAME", (0, 0), (-1, -1), REGULAR),
+                ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#eef2f7")),
+            ]
+        )
+    )
     return table
 
 
 def _choice_lines(question: dict[str, Any], styles: dict[str, ParagraphStyle]) -> list[Paragraph]:
-    return [_p(f"{BOX}  {option['text']}", styles["option"]) for option in question.get("options", [])]
+    return [
+        _p(f"{BOX}  {option['text']}", styles["option"]) for option in question.get("options", [])
+    ]
 
 
 def _text_box(height: float, width: float) -> Table:
@@ -156,8 +186,11 @@ def question_note(question: dict[str, Any]) -> str:
     if kind in ("single", "department"):
         return "Proszę zaznaczyć jedną odpowiedź."
     if kind == "rating":
-        return "Proszę zaznaczyć jedną ocenę w każdym wierszu." if question.get("group") else \
-            "Proszę zaznaczyć jedną ocenę."
+        return (
+            "Proszę zaznaczyć jedną ocenę w każdym wierszu."
+            if question.get("group")
+            else "Proszę zaznaczyć jedną ocenę."
+        )
     return ""
 
 
@@ -167,8 +200,16 @@ def build_questionnaire_pdf(document: dict[str, Any]) -> bytes:
     styles = _styles()
     out = io.BytesIO()
     office = document["office"]["name"]
-    doc = SimpleDocTemplate(out, pagesize=A4, leftMargin=1.8 * cm, rightMargin=1.8 * cm, topMargin=1.5 * cm,
-                            bottomMargin=1.6 * cm, title=f"{document['title']} — {office}", author=office)
+    doc = SimpleDocTemplate(
+        out,
+        pagesize=A4,
+        leftMargin=1.8 * cm,
+        rightMargin=1.8 * cm,
+        topMargin=1.5 * cm,
+        bottomMargin=1.6 * cm,
+        title=f"{document['title']} — {office}",
+        author=office,
+    )
     width = PAGE_W - 3.6 * cm
     story: list[Any] = [
         _p(office, styles["office"]),
@@ -177,8 +218,11 @@ def build_questionnaire_pdf(document: dict[str, Any]) -> bytes:
     if document.get("intro"):
         story.append(_p(document["intro"], styles["body"]))
     story += [
-        _p("Ankieta jest anonimowa. Prosimy zaznaczyć odpowiedzi krzyżykiem (☒) i oddać ankietę w urzędzie. "
-           "Pytania oznaczone gwiazdką (*) są wymagane.", styles["small"]),
+        _p(
+            "Ankieta jest anonimowa. Prosimy zaznaczyć odpowiedzi krzyżykiem (☒) i oddać ankietę w urzędzie. "
+            "Pytania oznaczone gwiazdką (*) są wymagane.",
+            styles["small"],
+        ),
         Spacer(1, 4 * mm),
     ]
     questions = document["questions"]
@@ -190,12 +234,20 @@ def build_questionnaire_pdf(document: dict[str, Any]) -> bytes:
         block: list[Any] = []
         if question["type"] == "rating" and question.get("group"):
             items = [question]
-            while index + 1 < len(questions) and questions[index + 1].get("group") == question["group"] \
-                    and questions[index + 1]["type"] == "rating":
+            while (
+                index + 1 < len(questions)
+                and questions[index + 1].get("group") == question["group"]
+                and questions[index + 1]["type"] == "rating"
+            ):
                 index += 1
                 items.append(questions[index])
             star = " *" if any(item.get("required") for item in items) else ""
-            block.append(_p(f"{number}. {question.get('group_text') or question['text']}{star}", styles["question"]))
+            block.append(
+                _p(
+                    f"{number}. {question.get('group_text') or question['text']}{star}",
+                    styles["question"],
+                )
+            )
             block.append(_p(question_note(question), styles["small"]))
             block.append(_rating_table(items, styles, width))
         else:
@@ -213,7 +265,10 @@ def build_questionnaire_pdf(document: dict[str, Any]) -> bytes:
                 block += _choice_lines(question, styles)
         story.append(KeepTogether(block))
         index += 1
-    story += [Spacer(1, 6 * mm), _p("Dziękujemy za wypełnienie ankiety.", styles["body"]),
-              _p(f"Wersja ankiety: {document['version']}", styles["small"])]
+    story += [
+        Spacer(1, 6 * mm),
+        _p("Dziękujemy za wypełnienie ankiety.", styles["body"]),
+        _p(f"Wersja ankiety: {document['version']}", styles["small"]),
+    ]
     doc.build(story)
     return out.getvalue()

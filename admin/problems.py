@@ -21,7 +21,7 @@ TEXTS: dict[str, str] = {
     "key_format": "Klucz może mieć %(rule)s, np. czas_oczekiwania.",
     "key_taken": "Klucz „%(key)s” ma już inne pytanie tej wersji.",
     "key_used_earlier": "Klucz „%(key)s” miało pytanie w wersji %(number)s. Nowe pytanie potrzebuje nowego klucza, "
-                        "żeby wyniki różnych pytań się nie pomieszały.",
+    "żeby wyniki różnych pytań się nie pomieszały.",
     "text_pl_missing": "Podaj treść pytania po polsku.",
     "department_twice": "Ankieta ma już pytanie o wydział; może mieć tylko jedno.",
     "option_key_format": "Klucz odpowiedzi może mieć %(rule)s.",
@@ -43,7 +43,7 @@ TEXTS: dict[str, str] = {
     "publish_report_failed": "Nie opublikowano: raport przed zmianą się nie powiódł. %(reason)s",
     "publish_database_error": "Nie opublikowano: zapis w bazie danych się nie powiódł. Spróbuj ponownie.",
     "change_report_failed": "Nie zapisano: najpierw trzeba zarchiwizować raport z dotychczasowych wyników, "
-                            "a ten się nie powiódł. %(reason)s",
+    "a ten się nie powiódł. %(reason)s",
     # offices and origins
     "origin_wildcard": "„%(origin)s”: symbole wieloznaczne (*) są niedozwolone; wpisz każdą stronę osobno.",
     "origin_not_address": "„%(origin)s”: podaj sam adres strony, np. https://www.leszno.pl.",

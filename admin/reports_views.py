@@ -46,13 +46,23 @@ from .base import (
 from .i18n import get_language
 from .pages import get_chosen_office, render_office_choice
 
-ACTION_LABELS.update({"report.generate": "wygenerowanie raportu", "report.download": "pobranie raportu",
-                      "report.export": "eksport danych"})
+ACTION_LABELS.update(
+    {
+        "report.generate": "wygenerowanie raportu",
+        "report.download": "pobranie raportu",
+        "report.export": "eksport danych",
+    }
+)
 EXPORTS = {
     "csv": ("text/csv; charset=utf-8", "odpowiedzi-{slug}-{start}-{end}.csv"),
-    "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "odpowiedzi-{slug}-{start}-{end}.xlsx"),
-    "summary": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                "zestawienie-{slug}-{start}-{end}.xlsx"),
+    "xlsx": (
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        "odpowiedzi-{slug}-{start}-{end}.xlsx",
+    ),
+    "summary": (
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        "zestawienie-{slug}-{start}-{end}.xlsx",
+    ),
 }
 PANEL_REASONS = ("periodic", "ad-hoc")  # "pre-change" is made by the publish flow only
 
@@ -80,8 +90,13 @@ def parse_period(args: Any, default: Period) -> Period:
             values.append(date.fromisoformat(raw))
         except ValueError:
             label = _("Początek okresu") if name == "from" else _("Koniec okresu")
-            raise BadRequest(_("%(field)s: „%(value)s” nie jest datą w formacie RRRR-MM-DD.", field=label,
-                               value=raw[:20])) from None
+            raise BadRequest(
+                _(
+                    "%(field)s: „%(value)s” nie jest datą w formacie RRRR-MM-DD.",
+                    field=label,
+                    value=raw[:20],
+                )
+            ) from None
     start, end = values
     if end < start:
         raise BadRequest(_("Koniec okresu jest wcześniejszy niż jego początek."))
@@ -104,8 +119,9 @@ def svg_image(drawing: Any, alt: str) -> Markup:
     register_fonts()
     svg = renderSVG.drawToString(drawing)
     data = base64.b64encode(svg.encode() if isinstance(svg, str) else svg).decode()
-    return Markup('<img class="img-fluid report-chart" src="data:image/svg+xml;base64,{}" alt="{}">').format(
-        Markup(data), alt)
+    return Markup(
+        '<img class="img-fluid report-chart" src="data:image/svg+xml;base64,{}" alt="{}">'
+    ).format(Markup(data), alt)
 
 
 class ReportsView(PanelView):
@@ -137,21 +153,51 @@ class ReportsView(PanelView):
         if data["responses"]["total"]:
             for area in data["areas"]:
                 scale = next((i["scale"] for i in area["items"] if i["scale"]), None)
-                charts.append((area["label"], svg_image(report_charts.stacked_bars(area["items"], lang, scale=scale),
-                                                        _("Rozkład ocen: %(area)s", area=area["label"]))))
-            charts.append((_("Trend miesięczny"), svg_image(report_charts.trend_chart(data["trend"], lang),
-                                                            _("Trend miesięczny średnich ocen"))))
+                charts.append(
+                    (
+                        area["label"],
+                        svg_image(
+                            report_charts.stacked_bars(area["items"], lang, scale=scale),
+                            _("Rozkład ocen: %(area)s", area=area["label"]),
+                        ),
+                    )
+                )
+            charts.append(
+                (
+                    _("Trend miesięczny"),
+                    svg_image(
+                        report_charts.trend_chart(data["trend"], lang),
+                        _("Trend miesięczny średnich ocen"),
+                    ),
+                )
+            )
             if data["departments"]["rows"]:
-                charts.append((_("Średnia według wydziałów"),
-                               svg_image(report_charts.department_chart(data["departments"], lang),
-                                         _("Średnia ogólnego zadowolenia według wydziałów"))))
+                charts.append(
+                    (
+                        _("Średnia według wydziałów"),
+                        svg_image(
+                            report_charts.department_chart(data["departments"], lang),
+                            _("Średnia ogólnego zadowolenia według wydziałów"),
+                        ),
+                    )
+                )
         return self.render(
-            "admin/reports/dashboard.html", office=office, period=period, data=data, lang=lang,
+            "admin/reports/dashboard.html",
+            office=office,
+            period=period,
+            data=data,
+            lang=lang,
             headline=report_tables.headline(data, lang),
-            departments=report_tables.departments(data, lang).pick(report_tables.department_summary_ids(data)),
+            departments=report_tables.departments(data, lang).pick(
+                report_tables.department_summary_ids(data)
+            ),
             charts=charts,
-            status=status, last_local=to_local(status.last) if status.last else None, due_local=to_local(status.due),
-            fmt_date=fmt_date, can_generate=self.is_writer(), reasons=[(r, REASONS[r][lang]) for r in PANEL_REASONS],
+            status=status,
+            last_local=to_local(status.last) if status.last else None,
+            due_local=to_local(status.due),
+            fmt_date=fmt_date,
+            can_generate=self.is_writer(),
+            reasons=[(r, REASONS[r][lang]) for r in PANEL_REASONS],
             office_id=office.id if is_superadmin() else None,
         )
 
@@ -173,14 +219,27 @@ class ReportsView(PanelView):
         if lang not in ("pl", "en"):
             return self.bad_request(_("Raport można wygenerować po polsku albo po angielsku."))
         try:
-            report = archive_report(db.session, office, period_start=period.start, period_end=period.end,
-                                    reason=reason, author=get_user(), lang=lang, remote_addr=get_remote_addr())
+            report = archive_report(
+                db.session,
+                office,
+                period_start=period.start,
+                period_end=period.end,
+                reason=reason,
+                author=get_user(),
+                lang=lang,
+                remote_addr=get_remote_addr(),
+            )
         except ReportError as error:
             db.session.rollback()
             return self.bad_request(str(error))
         db.session.commit()
-        flash(_("Raport został wygenerowany i zarchiwizowany. SHA-256 pliku PDF: %(sha)s", sha=report.sha256),
-              "success")
+        flash(
+            _(
+                "Raport został wygenerowany i zarchiwizowany. SHA-256 pliku PDF: %(sha)s",
+                sha=report.sha256,
+            ),
+            "success",
+        )
         return redirect(url_for(".archive", office_id=office.id if is_superadmin() else None))
 
     @expose("/archive/")
@@ -189,12 +248,20 @@ class ReportsView(PanelView):
         if office is None:
             return self.office_choice()
         reports = db.session.scalars(
-            sa.select(Report).where(Report.office_id == office.id).order_by(Report.created_at.desc())
+            sa.select(Report)
+            .where(Report.office_id == office.id)
+            .order_by(Report.created_at.desc())
         ).all()
         lang = report_lang()
-        return self.render("admin/reports/archive.html", office=office, reports=reports,
-                           reason_label=lambda r: REASONS.get(r, {}).get(lang, r), fmt_date=fmt_date, lang=lang,
-                           office_id=office.id if is_superadmin() else None)
+        return self.render(
+            "admin/reports/archive.html",
+            office=office,
+            reports=reports,
+            reason_label=lambda r: REASONS.get(r, {}).get(lang, r),
+            fmt_date=fmt_date,
+            lang=lang,
+            office_id=office.id if is_superadmin() else None,
+        )
 
     @expose("/archive/<report_id>.pdf")
     def download(self, report_id: str) -> Any:
@@ -208,8 +275,12 @@ class ReportsView(PanelView):
         audit("report.download", report, after={"sha256": report.sha256})
         db.session.commit()
         name = f"raport-{report.office.slug}-{report.period_start.isoformat()}-{report.period_end.isoformat()}.pdf"
-        response = send_file(io.BytesIO(report.pdf), mimetype="application/pdf", as_attachment=True,
-                             download_name=name)
+        response = send_file(
+            io.BytesIO(report.pdf),
+            mimetype="application/pdf",
+            as_attachment=True,
+            download_name=name,
+        )
         response.headers["X-Content-SHA256"] = report.sha256
         return response
 
@@ -220,7 +291,9 @@ class ReportsView(PanelView):
             return self.office_choice()
         kind = request.args.get("format", "")
         if kind not in EXPORTS:
-            return self.bad_request(_("Nieznany format eksportu; dostępne: CSV, XLSX i zestawienie XLSX."))
+            return self.bad_request(
+                _("Nieznany format eksportu; dostępne: CSV, XLSX i zestawienie XLSX.")
+            )
         try:
             period = parse_period(request.args, default_period())
         except BadRequest as error:
@@ -234,19 +307,34 @@ class ReportsView(PanelView):
             data = build_report_data(db.session, office, period, lang=report_lang())
             write_aggregates_xlsx(data, out)
             rows = data["responses"]["total"]
-        audit("report.export", office, after={"format": kind, "period_start": period.start.isoformat(),
-                                              "period_end": period.end.isoformat(), "responses": rows})
+        audit(
+            "report.export",
+            office,
+            after={
+                "format": kind,
+                "period_start": period.start.isoformat(),
+                "period_end": period.end.isoformat(),
+                "responses": rows,
+            },
+        )
         db.session.commit()
         mimetype, pattern = EXPORTS[kind]
         out.seek(0)
-        return send_file(out, mimetype=mimetype, as_attachment=True, download_name=pattern.format(
-            slug=office.slug, start=period.start.isoformat(), end=period.end.isoformat()))
+        return send_file(
+            out,
+            mimetype=mimetype,
+            as_attachment=True,
+            download_name=pattern.format(
+                slug=office.slug, start=period.start.isoformat(), end=period.end.isoformat()
+            ),
+        )
 
 
 def init_reports_views(panel: Any) -> None:
     """Add the report pages and the corrective actions to the panel."""
     from .actions import init_actions_view
 
-    panel.add_view(ReportsView(name=_l("Wyniki i raporty"), endpoint="reports", url="/admin/reports"))
+    panel.add_view(
+        ReportsView(name=_l("Wyniki i raporty"), endpoint="reports", url="/admin/reports")
+    )
     init_actions_view(panel)
-

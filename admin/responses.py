@@ -24,15 +24,20 @@ from .base import ALL_ROLES, OfficeScopedView, expose, scoped
 from .localtime import LocalDateTimeBetweenFilter
 from .pages import get_scoped_or_404
 
-CHANNEL_LABELS = {channel.value: channel.msgid for channel in Channel}  # msgids; the labels live on the enum
+CHANNEL_LABELS = {
+    channel.value: channel.msgid for channel in Channel
+}  # msgids; the labels live on the enum
 
 
 def version_options() -> list[tuple[int, str]]:
     """Return the versions the user may filter by, newest first."""
     if not has_request_context():  # Flask-Admin asks once at start-up; the real list is per user
         return []
-    versions = db.session.scalars(scoped(sa.select(SurveyVersion), SurveyVersion)
-                                  .where(SurveyVersion.status != "draft").order_by(SurveyVersion.number.desc()))
+    versions = db.session.scalars(
+        scoped(sa.select(SurveyVersion), SurveyVersion)
+        .where(SurveyVersion.status != "draft")
+        .order_by(SurveyVersion.number.desc())
+    )
     return [(v.id, _("wersja %(number)s", number=v.number)) for v in versions]
 
 
@@ -40,8 +45,9 @@ def department_options() -> list[tuple[str, str]]:
     """Return the departments the user may filter by."""
     if not has_request_context():
         return []
-    departments = db.session.scalars(scoped(sa.select(Department), Department)
-                                     .order_by(Department.position, Department.id))
+    departments = db.session.scalars(
+        scoped(sa.select(Department), Department).order_by(Department.position, Department.id)
+    )
     seen, options = set(), []
     for department in departments:
         if department.key not in seen:
@@ -68,8 +74,14 @@ class ResponseView(OfficeScopedView):
     details_template = "admin/ocen/response_details.html"
     column_list = ("submitted_at", "version", "channel", "department_key", "lang")
     column_details_list = ("id", "submitted_at", "version", "channel", "department_key", "lang")
-    column_labels = {"id": _l("Identyfikator"), "submitted_at": _l("Kiedy"), "version": _l("Wersja ankiety"),
-                     "channel": _l("Kanał"), "department_key": _l("Wydział"), "lang": _l("Język")}
+    column_labels = {
+        "id": _l("Identyfikator"),
+        "submitted_at": _l("Kiedy"),
+        "version": _l("Wersja ankiety"),
+        "channel": _l("Kanał"),
+        "department_key": _l("Wydział"),
+        "lang": _l("Język"),
+    }
     column_formatters = {"version": _format_version, "channel": _format_channel}
     column_formatters_detail = column_formatters
     column_default_sort = ("submitted_at", True)
@@ -78,7 +90,11 @@ class ResponseView(OfficeScopedView):
         LocalDateTimeBetweenFilter(Response.submitted_at, _l("Okres")),
         IntEqualFilter(Response.version_id, _l("Wersja ankiety"), options=version_options),
         FilterEqual(Response.department_key, _l("Wydział"), options=department_options),
-        FilterEqual(Response.channel, _l("Kanał"), options=lambda: [(c, _(CHANNEL_LABELS[c])) for c in CHANNELS]),
+        FilterEqual(
+            Response.channel,
+            _l("Kanał"),
+            options=lambda: [(c, _(CHANNEL_LABELS[c])) for c in CHANNELS],
+        ),
     )
 
     def _get_filter_groups(self) -> Any:
@@ -89,11 +105,16 @@ class ResponseView(OfficeScopedView):
     def answer_rows(self, response: Response) -> list[dict[str, Any]]:
         """Return the response's answers in question order, with the texts of the version it answered."""
         answers: dict[str, list[Answer]] = {}
-        for answer in db.session.scalars(sa.select(Answer).where(Answer.response_id == response.id)
-                                         .order_by(Answer.id)):
+        for answer in db.session.scalars(
+            sa.select(Answer).where(Answer.response_id == response.id).order_by(Answer.id)
+        ):
             answers.setdefault(answer.question_key, []).append(answer)
-        departments = {d.key: d.name for d in db.session.scalars(
-            sa.select(Department).where(Department.office_id == response.office_id))}
+        departments = {
+            d.key: d.name
+            for d in db.session.scalars(
+                sa.select(Department).where(Department.office_id == response.office_id)
+            )
+        }
         departments[OTHER_DEPARTMENT["key"]] = OTHER_DEPARTMENT["texts"]["pl"]
         rows = []
         for question in response.version.questions:
@@ -106,7 +127,11 @@ class ResponseView(OfficeScopedView):
                         shown.append(_("nie dotyczy"))
                     else:
                         labels = (question.scale or {}).get("pl") or SCALE["pl"]
-                        label = labels[answer.value - 1] if answer.value and 1 <= answer.value <= len(labels) else ""
+                        label = (
+                            labels[answer.value - 1]
+                            if answer.value and 1 <= answer.value <= len(labels)
+                            else ""
+                        )
                         shown.append(f"{answer.value} — {label}" if label else str(answer.value))
                 elif question.type == "department":
                     shown.append(departments.get(answer.option_key, answer.option_key))
@@ -129,11 +154,18 @@ class ResponseView(OfficeScopedView):
         if answer.text is None:
             flash(_("Ukryć można tylko odpowiedź tekstową."), "error")
         elif answer.hidden != hide:
-            audit("response.comment_hide" if hide else "response.comment_show", answer,
-                  before={"hidden": answer.hidden, "response_id": str(answer.response_id)},
-                  after={"hidden": hide, "response_id": str(answer.response_id)})
+            audit(
+                "response.comment_hide" if hide else "response.comment_show",
+                answer,
+                before={"hidden": answer.hidden, "response_id": str(answer.response_id)},
+                after={"hidden": hide, "response_id": str(answer.response_id)},
+            )
             answer.hidden = hide
             db.session.commit()
-            flash(_("Komentarz ukryto w raportach (pozostaje zapisany).") if hide
-                  else _("Komentarz znów jest widoczny w raportach."), "success")
+            flash(
+                _("Komentarz ukryto w raportach (pozostaje zapisany).")
+                if hide
+                else _("Komentarz znów jest widoczny w raportach."),
+                "success",
+            )
         return redirect(url_for(".details_view", id=str(answer.response_id)))

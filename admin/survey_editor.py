@@ -86,9 +86,14 @@ class QuestionForm(FlaskForm):
     """One question of a draft. Checks that need the version are in ``check``."""
 
     type = SelectField(_l("Rodzaj pytania"), choices=[(k, _l(v)) for k, v in TYPE_LABELS.items()])
-    key = StringField(_l("Klucz pytania"), validators=[Length(max=64)],
-                      description=_l("Identyfikator w raportach i eksporcie: 1–64 znaki: małe litery bez "
-                                     "polskich znaków, cyfry lub _. Nie zmienia się w kolejnych wersjach."))
+    key = StringField(
+        _l("Klucz pytania"),
+        validators=[Length(max=64)],
+        description=_l(
+            "Identyfikator w raportach i eksporcie: 1–64 znaki: małe litery bez "
+            "polskich znaków, cyfry lub _. Nie zmienia się w kolejnych wersjach."
+        ),
+    )
     text_pl = TextAreaField(_l("Treść pytania po polsku"), validators=[Length(max=TEXT_MAX)])
     text_en = TextAreaField(_l("Treść pytania po angielsku"), validators=[Length(max=TEXT_MAX)])
     text_uk = TextAreaField(_l("Treść pytania po ukraińsku"), validators=[Length(max=TEXT_MAX)])
@@ -97,16 +102,33 @@ class QuestionForm(FlaskForm):
     hint_uk = StringField(_l("Podpowiedź po ukraińsku"), validators=[Length(max=TEXT_MAX)])
     required = BooleanField(_l("Odpowiedź wymagana"))
     allow_na = BooleanField(_l("Można odpowiedzieć „nie dotyczy”"))
-    max_picks = IntegerField(_l("Najwięcej odpowiedzi do zaznaczenia"),
-                             validators=[Optional(), NumberRange(1, MAX_OPTIONS, message=_l(
-                                 "Podaj liczbę od 1 do %(max)s albo zostaw puste.", max=MAX_OPTIONS))],
-                             description=_l("Puste: bez limitu."))
-    max_length = IntegerField(_l("Najwięcej znaków odpowiedzi"),
-                              validators=[Optional(), NumberRange(1, 2000, message=_l(
-                                  "Podaj liczbę od 1 do 2000 albo zostaw puste."))])
-    group = StringField(_l("Siatka ocen (klucz grupy)"), validators=[Length(max=64)],
-                        description=_l("Pytania z tym samym kluczem grupy, stojące jedno pod drugim, tworzą "
-                                       "siatkę ocen ze wspólnym tytułem. Puste: pytanie osobne."))
+    max_picks = IntegerField(
+        _l("Najwięcej odpowiedzi do zaznaczenia"),
+        validators=[
+            Optional(),
+            NumberRange(
+                1,
+                MAX_OPTIONS,
+                message=_l("Podaj liczbę od 1 do %(max)s albo zostaw puste.", max=MAX_OPTIONS),
+            ),
+        ],
+        description=_l("Puste: bez limitu."),
+    )
+    max_length = IntegerField(
+        _l("Najwięcej znaków odpowiedzi"),
+        validators=[
+            Optional(),
+            NumberRange(1, 2000, message=_l("Podaj liczbę od 1 do 2000 albo zostaw puste.")),
+        ],
+    )
+    group = StringField(
+        _l("Siatka ocen (klucz grupy)"),
+        validators=[Length(max=64)],
+        description=_l(
+            "Pytania z tym samym kluczem grupy, stojące jedno pod drugim, tworzą "
+            "siatkę ocen ze wspólnym tytułem. Puste: pytanie osobne."
+        ),
+    )
     group_text_pl = StringField(_l("Tytuł siatki po polsku"), validators=[Length(max=TEXT_MAX)])
     group_text_en = StringField(_l("Tytuł siatki po angielsku"), validators=[Length(max=TEXT_MAX)])
     group_text_uk = StringField(_l("Tytuł siatki po ukraińsku"), validators=[Length(max=TEXT_MAX)])
@@ -130,13 +152,19 @@ class QuestionForm(FlaskForm):
         self.max_length.data = question.max_length if question.type == "text" else None
         self.group.data = question.group or ""
         for option in question.options or []:
-            self.options.append_entry({"key": option.get("key", ""),
-                                       **{lang: (option.get("texts") or {}).get(lang, "") for lang in LANGUAGES}})
+            self.options.append_entry(
+                {
+                    "key": option.get("key", ""),
+                    **{lang: (option.get("texts") or {}).get(lang, "") for lang in LANGUAGES},
+                }
+            )
 
     def add_empty_rows(self) -> None:
         """Offer a few empty rows for new answers (more after saving)."""
-        while len(self.options.entries) < MAX_OPTIONS and sum(
-                entry.form.is_empty() for entry in self.options.entries) < EMPTY_OPTION_ROWS:
+        while (
+            len(self.options.entries) < MAX_OPTIONS
+            and sum(entry.form.is_empty() for entry in self.options.entries) < EMPTY_OPTION_ROWS
+        ):
             self.options.append_entry()
 
     # -- checks -----------------------------------------------------------------------------
@@ -148,21 +176,36 @@ class QuestionForm(FlaskForm):
             if entry.form.is_empty():
                 continue
             texts = {lang: (getattr(entry.form, lang).data or "").strip() for lang in LANGUAGES}
-            rows.append({"key": (entry.form.key.data or "").strip(),
-                         "texts": {lang: text for lang, text in texts.items() if text}})
+            rows.append(
+                {
+                    "key": (entry.form.key.data or "").strip(),
+                    "texts": {lang: text for lang, text in texts.items() if text},
+                }
+            )
         return rows
 
     def values(self) -> dict[str, Any]:
         """Return the form's question as the values ``collector.operations.versions`` takes."""
 
         def texts(prefix: str) -> dict[str, str]:
-            values = {lang: (getattr(self, f"{prefix}_{lang}").data or "").strip() for lang in LANGUAGES}
+            values = {
+                lang: (getattr(self, f"{prefix}_{lang}").data or "").strip() for lang in LANGUAGES
+            }
             return {lang: value for lang, value in values.items() if value}
 
-        return {"type": self.type.data, "key": (self.key.data or "").strip(), "texts": texts("text"),
-                "hint": texts("hint"), "group_texts": texts("group_text"), "required": self.required.data,
-                "allow_na": self.allow_na.data, "options": self.clean_options(), "max_picks": self.max_picks.data,
-                "max_length": self.max_length.data, "group": (self.group.data or "").strip()}
+        return {
+            "type": self.type.data,
+            "key": (self.key.data or "").strip(),
+            "texts": texts("text"),
+            "hint": texts("hint"),
+            "group_texts": texts("group_text"),
+            "required": self.required.data,
+            "allow_na": self.allow_na.data,
+            "options": self.clean_options(),
+            "max_picks": self.max_picks.data,
+            "max_length": self.max_length.data,
+            "group": (self.group.data or "").strip(),
+        }
 
     def check(self, version: SurveyVersion, question: Question | None) -> bool:
         """Run the question rules (``collector.operations.problems``); put each problem next to its field."""
@@ -171,11 +214,21 @@ class QuestionForm(FlaskForm):
         self.group.data = group
         if self.type.data == "rating" and group and not (self.group_text_pl.data or "").strip():
             # A grid has one title: a new row of an existing grid takes it from its siblings.
-            sibling = next((q for q in version.questions if q.group == group and (q.group_texts or {}).get("pl")
-                            and (question is None or q.id != question.id)), None)
+            sibling = next(
+                (
+                    q
+                    for q in version.questions
+                    if q.group == group
+                    and (q.group_texts or {}).get("pl")
+                    and (question is None or q.id != question.id)
+                ),
+                None,
+            )
             if sibling is not None:
                 for lang in LANGUAGES:
-                    getattr(self, f"group_text_{lang}").data = (sibling.group_texts or {}).get(lang, "")
+                    getattr(self, f"group_text_{lang}").data = (sibling.group_texts or {}).get(
+                        lang, ""
+                    )
         problems = check_question_values(version, self.values(), question)
         for problem in problems:
             self.show(problem)
@@ -217,9 +270,11 @@ class DetailsForm(FlaskForm):
 def pre_change_reports(office: Any) -> dict[int, Report]:
     """Return version number -> the newest pre-change report archived for it."""
     found: dict[int, Report] = {}
-    for report in db.session.scalars(sa.select(Report).where(Report.office_id == office.id,
-                                                             Report.reason == "pre-change")
-                                     .order_by(Report.created_at)):
+    for report in db.session.scalars(
+        sa.select(Report)
+        .where(Report.office_id == office.id, Report.reason == "pre-change")
+        .order_by(Report.created_at)
+    ):
         for number in report.versions or []:
             found[number] = report
     return found
@@ -240,8 +295,15 @@ class SurveyView(PanelView):
         """Return the version if it is a draft; a published or retired one is read-only."""
         version = self.get_version(version_id)
         if version.status != VersionStatus.DRAFT:
-            flash(_("Wersja %(number)s jest %(status)s i nie można jej zmieniać. Użyj „Edytuj”, aby utworzyć "
-                    "wersję roboczą.", number=version.number, status=_(STATUS_LABELS[version.status])), "error")
+            flash(
+                _(
+                    "Wersja %(number)s jest %(status)s i nie można jej zmieniać. Użyj „Edytuj”, aby utworzyć "
+                    "wersję roboczą.",
+                    number=version.number,
+                    status=_(STATUS_LABELS[version.status]),
+                ),
+                "error",
+            )
             abort(redirect(url_for(".version_view", version_id=version.id)))
         return version
 
@@ -263,9 +325,15 @@ class SurveyView(PanelView):
         survey = get_survey(office)
         versions = list(reversed(survey.versions)) if survey else []
         draft = get_draft(survey) if survey else None
-        return self.render("admin/ocen/survey_index.html", office=office, versions=versions, draft=draft,
-                           status_labels=STATUS_LABELS, can_write=self.is_writer(),
-                           pre_change_reports=pre_change_reports(office))
+        return self.render(
+            "admin/ocen/survey_index.html",
+            office=office,
+            versions=versions,
+            draft=draft,
+            status_labels=STATUS_LABELS,
+            can_write=self.is_writer(),
+            pre_change_reports=pre_change_reports(office),
+        )
 
     @expose("/edit", methods=("POST",))
     def edit_view(self) -> Any:
@@ -283,10 +351,19 @@ class SurveyView(PanelView):
             db.session.rollback()  # someone else made the draft at the same moment: open theirs
             draft, created = start_draft(office, get_actor())
         if created:
-            flash(_("Utworzono wersję roboczą %(number)s — kopię poprzedniej wersji. Zmiany nie są widoczne dla "
-                    "mieszkańców, dopóki jej nie opublikujesz.", number=draft.number), "success")
+            flash(
+                _(
+                    "Utworzono wersję roboczą %(number)s — kopię poprzedniej wersji. Zmiany nie są widoczne dla "
+                    "mieszkańców, dopóki jej nie opublikujesz.",
+                    number=draft.number,
+                ),
+                "success",
+            )
         else:
-            flash(_("Wersja robocza %(number)s już istnieje — otwarto ją.", number=draft.number), "info")
+            flash(
+                _("Wersja robocza %(number)s już istnieje — otwarto ją.", number=draft.number),
+                "info",
+            )
         return redirect(self.version_url(draft))
 
     @expose("/version/<int:version_id>")
@@ -294,11 +371,21 @@ class SurveyView(PanelView):
         version = self.get_version(version_id)
         office = version.survey.office
         questions = sorted(version.questions, key=lambda q: q.position)
-        problems = describe_all(check_version(version)) if version.status == VersionStatus.DRAFT else []
-        return self.render("admin/ocen/survey_version.html", office=office, version=version, questions=questions,
-                           problems=problems, editable=version.status == VersionStatus.DRAFT and self.is_writer(),
-                           can_write=self.is_writer(), status_labels=STATUS_LABELS, type_labels=TYPE_LABELS,
-                           languages=[lang for lang in LANGUAGES if lang in (office.languages or ["pl"])])
+        problems = (
+            describe_all(check_version(version)) if version.status == VersionStatus.DRAFT else []
+        )
+        return self.render(
+            "admin/ocen/survey_version.html",
+            office=office,
+            version=version,
+            questions=questions,
+            problems=problems,
+            editable=version.status == VersionStatus.DRAFT and self.is_writer(),
+            can_write=self.is_writer(),
+            status_labels=STATUS_LABELS,
+            type_labels=TYPE_LABELS,
+            languages=[lang for lang in LANGUAGES if lang in (office.languages or ["pl"])],
+        )
 
     @expose("/version/<int:version_id>/details", methods=("GET", "POST"))
     def details_view(self, version_id: int) -> Any:
@@ -309,14 +396,22 @@ class SurveyView(PanelView):
                 getattr(form, f"title_{lang}").data = (version.title or {}).get(lang, "")
                 getattr(form, f"intro_{lang}").data = (version.intro or {}).get(lang, "")
         elif form.validate_on_submit():
-            edit_details(version, {lang: getattr(form, f"title_{lang}").data or "" for lang in LANGUAGES},
-                         {lang: getattr(form, f"intro_{lang}").data or "" for lang in LANGUAGES}, get_actor())
+            edit_details(
+                version,
+                {lang: getattr(form, f"title_{lang}").data or "" for lang in LANGUAGES},
+                {lang: getattr(form, f"intro_{lang}").data or "" for lang in LANGUAGES},
+                get_actor(),
+            )
             db.session.commit()
             flash(_("Zapisano tytuł i wstęp."), "success")
             return redirect(self.version_url(version))
         status = 400 if form.is_submitted() else 200
-        return self.render("admin/ocen/survey_details.html", form=form, version=version,
-                           office=version.survey.office), status
+        return self.render(
+            "admin/ocen/survey_details.html",
+            form=form,
+            version=version,
+            office=version.survey.office,
+        ), status
 
     @expose("/version/<int:version_id>/question/new", methods=("GET", "POST"))
     def new_question_view(self, version_id: int) -> Any:
@@ -337,7 +432,9 @@ class SurveyView(PanelView):
             form.load(question)
         return self.question_page(form, question.version, question)
 
-    def question_page(self, form: QuestionForm, version: SurveyVersion, question: Question | None) -> Any:
+    def question_page(
+        self, form: QuestionForm, version: SurveyVersion, question: Question | None
+    ) -> Any:
         """Show the question form; on a valid POST store the question and go back to the version."""
         if form.is_submitted():
             valid = form.validate()
@@ -356,17 +453,28 @@ class SurveyView(PanelView):
                 db.session.commit()
                 flash(_("Zapisano pytanie „%(key)s”.", key=question.key), "success")
                 if request.form.get("more_options") and question.type in CHOICE_TYPES:
-                    return redirect(url_for(".question_view", question_id=question.id, _anchor="options"))
+                    return redirect(
+                        url_for(".question_view", question_id=question.id, _anchor="options")
+                    )
                 return redirect(self.version_url(version, f"q-{question.id}"))
         return self.render_question_page(form, version, question)
 
-    def render_question_page(self, form: QuestionForm, version: SurveyVersion, question: Question | None) -> Any:
+    def render_question_page(
+        self, form: QuestionForm, version: SurveyVersion, question: Question | None
+    ) -> Any:
         form.add_empty_rows()
         status = 400 if form.is_submitted() else 200
         earlier = keys_of_earlier_versions(version)
-        return self.render("admin/ocen/survey_question.html", form=form, version=version, question=question,
-                           office=version.survey.office, languages=LANGUAGES, language_names=LANGUAGE_NAMES,
-                           kept_key=question is not None and question.key in earlier), status
+        return self.render(
+            "admin/ocen/survey_question.html",
+            form=form,
+            version=version,
+            question=question,
+            office=version.survey.office,
+            languages=LANGUAGES,
+            language_names=LANGUAGE_NAMES,
+            kept_key=question is not None and question.key in earlier,
+        ), status
 
     @expose("/question/<int:question_id>/move", methods=("POST",))
     def move_view(self, question_id: int) -> Any:
@@ -376,8 +484,14 @@ class SurveyView(PanelView):
             return error_page(400, _("Nieznany kierunek przesunięcia."))
         if move_question(question, step, get_actor()):
             db.session.commit()
-            flash(_("Przesunięto pytanie „%(key)s” na miejsce %(n)s.", key=question.key, n=question.position + 1),
-                  "success")
+            flash(
+                _(
+                    "Przesunięto pytanie „%(key)s” na miejsce %(n)s.",
+                    key=question.key,
+                    n=question.position + 1,
+                ),
+                "success",
+            )
         return redirect(self.version_url(question.version, f"q-{question.id}"))
 
     @expose("/question/<int:question_id>/delete", methods=("POST",))
@@ -409,9 +523,16 @@ class SurveyView(PanelView):
             flash(error_text(error), "error")
             return redirect(url_for(".version_view", version_id=version_id))
         if report is not None:
-            flash(_("Opublikowano wersję %(number)s. Raport przed zmianą (wersja %(old)s, %(count)s odpowiedzi) "
-                    "zapisano w archiwum raportów.", number=number, old=", ".join(map(str, report.versions)),
-                    count=report.response_count), "success")
+            flash(
+                _(
+                    "Opublikowano wersję %(number)s. Raport przed zmianą (wersja %(old)s, %(count)s odpowiedzi) "
+                    "zapisano w archiwum raportów.",
+                    number=number,
+                    old=", ".join(map(str, report.versions)),
+                    count=report.response_count,
+                ),
+                "success",
+            )
         else:
             flash(_("Opublikowano wersję %(number)s.", number=number), "success")
         return redirect(url_for(".index_view", office_id=office.id))
@@ -425,10 +546,16 @@ class SurveyView(PanelView):
         lang = request.args.get("lang", "pl")
         if lang not in LANGUAGES:
             lang = "pl"
-        return self.render("admin/ocen/survey_preview.html", office=office, version=version, lang=lang,
-                           languages=[code for code in LANGUAGES if code in (office.languages or ["pl"])],
-                           language_names=LANGUAGE_NAMES, status_labels=STATUS_LABELS,
-                           document_url=url_for(".document_view", version_id=version.id, lang=lang))
+        return self.render(
+            "admin/ocen/survey_preview.html",
+            office=office,
+            version=version,
+            lang=lang,
+            languages=[code for code in LANGUAGES if code in (office.languages or ["pl"])],
+            language_names=LANGUAGE_NAMES,
+            status_labels=STATUS_LABELS,
+            document_url=url_for(".document_view", version_id=version.id, lang=lang),
+        )
 
     @expose("/version/<int:version_id>/survey.json")
     def document_view(self, version_id: int) -> Any:
@@ -436,7 +563,9 @@ class SurveyView(PanelView):
         version = self.get_version(version_id)
         lang = request.args.get("lang", "pl")
         if lang not in LANGUAGES:
-            return jsonify(error="invalid_lang", message=_("Nieznany język: %(lang)s.", lang=lang[:10])), 400
+            return jsonify(
+                error="invalid_lang", message=_("Nieznany język: %(lang)s.", lang=lang[:10])
+            ), 400
         response = jsonify(survey_document(version.survey.office, version, lang))
         response.headers["Cache-Control"] = "no-store"
         return response

@@ -27,15 +27,23 @@ from .problems import error_text
 
 
 class UserForm(PanelForm):
-    email = EmailField(_l("Adres e-mail"), validators=[DataRequired(_l("To pole jest wymagane.")), Length(max=254),
-                                                       email_address])
+    email = EmailField(
+        _l("Adres e-mail"),
+        validators=[DataRequired(_l("To pole jest wymagane.")), Length(max=254), email_address],
+    )
     name = StringField(_l("Imię i nazwisko"), validators=[Optional(), Length(max=200)])
     role = SelectField(_l("Rola"), choices=[])
-    office = QuerySelectField(_l("Urząd"), allow_blank=True,
-                              query_factory=lambda: db.session.query(Office).order_by(Office.name))
+    office = QuerySelectField(
+        _l("Urząd"),
+        allow_blank=True,
+        query_factory=lambda: db.session.query(Office).order_by(Office.name),
+    )
     active = BooleanField(_l("Aktywne konto"), default=True)
-    password = PasswordField(_l("Hasło (puste: bez zmian)"), validators=[Optional(), Length(max=1024)],
-                             render_kw={"autocomplete": "new-password"})
+    password = PasswordField(
+        _l("Hasło (puste: bez zmian)"),
+        validators=[Optional(), Length(max=1024)],
+        render_kw={"autocomplete": "new-password"},
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -53,7 +61,9 @@ class UserForm(PanelForm):
 
     def validate_password(self, field: Any) -> None:
         if field.data and len(field.data) < MIN_PASSWORD_LENGTH:
-            raise ValidationError(_("Hasło musi mieć co najmniej %(min)s znaków.", min=MIN_PASSWORD_LENGTH))
+            raise ValidationError(
+                _("Hasło musi mieć co najmniej %(min)s znaków.", min=MIN_PASSWORD_LENGTH)
+            )
 
     def validate(self, extra_validators: Any = None) -> bool:
         valid = super().validate(extra_validators)
@@ -83,12 +93,28 @@ class UserView(OfficeScopedView):
     read_roles = (Role.ADMIN, Role.SUPERADMIN)
     allow_delete = False  # deactivate instead: the audit log keeps pointing at the user
     column_list = ("email", "name", "role", "office", "active", "last_login_at", "locked_until")
-    column_details_list = ("email", "name", "role", "office", "active", "last_login_at", "locked_until",
-                           "failed_logins", "created_at")
-    column_labels = {"email": _l("Adres e-mail"), "name": _l("Imię i nazwisko"), "role": _l("Rola"),
-                     "office": _l("Urząd"), "active": _l("Aktywne konto"), "last_login_at": _l("Ostatnie logowanie"),
-                     "locked_until": _l("Zablokowane do"), "failed_logins": _l("nieudane logowanie"),
-                     "created_at": _l("Kiedy")}
+    column_details_list = (
+        "email",
+        "name",
+        "role",
+        "office",
+        "active",
+        "last_login_at",
+        "locked_until",
+        "failed_logins",
+        "created_at",
+    )
+    column_labels = {
+        "email": _l("Adres e-mail"),
+        "name": _l("Imię i nazwisko"),
+        "role": _l("Rola"),
+        "office": _l("Urząd"),
+        "active": _l("Aktywne konto"),
+        "last_login_at": _l("Ostatnie logowanie"),
+        "locked_until": _l("Zablokowane do"),
+        "failed_logins": _l("nieudane logowanie"),
+        "created_at": _l("Kiedy"),
+    }
     column_formatters = {"role": lambda view, context, model, name: role_label(model.role)}
     column_formatters_detail = column_formatters
     column_searchable_list = ("email", "name")
@@ -102,8 +128,13 @@ class UserView(OfficeScopedView):
         editing_self = not is_created and model.id == actor_id
         actor_role = before.get("role") if editing_self else current_user.role
         try:
-            check_role_change(actor_role=actor_role, role=model.role, editing_self=editing_self,
-                              was_role=before.get("role"), active=bool(model.active))
+            check_role_change(
+                actor_role=actor_role,
+                role=model.role,
+                editing_self=editing_self,
+                was_role=before.get("role"),
+                active=bool(model.active),
+            )
             if model.role == Role.SUPERADMIN:
                 model.office = None
                 model.office_id = None
@@ -118,4 +149,3 @@ class UserView(OfficeScopedView):
         if form.password.data:
             # The audit says the password was set, never what it is or its hash.
             audit("password_set", model, after={"password": "***"})
-

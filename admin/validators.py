@@ -27,20 +27,24 @@ def check_page_url(text: str) -> str:
         parts = urlsplit(url)
         parts.port  # noqa: B018  (raises ValueError on a bad port)
     except ValueError:
-        raise ValidationError(_("Podaj pełny adres strony, np. https://www.leszno.pl/rodo.")) from None
+        raise ValidationError(
+            _("Podaj pełny adres strony, np. https://www.leszno.pl/rodo.")
+        ) from None
     host = (parts.hostname or "").lower()
     if parts.scheme.lower() not in DEFAULT_PORTS or not host or not is_valid_host(host):
         raise ValidationError(_("Podaj pełny adres strony, np. https://www.leszno.pl/rodo."))
     if parts.username is not None or parts.password is not None:
         raise ValidationError(_("Adres nie może zawierać nazwy użytkownika ani hasła."))
     if parts.scheme.lower() != "https" and host not in LOCAL_HOSTS:
-        raise ValidationError(_("Adres musi zaczynać się od https:// (http:// tylko dla localhost)."))
+        raise ValidationError(
+            _("Adres musi zaczynać się od https:// (http:// tylko dla localhost).")
+        )
     return url
 
 
 def relative_luminance(colour: str) -> float:
     """Return the WCAG 2.1 relative luminance of a ``#rrggbb`` colour."""
-    channels = [int(colour[i:i + 2], 16) / 255 for i in (1, 3, 5)]
+    channels = [int(colour[i : i + 2], 16) / 255 for i in (1, 3, 5)]
     linear = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
     return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
 
@@ -62,6 +66,12 @@ def normalize_colour(text: str) -> str:
     if ratio < MIN_CONTRAST:
         # Rounded down, so that "4,5" is never shown for a colour that fails.
         shown = f"{int(ratio * 100) / 100:.2f}".replace(".", ",")
-        raise ValidationError(_("Kolor %(color)s ma za mały kontrast z białym napisem (%(ratio)s:1, potrzeba co "
-                                "najmniej 4,5:1). Wybierz ciemniejszy kolor.", color=colour, ratio=shown))
+        raise ValidationError(
+            _(
+                "Kolor %(color)s ma za mały kontrast z białym napisem (%(ratio)s:1, potrzeba co "
+                "najmniej 4,5:1). Wybierz ciemniejszy kolor.",
+                color=colour,
+                ratio=shown,
+            )
+        )
     return colour

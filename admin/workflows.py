@@ -76,11 +76,21 @@ def _archive_since_last_report(office: Office, actor: Actor) -> Report:
     """Archive a pre-change report from the last report's end (or the first response) to today."""
     from reports.periods import local_today, to_local
 
-    last_end = db.session.scalar(sa.select(sa.func.max(Report.period_end)).where(Report.office_id == office.id))
-    first = db.session.scalar(sa.select(sa.func.min(Response.submitted_at)).where(Response.office_id == office.id))
+    last_end = db.session.scalar(
+        sa.select(sa.func.max(Report.period_end)).where(Report.office_id == office.id)
+    )
+    first = db.session.scalar(
+        sa.select(sa.func.min(Response.submitted_at)).where(Response.office_id == office.id)
+    )
     start = last_end or (to_local(first).date() if first else local_today())
-    return reports.archive_report(db.session, office, period_start=start, period_end=max(start, local_today()),
-                                  reason="pre-change", author=actor.user)
+    return reports.archive_report(
+        db.session,
+        office,
+        period_start=start,
+        period_end=max(start, local_today()),
+        reason="pre-change",
+        author=actor.user,
+    )
 
 
 def before_office_change(office: Office) -> None:

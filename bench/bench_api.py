@@ -103,8 +103,11 @@ def create_bare_app() -> Flask:
     @app.post("/api/v1/offices/<slug>/responses")
     def submit_response(slug):
         data = json.loads(request.get_data())
-        return Response(json.dumps({"id": data["id"], "status": "created"}), status=201,
-                        mimetype="application/json")
+        return Response(
+            json.dumps({"id": data["id"], "status": "created"}),
+            status=201,
+            mimetype="application/json",
+        )
 
     @app.get("/api/v1/offices/<slug>/survey")
     def get_survey(slug):
@@ -158,8 +161,20 @@ class Server:
 def gunicorn(app_factory: str, env: dict[str, str], workers: int, threads: int):
     """Run gunicorn with the given app factory; yield a Server."""
     port = free_port()
-    cmd = [str(Path(sys.executable).with_name("gunicorn")), "-w", str(workers), "-k", "gthread",
-           "--threads", str(threads), "-b", f"127.0.0.1:{port}", "--log-level", "warning", app_factory]
+    cmd = [
+        str(Path(sys.executable).with_name("gunicorn")),
+        "-w",
+        str(workers),
+        "-k",
+        "gthread",
+        "--threads",
+        str(threads),
+        "-b",
+        f"127.0.0.1:{port}",
+        "--log-level",
+        "warning",
+        app_factory,
+    ]
     proc = subprocess.Popen(cmd, cwd=ROOT, env={**os.environ, **env}, start_new_session=True)
     try:
         wait_until_up(f"http://127.0.0.1:{port}/healthz")
@@ -169,12 +184,24 @@ def gunicorn(app_factory: str, env: dict[str, str], workers: int, threads: int):
         proc.wait(timeout=30)
 
 
-def run_wrk(url: str, script: str, headers: dict[str, str], seconds: int, connections: int) -> tuple[float, int]:
+def run_wrk(
+    url: str, script: str, headers: dict[str, str], seconds: int, connections: int
+) -> tuple[float, int]:
     """Load ``url`` with wrk; return requests per second and requests (fails on any unexpected answer)."""
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as handle:
         handle.write(script)
     try:
-        cmd = ["wrk", "-t", str(min(2, connections)), "-c", str(connections), "-d", f"{seconds}s", "-s", handle.name]
+        cmd = [
+            "wrk",
+            "-t",
+            str(min(2, connections)),
+            "-c",
+            str(connections),
+            "-d",
+            f"{seconds}s",
+            "-s",
+            handle.name,
+        ]
         for name, value in headers.items():
             cmd += ["-H", f"{name}: {value}"]
         out = subprocess.run([*cmd, url], capture_output=True, text=True, check=True).stdout
@@ -188,8 +215,9 @@ def run_wrk(url: str, script: str, headers: dict[str, str], seconds: int, connec
     return rate, int(re.search(r"(\d+) requests in", out).group(1))
 
 
-def measure(server: Server, path: str, script: str, headers: dict[str, str], seconds: int,
-            connections: int) -> tuple[float, float]:
+def measure(
+    server: Server, path: str, script: str, headers: dict[str, str], seconds: int, connections: int
+) -> tuple[float, float]:
     """Return requests per second and the server's CPU milliseconds per request for one run."""
     before = server.cpu_seconds()
     rate, requests = run_wrk(server.url + path, script, headers, seconds, connections)
@@ -197,15 +225,33 @@ def measure(server: Server, path: str, script: str, headers: dict[str, str], sec
 
 
 def post_script(version: int) -> str:
-    body = json.dumps({
-        "id": "BENCH_ID", "version": version, "lang": "pl", "channel": "widget", "elapsed_ms": 31000,
-        "website": "", "answers": {
-            "department": "komunikacja", "purpose": ["wniosek", "odbior"], "resolved": "tak",
-            "service_politeness": 5, "service_competence": 4, "service_clarity": 4, "service_waiting": "na",
-            "service_deadline": 3, "conditions_signage": 5, "conditions_hours": 4, "overall": 4,
-            "important": ["service_politeness", "conditions_hours"], "frequency": "kilka_w_roku",
-            "comment": "Długo czekałem, ale pani była bardzo miła. Zażółć gęślą jaźń."},
-    }, ensure_ascii=False)
+    body = json.dumps(
+        {
+            "id": "BENCH_ID",
+            "version": version,
+            "lang": "pl",
+            "channel": "widget",
+            "elapsed_ms": 31000,
+            "website": "",
+            "answers": {
+                "department": "komunikacja",
+                "purpose": ["wniosek", "odbior"],
+                "resolved": "tak",
+                "service_politeness": 5,
+                "service_competence": 4,
+                "service_clarity": 4,
+                "service_waiting": "na",
+                "service_deadline": 3,
+                "conditions_signage": 5,
+                "conditions_hours": 4,
+                "overall": 4,
+                "important": ["service_politeness", "conditions_hours"],
+                "frequency": "kilka_w_roku",
+                "comment": "Długo czekałem, ale pani była bardzo miła. Zażółć gęślą jaźń.",
+            },
+        },
+        ensure_ascii=False,
+    )
     assert "]]" not in body
     return POST_LUA % body
 
@@ -215,7 +261,9 @@ def prepare_database(url: str) -> None:
     env = {**os.environ, "DATABASE_URL": url, "DEMO_ORIGIN": DEMO_ORIGIN}
     flask = str(Path(sys.executable).with_name("flask"))
     for command in ("init-db", "seed-demo"):
-        subprocess.run([flask, "--app", "wsgi", command], cwd=ROOT, env=env, check=True, capture_output=True)
+        subprocess.run(
+            [flask, "--app", "wsgi", command], cwd=ROOT, env=env, check=True, capture_output=True
+        )
 
 
 def ensure_pg_database(url: str) -> str | None:
@@ -226,13 +274,19 @@ def ensure_pg_database(url: str) -> str | None:
     parsed = make_url(url)
     if parsed.database in ("test", "postgres"):
         return f"refusing to benchmark in the database {parsed.database!r}; set BENCH_PG_URL"
-    admin = parsed.set(drivername="postgresql", database="postgres").render_as_string(hide_password=False)
+    admin = parsed.set(drivername="postgresql", database="postgres").render_as_string(
+        hide_password=False
+    )
     try:
         with psycopg.connect(admin, autocommit=True, connect_timeout=3) as conn:
-            exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (parsed.database,)).fetchone()
+            exists = conn.execute(
+                "SELECT 1 FROM pg_database WHERE datname = %s", (parsed.database,)
+            ).fetchone()
             if not exists:
                 conn.execute(f'CREATE DATABASE "{parsed.database}"')
-            settings = conn.execute("SELECT current_setting('fsync'), current_setting('synchronous_commit')").fetchone()
+            settings = conn.execute(
+                "SELECT current_setting('fsync'), current_setting('synchronous_commit')"
+            ).fetchone()
     except psycopg.Error as exc:
         return f"PostgreSQL not reachable ({exc.__class__.__name__})"
     print(f"PostgreSQL: fsync={settings[0]}, synchronous_commit={settings[1]}")
@@ -255,8 +309,10 @@ def measure_pair(name: str, api_env: dict[str, str], kind: str, settings: dict) 
         return None
     workers, threads = settings["workers"], settings["threads"]
     seconds, connections, runs = settings["seconds"], settings["connections"], settings["runs"]
-    with gunicorn("bench.bench_api:create_api_app()", api_env, workers, threads) as api_server, \
-            gunicorn("bench.bench_api:create_bare_app()", {}, workers, threads) as bare_server:
+    with (
+        gunicorn("bench.bench_api:create_api_app()", api_env, workers, threads) as api_server,
+        gunicorn("bench.bench_api:create_bare_app()", {}, workers, threads) as bare_server,
+    ):
         wait_until_up(f"{bare_server.url}/api/v1/offices/demo/survey")
         if kind == "post":
             script = post_script(version=1)
@@ -279,10 +335,19 @@ def measure_pair(name: str, api_env: dict[str, str], kind: str, settings: dict) 
             api.append(rate)
             api_cpu.append(cpu)
             ratios.append(api[-1] / bare[-1])
-    result = {"name": name, "api": statistics.median(api), "bare": statistics.median(bare),
-              "ratio": statistics.median(ratios), "runs": runs, "api_cpu": statistics.median(api_cpu),
-              "bare_cpu": statistics.median(bare_cpu)}
-    print(f"  {name}: api {[round(x) for x in api]}  bare {[round(x) for x in bare]}  req/s", flush=True)
+    result = {
+        "name": name,
+        "api": statistics.median(api),
+        "bare": statistics.median(bare),
+        "ratio": statistics.median(ratios),
+        "runs": runs,
+        "api_cpu": statistics.median(api_cpu),
+        "bare_cpu": statistics.median(bare_cpu),
+    }
+    print(
+        f"  {name}: api {[round(x) for x in api]}  bare {[round(x) for x in bare]}  req/s",
+        flush=True,
+    )
     return result
 
 
@@ -299,7 +364,9 @@ def count_rows(url: str) -> int:
 def main() -> None:
     """Measure and print the table."""
     if shutil.which("wrk") is None:
-        print("wrk is not installed: `apt-get install -y wrk` (Debian package), then `make bench` again.")
+        print(
+            "wrk is not installed: `apt-get install -y wrk` (Debian package), then `make bench` again."
+        )
         return
     settings = {
         "runs": int(os.environ.get("BENCH_RUNS", "5")),
@@ -309,47 +376,74 @@ def main() -> None:
         "connections": int(os.environ.get("BENCH_CONNECTIONS", "8")),
     }
     print(f"load average at the start: {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
-    print("gunicorn gthread, {workers} workers x {threads} threads each side; wrk -t2 -c{connections}, "
-          "{seconds} s per run, median of {runs} interleaved runs".format(**settings), flush=True)
+    print(
+        "gunicorn gthread, {workers} workers x {threads} threads each side; wrk -t2 -c{connections}, "
+        "{seconds} s per run, median of {runs} interleaved runs".format(**settings),
+        flush=True,
+    )
     results = []
     scratch = Path(tempfile.mkdtemp(prefix="ocen-bench-"))
     try:
         sqlite_url = f"sqlite:///{scratch / 'bench.db'}"
         prepare_database(sqlite_url)
-        base_env = {"DATABASE_URL": sqlite_url, "DEMO_ORIGIN": DEMO_ORIGIN, "SECRET_KEY": "bench-" + "x" * 20}
+        base_env = {
+            "DATABASE_URL": sqlite_url,
+            "DEMO_ORIGIN": DEMO_ORIGIN,
+            "SECRET_KEY": "bench-" + "x" * 20,
+        }
         results.append(measure_pair("POST sqlite", base_env, "post", settings))
         if os.environ.get("BENCH_SQLITE_FULL", "1") == "1":
-            results.append(measure_pair("POST sqlite FULL", {**base_env, "BENCH_SQLITE_SYNCHRONOUS": "FULL"},
-                                        "post", settings))
+            results.append(
+                measure_pair(
+                    "POST sqlite FULL",
+                    {**base_env, "BENCH_SQLITE_SYNCHRONOUS": "FULL"},
+                    "post",
+                    settings,
+                )
+            )
         if is_wanted("POST sqlite"):
             print(f"  SQLite rows stored: {count_rows(sqlite_url)}")
         results.append(measure_pair("GET 304", base_env, "get", settings))
 
-        pg_url = os.environ.get("BENCH_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/ocen_bench")
+        pg_url = os.environ.get(
+            "BENCH_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/ocen_bench"
+        )
         problem = None if is_wanted("POST postgresql") else "not asked for (BENCH_ONLY)"
         problem = problem or ensure_pg_database(pg_url)
         if problem:
             print(f"  skipped PostgreSQL: {problem}")
         else:
             prepare_database(pg_url)
-            results.append(measure_pair("POST postgresql", {**base_env, "DATABASE_URL": pg_url}, "post", settings))
+            results.append(
+                measure_pair(
+                    "POST postgresql", {**base_env, "DATABASE_URL": pg_url}, "post", settings
+                )
+            )
             print(f"  PostgreSQL rows stored: {count_rows(pg_url)}")
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
 
     print()
-    print(f"{'endpoint':<18} {'api req/s':>10} {'bare req/s':>11} {'ratio':>6} {'target':>7}         "
-          f"{'CPU ms/req api':>15} {'bare':>6} {'CPU ratio':>10}")
+    print(
+        f"{'endpoint':<18} {'api req/s':>10} {'bare req/s':>11} {'ratio':>6} {'target':>7}         "
+        f"{'CPU ms/req api':>15} {'bare':>6} {'CPU ratio':>10}"
+    )
     for r in filter(None, results):
         target = TARGETS[r["name"]]
         verdict = "ok" if r["ratio"] >= target else "MISSED"
-        print(f"{r['name']:<18} {r['api']:>10.0f} {r['bare']:>11.0f} {r['ratio']:>6.2f} {target:>7.2f}  "
-              f"{verdict:<6} {r['api_cpu']:>15.3f} {r['bare_cpu']:>6.3f} {r['bare_cpu'] / r['api_cpu']:>10.2f}")
-    print(f"\nload average at the end: {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs (other work on the "
-          "machine moves req/s; the collector's own CPU per request, from /proc, moves much less)")
-    print("\nSQLite runs in WAL mode with synchronous=NORMAL (what we ship): a commit survives a crash of the "
-          "collector, but the last commits may be lost on power loss or an OS crash; 'FULL' fsyncs every "
-          "commit. PostgreSQL commits are fsynced (synchronous_commit=on).")
+        print(
+            f"{r['name']:<18} {r['api']:>10.0f} {r['bare']:>11.0f} {r['ratio']:>6.2f} {target:>7.2f}  "
+            f"{verdict:<6} {r['api_cpu']:>15.3f} {r['bare_cpu']:>6.3f} {r['bare_cpu'] / r['api_cpu']:>10.2f}"
+        )
+    print(
+        f"\nload average at the end: {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs (other work on the "
+        "machine moves req/s; the collector's own CPU per request, from /proc, moves much less)"
+    )
+    print(
+        "\nSQLite runs in WAL mode with synchronous=NORMAL (what we ship): a commit survives a crash of the "
+        "collector, but the last commits may be lost on power loss or an OS crash; 'FULL' fsyncs every "
+        "commit. PostgreSQL commits are fsynced (synchronous_commit=on)."
+    )
 
 
 if __name__ == "__main__":

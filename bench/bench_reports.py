@@ -27,21 +27,45 @@ from typing import Any
 
 import sqlalchemy as sa
 
-SIZES = [int(s) for s in os.environ.get("BENCH_SIZES", "10000,100000,1000000").split(",") if s.strip()]
-DATABASES = [d.strip() for d in os.environ.get("BENCH_DATABASES", "sqlite,postgresql").split(",") if d.strip()]
-POSTGRES_URL = os.environ.get("BENCH_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/bench_reports")
+SIZES = [
+    int(s) for s in os.environ.get("BENCH_SIZES", "10000,100000,1000000").split(",") if s.strip()
+]
+DATABASES = [
+    d.strip()
+    for d in os.environ.get("BENCH_DATABASES", "sqlite,postgresql").split(",")
+    if d.strip()
+]
+POSTGRES_URL = os.environ.get(
+    "BENCH_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/bench_reports"
+)
 BENCH_DIR = Path(os.environ.get("BENCH_DIR", Path(__file__).resolve().parent / "results"))
 PERIOD = (date(2024, 1, 1), date(2024, 12, 31))
 SLUG = "bench"
 
-RATINGS = ["service_politeness", "service_competence", "service_clarity", "service_waiting", "service_deadline",
-           "conditions_signage", "conditions_hours", "conditions_premises", "conditions_accessibility",
-           "conditions_forms", "overall"]
-SINGLES = {"resolved": ["tak", "czesciowo", "nie", "w_toku"], "trend": ["lepiej", "bez_zmian", "gorzej", "nie_wiem"],
-           "frequency": ["pierwszy", "kilka_w_roku", "co_miesiac"], "age": ["do25", "26_40", "41_60", "61plus", "brak"],
-           "client_type": ["prywatna", "przedsiebiorca", "instytucja"]}
-MULTIS = {"purpose": (["wniosek", "odbior", "uzupelnienie", "informacja", "skarga", "inny"], 25),
-          "important": (RATINGS[:10], 25)}
+RATINGS = [
+    "service_politeness",
+    "service_competence",
+    "service_clarity",
+    "service_waiting",
+    "service_deadline",
+    "conditions_signage",
+    "conditions_hours",
+    "conditions_premises",
+    "conditions_accessibility",
+    "conditions_forms",
+    "overall",
+]
+SINGLES = {
+    "resolved": ["tak", "czesciowo", "nie", "w_toku"],
+    "trend": ["lepiej", "bez_zmian", "gorzej", "nie_wiem"],
+    "frequency": ["pierwszy", "kilka_w_roku", "co_miesiac"],
+    "age": ["do25", "26_40", "41_60", "61plus", "brak"],
+    "client_type": ["prywatna", "przedsiebiorca", "instytucja"],
+}
+MULTIS = {
+    "purpose": (["wniosek", "odbior", "uzupelnienie", "informacja", "skarga", "inny"], 25),
+    "important": (RATINGS[:10], 25),
+}
 DEPARTMENTS = ["komunikacja", "usc", "podatki", "architektura", "spraw-obywatelskich", "other"]
 CHANNELS = ["widget", "widget", "page", "qr", "paper"]
 
@@ -57,8 +81,13 @@ def make_app(url: str) -> Any:
     """Build the app on a scratch database."""
     from wsgi import create_app
 
-    return create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "bench-only-secret-0123456789abcdef",
-                       "RATELIMIT_ENABLED": False})
+    return create_app(
+        {
+            "SQLALCHEMY_DATABASE_URI": url,
+            "SECRET_KEY": "bench-only-secret-0123456789abcdef",
+            "RATELIMIT_ENABLED": False,
+        }
+    )
 
 
 def ensure_postgres_database(url: str) -> bool:
@@ -67,14 +96,18 @@ def ensure_postgres_database(url: str) -> bool:
     try:
         engine = sa.create_engine(target.set(database="postgres"), isolation_level="AUTOCOMMIT")
         with engine.connect() as connection:
-            exists = connection.scalar(sa.text("SELECT 1 FROM pg_database WHERE datname = :name"),
-                                       {"name": target.database})
+            exists = connection.scalar(
+                sa.text("SELECT 1 FROM pg_database WHERE datname = :name"),
+                {"name": target.database},
+            )
             if not exists:
                 connection.execute(sa.text(f'CREATE DATABASE "{target.database}"'))
         engine.dispose()
         return True
     except sa.exc.OperationalError as error:
-        print(f"PostgreSQL at {target.render_as_string(hide_password=True)} does not answer: {error.orig}")
+        print(
+            f"PostgreSQL at {target.render_as_string(hide_password=True)} does not answer: {error.orig}"
+        )
         return False
 
 
@@ -104,17 +137,33 @@ def generate(app: Any, size: int) -> float:
         version = get_published_version(office)
         db.session.commit()
         dialect = db.engine.dialect.name
-        rid = ("CAST(lpad(to_hex(i), 32, '0') AS uuid)" if dialect == "postgresql" else "printf('%032x', i)")
+        rid = (
+            "CAST(lpad(to_hex(i), 32, '0') AS uuid)"
+            if dialect == "postgresql"
+            else "printf('%032x', i)"
+        )
         seconds = 366 * 86400
-        at = (f"(TIMESTAMP '2023-12-31 23:00:00' + (CAST(i AS BIGINT) * {seconds} / {size}) * INTERVAL '1 second')"
-              if dialect == "postgresql" else
-              f"(datetime('2023-12-31 23:00:00', '+' || (i * {seconds} / {size}) || ' seconds') || '.000000')")
-        department = "CASE i % 6 " + " ".join(f"WHEN {k} THEN '{d}'" for k, d in enumerate(DEPARTMENTS)) + " END"
-        channel = "CASE i % 5 " + " ".join(f"WHEN {k} THEN '{c}'" for k, c in enumerate(CHANNELS)) + " END"
+        at = (
+            f"(TIMESTAMP '2023-12-31 23:00:00' + (CAST(i AS BIGINT) * {seconds} / {size}) * INTERVAL '1 second')"
+            if dialect == "postgresql"
+            else f"(datetime('2023-12-31 23:00:00', '+' || (i * {seconds} / {size}) || ' seconds') || '.000000')"
+        )
+        department = (
+            "CASE i % 6 "
+            + " ".join(f"WHEN {k} THEN '{d}'" for k, d in enumerate(DEPARTMENTS))
+            + " END"
+        )
+        channel = (
+            "CASE i % 5 "
+            + " ".join(f"WHEN {k} THEN '{c}'" for k, c in enumerate(CHANNELS))
+            + " END"
+        )
         false = "false" if dialect == "postgresql" else "0"
         common = f"{rid}, {office.id}, {version.id}, {at}, {department}"
-        columns = "response_id, office_id, version_id, submitted_at, department_key, question_key, value, option_key, " \
-                  "text, hidden"
+        columns = (
+            "response_id, office_id, version_id, submitted_at, department_key, question_key, value, option_key, "
+            "text, hidden"
+        )
         statements = [
             f"INSERT INTO response (id, office_id, version_id, submitted_at, channel, lang, department_key, "
             f"content_hash) SELECT {rid}, {office.id}, {version.id}, {at}, {channel}, 'pl', {department}, "
@@ -124,31 +173,47 @@ def generate(app: Any, size: int) -> float:
         ]
         for salt, key in enumerate(RATINGS):
             r = h(dialect, "i", salt)
-            value = f"CASE WHEN {r} < 8 THEN NULL WHEN {r} < 12 THEN 1 WHEN {r} < 18 THEN 2 WHEN {r} < 35 THEN 3 " \
-                    f"WHEN {r} < 65 THEN 4 ELSE 5 END"
+            value = (
+                f"CASE WHEN {r} < 8 THEN NULL WHEN {r} < 12 THEN 1 WHEN {r} < 18 THEN 2 WHEN {r} < 35 THEN 3 "
+                f"WHEN {r} < 65 THEN 4 ELSE 5 END"
+            )
             option = f"CASE WHEN {r} < 8 THEN 'na' END" if key != "overall" else "NULL"
             if key == "overall":
-                value = f"CASE WHEN {r} < 4 THEN 1 WHEN {r} < 10 THEN 2 WHEN {r} < 30 THEN 3 WHEN {r} < 62 THEN 4 " \
-                        f"ELSE 5 END"
-            statements.append(f"INSERT INTO answer ({columns}) SELECT {common}, '{key}', {value}, {option}, NULL, "
-                              f"{false} FROM {sequence(dialect, size)}")
+                value = (
+                    f"CASE WHEN {r} < 4 THEN 1 WHEN {r} < 10 THEN 2 WHEN {r} < 30 THEN 3 WHEN {r} < 62 THEN 4 "
+                    f"ELSE 5 END"
+                )
+            statements.append(
+                f"INSERT INTO answer ({columns}) SELECT {common}, '{key}', {value}, {option}, NULL, "
+                f"{false} FROM {sequence(dialect, size)}"
+            )
         for salt, (key, options) in enumerate(SINGLES.items(), start=20):
             r = h(dialect, "i", salt)
-            pick = "CASE " + " ".join(f"WHEN {r} % {len(options)} = {k} THEN '{o}'" for k, o in enumerate(options)) \
+            pick = (
+                "CASE "
+                + " ".join(
+                    f"WHEN {r} % {len(options)} = {k} THEN '{o}'" for k, o in enumerate(options)
+                )
                 + " END"
-            statements.append(f"INSERT INTO answer ({columns}) SELECT {common}, '{key}', NULL, {pick}, NULL, {false} "
-                              f"FROM {sequence(dialect, size)} WHERE {h(dialect, 'i', salt + 50)} < 85")
+            )
+            statements.append(
+                f"INSERT INTO answer ({columns}) SELECT {common}, '{key}', NULL, {pick}, NULL, {false} "
+                f"FROM {sequence(dialect, size)} WHERE {h(dialect, 'i', salt + 50)} < 85"
+            )
         for base, (key, (options, percent)) in enumerate(MULTIS.items()):
             for k, option in enumerate(options):
                 salt = 100 + base * 20 + k
-                statements.append(f"INSERT INTO answer ({columns}) SELECT {common}, '{key}', NULL, '{option}', NULL, "
-                                  f"{false} FROM {sequence(dialect, size)} WHERE {h(dialect, 'i', salt)} < {percent}")
+                statements.append(
+                    f"INSERT INTO answer ({columns}) SELECT {common}, '{key}', NULL, '{option}', NULL, "
+                    f"{false} FROM {sequence(dialect, size)} WHERE {h(dialect, 'i', salt)} < {percent}"
+                )
         hidden = "true" if dialect == "postgresql" else "1"
         statements.append(
             f"INSERT INTO answer ({columns}) SELECT {common}, 'comment', NULL, NULL, "
             f"'Komentarz nr ' || i || ': proszę o dłuższe godziny pracy w czwartki, zażółć gęślą jaźń.', "
             f"CASE WHEN i % 200 = 0 THEN {hidden} ELSE {false} END "
-            f"FROM {sequence(dialect, size)} WHERE i % 20 = 0")
+            f"FROM {sequence(dialect, size)} WHERE i % 20 = 0"
+        )
         with db.engine.begin() as connection:
             for statement in statements:
                 connection.execute(sa.text(statement))
@@ -172,8 +237,11 @@ def bare_scan(session: Any, office_id: int) -> tuple[float, int]:
     period = Period(*PERIOD)
     query = (
         sa.select(Answer.question_key, Answer.value, Answer.option_key, sa.func.count())
-        .where(Answer.office_id == office_id, Answer.submitted_at >= period.utc_start,
-               Answer.submitted_at < period.utc_end)
+        .where(
+            Answer.office_id == office_id,
+            Answer.submitted_at >= period.utc_start,
+            Answer.submitted_at < period.utc_end,
+        )
         .group_by(Answer.question_key, Answer.value, Answer.option_key)
     )
     started = time.perf_counter()
@@ -198,8 +266,14 @@ def measure(url: str, queue: Any) -> None:
         db.session.rollback()
         rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
         started = time.perf_counter()
-        report_data, pdf = build_report(db.session, office, period_start=PERIOD[0], period_end=PERIOD[1],
-                                        reason="periodic", author=None)
+        report_data, pdf = build_report(
+            db.session,
+            office,
+            period_start=PERIOD[0],
+            period_end=PERIOD[1],
+            reason="periodic",
+            author=None,
+        )
         total = time.perf_counter() - started
         db.session.rollback()
         started = time.perf_counter()
@@ -207,10 +281,23 @@ def measure(url: str, queue: Any) -> None:
         aggregation = time.perf_counter() - started
         db.session.rollback()
         rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-        (BENCH_DIR / f"report-{db.engine.dialect.name}-{report_data['data']['responses']['total']}.pdf").write_bytes(pdf)
-        queue.put({"answers": answers, "groups": groups, "bare": bare, "report": total, "aggregation": aggregation,
-                   "pdf_bytes": len(pdf), "responses": report_data["data"]["responses"]["total"],
-                   "rss_mb": rss / 1024, "rss_before_mb": rss_before / 1024})
+        (
+            BENCH_DIR
+            / f"report-{db.engine.dialect.name}-{report_data['data']['responses']['total']}.pdf"
+        ).write_bytes(pdf)
+        queue.put(
+            {
+                "answers": answers,
+                "groups": groups,
+                "bare": bare,
+                "report": total,
+                "aggregation": aggregation,
+                "pdf_bytes": len(pdf),
+                "responses": report_data["data"]["responses"]["total"],
+                "rss_mb": rss / 1024,
+                "rss_before_mb": rss_before / 1024,
+            }
+        )
         db.session.remove()
         db.engine.dispose()
 
@@ -241,11 +328,19 @@ def run_case(kind: str, size: int) -> dict[str, Any] | None:
 def main() -> None:
     """Run every selected database and size and print one line each."""
     BENCH_DIR.mkdir(parents=True, exist_ok=True)
-    print("Full report (SQL aggregation + PDF) vs one bare GROUP BY scan of the same answers, same DB, same run.")
-    print("peak RSS = getrusage(RUSAGE_SELF).ru_maxrss of the measuring process (interpreter included).")
-    print("report s = build_report (SQL aggregation + roll-up + PDF); aggr s = the aggregation alone, timed again.")
-    header = f"{'db':<11}{'responses':>10}{'answers':>11}{'bare s':>9}{'report s':>10}{'aggr s':>9}" \
-             f"{'ratio':>7}{'peak RSS MB':>13}{'gen s':>8}"
+    print(
+        "Full report (SQL aggregation + PDF) vs one bare GROUP BY scan of the same answers, same DB, same run."
+    )
+    print(
+        "peak RSS = getrusage(RUSAGE_SELF).ru_maxrss of the measuring process (interpreter included)."
+    )
+    print(
+        "report s = build_report (SQL aggregation + roll-up + PDF); aggr s = the aggregation alone, timed again."
+    )
+    header = (
+        f"{'db':<11}{'responses':>10}{'answers':>11}{'bare s':>9}{'report s':>10}{'aggr s':>9}"
+        f"{'ratio':>7}{'peak RSS MB':>13}{'gen s':>8}"
+    )
     print(header)
     for kind in DATABASES:
         for size in SIZES:
@@ -254,9 +349,12 @@ def main() -> None:
                 print(f"{kind:<11}{size:>10}  skipped")
                 continue
             ratio = result["report"] / result["bare"] if result["bare"] else float("nan")
-            print(f"{kind:<11}{result['responses']:>10}{result['answers']:>11}{result['bare']:>9.2f}"
-                  f"{result['report']:>10.2f}{result['aggregation']:>9.2f}{ratio:>7.2f}{result['rss_mb']:>13.0f}"
-                  f"{result['generate']:>8.1f}", flush=True)
+            print(
+                f"{kind:<11}{result['responses']:>10}{result['answers']:>11}{result['bare']:>9.2f}"
+                f"{result['report']:>10.2f}{result['aggregation']:>9.2f}{ratio:>7.2f}{result['rss_mb']:>13.0f}"
+                f"{result['generate']:>8.1f}",
+                flush=True,
+            )
     print(f"Targets: ratio <= 2.00; peak RSS < 500 MB at 1M. PDFs in {BENCH_DIR}.")
 
 

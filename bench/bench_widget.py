@@ -20,8 +20,14 @@ from werkzeug.serving import WSGIRequestHandler, make_server
 ROOT = Path(__file__).resolve().parent.parent
 BUNDLE = ROOT / "widget" / "dist" / "widget.js"
 CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 TARGET_GZIP = 8 * 1024
 RUNS = 9
 
@@ -48,8 +54,13 @@ def create_collector(db_path: Path, host_origin: str) -> Flask:
     from collector.surveys import create_office
     from wsgi import create_app
 
-    app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{db_path}", "SECRET_KEY": "bench-" + "x" * 32,
-                      "RATELIMIT_ENABLED": False})
+    app = create_app(
+        {
+            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{db_path}",
+            "SECRET_KEY": "bench-" + "x" * 32,
+            "RATELIMIT_ENABLED": False,
+        }
+    )
     with app.app_context():
         db.create_all()
         create_office("demo", "Urząd Miasta Demo", origins=[host_origin])
@@ -60,7 +71,9 @@ def create_collector(db_path: Path, host_origin: str) -> Flask:
 def create_host(collector_url: str) -> Flask:
     """Build the city's page, once bare and once with the widget's tag."""
     site = Flask(__name__)
-    paragraphs = "".join(f"<p>Aktualność {n}: urząd informuje o zmianach w godzinach pracy.</p>" for n in range(40))
+    paragraphs = "".join(
+        f"<p>Aktualność {n}: urząd informuje o zmianach w godzinach pracy.</p>" for n in range(40)
+    )
 
     @site.get("/bare")
     def bare():
@@ -97,14 +110,18 @@ def measure_load(browser, url: str, collector_url: str) -> tuple[float, int]:
 def main() -> None:
     """Print the bundle's sizes, the page load times with and without it, and the requests it makes."""
     if not BUNDLE.exists():
-        print("widget/dist/widget.js is missing: run make install (or cd widget && npm ci && npm run build)")
+        print(
+            "widget/dist/widget.js is missing: run make install (or cd widget && npm ci && npm run build)"
+        )
         return
     code = BUNDLE.read_bytes()
     gz = len(gzip.compress(code, compresslevel=9))
     br = len(brotli.compress(code, quality=11))
     print(f"{'bundle':<34}{'bytes':>10}")
     print(f"{'widget.js (minified)':<34}{len(code):>10}")
-    print(f"{'gzip -9':<34}{gz:>10}   target <= {TARGET_GZIP}: {'OK' if gz <= TARGET_GZIP else 'OVER'}")
+    print(
+        f"{'gzip -9':<34}{gz:>10}   target <= {TARGET_GZIP}: {'OK' if gz <= TARGET_GZIP else 'OVER'}"
+    )
     print(f"{'brotli q11':<34}{br:>10}")
 
     if not Path(CHROMIUM).exists():
@@ -120,23 +137,32 @@ def main() -> None:
         try:
             with sync_playwright() as playwright:
                 browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-                measure_load(browser, host_url + "/with-widget", collector_url)  # warm up both servers
+                measure_load(
+                    browser, host_url + "/with-widget", collector_url
+                )  # warm up both servers
                 bare, widget, counts = [], [], []
                 for _ in range(RUNS):  # interleaved, so drift on a shared machine hits both alike
                     bare.append(measure_load(browser, host_url + "/bare", collector_url)[0])
-                    timing, requests = measure_load(browser, host_url + "/with-widget", collector_url)
+                    timing, requests = measure_load(
+                        browser, host_url + "/with-widget", collector_url
+                    )
                     widget.append(timing)
                     counts.append(requests)
                 browser.close()
         finally:
             host.shutdown()
             collector.shutdown()
+
     def median(runs: list, i: int) -> float:
         return statistics.median(run[i] for run in runs)
 
-    print(f"\n{'median of ' + str(RUNS) + ' cold loads, ms':<34}{'no widget':>10}{'+ widget':>10}{'ratio':>8}")
+    print(
+        f"\n{'median of ' + str(RUNS) + ' cold loads, ms':<34}{'no widget':>10}{'+ widget':>10}{'ratio':>8}"
+    )
     for i, name in ((1, "DOMContentLoaded (page shown)"), (0, "load event (async script run)")):
-        print(f"{name:<34}{median(bare, i):>10.1f}{median(widget, i):>10.1f}{median(widget, i) / median(bare, i):>7.2f}x")
+        print(
+            f"{name:<34}{median(bare, i):>10.1f}{median(widget, i):>10.1f}{median(widget, i) / median(bare, i):>7.2f}x"
+        )
     print(f"{'widget.js fetch (resource timing)':<34}{'':>10}{median(widget, 2):>10.1f}")
     print(f"{'requests to the collector on view':<34}{max(counts):>10}   (must be 1: the script)")
 

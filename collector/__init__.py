@@ -48,15 +48,20 @@ def init_app(app: Flask) -> None:
 
     app.session_interface = PanelOnlySessionInterface()
     db.init_app(app)
-    migrate.init_app(app, db, directory=str(MIGRATIONS_DIR), render_as_batch=True, compare_type=True)
+    migrate.init_app(
+        app, db, directory=str(MIGRATIONS_DIR), render_as_batch=True, compare_type=True
+    )
     limiter.init_app(app)
     with app.app_context():
         if db.engine.dialect.name == "sqlite":
             synchronous = app.config.get("SQLITE_SYNCHRONOUS", "NORMAL")
             if synchronous not in ("NORMAL", "FULL"):
                 raise ValueError(f"SQLITE_SYNCHRONOUS must be NORMAL or FULL, not {synchronous!r}")
-            sa.event.listen(db.engine, "connect",
-                            lambda conn, record: _configure_sqlite(conn, record, synchronous))
+            sa.event.listen(
+                db.engine,
+                "connect",
+                lambda conn, record: _configure_sqlite(conn, record, synchronous),
+            )
     app.add_url_rule("/healthz", "healthz", healthz)
     api.init_app(app)
     hosted.init_app(app)

@@ -46,16 +46,28 @@ def to_json(data: Any) -> str:
     return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
 
 
-def error_response(status: int, code: str, *, fields: dict[str, str] | None = None,
-                   fields_en: dict[str, str] | None = None, fields_uk: dict[str, str] | None = None,
-                   headers: dict[str, str] | None = None,
-                   field_codes: dict[str, str] | None = None) -> HttpResponse:
+def error_response(
+    status: int,
+    code: str,
+    *,
+    fields: dict[str, str] | None = None,
+    fields_en: dict[str, str] | None = None,
+    fields_uk: dict[str, str] | None = None,
+    headers: dict[str, str] | None = None,
+    field_codes: dict[str, str] | None = None,
+) -> HttpResponse:
     """Return the API's JSON error: code, Polish, English and Ukrainian message, per-question messages."""
-    body = {"error": code, "message": messages.error_message(code, "pl"),
-            "message_en": messages.error_message(code, "en"), "message_uk": messages.error_message(code, "uk"),
-            "fields": fields or {}, "fields_en": fields_en or {}, "fields_uk": fields_uk or {},
-            # The codes let a client (the widget) show each message in its own language, e.g. Ukrainian.
-            "field_codes": field_codes or {}}
+    body = {
+        "error": code,
+        "message": messages.error_message(code, "pl"),
+        "message_en": messages.error_message(code, "en"),
+        "message_uk": messages.error_message(code, "uk"),
+        "fields": fields or {},
+        "fields_en": fields_en or {},
+        "fields_uk": fields_uk or {},
+        # The codes let a client (the widget) show each message in its own language, e.g. Ukrainian.
+        "field_codes": field_codes or {},
+    }
     response = HttpResponse(to_json(body), status=status, mimetype="application/json")
     response.headers["Cache-Control"] = "no-store"
     for name, value in (headers or {}).items():
@@ -65,8 +77,14 @@ def error_response(status: int, code: str, *, fields: dict[str, str] | None = No
 
 def submission_error_response(exc: SubmissionError) -> HttpResponse:
     """Return the JSON error for a refused response."""
-    return error_response(exc.status, exc.code, fields=exc.fields, fields_en=exc.fields_en,
-                          fields_uk=exc.fields_in("uk"), field_codes=exc.field_codes)
+    return error_response(
+        exc.status,
+        exc.code,
+        fields=exc.fields,
+        fields_en=exc.fields_en,
+        fields_uk=exc.fields_in("uk"),
+        field_codes=exc.field_codes,
+    )
 
 
 def http_error_response(exc: HTTPException) -> HttpResponse:
@@ -78,6 +96,7 @@ def http_error_response(exc: HTTPException) -> HttpResponse:
 
 
 # -- origins and CORS ------------------------------------------------------------------------------
+
 
 def check_origin(context: OfficeContext) -> str:
     """Return the request's Origin if the office accepts it, else raise a 403 SubmissionError."""
@@ -144,6 +163,7 @@ def add_cors_headers(response: HttpResponse) -> HttpResponse:
 
 # -- errors ----------------------------------------------------------------------------------------
 
+
 @bp.errorhandler(SubmissionError)
 def handle_submission_error(exc: SubmissionError) -> HttpResponse:
     return submission_error_response(exc)
@@ -182,6 +202,7 @@ def answer_api_routing_errors() -> HttpResponse | None:
 
 # -- the survey ------------------------------------------------------------------------------------
 
+
 def get_survey_body(slug: str, lang: str) -> tuple[bytes, str]:
     """Return the survey document's JSON and its ETag (cached briefly, see office_cache)."""
     cached = recall("survey", (slug, lang))
@@ -217,6 +238,7 @@ def get_survey(slug: str) -> HttpResponse:
 
 # -- responses -------------------------------------------------------------------------------------
 
+
 def get_responses_limit() -> str:
     return current_app.config["RESPONSES_RATE_LIMIT"]
 
@@ -248,8 +270,11 @@ def _reject_constant(name: str) -> Any:
 def parse_json(raw: bytes) -> Any:
     """Parse strict JSON (UTF-8, no NaN, no duplicate keys), else raise a 400 SubmissionError."""
     try:
-        return json.loads(raw.decode("utf-8"), object_pairs_hook=_object_without_duplicates,
-                          parse_constant=_reject_constant)
+        return json.loads(
+            raw.decode("utf-8"),
+            object_pairs_hook=_object_without_duplicates,
+            parse_constant=_reject_constant,
+        )
     except DuplicateKeyError:
         raise SubmissionError(400, "duplicate_key") from None
     except RecursionError:
@@ -276,10 +301,18 @@ def preflight_response(slug: str) -> HttpResponse:
     return HttpResponse(status=204)
 
 
-bp.add_url_rule("/offices/<slug>/responses", view_func=submit_response, methods=["POST"],
-                provide_automatic_options=False)
-bp.add_url_rule("/offices/<slug>/responses", view_func=preflight_response, methods=["OPTIONS"],
-                provide_automatic_options=False)
+bp.add_url_rule(
+    "/offices/<slug>/responses",
+    view_func=submit_response,
+    methods=["POST"],
+    provide_automatic_options=False,
+)
+bp.add_url_rule(
+    "/offices/<slug>/responses",
+    view_func=preflight_response,
+    methods=["OPTIONS"],
+    provide_automatic_options=False,
+)
 
 
 @bp.get("/openapi.json")

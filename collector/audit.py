@@ -88,7 +88,9 @@ def model_values(obj: Any) -> dict[str, Any]:
     }
 
 
-def changed_values(before: dict[str, Any], after: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+def changed_values(
+    before: dict[str, Any], after: dict[str, Any]
+) -> tuple[dict[str, Any], dict[str, Any]]:
     """Return only the fields that differ, as (before, after)."""
     keys = [k for k in after if before.get(k) != after.get(k)]
     return {k: before.get(k) for k in keys}, {k: after[k] for k in keys}
@@ -118,6 +120,14 @@ def audit_change(
             office_id = office_of(obj)
     else:
         object_type, object_id = "", ""
-    return record_event(action, user=actor.user, office_id=office_id, object_type=object_type,
-                        object_id=object_id, before=before, after=after, remote_addr=actor.remote_addr,
-                        user_email=actor.email)
+    return record_event(
+        action,
+        user=actor.user,
+        office_id=office_id,
+        object_type=object_type,
+        object_id=object_id,
+        before=before,
+        after=after,
+        remote_addr=actor.remote_addr,
+        user_email=actor.email,
+    )

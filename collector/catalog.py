@@ -30,8 +30,9 @@ def get_translations(lang: str) -> gettext.NullTranslations:
     return Translations.load(str(TRANSLATIONS_DIR), [lang], DOMAIN)
 
 
-def extract_python(fileobj: IO[bytes], keywords: Any, comment_tags: Any,
-                   options: dict[str, Any]) -> Iterator[tuple[int, str | None, str, list[str]]]:
+def extract_python(
+    fileobj: IO[bytes], keywords: Any, comment_tags: Any, options: dict[str, Any]
+) -> Iterator[tuple[int, str | None, str, list[str]]]:
     """Extract like Babel's Python extractor, plus the texts of the module-level tables named in ``tables``.
 
     Some texts are kept in tables (role names, channel names, audit actions...) and translated
@@ -45,13 +46,24 @@ def extract_python(fileobj: IO[bytes], keywords: Any, comment_tags: Any,
     if not names:
         return
     for node in ast.parse(source).body:
-        if isinstance(node, ast.Assign) and any(isinstance(t, ast.Name) and t.id in names for t in node.targets):
+        if isinstance(node, ast.Assign) and any(
+            isinstance(t, ast.Name) and t.id in names for t in node.targets
+        ):
             value = node.value
-        elif isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name) and node.target.id in names:
+        elif (
+            isinstance(node, ast.AnnAssign)
+            and isinstance(node.target, ast.Name)
+            and node.target.id in names
+        ):
             value = node.value
-        elif (isinstance(node, ast.Expr) and isinstance(node.value, ast.Call)
-              and isinstance(node.value.func, ast.Attribute) and node.value.func.attr == "update"
-              and isinstance(node.value.func.value, ast.Name) and node.value.func.value.id in names):
+        elif (
+            isinstance(node, ast.Expr)
+            and isinstance(node.value, ast.Call)
+            and isinstance(node.value.func, ast.Attribute)
+            and node.value.func.attr == "update"
+            and isinstance(node.value.func.value, ast.Name)
+            and node.value.func.value.id in names
+        ):
             value = node.value.args[0] if node.value.args else None
         else:
             continue

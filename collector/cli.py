@@ -33,13 +33,17 @@ REFUSALS = {
     "office_required": "--office is required for roles admin and reviewer.",
     "password_too_short": "Hasło musi mieć co najmniej {min} znaków.",
 }
-ORIGIN_REFUSAL = "{origin!r} is not an allowed origin (https://host[:port]; http only for localhost): {code}"
+ORIGIN_REFUSAL = (
+    "{origin!r} is not an allowed origin (https://host[:port]; http only for localhost): {code}"
+)
 
 
 def refusal(error: DomainError) -> click.ClickException:
     """Return the domain's refusal as a click error in the command line's words."""
     if error.code.startswith("origin"):
-        return click.BadParameter(ORIGIN_REFUSAL.format(code=error.code, **error.params), param_hint="--origin")
+        return click.BadParameter(
+            ORIGIN_REFUSAL.format(code=error.code, **error.params), param_hint="--origin"
+        )
     text = REFUSALS.get(error.code, error.code).format(**error.params)
     if error.code == "slug_format":
         return click.BadParameter(text, param_hint="SLUG")
@@ -84,8 +88,14 @@ def seed_demo_command() -> None:
     office = get_office(DEMO_SLUG)
     if office is None:
         # The demo page's origin is configuration (http on a test host is fine), not typed data.
-        office = create_office(DEMO_SLUG, DEMO_NAME, origins=[origin], privacy_url=origin + "/klauzula-informacyjna",
-                               actor=None, strict_origins=False)
+        office = create_office(
+            DEMO_SLUG,
+            DEMO_NAME,
+            origins=[origin],
+            privacy_url=origin + "/klauzula-informacyjna",
+            actor=None,
+            strict_origins=False,
+        )
         office.address = "ul. Przykładowa 1, 00-001 Demo"
         office.contact_email = "urzad@demo.local"
         office.contact_phone = "+48 11 222 33 44"
@@ -120,7 +130,9 @@ def read_password(from_stdin: bool) -> str:
 @click.option("--role", type=click.Choice(Role.values()), required=True)
 @click.option("--office", "office_slug", help="The office's slug (required unless superadmin).")
 @click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
-def create_user_command(email: str, role: str, office_slug: str | None, password_stdin: bool) -> None:
+def create_user_command(
+    email: str, role: str, office_slug: str | None, password_stdin: bool
+) -> None:
     """Create a panel user; the password is asked twice or read from stdin."""
     if "@" not in email:
         raise click.BadParameter("not an e-mail address", param_hint="EMAIL")
@@ -171,6 +183,12 @@ def purge_responses_command(office_slug: str, days: int) -> None:
 
 
 def init_app(app: Flask) -> None:
-    for command in (init_db_command, create_office_command, seed_demo_command, create_user_command,
-                    ensure_demo_admin_command, purge_responses_command):
+    for command in (
+        init_db_command,
+        create_office_command,
+        seed_demo_command,
+        create_user_command,
+        ensure_demo_admin_command,
+        purge_responses_command,
+    ):
         app.cli.add_command(command)

@@ -81,7 +81,9 @@ def check_storage_uri(uri: str) -> str:
     """Return the rate-limit storage URI, else raise ConfigError."""
     scheme = urlsplit(uri).scheme
     if scheme not in {"memory", "redis", "rediss", "redis+unix"}:
-        raise ConfigError(f"RATELIMIT_STORAGE_URI must be memory:// or redis://HOST:PORT, not {uri!r}.")
+        raise ConfigError(
+            f"RATELIMIT_STORAGE_URI must be memory:// or redis://HOST:PORT, not {uri!r}."
+        )
     return uri
 
 
@@ -92,7 +94,9 @@ def check_cache_seconds(value: object) -> float:
     except (TypeError, ValueError):
         seconds = -1.0
     if not 0 <= seconds <= 3600:
-        raise ConfigError(f"API_CACHE_SECONDS must be a number of seconds from 0 to 3600, not {value!r}.")
+        raise ConfigError(
+            f"API_CACHE_SECONDS must be a number of seconds from 0 to 3600, not {value!r}."
+        )
     return seconds
 
 
@@ -103,11 +107,15 @@ def check_proxy_count(value: object) -> int:
     except (TypeError, ValueError):
         count = -1
     if not 0 <= count <= 5:
-        raise ConfigError(f"PROXY_COUNT must be the number of reverse proxies in front (0-5), not {value!r}.")
+        raise ConfigError(
+            f"PROXY_COUNT must be the number of reverse proxies in front (0-5), not {value!r}."
+        )
     return count
 
 
-def load_config(app: Flask, config: dict | None = None, environ: dict[str, str] | None = None) -> None:
+def load_config(
+    app: Flask, config: dict | None = None, environ: dict[str, str] | None = None
+) -> None:
     """Fill app.config from defaults, the environment and the given dict, checking each value."""
     environ = dict(os.environ if environ is None else environ)
     config = dict(config or {})
@@ -141,7 +149,9 @@ def load_config(app: Flask, config: dict | None = None, environ: dict[str, str] 
         app.config["SECRET_KEY"] = get_secret_key(app, environ)
     app.config.update(config)
 
-    app.config["SQLALCHEMY_DATABASE_URI"] = check_database_url(app.config["SQLALCHEMY_DATABASE_URI"])
+    app.config["SQLALCHEMY_DATABASE_URI"] = check_database_url(
+        app.config["SQLALCHEMY_DATABASE_URI"]
+    )
     app.config["PUBLIC_URL"] = check_public_url(app.config["PUBLIC_URL"])
     app.config["RATELIMIT_STORAGE_URI"] = check_storage_uri(app.config["RATELIMIT_STORAGE_URI"])
     app.config["API_CACHE_SECONDS"] = check_cache_seconds(app.config["API_CACHE_SECONDS"])

@@ -71,7 +71,11 @@ class Role(LabelledEnum):
 
 
 # The labels' msgids (Polish), one table per enum: `make messages` reads these tables (babel.cfg).
-VERSION_STATUS_LABELS = {"draft": "wersja robocza", "published": "opublikowana", "retired": "wycofana"}
+VERSION_STATUS_LABELS = {
+    "draft": "wersja robocza",
+    "published": "opublikowana",
+    "retired": "wycofana",
+}
 CHANNEL_LABELS = {
     "widget": "widżet na stronie urzędu",
     "page": "strona ankiety",

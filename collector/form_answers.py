@@ -19,8 +19,9 @@ from .schemas import normalize_text
 MAX_RATING_DIGITS = 9  # longer digit strings are not ratings, and stay text to be refused as such
 
 
-def read_form_answers(form: MultiDict, questions: Iterable[tuple[str, str]], *,
-                      prefix: str = "") -> dict[str, Any]:
+def read_form_answers(
+    form: MultiDict, questions: Iterable[tuple[str, str]], *, prefix: str = ""
+) -> dict[str, Any]:
     """Return question key -> answer from ``form`` for ``questions``, given as (key, type) pairs."""
     answers: dict[str, Any] = {}
     for key, kind in questions:

@@ -36,8 +36,14 @@ from .storage import store_submission
 from .surveys import get_office, get_published_version, survey_document
 from .validation import SubmissionError, validate_submission
 
-bp = Blueprint("hosted", __name__, url_prefix="/s", template_folder="templates",
-               static_folder="static/hosted", static_url_path="/static")
+bp = Blueprint(
+    "hosted",
+    __name__,
+    url_prefix="/s",
+    template_folder="templates",
+    static_folder="static/hosted",
+    static_url_path="/static",
+)
 
 TOKEN_SALT = "hosted-survey-form"
 TOKEN_MAX_AGE = 24 * 3600  # a form left open overnight is re-rendered with its answers kept
@@ -59,7 +65,9 @@ def get_serializer() -> URLSafeTimedSerializer:
 
 def make_token(form_id: str, version: int, channel: str) -> str:
     """Sign the form's id, version, channel and render time (milliseconds)."""
-    return get_serializer().dumps({"id": form_id, "v": version, "c": channel, "t": int(time.time() * 1000)})
+    return get_serializer().dumps(
+        {"id": form_id, "v": version, "c": channel, "t": int(time.time() * 1000)}
+    )
 
 
 def read_token(token: str) -> dict[str, Any] | None:
@@ -81,7 +89,9 @@ def get_blocks(questions: list[dict[str, Any]]) -> list[dict[str, Any]]:
         if group and blocks and blocks[-1].get("group") == group:
             blocks[-1]["items"].append(question)
         elif group:
-            blocks.append({"group": group, "text": question.get("group_text", ""), "items": [question]})
+            blocks.append(
+                {"group": group, "text": question.get("group_text", ""), "items": [question]}
+            )
         else:
             blocks.append({"group": None, "items": [question]})
     return blocks
@@ -92,9 +102,18 @@ def get_channel() -> str:
     return "qr" if request.args.get("src") == "qr" else "page"
 
 
-def render_form(office: Office, lang: str, *, answers: dict[str, Any] | None = None,
-                errors: dict[str, str] | None = None, problem: str = "", token: str | None = None,
-                form_id: str | None = None, channel: str | None = None, status: int = 200) -> tuple[str, int]:
+def render_form(
+    office: Office,
+    lang: str,
+    *,
+    answers: dict[str, Any] | None = None,
+    errors: dict[str, str] | None = None,
+    problem: str = "",
+    token: str | None = None,
+    form_id: str | None = None,
+    channel: str | None = None,
+    status: int = 200,
+) -> tuple[str, int]:
     """Render the survey form, with answers, errors next to the questions and a summary at the top."""
     version = get_published_version(office)
     if version is None:
@@ -107,24 +126,43 @@ def render_form(office: Office, lang: str, *, answers: dict[str, Any] | None = N
     if answers is None:
         answers = {}
         department = request.args.get("department", "")
-        if department and any(q["type"] == "department" and department in [o["key"] for o in q["options"]]
-                              for q in document["questions"]):
+        if department and any(
+            q["type"] == "department" and department in [o["key"] for o in q["options"]]
+            for q in document["questions"]
+        ):
             answers["department"] = department
     errors = errors or {}
     t = get_catalog(lang)
     for q in document["questions"]:
         if q["type"] == "rating":
             q["choices"] = [{"key": str(i), "text": word} for i, word in enumerate(q["scale"], 1)]
-            q["choices"] += [{"key": NA, "text": t["form"]["not_applicable"]}] if q.get("allow_na") else []
+            q["choices"] += (
+                [{"key": NA, "text": t["form"]["not_applicable"]}] if q.get("allow_na") else []
+            )
         else:
             q["choices"] = q.get("options", [])
-    picked = {key: [str(v) for v in (value if isinstance(value, list) else [value])] for key, value in answers.items()}
+    picked = {
+        key: [str(v) for v in (value if isinstance(value, list) else [value])]
+        for key, value in answers.items()
+    }
     texts = {q["key"]: q["text"] for q in document["questions"]}
     summary = [(key, texts.get(key, key), message) for key, message in errors.items()]
     html = render_template(
-        "hosted/survey.html", office=office, survey=document, blocks=get_blocks(document["questions"]),
-        answers=answers, picked=picked, errors=errors, summary=summary, problem=problem, token=token,
-        form_id=form_id, lang=lang, t=t, languages=LANGUAGE_NAMES, channel=channel,
+        "hosted/survey.html",
+        office=office,
+        survey=document,
+        blocks=get_blocks(document["questions"]),
+        answers=answers,
+        picked=picked,
+        errors=errors,
+        summary=summary,
+        problem=problem,
+        token=token,
+        form_id=form_id,
+        lang=lang,
+        t=t,
+        languages=LANGUAGE_NAMES,
+        channel=channel,
         department=request.args.get("department", ""),
     )
     return html, status
@@ -133,8 +171,14 @@ def render_form(office: Office, lang: str, *, answers: dict[str, Any] | None = N
 def render_not_found(lang: str) -> tuple[str, int]:
     """Render the page for an unknown office or one with no published survey."""
     t = get_catalog(lang)
-    return render_template("hosted/message.html", lang=lang, t=t, title=t["page"]["not_found"],
-                           body=t["page"]["not_found_body"], office=None), 404
+    return render_template(
+        "hosted/message.html",
+        lang=lang,
+        t=t,
+        title=t["page"]["not_found"],
+        body=t["page"]["not_found_body"],
+        office=None,
+    ), 404
 
 
 @bp.after_request
@@ -183,7 +227,9 @@ def submit_survey(slug: str):
     form = read_token(token)
     if form is None or form["id"] != request.form.get("id"):
         # Forged, altered or stale: keep what the visitor typed and give a fresh token.
-        return render_form(office, lang, answers=answers, problem=text("page.expired", lang), status=400)
+        return render_form(
+            office, lang, answers=answers, problem=text("page.expired", lang), status=400
+        )
     data = {
         "id": form["id"],
         "version": form["v"],
@@ -202,11 +248,17 @@ def submit_survey(slug: str):
     except SubmissionError as exc:
         if exc.code in {"unknown_version", "version_retired"}:
             # The survey changed while the form was open: show the new version with a new id.
-            return render_form(office, lang, answers=answers, problem=exc.message_in(lang), status=400)
+            return render_form(
+                office, lang, answers=answers, problem=exc.message_in(lang), status=400
+            )
         if exc.status == 409:
-            return render_form(office, lang, answers=answers, problem=text("page.already", lang), status=409)
+            return render_form(
+                office, lang, answers=answers, problem=text("page.already", lang), status=409
+            )
         problem = "" if exc.field_codes else exc.message_in(lang)
-        return render_form(office, lang, errors=exc.fields_in(lang), problem=problem, status=exc.status, **kept)
+        return render_form(
+            office, lang, errors=exc.fields_in(lang), problem=problem, status=exc.status, **kept
+        )
     return redirect(url_for("hosted.thank_you", slug=office.slug, lang=lang), code=303)
 
 
@@ -218,8 +270,14 @@ def thank_you(slug: str):
     if office is None:
         return render_not_found(lang)
     t = get_catalog(lang)
-    return render_template("hosted/message.html", lang=lang, t=t, title=t["thanks"]["title"],
-                           body=t["thanks"]["body"], office=office)
+    return render_template(
+        "hosted/message.html",
+        lang=lang,
+        t=t,
+        title=t["thanks"]["title"],
+        body=t["thanks"]["body"],
+        office=office,
+    )
 
 
 @bp.errorhandler(HTTPException)
@@ -227,9 +285,12 @@ def handle_http_error(exc: HTTPException):
     """Answer HTTP errors (413, 429, ...) with a page a person can read, in the page's language."""
     lang = get_lang()
     t = get_catalog(lang)
-    body = {413: t["page"]["too_large"], 429: t["errors"]["rate_limited"]}.get(exc.code or 0, exc.description or "")
-    return render_template("hosted/message.html", lang=lang, t=t, title=t["page"]["problem"], body=body,
-                           office=None), exc.code or 500
+    body = {413: t["page"]["too_large"], 429: t["errors"]["rate_limited"]}.get(
+        exc.code or 0, exc.description or ""
+    )
+    return render_template(
+        "hosted/message.html", lang=lang, t=t, title=t["page"]["problem"], body=body, office=None
+    ), exc.code or 500
 
 
 def init_app(app: Flask) -> None:

@@ -42,10 +42,14 @@ def get_catalog(lang: str) -> Mapping[str, Mapping[str, str]]:
     """Return the catalog in ``lang`` (Polish if unknown), every missing key filled in from Polish."""
     polish = load_catalog_file(DEFAULT_LANG)
     own = load_catalog_file(lang) if lang in LANGUAGES and lang != DEFAULT_LANG else {}
-    return MappingProxyType({
-        section: MappingProxyType({**texts, **{k: v for k, v in own.get(section, {}).items() if v}})
-        for section, texts in polish.items()
-    })
+    return MappingProxyType(
+        {
+            section: MappingProxyType(
+                {**texts, **{k: v for k, v in own.get(section, {}).items() if v}}
+            )
+            for section, texts in polish.items()
+        }
+    )
 
 
 def text(code: str, lang: str = DEFAULT_LANG, **params: Any) -> str:
@@ -80,4 +84,6 @@ def field_message(code: str, lang: str = DEFAULT_LANG, **params: object) -> str:
 
 def error_message(code: str, lang: str = DEFAULT_LANG) -> str:
     """Return the message for a problem with the whole request, in ``lang`` (Polish if unknown)."""
-    return text("errors." + (code if code in get_catalog(DEFAULT_LANG)["errors"] else "bad_request"), lang)
+    return text(
+        "errors." + (code if code in get_catalog(DEFAULT_LANG)["errors"] else "bad_request"), lang
+    )

@@ -39,6 +39,7 @@ def pick_text(texts: dict[str, str] | None, lang: str) -> str:
 # The banner as the widget draws it with no data- attribute (widget/src: messages.js, dialog.js).
 DEFAULT_LOOK = {"label": "Oceń Urząd", "color": "#0b5cab", "position": "bottom-right"}
 
+
 class Office(db.Model):
     __tablename__ = "office"
 
@@ -205,7 +206,9 @@ class Answer(db.Model):
         sa.Index("ix_answer_response", "response_id"),
     )
 
-    id: Mapped[int] = mapped_column(sa.BigInteger().with_variant(sa.Integer, "sqlite"), primary_key=True)
+    id: Mapped[int] = mapped_column(
+        sa.BigInteger().with_variant(sa.Integer, "sqlite"), primary_key=True
+    )
     response_id: Mapped[uuid.UUID] = mapped_column(sa.ForeignKey("response.id", ondelete="CASCADE"))
     office_id: Mapped[int] = mapped_column(sa.ForeignKey("office.id"))
     version_id: Mapped[int] = mapped_column(sa.ForeignKey("survey_version.id"))

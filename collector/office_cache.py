@@ -145,14 +145,19 @@ def clear_caches(app: Flask | None = None) -> None:
 def load_office_snapshot(office: Office) -> OfficeSnapshot:
     """Read an office's snapshot from the database."""
     rows = db.session.execute(
-        sa.select(SurveyVersion.id, SurveyVersion.number, SurveyVersion.status, SurveyVersion.retired_at)
-        .join(Survey).where(Survey.office_id == office.id)
+        sa.select(
+            SurveyVersion.id, SurveyVersion.number, SurveyVersion.status, SurveyVersion.retired_at
+        )
+        .join(Survey)
+        .where(Survey.office_id == office.id)
     ).all()
     origins = {normalize_origin(o) for o in office.allowed_origins or []}
     origins.add(normalize_origin(current_app.config["PUBLIC_URL"]))
     origins.discard(None)
     return OfficeSnapshot(
-        id=office.id, slug=office.slug, origins=frozenset(origins),  # type: ignore[arg-type]
+        id=office.id,
+        slug=office.slug,
+        origins=frozenset(origins),  # type: ignore[arg-type]
         versions={r.number: VersionInfo(r.id, r.number, r.status, r.retired_at) for r in rows},
         department_keys=tuple(option["key"] for option in get_department_options(office)),
     )
@@ -182,6 +187,7 @@ def get_office_context(slug: str) -> OfficeContext | None:
 
 
 # -- clear the cache when this process commits a change to the configuration -----------------------
+
 
 def _note_config_flush(session: Session, _context: Any) -> None:
     for obj in (*session.new, *session.dirty, *session.deleted):
@@ -216,5 +222,7 @@ def init_app(app: Flask) -> None:
     sa.event.listen(Session, "after_flush", _note_config_flush)
     sa.event.listen(Session, "do_orm_execute", _note_config_statement)
     sa.event.listen(Session, "after_commit", _clear_after_commit)
-    sa.event.listen(Session, "after_soft_rollback", lambda session, _tx: _forget_on_rollback(session))
+    sa.event.listen(
+        Session, "after_soft_rollback", lambda session, _tx: _forget_on_rollback(session)
+    )
     _listening = True

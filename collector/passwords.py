@@ -27,8 +27,11 @@ def current_hasher() -> PasswordHasher:
     """Return the hasher for the current app's PASSWORD_HASH_* settings (the defaults outside an app)."""
     config = current_app.config if has_app_context() else {}
     cost = {name: int(config.get(name, default)) for name, default in DEFAULT_COST.items()}
-    return get_hasher(cost["PASSWORD_HASH_TIME_COST"], cost["PASSWORD_HASH_MEMORY_COST"],
-                      cost["PASSWORD_HASH_PARALLELISM"])
+    return get_hasher(
+        cost["PASSWORD_HASH_TIME_COST"],
+        cost["PASSWORD_HASH_MEMORY_COST"],
+        cost["PASSWORD_HASH_PARALLELISM"],
+    )
 
 
 def hash_password(password: str) -> str:

@@ -35,37 +35,67 @@ class ResponseSchema(Schema):
     class Meta:
         unknown = RAISE
 
-    id = fields.UUID(required=True, validate=_not_nil,
-                     error_messages=_codes("invalid_id", "required", "null", "invalid", "invalid_uuid"),
-                     metadata={"description": "Client-generated UUID; the idempotency key."})
-    version = fields.Integer(strict=True, required=True, validate=validate.Range(1, MAX_VERSION,
-                                                                                error="invalid_version"),
-                             error_messages=_codes("invalid_version", "required", "null", "invalid"),
-                             metadata={"description": "The survey version number that was answered."})
-    lang = fields.String(load_default="pl", validate=validate.OneOf(LANGUAGES, error="invalid_lang"),
-                         error_messages=_codes("invalid_lang", "null", "invalid"))
-    channel = fields.String(load_default="widget",
-                            validate=validate.OneOf(PUBLIC_CHANNELS, error="invalid_channel"),
-                            error_messages=_codes("invalid_channel", "null", "invalid"))
-    elapsed_ms = fields.Integer(strict=True, required=True,
-                                validate=validate.Range(min=0, error="invalid_elapsed"),
-                                error_messages=_codes("invalid_elapsed", "required", "null", "invalid"),
-                                metadata={"description": "How long the form was open; under 2000 is refused."})
-    website = fields.String(load_default="", error_messages=_codes("invalid_website", "null", "invalid"),
-                            metadata={"description": "Honeypot: must be empty."})
-    answers = fields.Dict(keys=fields.String(), values=fields.Raw(allow_none=True), required=True,
-                          error_messages=_codes("invalid_answers", "required", "null", "invalid"),
-                          metadata={"description": "Question key → answer: 1–5 or \"na\" for a rating, "
-                                    "an option key, a list of option keys, or text."})
+    id = fields.UUID(
+        required=True,
+        validate=_not_nil,
+        error_messages=_codes("invalid_id", "required", "null", "invalid", "invalid_uuid"),
+        metadata={"description": "Client-generated UUID; the idempotency key."},
+    )
+    version = fields.Integer(
+        strict=True,
+        required=True,
+        validate=validate.Range(1, MAX_VERSION, error="invalid_version"),
+        error_messages=_codes("invalid_version", "required", "null", "invalid"),
+        metadata={"description": "The survey version number that was answered."},
+    )
+    lang = fields.String(
+        load_default="pl",
+        validate=validate.OneOf(LANGUAGES, error="invalid_lang"),
+        error_messages=_codes("invalid_lang", "null", "invalid"),
+    )
+    channel = fields.String(
+        load_default="widget",
+        validate=validate.OneOf(PUBLIC_CHANNELS, error="invalid_channel"),
+        error_messages=_codes("invalid_channel", "null", "invalid"),
+    )
+    elapsed_ms = fields.Integer(
+        strict=True,
+        required=True,
+        validate=validate.Range(min=0, error="invalid_elapsed"),
+        error_messages=_codes("invalid_elapsed", "required", "null", "invalid"),
+        metadata={"description": "How long the form was open; under 2000 is refused."},
+    )
+    website = fields.String(
+        load_default="",
+        error_messages=_codes("invalid_website", "null", "invalid"),
+        metadata={"description": "Honeypot: must be empty."},
+    )
+    answers = fields.Dict(
+        keys=fields.String(),
+        values=fields.Raw(allow_none=True),
+        required=True,
+        error_messages=_codes("invalid_answers", "required", "null", "invalid"),
+        metadata={
+            "description": 'Question key → answer: 1–5 or "na" for a rating, '
+            "an option key, a list of option keys, or text."
+        },
+    )
 
 
 class StaffEntrySchema(ResponseSchema):
     """A paper questionnaire typed in by staff in the panel: channel ``paper`` only."""
 
-    channel = fields.String(load_default="paper", validate=validate.OneOf(("paper",), error="invalid_channel"),
-                            error_messages=_codes("invalid_channel", "null", "invalid"))
-    elapsed_ms = fields.Integer(strict=True, load_default=0, validate=validate.Range(min=0, error="invalid_elapsed"),
-                                error_messages=_codes("invalid_elapsed", "null", "invalid"))
+    channel = fields.String(
+        load_default="paper",
+        validate=validate.OneOf(("paper",), error="invalid_channel"),
+        error_messages=_codes("invalid_channel", "null", "invalid"),
+    )
+    elapsed_ms = fields.Integer(
+        strict=True,
+        load_default=0,
+        validate=validate.Range(min=0, error="invalid_elapsed"),
+        error_messages=_codes("invalid_elapsed", "null", "invalid"),
+    )
 
 
 # The order in which problems with the envelope are reported, first one wins.
@@ -106,7 +136,9 @@ class ChoiceAnswer(fields.Field):
 
     default_error_messages = _codes("not_an_option", "null", "invalid")
 
-    def __init__(self, *, options: Iterable[str], unknown: str = "unknown_option", **kwargs: Any) -> None:
+    def __init__(
+        self, *, options: Iterable[str], unknown: str = "unknown_option", **kwargs: Any
+    ) -> None:
         super().__init__(**kwargs)
         self.options = frozenset(options)
         self.unknown = unknown
@@ -198,29 +230,54 @@ class AnswersSchema(Schema):
         """Treat blank text and empty lists as unanswered, so "required" reports them."""
         if not isinstance(data, dict):
             return data
-        return {key: value for key, value in data.items()
-                if not is_empty_answer(self.question_types.get(key, ""), value)}
+        return {
+            key: value
+            for key, value in data.items()
+            if not is_empty_answer(self.question_types.get(key, ""), value)
+        }
 
 
 def answer_field(question: Any, options: Iterable[str]) -> fields.Field:
     """Return the marshmallow field that checks an answer to ``question``."""
     kind = question.type
     if kind == "rating":
-        return RatingAnswer(allow_na=question.allow_na, required=question.required, data_key=question.key,
-                            error_messages={"required": "required_rating"})
+        return RatingAnswer(
+            allow_na=question.allow_na,
+            required=question.required,
+            data_key=question.key,
+            error_messages={"required": "required_rating"},
+        )
     if kind == "single":
-        return ChoiceAnswer(options=options, required=question.required, data_key=question.key,
-                            error_messages={"required": "required_choice"})
+        return ChoiceAnswer(
+            options=options,
+            required=question.required,
+            data_key=question.key,
+            error_messages={"required": "required_choice"},
+        )
     if kind == "department":
-        return ChoiceAnswer(options=options, unknown="unknown_department", required=question.required,
-                            data_key=question.key, error_messages={"required": "required_department"})
+        return ChoiceAnswer(
+            options=options,
+            unknown="unknown_department",
+            required=question.required,
+            data_key=question.key,
+            error_messages={"required": "required_department"},
+        )
     if kind == "multi":
         keys = list(options)
-        return MultiAnswer(options=keys, max_picks=question.max_picks or len(keys), required=question.required,
-                           data_key=question.key, error_messages={"required": "required_multi"})
+        return MultiAnswer(
+            options=keys,
+            max_picks=question.max_picks or len(keys),
+            required=question.required,
+            data_key=question.key,
+            error_messages={"required": "required_multi"},
+        )
     if kind == "text":
-        return TextAnswer(max_length=question.max_length or 2000, required=question.required,
-                          data_key=question.key, error_messages={"required": "required"})
+        return TextAnswer(
+            max_length=question.max_length or 2000,
+            required=question.required,
+            data_key=question.key,
+            error_messages={"required": "required"},
+        )
     raise ValueError(f"unknown question type {kind!r}")
 
 
@@ -238,6 +295,7 @@ def build_answers_schema(questions: list[Any], options: dict[str, list[str]]) ->
 
 # The survey document (GET /survey), for the OpenAPI description and a test of the wire format.
 
+
 class LookSchema(Schema):
     label = fields.String(required=True)
     color = fields.String(required=True, metadata={"example": "#0b5cab"})
@@ -247,7 +305,9 @@ class LookSchema(Schema):
 class OfficeSchema(Schema):
     slug = fields.String(required=True)
     name = fields.String(required=True)
-    privacy_url = fields.String(required=True, metadata={"description": "The office's information clause."})
+    privacy_url = fields.String(
+        required=True, metadata={"description": "The office's information clause."}
+    )
     look = fields.Nested(LookSchema, required=True)
     languages = fields.List(fields.String(validate=validate.OneOf(LANGUAGES)))
 
@@ -259,16 +319,21 @@ class OptionSchema(Schema):
 
 class QuestionSchema(Schema):
     key = fields.String(required=True)
-    type = fields.String(required=True, validate=validate.OneOf(["rating", "single", "multi", "text",
-                                                                 "department"]))
+    type = fields.String(
+        required=True, validate=validate.OneOf(["rating", "single", "multi", "text", "department"])
+    )
     text = fields.String(required=True)
     required = fields.Boolean(required=True)
     hint = fields.String()
-    options = fields.List(fields.Nested(OptionSchema), metadata={"description": "single, multi, department"})
+    options = fields.List(
+        fields.Nested(OptionSchema), metadata={"description": "single, multi, department"}
+    )
     max = fields.Integer(metadata={"description": "multi: most picks allowed"})
-    group = fields.String(metadata={"description": "rating: a grid is a run of ratings sharing a group"})
+    group = fields.String(
+        metadata={"description": "rating: a grid is a run of ratings sharing a group"}
+    )
     group_text = fields.String()
-    allow_na = fields.Boolean(metadata={"description": "rating: \"na\" (nie dotyczy) is accepted"})
+    allow_na = fields.Boolean(metadata={"description": 'rating: "na" (nie dotyczy) is accepted'})
     scale = fields.List(fields.String(), metadata={"description": "rating: labels of 1..5"})
     max_length = fields.Integer(metadata={"description": "text: most characters allowed"})
 
@@ -276,12 +341,25 @@ class QuestionSchema(Schema):
 class SurveyTextsSchema(Schema):
     """The resident catalog's texts a client needs to show the survey, in the document's language."""
 
-    form = fields.Dict(keys=fields.String(), values=fields.String(), required=True, metadata={
-        "description": "Words around the questions by key (submit, summary, chars_left…); "
-                       "placeholders like `{count}`, `{max}`, `{max_length}` are filled by the client."})
-    fields_ = fields.Dict(keys=fields.String(), values=fields.String(), required=True, data_key="fields",
-                          metadata={"description": "Problem code (as in an error's `field_codes`) → message; "
-                                                   "`{max}` and `{max_length}` are the question's limits."})
+    form = fields.Dict(
+        keys=fields.String(),
+        values=fields.String(),
+        required=True,
+        metadata={
+            "description": "Words around the questions by key (submit, summary, chars_left…); "
+            "placeholders like `{count}`, `{max}`, `{max_length}` are filled by the client."
+        },
+    )
+    fields_ = fields.Dict(
+        keys=fields.String(),
+        values=fields.String(),
+        required=True,
+        data_key="fields",
+        metadata={
+            "description": "Problem code (as in an error's `field_codes`) → message; "
+            "`{max}` and `{max_length}` are the question's limits."
+        },
+    )
 
 
 class SurveyDocumentSchema(Schema):
@@ -293,8 +371,13 @@ class SurveyDocumentSchema(Schema):
     title = fields.String(required=True)
     intro = fields.String()
     questions = fields.List(fields.Nested(QuestionSchema), required=True)
-    texts = fields.Nested(SurveyTextsSchema, required=True, metadata={
-        "description": "The texts to show around the survey in `lang`: buttons, hints, error summary, problems."})
+    texts = fields.Nested(
+        SurveyTextsSchema,
+        required=True,
+        metadata={
+            "description": "The texts to show around the survey in `lang`: buttons, hints, error summary, problems."
+        },
+    )
 
 
 class StoredSchema(Schema):
@@ -311,11 +394,24 @@ class ErrorSchema(Schema):
     message = fields.String(required=True, metadata={"description": "Polish"})
     message_en = fields.String(required=True)
     message_uk = fields.String(required=True, metadata={"description": "Ukrainian"})
-    fields_ = fields.Dict(keys=fields.String(), values=fields.String(), data_key="fields",
-                          metadata={"description": "Question key → Polish message"})
-    fields_en = fields.Dict(keys=fields.String(), values=fields.String(),
-                            metadata={"description": "Question key → English message"})
-    fields_uk = fields.Dict(keys=fields.String(), values=fields.String(),
-                            metadata={"description": "Question key → Ukrainian message"})
-    field_codes = fields.Dict(keys=fields.String(), values=fields.String(),
-                              metadata={"description": "Question key → problem code (e.g. required_rating)"})
+    fields_ = fields.Dict(
+        keys=fields.String(),
+        values=fields.String(),
+        data_key="fields",
+        metadata={"description": "Question key → Polish message"},
+    )
+    fields_en = fields.Dict(
+        keys=fields.String(),
+        values=fields.String(),
+        metadata={"description": "Question key → English message"},
+    )
+    fields_uk = fields.Dict(
+        keys=fields.String(),
+        values=fields.String(),
+        metadata={"description": "Question key → Ukrainian message"},
+    )
+    field_codes = fields.Dict(
+        keys=fields.String(),
+        values=fields.String(),
+        metadata={"description": "Question key → problem code (e.g. required_rating)"},
+    )

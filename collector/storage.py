@@ -23,9 +23,14 @@ from .validation import Submission, SubmissionError
 
 def answer_rows(submission: Submission, submitted_at: Any) -> list[dict]:
     """Return the Answer rows of a submission: one per answered question or picked option."""
-    common = {"response_id": submission.id, "office_id": submission.office_id,
-              "version_id": submission.version.id, "submitted_at": submitted_at,
-              "department_key": submission.department_key, "hidden": False}
+    common = {
+        "response_id": submission.id,
+        "office_id": submission.office_id,
+        "version_id": submission.version.id,
+        "submitted_at": submitted_at,
+        "department_key": submission.department_key,
+        "hidden": False,
+    }
     rows: list[dict] = []
     for key, value in submission.answers.items():
         kind = submission.question_types[key]
@@ -55,10 +60,29 @@ def write_lock() -> AbstractContextManager[Any]:
 
 RESPONSE_TABLE = Response.__table__
 ANSWER_TABLE = Answer.__table__
-RESPONSE_COLUMNS = ("id", "office_id", "version_id", "submitted_at", "channel", "lang", "department_key",
-                    "content_hash", "entered_by_id")
-ANSWER_COLUMNS = ("response_id", "office_id", "version_id", "submitted_at", "department_key", "question_key",
-                  "value", "option_key", "text", "hidden")
+RESPONSE_COLUMNS = (
+    "id",
+    "office_id",
+    "version_id",
+    "submitted_at",
+    "channel",
+    "lang",
+    "department_key",
+    "content_hash",
+    "entered_by_id",
+)
+ANSWER_COLUMNS = (
+    "response_id",
+    "office_id",
+    "version_id",
+    "submitted_at",
+    "department_key",
+    "question_key",
+    "value",
+    "option_key",
+    "text",
+    "hidden",
+)
 # PostgreSQL: the response and all its answers in ONE statement, run in autocommit, so that storing
 # costs one round trip and one durable commit. (psycopg's executemany would send a pipeline of one
 # statement per answer, and BEGIN/COMMIT two more round trips.) A single statement is atomic:
@@ -75,15 +99,21 @@ PG_INSERT_RESPONSE = sa.text(
 )
 
 
-def write_response(values: dict[str, Any], rows: list[dict[str, Any]],
-                   before_commit: Callable[[], None] | None = None) -> None:
+def write_response(
+    values: dict[str, Any],
+    rows: list[dict[str, Any]],
+    before_commit: Callable[[], None] | None = None,
+) -> None:
     """Write and commit a response with its answers, all or nothing (commits the session).
 
     ``before_commit`` adds more rows (an audit event) to the same transaction.
     """
     session = db.session
     if db.engine.dialect.name == "postgresql" and before_commit is None:
-        params = {**values, **{f"a_{column}": [row[column] for row in rows] for column in ANSWER_COLUMNS}}
+        params = {
+            **values,
+            **{f"a_{column}": [row[column] for row in rows] for column in ANSWER_COLUMNS},
+        }
         if session().in_transaction():
             session.commit()  # end a read transaction, so that the autocommit below may begin
         connection = session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
@@ -105,8 +135,12 @@ def write_response(values: dict[str, Any], rows: list[dict[str, Any]],
         session.commit()
 
 
-def store_submission(submission: Submission, *, entered_by_id: int | None = None,
-                     before_commit: Callable[[], None] | None = None) -> tuple[Response, bool]:
+def store_submission(
+    submission: Submission,
+    *,
+    entered_by_id: int | None = None,
+    before_commit: Callable[[], None] | None = None,
+) -> tuple[Response, bool]:
     """Commit the response and its answers; return it and whether it was created now.
 
     The client's UUID is the primary key: a concurrent or later replay fails the insert, and
@@ -117,10 +151,17 @@ def store_submission(submission: Submission, *, entered_by_id: int | None = None
     """
     content_hash = submission.content_hash()
     submitted_at = utcnow()
-    values = {"id": submission.id, "office_id": submission.office_id, "version_id": submission.version.id,
-              "submitted_at": submitted_at, "channel": submission.channel, "lang": submission.lang,
-              "department_key": submission.department_key, "content_hash": content_hash,
-              "entered_by_id": entered_by_id}
+    values = {
+        "id": submission.id,
+        "office_id": submission.office_id,
+        "version_id": submission.version.id,
+        "submitted_at": submitted_at,
+        "channel": submission.channel,
+        "lang": submission.lang,
+        "department_key": submission.department_key,
+        "content_hash": content_hash,
+        "entered_by_id": entered_by_id,
+    }
     rows = answer_rows(submission, submitted_at)
     session = db.session
     try:

@@ -31,15 +31,29 @@ def create_office(
     privacy_url: str = "",
 ) -> Office:
     """Create an office with departments and the default survey, published as version 1."""
-    office = Office(slug=slug, name=name, allowed_origins=list(origins or []), privacy_url=privacy_url,
-                    languages=list(LANGUAGES))
+    office = Office(
+        slug=slug,
+        name=name,
+        allowed_origins=list(origins or []),
+        privacy_url=privacy_url,
+        languages=list(LANGUAGES),
+    )
     db.session.add(office)
     for position, (key, pl, en, uk) in enumerate(departments or default_survey.DEPARTMENTS):
-        db.session.add(Department(office=office, key=key, name=pl, names={"en": en, "uk": uk},
-                                  position=position))
+        db.session.add(
+            Department(
+                office=office, key=key, name=pl, names={"en": en, "uk": uk}, position=position
+            )
+        )
     survey = Survey(office=office, name=default_survey.TITLE["pl"])
-    version = SurveyVersion(survey=survey, number=1, status=VersionStatus.PUBLISHED, published_at=utcnow(),
-                            title=dict(default_survey.TITLE), intro=dict(default_survey.INTRO))
+    version = SurveyVersion(
+        survey=survey,
+        number=1,
+        status=VersionStatus.PUBLISHED,
+        published_at=utcnow(),
+        title=dict(default_survey.TITLE),
+        intro=dict(default_survey.INTRO),
+    )
     for position, fields in enumerate(default_survey.default_questions()):
         version.questions.append(Question(position=position, **fields))
     db.session.add(survey)
@@ -54,7 +68,9 @@ def get_office(slug: str) -> Office | None:
 
 def get_survey(office: Office) -> Survey | None:
     """Return the office's survey (one per office for now)."""
-    return db.session.scalar(sa.select(Survey).where(Survey.office_id == office.id).order_by(Survey.id))
+    return db.session.scalar(
+        sa.select(Survey).where(Survey.office_id == office.id).order_by(Survey.id)
+    )
 
 
 def get_published_version(office: Office) -> SurveyVersion | None:
@@ -70,7 +86,8 @@ def get_published_version(office: Office) -> SurveyVersion | None:
 def get_department_options(office: Office) -> list[dict[str, Any]]:
     """Return the department question's options: the active departments, then "Inny / nie wiem"."""
     departments = db.session.scalars(
-        sa.select(Department).where(Department.office_id == office.id, Department.active.is_(True))
+        sa.select(Department)
+        .where(Department.office_id == office.id, Department.active.is_(True))
         .order_by(Department.position, Department.id)
     ).all()
     options = [{"key": d.key, "texts": {"pl": d.name, **(d.names or {})}} for d in departments]
@@ -86,15 +103,21 @@ def survey_document(office: Office, version: SurveyVersion, lang: str) -> dict[s
     department_options = None
     questions = []
     for q in version.questions:
-        item: dict[str, Any] = {"key": q.key, "type": q.type, "text": pick_text(q.texts, lang),
-                                "required": q.required}
+        item: dict[str, Any] = {
+            "key": q.key,
+            "type": q.type,
+            "text": pick_text(q.texts, lang),
+            "required": q.required,
+        }
         if q.type in {"single", "multi", "department"}:
             if q.type == "department":
                 department_options = department_options or get_department_options(office)
                 options = department_options
             else:
                 options = q.options or []
-            item["options"] = [{"key": o["key"], "text": pick_text(o.get("texts"), lang)} for o in options]
+            item["options"] = [
+                {"key": o["key"], "text": pick_text(o.get("texts"), lang)} for o in options
+            ]
         if q.type == "multi":
             item["max"] = q.max_picks or len(item["options"])
         if q.type == "rating":
@@ -102,7 +125,9 @@ def survey_document(office: Office, version: SurveyVersion, lang: str) -> dict[s
                 item["group"] = q.group
                 item["group_text"] = pick_text(q.group_texts, lang)
             item["allow_na"] = q.allow_na
-            item["scale"] = (q.scale or {}).get(lang) or (q.scale or {}).get("pl") or default_survey.SCALE["pl"]
+            item["scale"] = (
+                (q.scale or {}).get(lang) or (q.scale or {}).get("pl") or default_survey.SCALE["pl"]
+            )
         if q.type == "text":
             item["max_length"] = q.max_length
         if q.hint:
@@ -113,7 +138,11 @@ def survey_document(office: Office, version: SurveyVersion, lang: str) -> dict[s
             "slug": office.slug,
             "name": office.name,
             "privacy_url": office.privacy_url or "",
-            "look": {"label": office.look_label, "color": office.look_color, "position": office.look_position},
+            "look": {
+                "label": office.look_label,
+                "color": office.look_color,
+                "position": office.look_position,
+            },
             "languages": list(office.languages or ["pl"]),
         },
         "version": version.number,

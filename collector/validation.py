@@ -35,8 +35,13 @@ from .schemas import (
 class SubmissionError(Exception):
     """A response was refused: an HTTP status, a code, and messages for the resident."""
 
-    def __init__(self, status: int, code: str, field_codes: dict[str, str] | None = None,
-                 field_params: dict[str, dict[str, Any]] | None = None) -> None:
+    def __init__(
+        self,
+        status: int,
+        code: str,
+        field_codes: dict[str, str] | None = None,
+        field_params: dict[str, dict[str, Any]] | None = None,
+    ) -> None:
         super().__init__(code)
         self.status = status
         self.code = code
@@ -53,8 +58,10 @@ class SubmissionError(Exception):
 
     def fields_in(self, lang: str) -> dict[str, str]:
         """Return question key -> message in ``lang``."""
-        return {key: messages.field_message(code, lang, **self.field_params.get(key, {}))
-                for key, code in self.field_codes.items()}
+        return {
+            key: messages.field_message(code, lang, **self.field_params.get(key, {}))
+            for key, code in self.field_codes.items()
+        }
 
     @property
     def fields(self) -> dict[str, str]:
@@ -75,15 +82,24 @@ class Submission:
     lang: str
     channel: str
     department_key: str | None
-    answers: dict[str, Any] = field(default_factory=dict)  # key -> int | "na" | str | sorted list[str]
+    answers: dict[str, Any] = field(
+        default_factory=dict
+    )  # key -> int | "na" | str | sorted list[str]
     question_types: Mapping[str, str] = field(default_factory=dict, compare=False)  # key -> type
 
     def content_hash(self) -> str:
         """Return the SHA-256 of the normalized content, to tell a replay from another response."""
         canonical = json.dumps(
-            {"office": self.office_id, "version": self.version.number, "lang": self.lang,
-             "channel": self.channel, "answers": self.answers},
-            sort_keys=True, ensure_ascii=False, separators=(",", ":"),
+            {
+                "office": self.office_id,
+                "version": self.version.number,
+                "lang": self.lang,
+                "channel": self.channel,
+                "answers": self.answers,
+            },
+            sort_keys=True,
+            ensure_ascii=False,
+            separators=(",", ":"),
         )
         return hashlib.sha256(canonical.encode()).hexdigest()
 
@@ -117,18 +133,29 @@ def get_version_rules(version_id: int) -> VersionRules:
     rules = cache.get(version_id)
     if rules is None:
         rows = db.session.scalars(
-            sa.select(Question).where(Question.version_id == version_id).order_by(Question.position, Question.id)
+            sa.select(Question)
+            .where(Question.version_id == version_id)
+            .order_by(Question.position, Question.id)
         ).all()
         questions = tuple(
-            QuestionRule(key=q.key, type=q.type, required=q.required, allow_na=q.allow_na,
-                         max_picks=q.max_picks, max_length=q.max_length or 2000, options=tuple(q.option_keys()))
+            QuestionRule(
+                key=q.key,
+                type=q.type,
+                required=q.required,
+                allow_na=q.allow_na,
+                max_picks=q.max_picks,
+                max_length=q.max_length or 2000,
+                options=tuple(q.option_keys()),
+            )
             for q in rows
         )
         rules = VersionRules(
             questions=questions,
             types={q.key: q.type for q in questions},
-            params={q.key: {"max": q.max_picks or len(q.options) or 1, "max_length": q.max_length}
-                    for q in questions},
+            params={
+                q.key: {"max": q.max_picks or len(q.options) or 1, "max_length": q.max_length}
+                for q in questions
+            },
             department_keys=tuple(q.key for q in questions if q.type == "department"),
         )
         if len(cache) > 512:
@@ -137,14 +164,18 @@ def get_version_rules(version_id: int) -> VersionRules:
     return rules
 
 
-def get_answers_schema(rules: VersionRules, version_id: int, department_options: tuple[str, ...]) -> AnswersSchema:
+def get_answers_schema(
+    rules: VersionRules, version_id: int, department_options: tuple[str, ...]
+) -> AnswersSchema:
     """Return the (cached) answers schema for a version and the office's current departments."""
     cache = get_cache("schemas")
     key = (version_id, department_options)
     schema = cache.get(key)
     if schema is None:
-        options = {q.key: list(department_options) if q.type == "department" else list(q.options)
-                   for q in rules.questions}
+        options = {
+            q.key: list(department_options) if q.type == "department" else list(q.options)
+            for q in rules.questions
+        }
         schema = build_answers_schema(list(rules.questions), options)
         if len(cache) > 512:
             cache.clear()
@@ -183,14 +214,20 @@ def _field_code(problem: Any) -> str:
     # marshmallow gives a list of messages, or a dict for nested values; ours are codes.
     while isinstance(problem, (list, dict)) and problem:
         problem = problem[0] if isinstance(problem, list) else next(iter(problem.values()))
-    return problem if isinstance(problem, str) and messages.is_field_code(problem) else "unknown_question"
+    return (
+        problem
+        if isinstance(problem, str) and messages.is_field_code(problem)
+        else "unknown_question"
+    )
 
 
 _response_schema = ResponseSchema()
 _staff_entry_schema = StaffEntrySchema()
 
 
-def validate_submission(context: OfficeContext, data: Any, *, staff_entry: bool = False) -> Submission:
+def validate_submission(
+    context: OfficeContext, data: Any, *, staff_entry: bool = False
+) -> Submission:
     """Check a parsed response body against the office's survey; return the clean values.
 
     ``staff_entry`` is for a paper questionnaire typed in by staff in the panel: the channel must
@@ -233,6 +270,13 @@ def check_answers(context: OfficeContext, envelope: dict[str, Any]) -> Submissio
     # Attributes are q0, q1… in question order; give them their keys back.
     answers = {rules.questions[int(name[1:])].key: value for name, value in loaded.items()}
     department_key = next((answers[k] for k in rules.department_keys if k in answers), None)
-    return Submission(id=envelope["id"], office_id=context.id, version=version, lang=envelope["lang"],
-                      channel=envelope["channel"], department_key=department_key, answers=answers,
-                      question_types=rules.types)
+    return Submission(
+        id=envelope["id"],
+        office_id=context.id,
+        version=version,
+        lang=envelope["lang"],
+        channel=envelope["channel"],
+        department_key=department_key,
+        answers=answers,
+        question_types=rules.types,
+    )

@@ -15,7 +15,13 @@ from .archive import (
     responses_since_last_report,
 )
 
-__all__ = ["ReportError", "archive_pre_change_report", "archive_report", "init_app", "responses_since_last_report"]
+__all__ = [
+    "ReportError",
+    "archive_pre_change_report",
+    "archive_report",
+    "init_app",
+    "responses_since_last_report",
+]
 
 
 def init_app(app: Flask) -> None:

@@ -16,7 +16,9 @@ from .statistics import SUPPRESSED
 from .texts import fmt_int, fmt_month, fmt_num, fmt_pct, message
 
 # Lightness (CIE L*) about 97, 82, 68, 47, 27: readable apart in greyscale.
-SCALE_COLOURS = [colors.HexColor(c) for c in ("#ffffcc", "#a1dab4", "#41b6c4", "#2c7fb8", "#253494")]
+SCALE_COLOURS = [
+    colors.HexColor(c) for c in ("#ffffcc", "#a1dab4", "#41b6c4", "#2c7fb8", "#253494")
+]
 SCALE_TEXT = [colors.black, colors.black, colors.black, colors.white, colors.white]
 INK = colors.HexColor("#1a1a1a")
 GRID = colors.HexColor("#b0b0b0")
@@ -35,7 +37,9 @@ def wrap(text: str, width: int) -> list[str]:
     return lines or [""]
 
 
-def stacked_bars(items: list[dict[str, Any]], lang: str, width: float = 480, scale: list[str] | None = None) -> Drawing:
+def stacked_bars(
+    items: list[dict[str, Any]], lang: str, width: float = 480, scale: list[str] | None = None
+) -> Drawing:
     """Draw one 100% stacked horizontal bar per rated item, with a legend of the scale."""
     label_w, bar_h, gap, na_w = 170.0, 16.0, 9.0, 44.0
     bar_w = width - label_w - na_w
@@ -49,41 +53,84 @@ def stacked_bars(items: list[dict[str, Any]], lang: str, width: float = 480, sca
         y -= row_h
         top = y + row_h - gap
         for i, line in enumerate(lines[:4]):
-            drawing.add(String(0, top - 8 - 9 * i, line, fontName=REGULAR, fontSize=7.5, fillColor=INK))
+            drawing.add(
+                String(0, top - 8 - 9 * i, line, fontName=REGULAR, fontSize=7.5, fillColor=INK)
+            )
         stats = item["stats"]
         x = label_w
         bar_y = top - bar_h
         if not stats["n"]:
-            drawing.add(String(label_w, bar_y + 5, message("no_answers", lang), fontName=REGULAR, fontSize=7,
-                               fillColor=INK))
+            drawing.add(
+                String(
+                    label_w,
+                    bar_y + 5,
+                    message("no_answers", lang),
+                    fontName=REGULAR,
+                    fontSize=7,
+                    fillColor=INK,
+                )
+            )
             continue
         for value in range(1, 6):
             share = stats["distribution_pct"][str(value)] or 0.0
             w = bar_w * share / 100
             if w <= 0:
                 continue
-            drawing.add(Rect(x, bar_y, w, bar_h, fillColor=SCALE_COLOURS[value - 1], strokeColor=colors.white,
-                             strokeWidth=0.6))
+            drawing.add(
+                Rect(
+                    x,
+                    bar_y,
+                    w,
+                    bar_h,
+                    fillColor=SCALE_COLOURS[value - 1],
+                    strokeColor=colors.white,
+                    strokeWidth=0.6,
+                )
+            )
             if share >= 6:
-                drawing.add(String(x + w / 2, bar_y + 5, fmt_num(share, lang, 0), fontName=REGULAR, fontSize=7,
-                                   fillColor=SCALE_TEXT[value - 1], textAnchor="middle"))
+                drawing.add(
+                    String(
+                        x + w / 2,
+                        bar_y + 5,
+                        fmt_num(share, lang, 0),
+                        fontName=REGULAR,
+                        fontSize=7,
+                        fillColor=SCALE_TEXT[value - 1],
+                        textAnchor="middle",
+                    )
+                )
             x += w
-        drawing.add(Rect(label_w, bar_y, bar_w, bar_h, fillColor=None, strokeColor=GRID, strokeWidth=0.4))
-        na_text = f"{message('na_short', lang)} {fmt_pct(stats['na_pct'], lang, 0)}" if stats["distribution"]["na"] \
+        drawing.add(
+            Rect(label_w, bar_y, bar_w, bar_h, fillColor=None, strokeColor=GRID, strokeWidth=0.4)
+        )
+        na_text = (
+            f"{message('na_short', lang)} {fmt_pct(stats['na_pct'], lang, 0)}"
+            if stats["distribution"]["na"]
             else ""
-        drawing.add(String(label_w + bar_w + 4, bar_y + 5, na_text, fontName=REGULAR, fontSize=7, fillColor=INK))
+        )
+        drawing.add(
+            String(
+                label_w + bar_w + 4, bar_y + 5, na_text, fontName=REGULAR, fontSize=7, fillColor=INK
+            )
+        )
     names = scale or [str(v) for v in range(1, 6)]
     x = 0.0
     for value in range(1, 6):
-        drawing.add(Rect(x, 8, 10, 8, fillColor=SCALE_COLOURS[value - 1], strokeColor=GRID, strokeWidth=0.4))
+        drawing.add(
+            Rect(x, 8, 10, 8, fillColor=SCALE_COLOURS[value - 1], strokeColor=GRID, strokeWidth=0.4)
+        )
         text = f"{value} {names[value - 1]}" if len(names) == 5 else str(value)
         for i, line in enumerate(wrap(text, 24)[:2]):
-            drawing.add(String(x + 13, 10 - 7.5 * i, line, fontName=REGULAR, fontSize=6.5, fillColor=INK))
+            drawing.add(
+                String(x + 13, 10 - 7.5 * i, line, fontName=REGULAR, fontSize=6.5, fillColor=INK)
+            )
         x += width / 5
     return drawing
 
 
-def trend_chart(trend: list[dict[str, Any]], lang: str, width: float = 480, height: float = 170) -> Drawing:
+def trend_chart(
+    trend: list[dict[str, Any]], lang: str, width: float = 480, height: float = 170
+) -> Drawing:
     """Draw the monthly means (overall question and index) as lines over bars of the responses."""
     drawing = Drawing(width, height)
     left, bottom, right, top = 34.0, 30.0, 34.0, 14.0
@@ -94,21 +141,57 @@ def trend_chart(trend: list[dict[str, Any]], lang: str, width: float = 480, heig
     for value in range(1, 6):
         y = bottom + plot_h * (value - 1) / 4
         drawing.add(Line(left, y, left + plot_w, y, strokeColor=GRID, strokeWidth=0.3))
-        drawing.add(String(left - 4, y - 2.5, str(value), fontName=REGULAR, fontSize=7, textAnchor="end",
-                           fillColor=INK))
-    drawing.add(String(left + plot_w + 4, bottom + plot_h - 2.5, fmt_int(most, lang), fontName=REGULAR, fontSize=6.5,
-                       fillColor=colors.HexColor("#6b6b6b")))
+        drawing.add(
+            String(
+                left - 4,
+                y - 2.5,
+                str(value),
+                fontName=REGULAR,
+                fontSize=7,
+                textAnchor="end",
+                fillColor=INK,
+            )
+        )
+    drawing.add(
+        String(
+            left + plot_w + 4,
+            bottom + plot_h - 2.5,
+            fmt_int(most, lang),
+            fontName=REGULAR,
+            fontSize=6.5,
+            fillColor=colors.HexColor("#6b6b6b"),
+        )
+    )
     for i, month in enumerate(trend):
         x = left + step * i
         h = plot_h * month["responses"] / most
         if h:
-            drawing.add(Rect(x + step * 0.2, bottom, step * 0.6, h, fillColor=colors.HexColor("#e3e3e3"),
-                             strokeColor=None))
+            drawing.add(
+                Rect(
+                    x + step * 0.2,
+                    bottom,
+                    step * 0.6,
+                    h,
+                    fillColor=colors.HexColor("#e3e3e3"),
+                    strokeColor=None,
+                )
+            )
         if count <= 14 or i % max(1, count // 12) == 0:
-            drawing.add(String(x + step / 2, bottom - 10, fmt_month(month["month"], lang, short=True),
-                               fontName=REGULAR, fontSize=6, textAnchor="middle", fillColor=INK))
-    series = [("overall_mean", ACCENT, message("overall_mean", lang), 1.6, None),
-              ("index_mean", ACCENT2, message("index", lang), 1.2, (3, 2))]
+            drawing.add(
+                String(
+                    x + step / 2,
+                    bottom - 10,
+                    fmt_month(month["month"], lang, short=True),
+                    fontName=REGULAR,
+                    fontSize=6,
+                    textAnchor="middle",
+                    fillColor=INK,
+                )
+            )
+    series = [
+        ("overall_mean", ACCENT, message("overall_mean", lang), 1.6, None),
+        ("index_mean", ACCENT2, message("index", lang), 1.2, (3, 2)),
+    ]
     legend_x = left
     for key, colour, name, stroke, dash in series:
         points: list[float] = []
@@ -120,18 +203,39 @@ def trend_chart(trend: list[dict[str, Any]], lang: str, width: float = 480, heig
             points += [x, y]
             drawing.add(Circle(x, y, 2.2, fillColor=colour, strokeColor=colour))
         if len(points) >= 4:
-            drawing.add(PolyLine(points, strokeColor=colour, strokeWidth=stroke, strokeDashArray=dash))
-        drawing.add(Line(legend_x, 6, legend_x + 16, 6, strokeColor=colour, strokeWidth=stroke,
-                         strokeDashArray=dash))
+            drawing.add(
+                PolyLine(points, strokeColor=colour, strokeWidth=stroke, strokeDashArray=dash)
+            )
+        drawing.add(
+            Line(
+                legend_x,
+                6,
+                legend_x + 16,
+                6,
+                strokeColor=colour,
+                strokeWidth=stroke,
+                strokeDashArray=dash,
+            )
+        )
         drawing.add(String(legend_x + 20, 3.5, name, fontName=REGULAR, fontSize=6.5, fillColor=INK))
         legend_x += 40 + 3.6 * len(name)
     drawing.add(Rect(legend_x, 3, 10, 7, fillColor=colors.HexColor("#e3e3e3"), strokeColor=None))
-    drawing.add(String(legend_x + 13, 3.5, message("responses", lang), fontName=REGULAR, fontSize=6.5,
-                       fillColor=INK))
+    drawing.add(
+        String(
+            legend_x + 13,
+            3.5,
+            message("responses", lang),
+            fontName=REGULAR,
+            fontSize=6.5,
+            fillColor=INK,
+        )
+    )
     return drawing
 
 
-def department_chart(departments: dict[str, Any], lang: str, column: str = "overall", width: float = 480) -> Drawing:
+def department_chart(
+    departments: dict[str, Any], lang: str, column: str = "overall", width: float = 480
+) -> Drawing:
     """Draw each department's mean as a horizontal bar; a suppressed one shows "< 5" and no bar."""
     rows = departments["rows"]
     label_w, bar_h, gap = 170.0, 12.0, 6.0
@@ -141,24 +245,46 @@ def department_chart(departments: dict[str, Any], lang: str, column: str = "over
     for value in range(1, 6):
         x = label_w + bar_w * (value - 1) / 4
         drawing.add(Line(x, 14, x, height, strokeColor=GRID, strokeWidth=0.3))
-        drawing.add(String(x, 4, str(value), fontName=REGULAR, fontSize=7, textAnchor="middle", fillColor=INK))
+        drawing.add(
+            String(
+                x, 4, str(value), fontName=REGULAR, fontSize=7, textAnchor="middle", fillColor=INK
+            )
+        )
     y = height
     for row in rows:
         y -= bar_h + gap
-        drawing.add(String(0, y + 3, wrap(row["label"], 36)[0], fontName=REGULAR, fontSize=7.5, fillColor=INK))
+        drawing.add(
+            String(
+                0, y + 3, wrap(row["label"], 36)[0], fontName=REGULAR, fontSize=7.5, fillColor=INK
+            )
+        )
         value = row["cells"].get(column)
         if value == SUPPRESSED or value is None:
-            drawing.add(String(label_w + 3, y + 3, SUPPRESSED, fontName=BOLD, fontSize=7.5, fillColor=INK))
+            drawing.add(
+                String(label_w + 3, y + 3, SUPPRESSED, fontName=BOLD, fontSize=7.5, fillColor=INK)
+            )
             continue
         mean = value["mean"]
         w = bar_w * (mean - 1) / 4
-        drawing.add(Rect(label_w, y, max(w, 0.5), bar_h, fillColor=SCALE_COLOURS[3], strokeColor=None))
-        drawing.add(String(label_w + w + 3, y + 3, fmt_num(mean, lang), fontName=REGULAR, fontSize=7.5,
-                           fillColor=INK))
+        drawing.add(
+            Rect(label_w, y, max(w, 0.5), bar_h, fillColor=SCALE_COLOURS[3], strokeColor=None)
+        )
+        drawing.add(
+            String(
+                label_w + w + 3,
+                y + 3,
+                fmt_num(mean, lang),
+                fontName=REGULAR,
+                fontSize=7.5,
+                fillColor=INK,
+            )
+        )
     return drawing
 
 
-def quadrant_chart(importance: dict[str, Any], lang: str, width: float = 480, height: float = 260) -> Drawing:
+def quadrant_chart(
+    importance: dict[str, Any], lang: str, width: float = 480, height: float = 260
+) -> Drawing:
     """Draw importance (x) against mean (y), numbered points, the averages as dividing lines."""
     drawing = Drawing(width, height)
     left, bottom, right, top = 36.0, 28.0, 10.0, 10.0
@@ -175,26 +301,78 @@ def quadrant_chart(importance: dict[str, Any], lang: str, width: float = 480, he
     def at(share: float, mean: float) -> tuple[float, float]:
         return left + plot_w * share / x_max, bottom + plot_h * (mean - y_min) / (y_max - y_min)
 
-    drawing.add(Rect(left, bottom, plot_w, plot_h, fillColor=None, strokeColor=GRID, strokeWidth=0.5))
+    drawing.add(
+        Rect(left, bottom, plot_w, plot_h, fillColor=None, strokeColor=GRID, strokeWidth=0.5)
+    )
     for tick in range(0, int(x_max) + 1, 10):
         x, _ = at(tick, y_min)
-        drawing.add(String(x, bottom - 10, f"{tick}%", fontName=REGULAR, fontSize=6.5, textAnchor="middle",
-                           fillColor=INK))
+        drawing.add(
+            String(
+                x,
+                bottom - 10,
+                f"{tick}%",
+                fontName=REGULAR,
+                fontSize=6.5,
+                textAnchor="middle",
+                fillColor=INK,
+            )
+        )
     steps = 4
     for k in range(steps + 1):
         mean = y_min + (y_max - y_min) * k / steps
         _, y = at(0, mean)
-        drawing.add(String(left - 4, y - 2.5, fmt_num(mean, lang), fontName=REGULAR, fontSize=6.5, textAnchor="end",
-                           fillColor=INK))
+        drawing.add(
+            String(
+                left - 4,
+                y - 2.5,
+                fmt_num(mean, lang),
+                fontName=REGULAR,
+                fontSize=6.5,
+                textAnchor="end",
+                fillColor=INK,
+            )
+        )
     if items:
         x, _ = at(importance["share_line"], y_min)
         _, y = at(0, importance["mean_line"])
-        drawing.add(Line(x, bottom, x, bottom + plot_h, strokeColor=INK, strokeWidth=0.6, strokeDashArray=(3, 2)))
-        drawing.add(Line(left, y, left + plot_w, y, strokeColor=INK, strokeWidth=0.6, strokeDashArray=(3, 2)))
-        drawing.add(String(left + plot_w - 4, bottom + 4, message("quadrant_act", lang), fontName=BOLD, fontSize=7,
-                           textAnchor="end", fillColor=INK))
-        drawing.add(String(left + plot_w - 4, bottom + plot_h - 10, message("quadrant_keep", lang), fontName=REGULAR,
-                           fontSize=7, textAnchor="end", fillColor=INK))
+        drawing.add(
+            Line(
+                x,
+                bottom,
+                x,
+                bottom + plot_h,
+                strokeColor=INK,
+                strokeWidth=0.6,
+                strokeDashArray=(3, 2),
+            )
+        )
+        drawing.add(
+            Line(
+                left, y, left + plot_w, y, strokeColor=INK, strokeWidth=0.6, strokeDashArray=(3, 2)
+            )
+        )
+        drawing.add(
+            String(
+                left + plot_w - 4,
+                bottom + 4,
+                message("quadrant_act", lang),
+                fontName=BOLD,
+                fontSize=7,
+                textAnchor="end",
+                fillColor=INK,
+            )
+        )
+        drawing.add(
+            String(
+                left + plot_w - 4,
+                bottom + plot_h - 10,
+                message("quadrant_keep", lang),
+                fontName=REGULAR,
+                fontSize=7,
+                textAnchor="end",
+                fillColor=INK,
+            )
+        )
     placed: list[tuple[float, float]] = []
     for number, item in enumerate(importance["items"], start=1):
         if not item.get("quadrant"):
@@ -210,6 +388,15 @@ def quadrant_chart(importance: dict[str, Any], lang: str, width: float = 480, he
         if label_y != y - 2.5:
             drawing.add(Line(x + 2, y + 2, label_x, label_y, strokeColor=GRID, strokeWidth=0.4))
         drawing.add(String(label_x, label_y, str(number), fontName=BOLD, fontSize=7, fillColor=INK))
-    drawing.add(String(left + plot_w / 2, 2, message("importance_share", lang), fontName=REGULAR, fontSize=7,
-                       textAnchor="middle", fillColor=INK))
+    drawing.add(
+        String(
+            left + plot_w / 2,
+            2,
+            message("importance_share", lang),
+            fontName=REGULAR,
+            fontSize=7,
+            textAnchor="middle",
+            fillColor=INK,
+        )
+    )
     return drawing

@@ -24,27 +24,45 @@ def parse_date(_ctx: click.Context, param: click.Parameter, value: str) -> date:
     try:
         return date.fromisoformat(value) if len(value) == 10 else date.fromisoformat("invalid")
     except ValueError:
-        raise click.BadParameter(f"{value!r} nie jest datą w formacie RRRR-MM-DD (np. 2024-12-31).",
-                                 param=param) from None
+        raise click.BadParameter(
+            f"{value!r} nie jest datą w formacie RRRR-MM-DD (np. 2024-12-31).", param=param
+        ) from None
 
 
 @report_group.command("generate")
 @click.option("--office", "office_slug", required=True, help="Identyfikator (slug) urzędu.")
-@click.option("--from", "start", required=True, callback=parse_date, help="Pierwszy dzień okresu, RRRR-MM-DD.")
-@click.option("--to", "end", required=True, callback=parse_date, help="Ostatni dzień okresu, RRRR-MM-DD.")
+@click.option(
+    "--from", "start", required=True, callback=parse_date, help="Pierwszy dzień okresu, RRRR-MM-DD."
+)
+@click.option(
+    "--to", "end", required=True, callback=parse_date, help="Ostatni dzień okresu, RRRR-MM-DD."
+)
 @click.option("--reason", type=click.Choice(REPORT_REASONS), default="periodic", show_default=True)
 @click.option("--lang", type=click.Choice(REPORT_LANGUAGES), default="pl", show_default=True)
-@click.option("--out", "out", type=click.Path(dir_okay=False, writable=True, path_type=Path),
-              help="Plik PDF (domyślnie raport-SLUG-OD-DO.pdf).")
-def generate_command(office_slug: str, start: date, end: date, reason: str, lang: str, out: Path | None) -> None:
+@click.option(
+    "--out",
+    "out",
+    type=click.Path(dir_okay=False, writable=True, path_type=Path),
+    help="Plik PDF (domyślnie raport-SLUG-OD-DO.pdf).",
+)
+def generate_command(
+    office_slug: str, start: date, end: date, reason: str, lang: str, out: Path | None
+) -> None:
     """Generate a report for a period, archive it and write its PDF."""
     office = db.session.scalar(sa.select(Office).where(Office.slug == office_slug))
     if office is None:
         raise click.ClickException(f"Nie ma urzędu {office_slug!r}.")
     out = out or Path(f"raport-{office.slug}-{start.isoformat()}-{end.isoformat()}.pdf")
     try:
-        report = archive_report(db.session, office, period_start=start, period_end=end, reason=reason,
-                                author=None, lang=lang)
+        report = archive_report(
+            db.session,
+            office,
+            period_start=start,
+            period_end=end,
+            reason=reason,
+            author=None,
+            lang=lang,
+        )
     except ReportError as error:
         db.session.rollback()
         raise click.ClickException(str(error)) from None
@@ -52,8 +70,9 @@ def generate_command(office_slug: str, start: date, end: date, reason: str, lang
         out.write_bytes(report.pdf)
     except OSError as error:
         db.session.rollback()
-        raise click.ClickException(f"Nie można zapisać pliku {out}: {error.strerror}. Raportu nie zarchiwizowano.") \
-            from None
+        raise click.ClickException(
+            f"Nie można zapisać pliku {out}: {error.strerror}. Raportu nie zarchiwizowano."
+        ) from None
     try:
         db.session.commit()
     except sa.exc.SQLAlchemyError:
@@ -74,6 +93,8 @@ def due_command() -> None:
         return
     for status in due:
         last_text = status.last.date().isoformat() if status.last else "nigdy"
-        click.echo(f"{status.office.slug}\t{status.office.name}\tostatni raport okresowy: {last_text}\t"
-                   f"zaległy od: {status.due.date().isoformat()}")
+        click.echo(
+            f"{status.office.slug}\t{status.office.name}\tostatni raport okresowy: {last_text}\t"
+            f"zaległy od: {status.due.date().isoformat()}"
+        )
     raise SystemExit(1)

@@ -43,13 +43,17 @@ def status_of(office: Office, last: datetime | None, now: datetime) -> PeriodicS
 
 def last_periodic(session: Session, office_ids: list[int] | None = None) -> dict[int, datetime]:
     """Return, per office id, when its newest periodic report was generated."""
-    query = sa.select(Report.office_id, sa.func.max(Report.created_at)).where(Report.reason == "periodic")
+    query = sa.select(Report.office_id, sa.func.max(Report.created_at)).where(
+        Report.reason == "periodic"
+    )
     if office_ids is not None:
         query = query.where(Report.office_id.in_(office_ids))
     return dict(session.execute(query.group_by(Report.office_id)).all())
 
 
-def periodic_status(session: Session, office: Office, now: datetime | None = None) -> PeriodicStatus:
+def periodic_status(
+    session: Session, office: Office, now: datetime | None = None
+) -> PeriodicStatus:
     """Return the office's place in the yearly cycle."""
     return status_of(office, last_periodic(session, [office.id]).get(office.id), now or utcnow())
 

@@ -47,27 +47,52 @@ def question_columns(versions: list[SurveyVersion], lang: str) -> list[tuple[str
     return list(columns.items())
 
 
-def iter_responses(session: Session, office: Office, period: Period, lang: str = "pl"
-                   ) -> tuple[list[str], Iterator[list[Any]]]:
+def iter_responses(
+    session: Session, office: Office, period: Period, lang: str = "pl"
+) -> tuple[list[str], Iterator[list[Any]]]:
     """Return the header and an iterator of rows, one per response, streamed in submission order."""
     versions = load_versions(session, office)
-    scope = [Response.office_id == office.id, Response.submitted_at >= period.utc_start,
-             Response.submitted_at < period.utc_end]
+    scope = [
+        Response.office_id == office.id,
+        Response.submitted_at >= period.utc_start,
+        Response.submitted_at < period.utc_end,
+    ]
     used = session.scalars(sa.select(Response.version_id).where(*scope).distinct()).all()
     columns = question_columns([versions[i] for i in used], lang)
     index = {key: position for position, (key, _) in enumerate(columns)}
     types = {(v.id, q.key): q.type for v in versions.values() for q in v.questions}
-    options = {(v.id, q.key, o["key"]): pick_text(o.get("texts"), lang)
-               for v in versions.values() for q in v.questions for o in q.options or []}
+    options = {
+        (v.id, q.key, o["key"]): pick_text(o.get("texts"), lang)
+        for v in versions.values()
+        for q in v.questions
+        for o in q.options or []
+    }
     departments, _ = department_labels(session, office, lang)
     numbers = {v.id: v.number for v in versions.values()}
-    header = [message("response_id", lang), message("submitted_at", lang), message("version", lang),
-              message("channel", lang), message("lang", lang), message("department", lang),
-              message("entered_by_staff", lang)] + [text for _, text in columns]
+    header = [
+        message("response_id", lang),
+        message("submitted_at", lang),
+        message("version", lang),
+        message("channel", lang),
+        message("lang", lang),
+        message("department", lang),
+        message("entered_by_staff", lang),
+    ] + [text for _, text in columns]
     query = (
-        sa.select(Response.id, Response.submitted_at, Response.version_id, Response.channel, Response.lang,
-                  Response.department_key, Response.entered_by_id, Answer.question_key, Answer.value,
-                  Answer.option_key, Answer.text, Answer.hidden)
+        sa.select(
+            Response.id,
+            Response.submitted_at,
+            Response.version_id,
+            Response.channel,
+            Response.lang,
+            Response.department_key,
+            Response.entered_by_id,
+            Answer.question_key,
+            Answer.value,
+            Answer.option_key,
+            Answer.text,
+            Answer.hidden,
+        )
         .outerjoin(Answer, Answer.response_id == Response.id)
         .where(*scope)
         .order_by(Response.submitted_at, Response.id, Answer.id)
@@ -79,15 +104,33 @@ def iter_responses(session: Session, office: Office, period: Period, lang: str =
     def rows() -> Iterator[list[Any]]:
         current = None
         row: list[Any] = []
-        for rid, at, version_id, channel, rlang, department, entered_by, key, value, option, text, hidden in \
-                session.execute(query):
+        for (
+            rid,
+            at,
+            version_id,
+            channel,
+            rlang,
+            department,
+            entered_by,
+            key,
+            value,
+            option,
+            text,
+            hidden,
+        ) in session.execute(query):
             if rid != current:
                 if current is not None:
                     yield row
                 current = rid
-                row = [str(rid), to_local(at), numbers.get(version_id), label(CHANNELS, channel, lang), rlang,
-                       departments.get(department or "", department or ""),
-                       message("yes", lang) if entered_by else message("no", lang)] + [None] * len(columns)
+                row = [
+                    str(rid),
+                    to_local(at),
+                    numbers.get(version_id),
+                    label(CHANNELS, channel, lang),
+                    rlang,
+                    departments.get(department or "", department or ""),
+                    message("yes", lang) if entered_by else message("no", lang),
+                ] + [None] * len(columns)
             if key is None or key not in index:
                 continue
             cell = 7 + index[key]
@@ -123,8 +166,9 @@ def csv_value(value: Any) -> str:
     return str(safe_text(value))
 
 
-def write_responses_csv(session: Session, office: Office, start: date, end: date, out: IO[bytes],
-                        lang: str = "pl") -> int:
+def write_responses_csv(
+    session: Session, office: Office, start: date, end: date, out: IO[bytes], lang: str = "pl"
+) -> int:
     """Write the responses as CSV for Polish Excel (UTF-8 with BOM, ";"); return how many rows."""
     header, rows = iter_responses(session, office, Period(start, end), lang)
     text = io.TextIOWrapper(out, encoding="utf-8-sig", newline="", write_through=True)
@@ -139,8 +183,9 @@ def write_responses_csv(session: Session, office: Office, start: date, end: date
     return count
 
 
-def write_responses_xlsx(session: Session, office: Office, start: date, end: date, out: IO[bytes],
-                         lang: str = "pl") -> int:
+def write_responses_xlsx(
+    session: Session, office: Office, start: date, end: date, out: IO[bytes], lang: str = "pl"
+) -> int:
     """Write the responses as an XLSX workbook; return how many rows."""
     header, rows = iter_responses(session, office, Period(start, end), lang)
     workbook = Workbook(write_only=True)
@@ -202,7 +247,12 @@ def write_aggregates_xlsx(data: dict[str, Any], out: IO[bytes]) -> None:
         ws.append(bold_row(ws, table.header))
         formats = [NUMBER_FORMATS.get(c.kind) for c in table.columns]
         for row in table.values():
-            ws.append([xlsx_cell(ws, v, f if isinstance(v, float) else None) for v, f in zip(row, formats, strict=True)])
+            ws.append(
+                [
+                    xlsx_cell(ws, v, f if isinstance(v, float) else None)
+                    for v, f in zip(row, formats, strict=True)
+                ]
+            )
 
     m = lambda key: message(key, lang)  # noqa: E731
     period = fmt_period(data["period"]["start"], data["period"]["end"], lang)

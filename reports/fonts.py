@@ -24,8 +24,12 @@ def register_fonts() -> str:
     paths = {REGULAR: FONT_DIR / "DejaVuSans.ttf", BOLD: FONT_DIR / "DejaVuSans-Bold.ttf"}
     missing = [str(p) for p in paths.values() if not p.is_file()]
     if missing:
-        raise FontMissing("Brak czcionek DejaVu Sans (pakiet fonts-dejavu-core): " + ", ".join(missing))
+        raise FontMissing(
+            "Brak czcionek DejaVu Sans (pakiet fonts-dejavu-core): " + ", ".join(missing)
+        )
     for name, path in paths.items():
         pdfmetrics.registerFont(TTFont(name, str(path)))
-    pdfmetrics.registerFontFamily(REGULAR, normal=REGULAR, bold=BOLD, italic=REGULAR, boldItalic=BOLD)
+    pdfmetrics.registerFontFamily(
+        REGULAR, normal=REGULAR, bold=BOLD, italic=REGULAR, boldItalic=BOLD
+    )
     return REGULAR

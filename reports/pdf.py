@@ -60,17 +60,48 @@ def styles() -> dict[str, ParagraphStyle]:
         "body": base,
         "small": ParagraphStyle("small", parent=base, fontSize=7.5, leading=9.5),
         "cell": ParagraphStyle("cell", parent=base, fontSize=7.5, leading=9, spaceAfter=0),
-        "cellb": ParagraphStyle("cellb", parent=base, fontName=BOLD, fontSize=7.5, leading=9, spaceAfter=0),
-        "cellr": ParagraphStyle("cellr", parent=base, fontSize=7.5, leading=9, spaceAfter=0, alignment=TA_RIGHT),
-        "cellbr": ParagraphStyle("cellbr", parent=base, fontName=BOLD, fontSize=7.5, leading=9, spaceAfter=0,
-                                 alignment=TA_RIGHT),
-        "h1": ParagraphStyle("h1", parent=base, fontName=BOLD, fontSize=16, leading=20, spaceBefore=4, spaceAfter=10),
-        "h2": ParagraphStyle("h2", parent=base, fontName=BOLD, fontSize=12, leading=15, spaceBefore=10, spaceAfter=6),
-        "h3": ParagraphStyle("h3", parent=base, fontName=BOLD, fontSize=10, leading=13, spaceBefore=6, spaceAfter=4),
-        "title": ParagraphStyle("title", parent=base, fontName=BOLD, fontSize=22, leading=28, alignment=TA_CENTER,
-                                spaceAfter=16),
-        "office": ParagraphStyle("office", parent=base, fontName=BOLD, fontSize=17, leading=22, alignment=TA_CENTER,
-                                 spaceAfter=6),
+        "cellb": ParagraphStyle(
+            "cellb", parent=base, fontName=BOLD, fontSize=7.5, leading=9, spaceAfter=0
+        ),
+        "cellr": ParagraphStyle(
+            "cellr", parent=base, fontSize=7.5, leading=9, spaceAfter=0, alignment=TA_RIGHT
+        ),
+        "cellbr": ParagraphStyle(
+            "cellbr",
+            parent=base,
+            fontName=BOLD,
+            fontSize=7.5,
+            leading=9,
+            spaceAfter=0,
+            alignment=TA_RIGHT,
+        ),
+        "h1": ParagraphStyle(
+            "h1", parent=base, fontName=BOLD, fontSize=16, leading=20, spaceBefore=4, spaceAfter=10
+        ),
+        "h2": ParagraphStyle(
+            "h2", parent=base, fontName=BOLD, fontSize=12, leading=15, spaceBefore=10, spaceAfter=6
+        ),
+        "h3": ParagraphStyle(
+            "h3", parent=base, fontName=BOLD, fontSize=10, leading=13, spaceBefore=6, spaceAfter=4
+        ),
+        "title": ParagraphStyle(
+            "title",
+            parent=base,
+            fontName=BOLD,
+            fontSize=22,
+            leading=28,
+            alignment=TA_CENTER,
+            spaceAfter=16,
+        ),
+        "office": ParagraphStyle(
+            "office",
+            parent=base,
+            fontName=BOLD,
+            fontSize=17,
+            leading=22,
+            alignment=TA_CENTER,
+            spaceAfter=6,
+        ),
         "center": ParagraphStyle("center", parent=base, alignment=TA_CENTER),
         "big": ParagraphStyle("big", parent=base, fontName=BOLD, fontSize=12, leading=16),
     }
@@ -96,8 +127,11 @@ def numbered_canvas(footer: list[str], lang: str) -> type[pdfcanvas.Canvas]:
                 self.setFillColor(colors.HexColor("#444444"))
                 for i, line in enumerate(footer):
                     self.drawString(MARGIN, 0.95 * cm - i * 9, line)
-                self.drawRightString(PAGE_W - MARGIN, 0.95 * cm,
-                                     message("page_of", lang).format(page=self._pageNumber, pages=total))
+                self.drawRightString(
+                    PAGE_W - MARGIN,
+                    0.95 * cm,
+                    message("page_of", lang).format(page=self._pageNumber, pages=total),
+                )
                 self.setStrokeColor(LINE)
                 self.setLineWidth(0.4)
                 self.line(MARGIN, 1.25 * cm, PAGE_W - MARGIN, 1.25 * cm)
@@ -107,8 +141,13 @@ def numbered_canvas(footer: list[str], lang: str) -> type[pdfcanvas.Canvas]:
     return NumberedCanvas
 
 
-def table(rows: list[list[Any]], widths: list[float], st: dict[str, ParagraphStyle], header_rows: int = 1,
-          align_right_from: int = 1) -> Table:
+def table(
+    rows: list[list[Any]],
+    widths: list[float],
+    st: dict[str, ParagraphStyle],
+    header_rows: int = 1,
+    align_right_from: int = 1,
+) -> Table:
     """Return a styled table; strings become wrapped paragraphs, the header bold."""
     body = []
     for r, row in enumerate(rows):
@@ -122,12 +161,16 @@ def table(rows: list[list[Any]], widths: list[float], st: dict[str, ParagraphSty
             cells.append(value)
         body.append(cells)
     t = Table(body, colWidths=widths, repeatRows=header_rows, hAlign="LEFT")
-    t.setStyle(TableStyle([
-        *GRID_STYLE,
-        *([("BACKGROUND", (0, 0), (-1, header_rows - 1), HEAD_BG)] if header_rows else []),
-        ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
-        ("ALIGN", (align_right_from, 0), (-1, -1), "RIGHT"),
-    ]))
+    t.setStyle(
+        TableStyle(
+            [
+                *GRID_STYLE,
+                *([("BACKGROUND", (0, 0), (-1, header_rows - 1), HEAD_BG)] if header_rows else []),
+                ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+                ("ALIGN", (align_right_from, 0), (-1, -1), "RIGHT"),
+            ]
+        )
+    )
     return t
 
 
@@ -165,17 +208,29 @@ def build_pdf(report_data: dict[str, Any], lang: str = "pl") -> bytes:
     story += annex(data, st, lang)
 
     buffer = io.BytesIO()
-    footer = [f"{message('report_id', lang)}: {meta['report_id']}", f"{message('data_sha', lang)}: {sha}"]
-    doc = SimpleDocTemplate(buffer, pagesize=A4, leftMargin=MARGIN, rightMargin=MARGIN, topMargin=MARGIN,
-                            bottomMargin=2 * cm, title=f"{message('title', lang)} — {data['office']['name']}",
-                            author=meta.get("author_name") or "", subject=fmt_period(
-                                data["period"]["start"], data["period"]["end"], lang),
-                            creator="Oceń Urząd")
+    footer = [
+        f"{message('report_id', lang)}: {meta['report_id']}",
+        f"{message('data_sha', lang)}: {sha}",
+    ]
+    doc = SimpleDocTemplate(
+        buffer,
+        pagesize=A4,
+        leftMargin=MARGIN,
+        rightMargin=MARGIN,
+        topMargin=MARGIN,
+        bottomMargin=2 * cm,
+        title=f"{message('title', lang)} — {data['office']['name']}",
+        author=meta.get("author_name") or "",
+        subject=fmt_period(data["period"]["start"], data["period"]["end"], lang),
+        creator="Oceń Urząd",
+    )
     doc.build(story, canvasmaker=numbered_canvas(footer, lang))
     return buffer.getvalue()
 
 
-def cover(meta: dict[str, Any], data: dict[str, Any], sha: str, st: dict[str, ParagraphStyle], lang: str) -> list:
+def cover(
+    meta: dict[str, Any], data: dict[str, Any], sha: str, st: dict[str, ParagraphStyle], lang: str
+) -> list:
     """Return the cover page: office, period, versions, reason, when and by whom, the hashes."""
     versions = ", ".join(str(v["number"]) for v in data["versions"]) or "—"
     rows = [
@@ -188,13 +243,21 @@ def cover(meta: dict[str, Any], data: dict[str, Any], sha: str, st: dict[str, Pa
         [message("report_id", lang), meta["report_id"]],
         [message("data_sha", lang), sha],
     ]
-    out: list[Any] = [Spacer(1, 3.5 * cm), para(message("title", lang), st["title"]),
-                      para(data["office"]["name"], st["office"])]
+    out: list[Any] = [
+        Spacer(1, 3.5 * cm),
+        para(message("title", lang), st["title"]),
+        para(data["office"]["name"], st["office"]),
+    ]
     if data["office"].get("address"):
         out.append(para(data["office"]["address"], st["center"]))
     out.append(Spacer(1, 1.2 * cm))
-    t = table([[para(k, st["cellb"]), para(v, st["cell"])] for k, v in rows], [5 * cm, CONTENT_W - 5 * cm], st,
-              header_rows=0, align_right_from=99)
+    t = table(
+        [[para(k, st["cellb"]), para(v, st["cell"])] for k, v in rows],
+        [5 * cm, CONTENT_W - 5 * cm],
+        st,
+        header_rows=0,
+        align_right_from=99,
+    )
     out += [t, Spacer(1, 0.6 * cm), para(message("timezone_note", lang), st["small"])]
     return out
 
@@ -213,66 +276,122 @@ def grid(t: tables.Table) -> list[list[str]]:
 
 def summary(data: dict[str, Any], st: dict[str, ParagraphStyle], lang: str) -> list:
     """Return the one-page summary: headline numbers, their change, responses by version and channel."""
-    out: list[Any] = [para(message("summary", lang), st["h1"]),
-                      para(fmt_period(data["period"]["start"], data["period"]["end"], lang) + " · "
-                           + data["office"]["name"], st["body"])]
+    out: list[Any] = [
+        para(message("summary", lang), st["h1"]),
+        para(
+            fmt_period(data["period"]["start"], data["period"]["end"], lang)
+            + " · "
+            + data["office"]["name"],
+            st["body"],
+        ),
+    ]
     if not data["responses"]["total"]:
         out.append(para(message("no_answers", lang), st["big"]))
-    out.append(table(grid(tables.headline(data, lang)), [8.2 * cm, 3.2 * cm, 3.2 * cm, CONTENT_W - 14.6 * cm], st))
+    out.append(
+        table(
+            grid(tables.headline(data, lang)),
+            [8.2 * cm, 3.2 * cm, 3.2 * cm, CONTENT_W - 14.6 * cm],
+            st,
+        )
+    )
     prev = data["previous_period"]
-    out.append(para(message("previous_period_note", lang).format(start=fmt_date(prev["start"], lang),
-                                                                 end=fmt_date(prev["end"], lang)), st["small"]))
+    out.append(
+        para(
+            message("previous_period_note", lang).format(
+                start=fmt_date(prev["start"], lang), end=fmt_date(prev["end"], lang)
+            ),
+            st["small"],
+        )
+    )
     if data["responses"]["total"]:
         area_means = tables.area_means(data, lang)
         if area_means.rows:
-            out += [para(message("area_means", lang), st["h3"]),
-                    table(grid(area_means), [8.2 * cm, 2.2 * cm, 2.2 * cm, 2.2 * cm, CONTENT_W - 14.8 * cm], st)]
-        out += [para(message("by_version", lang), st["h3"]),
-                table(grid(tables.versions(data, lang)), [9 * cm, 3 * cm, 3 * cm], st),
-                para(message("by_channel", lang), st["h3"]),
-                table(grid(tables.channels(data, lang)), [9 * cm, 3 * cm, 3 * cm], st)]
+            out += [
+                para(message("area_means", lang), st["h3"]),
+                table(
+                    grid(area_means),
+                    [8.2 * cm, 2.2 * cm, 2.2 * cm, 2.2 * cm, CONTENT_W - 14.8 * cm],
+                    st,
+                ),
+            ]
+        out += [
+            para(message("by_version", lang), st["h3"]),
+            table(grid(tables.versions(data, lang)), [9 * cm, 3 * cm, 3 * cm], st),
+            para(message("by_channel", lang), st["h3"]),
+            table(grid(tables.channels(data, lang)), [9 * cm, 3 * cm, 3 * cm], st),
+        ]
     out.append(PageBreak())
     return out
 
 
 def areas(data: dict[str, Any], st: dict[str, ParagraphStyle], lang: str) -> list:
     """Return one section per area: the stacked-bar chart, the statistics and the distribution."""
-    out: list[Any] = [para(message("areas", lang), st["h1"]), para(message("chart_note", lang), st["small"])]
+    out: list[Any] = [
+        para(message("areas", lang), st["h1"]),
+        para(message("chart_note", lang), st["small"]),
+    ]
     items = tables.items(data, lang)
     for area in data["areas"]:
         head: list[Any] = [para(area["label"], st["h2"])]
         if area["stats"] is not None:
-            head.append(para(message("area_mean", lang).format(mean=fmt_num(area["stats"]["mean"], lang),
-                                                               n=fmt_int(area["stats"]["n"], lang)), st["body"]))
+            head.append(
+                para(
+                    message("area_mean", lang).format(
+                        mean=fmt_num(area["stats"]["mean"], lang),
+                        n=fmt_int(area["stats"]["n"], lang),
+                    ),
+                    st["body"],
+                )
+            )
         scale = next((i["scale"] for i in area["items"] if i["scale"]), None)
         head.append(charts.stacked_bars(area["items"], lang, width=CONTENT_W, scale=scale))
         out.append(CondPageBreak(6 * cm))
         out.append(KeepTogether(head))
         mine = items.where(lambda key, area_key=area["key"]: key == area_key)
-        rows = grid(mine.pick(["item", "n", "mean", "sd", "satisfied", "dissatisfied", tables.NA, "change"]))
+        rows = grid(
+            mine.pick(["item", "n", "mean", "sd", "satisfied", "dissatisfied", tables.NA, "change"])
+        )
         dist = grid(mine.pick(["item", "1", "2", "3", "4", "5", tables.NA]))
         w = (CONTENT_W - 6.5 * cm) / 7
-        out += [Spacer(1, 4), table(rows, [6.5 * cm] + [w] * 7, st), Spacer(1, 4),
-                para(message("distribution", lang), st["h3"]),
-                table(dist, [6.5 * cm] + [(CONTENT_W - 6.5 * cm) / 6] * 6, st)]
+        out += [
+            Spacer(1, 4),
+            table(rows, [6.5 * cm] + [w] * 7, st),
+            Spacer(1, 4),
+            para(message("distribution", lang), st["h3"]),
+            table(dist, [6.5 * cm] + [(CONTENT_W - 6.5 * cm) / 6] * 6, st),
+        ]
     out.append(PageBreak())
     return out
 
 
 def trend(data: dict[str, Any], st: dict[str, ParagraphStyle], lang: str) -> list:
     """Return the monthly trend: chart and table."""
-    return [para(message("trend", lang), st["h1"]), charts.trend_chart(data["trend"], lang, width=CONTENT_W),
-            Spacer(1, 8), table(grid(tables.trend(data, lang)), [4.5 * cm, 3.5 * cm, 4.5 * cm, CONTENT_W - 12.5 * cm],
-                                st), PageBreak()]
+    return [
+        para(message("trend", lang), st["h1"]),
+        charts.trend_chart(data["trend"], lang, width=CONTENT_W),
+        Spacer(1, 8),
+        table(
+            grid(tables.trend(data, lang)),
+            [4.5 * cm, 3.5 * cm, 4.5 * cm, CONTENT_W - 12.5 * cm],
+            st,
+        ),
+        PageBreak(),
+    ]
 
 
 def departments(data: dict[str, Any], st: dict[str, ParagraphStyle], lang: str) -> list:
     """Return the breakdown by department: chart of means, then tables; "< 5" where suppressed."""
     d = data["departments"]
-    out: list[Any] = [para(message("departments", lang), st["h1"]), para(message("suppression_note", lang), st["small"])]
+    out: list[Any] = [
+        para(message("departments", lang), st["h1"]),
+        para(message("suppression_note", lang), st["small"]),
+    ]
     chart_column = "overall" if any(c["id"] == "overall" for c in d["columns"]) else "index"
-    out += [para(message("dept_means", lang), st["h3"]),
-            charts.department_chart(d, lang, column=chart_column, width=CONTENT_W), Spacer(1, 8)]
+    out += [
+        para(message("dept_means", lang), st["h3"]),
+        charts.department_chart(d, lang, column=chart_column, width=CONTENT_W),
+        Spacer(1, 8),
+    ]
     by_department = tables.departments(data, lang)
     main = by_department.pick(tables.department_summary_ids(data))
     w = (CONTENT_W - 5.5 * cm) / max(len(main.columns) - 1, 1)
@@ -283,7 +402,7 @@ def departments(data: dict[str, Any], st: dict[str, ParagraphStyle], lang: str) 
         out.append(para(message("item", lang) + " × " + message("department", lang), st["h3"]))
         chunk = 5
         for start in range(0, len(shown.rows), chunk):
-            part = shown.rows[start:start + chunk]
+            part = shown.rows[start : start + chunk]
             rows = [[message("item", lang)] + [r[0].text for r in part]]
             for i, column in enumerate(shown.columns[1:], start=1):
                 rows.append([column.label] + [r[i].text for r in part])
@@ -299,25 +418,50 @@ def importance(data: dict[str, Any], st: dict[str, ParagraphStyle], lang: str) -
     out: list[Any] = [para(message("importance", lang), st["h1"])]
     if not imp["items"]:
         return out + [para(message("importance_none", lang), st["body"])]
-    out += [para(message("importance_note", lang).format(n=fmt_int(imp["respondents"], lang)), st["small"]),
-            charts.quadrant_chart(imp, lang, width=CONTENT_W), Spacer(1, 8)]
-    out.append(table(grid(tables.importance(data, lang)), [0.8 * cm, 8 * cm, 2.4 * cm, 2 * cm, CONTENT_W - 13.2 * cm],
-                     st, align_right_from=2))
+    out += [
+        para(
+            message("importance_note", lang).format(n=fmt_int(imp["respondents"], lang)),
+            st["small"],
+        ),
+        charts.quadrant_chart(imp, lang, width=CONTENT_W),
+        Spacer(1, 8),
+    ]
+    out.append(
+        table(
+            grid(tables.importance(data, lang)),
+            [0.8 * cm, 8 * cm, 2.4 * cm, 2 * cm, CONTENT_W - 13.2 * cm],
+            st,
+            align_right_from=2,
+        )
+    )
     return out
 
 
 def needs_action(data: dict[str, Any], st: dict[str, ParagraphStyle], lang: str) -> list:
     """Return the items needing action, lowest first."""
     na = data["needs_action"]
-    out: list[Any] = [CondPageBreak(6 * cm), para(message("needs_action", lang), st["h2"]),
-                      para(message("needs_action_note", lang).format(
-                          mean=fmt_num(na["threshold_mean"], lang, 1),
-                          pct=fmt_pct(na["threshold_dissatisfied_pct"], lang, 0)), st["small"])]
+    out: list[Any] = [
+        CondPageBreak(6 * cm),
+        para(message("needs_action", lang), st["h2"]),
+        para(
+            message("needs_action_note", lang).format(
+                mean=fmt_num(na["threshold_mean"], lang, 1),
+                pct=fmt_pct(na["threshold_dissatisfied_pct"], lang, 0),
+            ),
+            st["small"],
+        ),
+    ]
     if not na["below_threshold"]:
         out.append(para(message("needs_action_none", lang), st["small"]))
-    out += [table(grid(tables.needs_action(data, lang)),
-                  [6 * cm, 4.5 * cm, 1.6 * cm, 1.6 * cm, 1.8 * cm, CONTENT_W - 15.5 * cm], st, align_right_from=2),
-            PageBreak()]
+    out += [
+        table(
+            grid(tables.needs_action(data, lang)),
+            [6 * cm, 4.5 * cm, 1.6 * cm, 1.6 * cm, 1.8 * cm, CONTENT_W - 15.5 * cm],
+            st,
+            align_right_from=2,
+        ),
+        PageBreak(),
+    ]
     return out
 
 
@@ -326,8 +470,13 @@ def choices(data: dict[str, Any], st: dict[str, ParagraphStyle], lang: str) -> l
     out: list[Any] = [para(message("choices", lang), st["h1"])]
     options = tables.choices(data, lang)
     for q in data["choices"]:
-        rows = grid(options.where(lambda key, qid=q["id"]: key == qid).pick(["option", "count", "share"]))
-        block = [para(tables.choice_title(q, lang), st["h3"]), table(rows, [10 * cm, 3 * cm, 3 * cm], st)]
+        rows = grid(
+            options.where(lambda key, qid=q["id"]: key == qid).pick(["option", "count", "share"])
+        )
+        block = [
+            para(tables.choice_title(q, lang), st["h3"]),
+            table(rows, [10 * cm, 3 * cm, 3 * cm], st),
+        ]
         if q["type"] == "department":
             block.append(para(message("suppression_note", lang), st["small"]))
         out.append(KeepTogether(block))
@@ -341,11 +490,23 @@ def comments(data: dict[str, Any], st: dict[str, ParagraphStyle], lang: str) -> 
     out: list[Any] = [para(message("comments", lang), st["h1"])]
     if not c["total"]:
         return out + [para(message("comments_none", lang), st["body"]), PageBreak()]
-    out.append(para(message("comments_note", lang).format(shown=fmt_int(c["shown"], lang),
-                                                          total=fmt_int(c["total"], lang),
-                                                          hidden=fmt_int(c["hidden"], lang)), st["small"]))
+    out.append(
+        para(
+            message("comments_note", lang).format(
+                shown=fmt_int(c["shown"], lang),
+                total=fmt_int(c["total"], lang),
+                hidden=fmt_int(c["hidden"], lang),
+            ),
+            st["small"],
+        )
+    )
     if c["shown"] < c["total"]:
-        out.append(para(message("comments_limited", lang).format(shown=fmt_int(c["shown"], lang)), st["small"]))
+        out.append(
+            para(
+                message("comments_limited", lang).format(shown=fmt_int(c["shown"], lang)),
+                st["small"],
+            )
+        )
     rows_by_group: dict[str, list[list[Any]]] = {}
     listed = tables.comments(data, lang)
     for key, (_department, day, version, body) in zip(listed.keys, listed.texts(), strict=True):
@@ -355,19 +516,32 @@ def comments(data: dict[str, Any], st: dict[str, ParagraphStyle], lang: str) -> 
         rows = rows_by_group.get(group["key"], [])
         # Tables of a few dozen rows: reportlab splits a long table across pages in quadratic time.
         for start in range(0, len(rows), COMMENT_ROWS):
-            out.append(plain_table(rows[start:start + COMMENT_ROWS], [2 * cm, 1 * cm, CONTENT_W - 3 * cm]))
+            out.append(
+                plain_table(
+                    rows[start : start + COMMENT_ROWS], [2 * cm, 1 * cm, CONTENT_W - 3 * cm]
+                )
+            )
     out.append(PageBreak())
     return out
 
 
 def actions(data: dict[str, Any], st: dict[str, ParagraphStyle], lang: str) -> list:
     """Return the corrective actions with owner, deadline and status."""
-    out: list[Any] = [para(message("actions", lang), st["h1"]), para(message("actions_note", lang), st["small"])]
+    out: list[Any] = [
+        para(message("actions", lang), st["h1"]),
+        para(message("actions_note", lang), st["small"]),
+    ]
     if not data["actions"]:
         return out + [para(message("actions_none", lang), st["body"]), PageBreak()]
-    out += [table(grid(tables.actions(data, lang)), [7 * cm, 3.2 * cm, 2.2 * cm, 2.2 * cm, CONTENT_W - 14.6 * cm], st,
-                  align_right_from=99),
-            PageBreak()]
+    out += [
+        table(
+            grid(tables.actions(data, lang)),
+            [7 * cm, 3.2 * cm, 2.2 * cm, 2.2 * cm, CONTENT_W - 14.6 * cm],
+            st,
+            align_right_from=99,
+        ),
+        PageBreak(),
+    ]
     return out
 
 
@@ -377,10 +551,16 @@ def annex(data: dict[str, Any], st: dict[str, ParagraphStyle], lang: str) -> lis
     for version in data["annex"]:
         dates = []
         if version["published_at"]:
-            dates.append(message("published", lang).format(date=fmt_date(version["published_at"], lang)))
+            dates.append(
+                message("published", lang).format(date=fmt_date(version["published_at"], lang))
+            )
         if version["retired_at"]:
-            dates.append(message("retired", lang).format(date=fmt_date(version["retired_at"], lang)))
-        title = message("annex_version", lang).format(number=version["number"], title=version["title"])
+            dates.append(
+                message("retired", lang).format(date=fmt_date(version["retired_at"], lang))
+            )
+        title = message("annex_version", lang).format(
+            number=version["number"], title=version["title"]
+        )
         out.append(para(title + (f" ({', '.join(dates)})" if dates else ""), st["h2"]))
         group = None
         for number, q in enumerate(version["questions"], start=1):
@@ -388,9 +568,14 @@ def annex(data: dict[str, Any], st: dict[str, ParagraphStyle], lang: str) -> lis
                 out.append(para(q["group_text"], st["h3"]))
                 scale = q.get("scale") or []
                 if scale:
-                    out.append(para(f"{message('scale', lang)}: " + "; ".join(
-                        f"{i} {s}" for i, s in enumerate(scale, start=1))
-                        + (f"; {message('na', lang)}" if q.get("allow_na") else ""), st["small"]))
+                    out.append(
+                        para(
+                            f"{message('scale', lang)}: "
+                            + "; ".join(f"{i} {s}" for i, s in enumerate(scale, start=1))
+                            + (f"; {message('na', lang)}" if q.get("allow_na") else ""),
+                            st["small"],
+                        )
+                    )
             group = q["group"] or None
             extras = [label(QUESTION_TYPES, q["type"], lang)]
             if q["required"]:
@@ -401,6 +586,11 @@ def annex(data: dict[str, Any], st: dict[str, ParagraphStyle], lang: str) -> lis
             if q.get("options"):
                 out.append(para("— " + "; ".join(q["options"]), st["small"]))
             if q["type"] == "rating" and not q["group"] and q.get("scale"):
-                out.append(para(f"{message('scale', lang)}: " + "; ".join(
-                    f"{i} {s}" for i, s in enumerate(q["scale"], start=1)), st["small"]))
+                out.append(
+                    para(
+                        f"{message('scale', lang)}: "
+                        + "; ".join(f"{i} {s}" for i, s in enumerate(q["scale"], start=1)),
+                        st["small"],
+                    )
+                )
     return out

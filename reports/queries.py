@@ -38,7 +38,9 @@ def month_bucket(column: sa.ColumnElement, bounds: list) -> sa.ColumnElement:
         if low == high:
             return sa.literal(low, sa.Integer)
         middle = (low + high + 1) // 2
-        return sa.case((column < bounds[middle - 1], build(low, middle - 1)), else_=build(middle, high))
+        return sa.case(
+            (column < bounds[middle - 1], build(low, middle - 1)), else_=build(middle, high)
+        )
 
     return build(0, len(bounds))
 
@@ -53,8 +55,11 @@ class Scope:
     version_ids: list[int] | None  # the versions asked for, or None for all
 
     def where(self, model: type[Answer] | type[Response]) -> list[sa.ColumnElement]:
-        clauses = [model.office_id == self.office.id, model.submitted_at >= self.period.utc_start,
-                   model.submitted_at < self.period.utc_end]
+        clauses = [
+            model.office_id == self.office.id,
+            model.submitted_at >= self.period.utc_start,
+            model.submitted_at < self.period.utc_end,
+        ]
         if self.version_ids is not None:
             clauses.append(model.version_id.in_(self.version_ids))
         return clauses
@@ -75,8 +80,14 @@ class Grain:
         return sum(c for (v, _c, _d, _m), c in self.responses.items() if v in wanted)
 
 
-ANSWER_GRAIN = (Answer.version_id, Answer.question_key, Answer.department_key, Answer.value, Answer.option_key,
-                Answer.hidden)
+ANSWER_GRAIN = (
+    Answer.version_id,
+    Answer.question_key,
+    Answer.department_key,
+    Answer.value,
+    Answer.option_key,
+    Answer.hidden,
+)
 
 
 def add_answer_rows(grain: Grain, rows: Iterable[Any], month: int | None = None) -> None:
@@ -86,17 +97,29 @@ def add_answer_rows(grain: Grain, rows: Iterable[Any], month: int | None = None)
             version_id, key, department, month_index, value, option, hidden, count = row
         else:
             (version_id, key, department, value, option, hidden, count), month_index = row, month
-        grain.answers[(version_id, key, department or NO_DEPARTMENT, month_index,
-                       value if value is not None else option, bool(hidden))] += count
+        grain.answers[
+            (
+                version_id,
+                key,
+                department or NO_DEPARTMENT,
+                month_index,
+                value if value is not None else option,
+                bool(hidden),
+            )
+        ] += count
 
 
-def read_answers_by_month_ranges(session: Session, scope: Scope, grain: Grain, ranges: list[tuple]) -> None:
+def read_answers_by_month_ranges(
+    session: Session, scope: Scope, grain: Grain, ranges: list[tuple]
+) -> None:
     """Read one GROUP BY per month range: how SQLite, which groups by sorting, does it fastest."""
     clauses = [c for c in scope.where(Answer) if c.left is not Answer.submitted_at]
     for month, (low, high) in enumerate(ranges):
-        query = (sa.select(*ANSWER_GRAIN, sa.func.count())
-                 .where(*clauses, Answer.submitted_at >= low, Answer.submitted_at < high)
-                 .group_by(*ANSWER_GRAIN))
+        query = (
+            sa.select(*ANSWER_GRAIN, sa.func.count())
+            .where(*clauses, Answer.submitted_at >= low, Answer.submitted_at < high)
+            .group_by(*ANSWER_GRAIN)
+        )
         add_answer_rows(grain, session.execute(query), month)
 
 
@@ -113,23 +136,36 @@ def hash_aggregation(session: Session) -> Iterator[None]:
         yield
         return
     settings = {"enable_sort": "off", "parallel_tuple_cost": "0"}
-    before = {name: session.scalar(sa.text("SELECT current_setting(:name)"), {"name": name}) for name in settings}
+    before = {
+        name: session.scalar(sa.text("SELECT current_setting(:name)"), {"name": name})
+        for name in settings
+    }
     for name, value in settings.items():
-        session.execute(sa.text("SELECT set_config(:name, :value, true)"), {"name": name, "value": value})
+        session.execute(
+            sa.text("SELECT set_config(:name, :value, true)"), {"name": name, "value": value}
+        )
     try:
         yield
     finally:
         for name, value in before.items():
-            session.execute(sa.text("SELECT set_config(:name, :value, true)"), {"name": name, "value": value})
+            session.execute(
+                sa.text("SELECT set_config(:name, :value, true)"), {"name": name, "value": value}
+            )
 
 
 def read_answers_in_one_pass(session: Session, scope: Scope, grain: Grain, bounds: list) -> None:
     """Read one GROUP BY with the month as a CASE over its bounds: how PostgreSQL does it fastest."""
     month = month_bucket(Answer.submitted_at, bounds).label("month")
-    inner = sa.select(*ANSWER_GRAIN[:3], month, *ANSWER_GRAIN[3:]).where(*scope.where(Answer)).subquery()
+    inner = (
+        sa.select(*ANSWER_GRAIN[:3], month, *ANSWER_GRAIN[3:])
+        .where(*scope.where(Answer))
+        .subquery()
+    )
     columns = list(inner.c)
     with hash_aggregation(session):
-        add_answer_rows(grain, session.execute(sa.select(*columns, sa.func.count()).group_by(*columns)))
+        add_answer_rows(
+            grain, session.execute(sa.select(*columns, sa.func.count()).group_by(*columns))
+        )
 
 
 def read_grain(session: Session, scope: Scope, by_month: bool = True) -> Grain:
@@ -138,7 +174,9 @@ def read_grain(session: Session, scope: Scope, by_month: bool = True) -> Grain:
     grain = Grain()
     if session.get_bind().dialect.name == "sqlite" and bounds:
         edges = [scope.period.utc_start, *bounds, scope.period.utc_end]
-        read_answers_by_month_ranges(session, scope, grain, list(zip(edges, edges[1:], strict=False)))
+        read_answers_by_month_ranges(
+            session, scope, grain, list(zip(edges, edges[1:], strict=False))
+        )
     else:
         read_answers_in_one_pass(session, scope, grain, bounds)
 
@@ -156,16 +194,26 @@ def read_grain(session: Session, scope: Scope, by_month: bool = True) -> Grain:
     return grain
 
 
-def read_comments(session: Session, scope: Scope, keys: Iterable[str], limit: int = COMMENT_LIMIT) -> list[tuple]:
+def read_comments(
+    session: Session, scope: Scope, keys: Iterable[str], limit: int = COMMENT_LIMIT
+) -> list[tuple]:
     """Return the newest comments not hidden: (department_key, submitted_at, version_id, question_key, text).
 
     Naming the text questions lets the database skip other answers inside the report index.
     """
     query = (
-        sa.select(Answer.department_key, Answer.submitted_at, Answer.version_id, Answer.question_key, Answer.text)
+        sa.select(
+            Answer.department_key,
+            Answer.submitted_at,
+            Answer.version_id,
+            Answer.question_key,
+            Answer.text,
+        )
         # No "text IS NOT NULL": implied by the key, and PostgreSQL, multiplying the two selectivities,
         # would expect a handful of rows and scan the whole table instead of walking the index back.
-        .where(*scope.where(Answer), Answer.question_key.in_(sorted(keys)), Answer.hidden.is_(False))
+        .where(
+            *scope.where(Answer), Answer.question_key.in_(sorted(keys)), Answer.hidden.is_(False)
+        )
         .order_by(Answer.submitted_at.desc(), Answer.id.desc())
         .limit(limit)
     )
@@ -175,16 +223,23 @@ def read_comments(session: Session, scope: Scope, keys: Iterable[str], limit: in
 def load_versions(session: Session, office: Office) -> dict[int, SurveyVersion]:
     """Return every version of the office's surveys by id, questions loaded."""
     versions = session.scalars(
-        sa.select(SurveyVersion).join(Survey).where(Survey.office_id == office.id)
-        .options(selectinload(SurveyVersion.questions)).order_by(SurveyVersion.number)
+        sa.select(SurveyVersion)
+        .join(Survey)
+        .where(Survey.office_id == office.id)
+        .options(selectinload(SurveyVersion.questions))
+        .order_by(SurveyVersion.number)
     ).all()
     return {v.id: v for v in versions}
 
 
-def department_labels(session: Session, office: Office, lang: str) -> tuple[dict[str, str], list[str]]:
+def department_labels(
+    session: Session, office: Office, lang: str
+) -> tuple[dict[str, str], list[str]]:
     """Return the office's department names by key, and the keys in the office's order."""
     departments = session.scalars(
-        sa.select(Department).where(Department.office_id == office.id).order_by(Department.position, Department.id)
+        sa.select(Department)
+        .where(Department.office_id == office.id)
+        .order_by(Department.position, Department.id)
     ).all()
     labels = {d.key: d.text(lang) for d in departments}
     labels[OTHER_DEPARTMENT["key"]] = pick_text(OTHER_DEPARTMENT["texts"], lang)

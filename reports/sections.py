@@ -48,7 +48,9 @@ OTHER_AREA = ""  # area key of rating questions outside any grid
 
 def canonical_json(data: Any) -> bytes:
     """Return the data as canonical JSON bytes: sorted keys, no spaces, UTF-8."""
-    return json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode()
+    return json.dumps(
+        data, sort_keys=True, ensure_ascii=False, separators=(",", ":"), allow_nan=False
+    ).encode()
 
 
 def data_sha256(data: Any) -> str:
@@ -85,14 +87,26 @@ def build_report_data(
     data: dict[str, Any] = {
         "office": {"slug": office.slug, "name": office.name, "address": office.address or ""},
         "lang": lang,
-        "period": {"start": period.start.isoformat(), "end": period.end.isoformat(), "timezone": "Europe/Warsaw"},
-        "previous_period": {"start": period.previous().start.isoformat(),
-                            "end": period.previous().end.isoformat()},
+        "period": {
+            "start": period.start.isoformat(),
+            "end": period.end.isoformat(),
+            "timezone": "Europe/Warsaw",
+        },
+        "previous_period": {
+            "start": period.previous().start.isoformat(),
+            "end": period.previous().end.isoformat(),
+        },
         "months": period.months(),
     }
     data["responses"] = responses_section(grain, versions)
-    data["versions"] = [{"number": v.number, "title": pick_text(v.title, lang),
-                         "responses": data["responses"]["by_version"].get(str(v.number), 0)} for v in versions]
+    data["versions"] = [
+        {
+            "number": v.number,
+            "title": pick_text(v.title, lang),
+            "responses": data["responses"]["by_version"].get(str(v.number), 0),
+        }
+        for v in versions
+    ]
     ratings = [u for u in units if u.type == "rating"]
     data["areas"] = areas_section(grain, previous, ratings, lang)
     data["headline"] = headline_section(grain, previous, ratings)
@@ -101,8 +115,16 @@ def build_report_data(
     data["trend"] = trend_section(grain, ratings, period)
     data["importance"] = importance_section(grain, units, ratings, lang)
     data["needs_action"] = needs_action_section(data["areas"], data["importance"])
-    data["comments"] = comments_section(session, scope, grain, versions, labels, department_order,
-                                        data["departments"]["hidden"], lang)
+    data["comments"] = comments_section(
+        session,
+        scope,
+        grain,
+        versions,
+        labels,
+        department_order,
+        data["departments"]["hidden"],
+        lang,
+    )
     data["actions"] = actions_section(session, office, period, lang)
     data["annex"] = annex_section(versions, labels, department_order, lang)
     return data
@@ -122,7 +144,9 @@ def responses_section(grain: Grain, versions: list[SurveyVersion]) -> dict[str, 
     return {
         "total": total,
         "by_version": dict(sorted(by_version.items(), key=lambda kv: int(kv[0]))),
-        "by_channel": {ch: by_channel[ch] for ch in sorted(by_channel, key=lambda c: -by_channel[c])},
+        "by_channel": {
+            ch: by_channel[ch] for ch in sorted(by_channel, key=lambda c: -by_channel[c])
+        },
         "by_channel_pct": {ch: 100 * c / total for ch, c in by_channel.items()} if total else {},
         "by_version_channel": dict(sorted(by_version_channel.items())),
     }
@@ -156,7 +180,9 @@ def area_keys(ratings: list[Unit]) -> list[str]:
     return [k for k in keys if k != OTHER_AREA] + ([OTHER_AREA] if OTHER_AREA in keys else [])
 
 
-def areas_section(grain: Grain, previous: Grain, ratings: list[Unit], lang: str) -> list[dict[str, Any]]:
+def areas_section(
+    grain: Grain, previous: Grain, ratings: list[Unit], lang: str
+) -> list[dict[str, Any]]:
     """Return each area (rating grid) with its pooled statistics and its items'."""
     previous_by_key = counts_by_key(previous)
     split_keys = {u.key for u in ratings if u.split}
@@ -172,21 +198,39 @@ def areas_section(grain: Grain, previous: Grain, ratings: list[Unit], lang: str)
             stats = rating_stats(counts)
             previous_stats = rating_stats(previous_by_key.get(unit.key, Counter()))
             comparable = unit.key not in split_keys
-            items.append({
-                "id": unit.id, "key": unit.key, "label": unit.label(lang), "versions": unit.version_numbers,
-                "scale": (unit.question.scale or {}).get(lang) or (unit.question.scale or {}).get("pl") or [],
-                "stats": stats,
-                "previous_mean": previous_stats["mean"] if comparable else None,
-                "change": change(stats["mean"], previous_stats["mean"]) if comparable else None,
-            })
+            items.append(
+                {
+                    "id": unit.id,
+                    "key": unit.key,
+                    "label": unit.label(lang),
+                    "versions": unit.version_numbers,
+                    "scale": (unit.question.scale or {}).get(lang)
+                    or (unit.question.scale or {}).get("pl")
+                    or [],
+                    "stats": stats,
+                    "previous_mean": previous_stats["mean"] if comparable else None,
+                    "change": change(stats["mean"], previous_stats["mean"]) if comparable else None,
+                }
+            )
         for key in {u.key for u in members}:
             previous_pooled.update(previous_by_key.get(key, Counter()))
-        label = (pick_text(members[-1].question.group_texts, lang) if area != OTHER_AREA
-                 else message("other_area", lang))
+        label = (
+            pick_text(members[-1].question.group_texts, lang)
+            if area != OTHER_AREA
+            else message("other_area", lang)
+        )
         stats = rating_stats(pooled) if area != OTHER_AREA else None
         previous_mean = rating_stats(previous_pooled)["mean"] if area != OTHER_AREA else None
-        areas.append({"key": area, "label": label, "stats": stats, "previous_mean": previous_mean,
-                      "change": change(stats["mean"], previous_mean) if stats else None, "items": items})
+        areas.append(
+            {
+                "key": area,
+                "label": label,
+                "stats": stats,
+                "previous_mean": previous_mean,
+                "change": change(stats["mean"], previous_mean) if stats else None,
+                "items": items,
+            }
+        )
     return areas
 
 
@@ -216,10 +260,17 @@ def headline_section(grain: Grain, previous: Grain, ratings: list[Unit]) -> dict
     previous_index = rating_stats(index_counts(previous, ratings))
     out: dict[str, Any] = {
         "responses": {"value": total, "previous": previous_total, "change": total - previous_total},
-        "index_mean": {"value": index["mean"], "n": index["n"], "previous": previous_index["mean"],
-                       "change": change(index["mean"], previous_index["mean"])},
-        "index_satisfied_pct": {"value": index["satisfied_pct"], "previous": previous_index["satisfied_pct"],
-                                "change": change(index["satisfied_pct"], previous_index["satisfied_pct"])},
+        "index_mean": {
+            "value": index["mean"],
+            "n": index["n"],
+            "previous": previous_index["mean"],
+            "change": change(index["mean"], previous_index["mean"]),
+        },
+        "index_satisfied_pct": {
+            "value": index["satisfied_pct"],
+            "previous": previous_index["satisfied_pct"],
+            "change": change(index["satisfied_pct"], previous_index["satisfied_pct"]),
+        },
         "overall_key": None,
     }
     unit = overall_unit(ratings)
@@ -227,18 +278,29 @@ def headline_section(grain: Grain, previous: Grain, ratings: list[Unit]) -> dict
         stats = rating_stats(rating_counts(grain, unit.version_ids, unit.key))
         before = rating_stats(counts_by_key(previous).get(unit.key, Counter()))
         out["overall_key"] = unit.key
-        out["overall_mean"] = {"value": stats["mean"], "n": stats["n"], "sd": stats["sd"],
-                               "previous": before["mean"], "change": change(stats["mean"], before["mean"])}
-        out["overall_satisfied_pct"] = {"value": stats["satisfied_pct"], "previous": before["satisfied_pct"],
-                                        "change": change(stats["satisfied_pct"], before["satisfied_pct"])}
-        out["overall_dissatisfied_pct"] = {"value": stats["dissatisfied_pct"],
-                                           "previous": before["dissatisfied_pct"],
-                                           "change": change(stats["dissatisfied_pct"], before["dissatisfied_pct"])}
+        out["overall_mean"] = {
+            "value": stats["mean"],
+            "n": stats["n"],
+            "sd": stats["sd"],
+            "previous": before["mean"],
+            "change": change(stats["mean"], before["mean"]),
+        }
+        out["overall_satisfied_pct"] = {
+            "value": stats["satisfied_pct"],
+            "previous": before["satisfied_pct"],
+            "change": change(stats["satisfied_pct"], before["satisfied_pct"]),
+        }
+        out["overall_dissatisfied_pct"] = {
+            "value": stats["dissatisfied_pct"],
+            "previous": before["dissatisfied_pct"],
+            "change": change(stats["dissatisfied_pct"], before["dissatisfied_pct"]),
+        }
     return out
 
 
-def choices_section(grain: Grain, units: list[Unit], labels: dict[str, str], department_order: list[str],
-                    lang: str) -> list[dict[str, Any]]:
+def choices_section(
+    grain: Grain, units: list[Unit], labels: dict[str, str], department_order: list[str], lang: str
+) -> list[dict[str, Any]]:
     """Return each single, multi and department question with its options' counts and shares."""
     out = []
     for unit in units:
@@ -257,26 +319,49 @@ def choices_section(grain: Grain, units: list[Unit], labels: dict[str, str], dep
             respondents = sum(counts.values())
         if unit.type == "department":
             keys = [k for k in department_order if counts.get(k)] + sorted(
-                str(k) for k in counts if k not in department_order)
+                str(k) for k in counts if k not in department_order
+            )
             option_labels = {k: labels.get(k, str(k)) for k in keys}
         else:
             keys = [o["key"] for o in unit.question.options or []]
             keys += sorted(str(k) for k in counts if k not in keys)
-            option_labels = {o["key"]: pick_text(o.get("texts"), lang) for o in unit.question.options or []}
+            option_labels = {
+                o["key"]: pick_text(o.get("texts"), lang) for o in unit.question.options or []
+            }
         options = []
         for key in keys:
             count = counts.get(key, 0)
-            options.append({"key": key, "label": option_labels.get(key, key), "count": count,
-                            "pct": 100 * count / respondents if respondents else None})
+            options.append(
+                {
+                    "key": key,
+                    "label": option_labels.get(key, key),
+                    "count": count,
+                    "pct": 100 * count / respondents if respondents else None,
+                }
+            )
         if unit.type == "department":
             options = suppress_options(options)
-        out.append({"id": unit.id, "key": unit.key, "type": unit.type, "label": unit.label(lang),
-                    "versions": unit.version_numbers, "respondents": respondents, "options": options})
+        out.append(
+            {
+                "id": unit.id,
+                "key": unit.key,
+                "type": unit.type,
+                "label": unit.label(lang),
+                "versions": unit.version_numbers,
+                "respondents": respondents,
+                "options": options,
+            }
+        )
     return out
 
 
-def departments_section(grain: Grain, ratings: list[Unit], labels: dict[str, str], department_order: list[str],
-                        lang: str) -> dict[str, Any]:
+def departments_section(
+    grain: Grain,
+    ratings: list[Unit],
+    labels: dict[str, str],
+    department_order: list[str],
+    lang: str,
+) -> dict[str, Any]:
     """Return the breakdown by department: responses and means, suppressed below MIN_CELL.
 
     Departments with fewer than MIN_CELL responses are hidden as a whole; when that leaves one alone,
@@ -286,7 +371,9 @@ def departments_section(grain: Grain, ratings: list[Unit], labels: dict[str, str
     sizes: Counter = Counter()
     for (_v, _channel, department, _m), count in grain.responses.items():
         sizes[department] += count
-    keys = [k for k in department_order if sizes.get(k)] + sorted(k for k in sizes if k not in department_order)
+    keys = [k for k in department_order if sizes.get(k)] + sorted(
+        k for k in sizes if k not in department_order
+    )
     hidden = suppressed_keys({k: sizes[k] for k in keys})
 
     per_key: dict[tuple[str, str], Counter] = defaultdict(Counter)
@@ -296,27 +383,50 @@ def departments_section(grain: Grain, ratings: list[Unit], labels: dict[str, str
     for unit in ratings:
         unit_by_key.setdefault(unit.key, unit)
 
-    columns: list[dict[str, Any]] = [{"id": "responses", "label": message("responses", lang), "kind": "count"}]
+    columns: list[dict[str, Any]] = [
+        {"id": "responses", "label": message("responses", lang), "kind": "count"}
+    ]
     overall = overall_unit(ratings)
     if overall is not None:
-        columns.append({"id": "overall", "key": overall.key, "label": message("overall_short", lang),
-                        "kind": "overall"})
+        columns.append(
+            {
+                "id": "overall",
+                "key": overall.key,
+                "label": message("overall_short", lang),
+                "kind": "overall",
+            }
+        )
     columns.append({"id": "index", "label": message("index", lang), "kind": "index"})
     areas = [a for a in area_keys(ratings) if a != OTHER_AREA]
     for area in areas:
         unit = next(u for u in ratings if u.question.group == area)
-        columns.append({"id": f"area:{area}", "key": area, "label": pick_text(unit.question.group_texts, lang),
-                        "kind": "area"})
+        columns.append(
+            {
+                "id": f"area:{area}",
+                "key": area,
+                "label": pick_text(unit.question.group_texts, lang),
+                "kind": "area",
+            }
+        )
     for key, unit in unit_by_key.items():
         if unit.question.group:
-            columns.append({"id": f"item:{key}", "key": key, "label": pick_text(unit.question.texts, lang),
-                            "kind": "item"})
+            columns.append(
+                {
+                    "id": f"item:{key}",
+                    "key": key,
+                    "label": pick_text(unit.question.texts, lang),
+                    "kind": "item",
+                }
+            )
 
     def counts_for(department: str, column: dict[str, Any]) -> Counter:
         if column["kind"] in {"overall", "item"}:
             return per_key.get((department, column["key"]), Counter())
-        members = [u.key for u in unit_by_key.values() if u.question.group and
-                   (column["kind"] == "index" or u.question.group == column["key"])]
+        members = [
+            u.key
+            for u in unit_by_key.values()
+            if u.question.group and (column["kind"] == "index" or u.question.group == column["key"])
+        ]
         total: Counter = Counter()
         for key in members:
             total.update(per_key.get((department, key), Counter()))
@@ -355,22 +465,37 @@ def trend_section(grain: Grain, ratings: list[Unit], period: Period) -> list[dic
     for i, month in enumerate(period.months()):
         o = rating_stats(overall_counts.get(i, Counter()))
         x = rating_stats(index.get(i, Counter()))
-        out.append({"month": month, "responses": responses.get(i, 0), "overall_mean": o["mean"],
-                    "overall_n": o["n"], "index_mean": x["mean"], "index_n": x["n"]})
+        out.append(
+            {
+                "month": month,
+                "responses": responses.get(i, 0),
+                "overall_mean": o["mean"],
+                "overall_n": o["n"],
+                "index_mean": x["mean"],
+                "index_n": x["n"],
+            }
+        )
     return out
 
 
 def importance_units(units: list[Unit], ratings: list[Unit]) -> list[Unit]:
     """Return the "most important" question's units: key "important", else a multi whose options are rated items."""
     rated = {u.key for u in ratings}
-    candidates = [u for u in units if u.type == "multi" and set(u.question.option_keys())
-                  and set(u.question.option_keys()) <= rated]
+    candidates = [
+        u
+        for u in units
+        if u.type == "multi"
+        and set(u.question.option_keys())
+        and set(u.question.option_keys()) <= rated
+    ]
     keys = [u.key for u in candidates]
     key = "important" if "important" in keys else (keys[0] if keys else None)
     return [u for u in candidates if u.key == key]
 
 
-def importance_section(grain: Grain, units: list[Unit], ratings: list[Unit], lang: str) -> dict[str, Any]:
+def importance_section(
+    grain: Grain, units: list[Unit], ratings: list[Unit], lang: str
+) -> dict[str, Any]:
     """Return, per rated item, the share of respondents naming it most important, beside its mean.
 
     The share is of every response to the versions that offered the item (see choices_section).
@@ -383,7 +508,9 @@ def importance_section(grain: Grain, units: list[Unit], ratings: list[Unit], lan
     for (_v, question_key, _d, _m, option, _h), count in grain.answers.items():
         if question_key == key:
             picks[option] += count
-    respondents_by_version = {v: grain.responses_of([v]) for unit in members for v in unit.version_ids}
+    respondents_by_version = {
+        v: grain.responses_of([v]) for unit in members for v in unit.version_ids
+    }
     options: dict[str, dict[str, Any]] = {}
     offered: dict[str, set[int]] = defaultdict(set)
     for unit in members:  # newest wording first
@@ -395,10 +522,17 @@ def importance_section(grain: Grain, units: list[Unit], ratings: list[Unit], lan
     for option_key, option in options.items():
         respondents = sum(respondents_by_version.get(v, 0) for v in offered[option_key])
         stats = rating_stats(means.get(option_key, Counter()))
-        items.append({"key": option_key, "label": pick_text(option.get("texts"), lang),
-                      "picks": picks.get(option_key, 0), "respondents": respondents,
-                      "share_pct": 100 * picks.get(option_key, 0) / respondents if respondents else None,
-                      "mean": stats["mean"], "n": stats["n"]})
+        items.append(
+            {
+                "key": option_key,
+                "label": pick_text(option.get("texts"), lang),
+                "picks": picks.get(option_key, 0),
+                "respondents": respondents,
+                "share_pct": 100 * picks.get(option_key, 0) / respondents if respondents else None,
+                "mean": stats["mean"],
+                "n": stats["n"],
+            }
+        )
     rated = [i for i in items if i["mean"] is not None and i["share_pct"] is not None]
     share_line = sum(i["share_pct"] for i in rated) / len(rated) if rated else None
     mean_line = sum(i["mean"] for i in rated) / len(rated) if rated else None
@@ -406,13 +540,22 @@ def importance_section(grain: Grain, units: list[Unit], ratings: list[Unit], lan
         if item in rated:
             important = item["share_pct"] >= share_line
             good = item["mean"] >= mean_line
-            item["quadrant"] = {(True, False): "act", (True, True): "keep", (False, False): "watch",
-                                (False, True): "surplus"}[(important, good)]
+            item["quadrant"] = {
+                (True, False): "act",
+                (True, True): "keep",
+                (False, False): "watch",
+                (False, True): "surplus",
+            }[(important, good)]
         else:
             item["quadrant"] = None
-    return {"key": key, "label": pick_text(members[0].question.texts, lang),
-            "respondents": sum(respondents_by_version.values()), "items": items,
-            "share_line": share_line, "mean_line": mean_line}
+    return {
+        "key": key,
+        "label": pick_text(members[0].question.texts, lang),
+        "respondents": sum(respondents_by_version.values()),
+        "items": items,
+        "share_line": share_line,
+        "mean_line": mean_line,
+    }
 
 
 def needs_action_section(areas: list[dict[str, Any]], importance: dict[str, Any]) -> dict[str, Any]:
@@ -426,49 +569,98 @@ def needs_action_section(areas: list[dict[str, Any]], importance: dict[str, Any]
             stats = item["stats"]
             if stats["mean"] is None:
                 continue
-            flagged = (stats["mean"] < ACTION_MEAN_BELOW or stats["dissatisfied_pct"] >= ACTION_DISSATISFIED_FROM)
-            items.append({"id": item["id"], "key": item["key"], "label": item["label"], "area": area["label"],
-                          "mean": stats["mean"], "n": stats["n"], "dissatisfied_pct": stats["dissatisfied_pct"],
-                          "priority": quadrants.get(item["key"]) == "act", "flagged": flagged})
+            flagged = (
+                stats["mean"] < ACTION_MEAN_BELOW
+                or stats["dissatisfied_pct"] >= ACTION_DISSATISFIED_FROM
+            )
+            items.append(
+                {
+                    "id": item["id"],
+                    "key": item["key"],
+                    "label": item["label"],
+                    "area": area["label"],
+                    "mean": stats["mean"],
+                    "n": stats["n"],
+                    "dissatisfied_pct": stats["dissatisfied_pct"],
+                    "priority": quadrants.get(item["key"]) == "act",
+                    "flagged": flagged,
+                }
+            )
     items.sort(key=lambda i: (i["mean"], -i["dissatisfied_pct"], i["id"]))
     flagged = [i for i in items if i["flagged"]]
-    return {"threshold_mean": ACTION_MEAN_BELOW, "threshold_dissatisfied_pct": ACTION_DISSATISFIED_FROM,
-            "below_threshold": bool(flagged), "items": flagged or items[:3]}
+    return {
+        "threshold_mean": ACTION_MEAN_BELOW,
+        "threshold_dissatisfied_pct": ACTION_DISSATISFIED_FROM,
+        "below_threshold": bool(flagged),
+        "items": flagged or items[:3],
+    }
 
 
-def comments_section(session: Session, scope: Scope, grain: Grain, versions: list[SurveyVersion],
-                     labels: dict[str, str], department_order: list[str], hidden_departments: list[str],
-                     lang: str) -> dict[str, Any]:
+def comments_section(
+    session: Session,
+    scope: Scope,
+    grain: Grain,
+    versions: list[SurveyVersion],
+    labels: dict[str, str],
+    department_order: list[str],
+    hidden_departments: list[str],
+    lang: str,
+) -> dict[str, Any]:
     """Return the comments not hidden, grouped by department; small departments share one group."""
     text_keys = {q.key for v in versions for q in v.questions if q.type == "text"}
-    total = sum(c for (_v, key, _d, _m, _value, hidden), c in grain.answers.items() if key in text_keys and not hidden)
-    hidden_count = sum(c for (_v, key, _d, _m, _value, hidden), c in grain.answers.items()
-                       if key in text_keys and hidden)
-    question_texts = {(v.id, q.key): pick_text(q.texts, lang) for v in versions for q in v.questions}
+    total = sum(
+        c
+        for (_v, key, _d, _m, _value, hidden), c in grain.answers.items()
+        if key in text_keys and not hidden
+    )
+    hidden_count = sum(
+        c
+        for (_v, key, _d, _m, _value, hidden), c in grain.answers.items()
+        if key in text_keys and hidden
+    )
+    question_texts = {
+        (v.id, q.key): pick_text(q.texts, lang) for v in versions for q in v.questions
+    }
     numbers = {v.id: v.number for v in versions}
     several_questions = len(text_keys) > 1
     merged = set(hidden_departments)
     groups: dict[str, list[dict[str, Any]]] = defaultdict(list)
     rows = read_comments(session, scope, text_keys) if total else []
-    for department, submitted_at, version_id, key, text in sorted(rows, key=lambda row: (row[1], row[4])):
-        group = SUPPRESSED if (department or NO_DEPARTMENT) in merged else (department or NO_DEPARTMENT)
-        entry = {"date": to_local(submitted_at).date().isoformat(), "version": numbers.get(version_id), "text": text}
+    for department, submitted_at, version_id, key, text in sorted(
+        rows, key=lambda row: (row[1], row[4])
+    ):
+        group = (
+            SUPPRESSED if (department or NO_DEPARTMENT) in merged else (department or NO_DEPARTMENT)
+        )
+        entry = {
+            "date": to_local(submitted_at).date().isoformat(),
+            "version": numbers.get(version_id),
+            "text": text,
+        }
         if several_questions:
             entry["question"] = question_texts.get((version_id, key), key)
         groups[group].append(entry)
-    order = [k for k in department_order if k in groups] + sorted(k for k in groups if k not in department_order
-                                                                  and k != SUPPRESSED)
+    order = [k for k in department_order if k in groups] + sorted(
+        k for k in groups if k not in department_order and k != SUPPRESSED
+    )
     if SUPPRESSED in groups:
         order.append(SUPPRESSED)
     out_groups = []
     for key in order:
         label = message("small_departments", lang) if key == SUPPRESSED else labels.get(key, key)
         out_groups.append({"key": key, "label": label, "comments": groups[key]})
-    return {"total": total, "shown": len(rows), "hidden": hidden_count, "limit": COMMENT_LIMIT,
-            "groups": out_groups}
+    return {
+        "total": total,
+        "shown": len(rows),
+        "hidden": hidden_count,
+        "limit": COMMENT_LIMIT,
+        "groups": out_groups,
+    }
 
 
-def actions_section(session: Session, office: Office, period: Period, lang: str) -> list[dict[str, Any]]:
+def actions_section(
+    session: Session, office: Office, period: Period, lang: str
+) -> list[dict[str, Any]]:
     """Return the corrective actions recorded since the previous period began, and every one still open.
 
     Their status is as it stands when the report is generated: the model keeps no history.
@@ -476,23 +668,37 @@ def actions_section(session: Session, office: Office, period: Period, lang: str)
     start = period.previous().utc_start
     query = (
         sa.select(CorrectiveAction)
-        .where(CorrectiveAction.office_id == office.id,
-               sa.or_(CorrectiveAction.created_at >= start, CorrectiveAction.status.not_in(("done", "cancelled"))))
-        .order_by(CorrectiveAction.deadline.is_(None), CorrectiveAction.deadline, CorrectiveAction.id)
+        .where(
+            CorrectiveAction.office_id == office.id,
+            sa.or_(
+                CorrectiveAction.created_at >= start,
+                CorrectiveAction.status.not_in(("done", "cancelled")),
+            ),
+        )
+        .order_by(
+            CorrectiveAction.deadline.is_(None), CorrectiveAction.deadline, CorrectiveAction.id
+        )
     )
     out = []
     for action in session.scalars(query):
-        out.append({
-            "title": action.title, "description": action.description or "", "owner": action.owner or "",
-            "deadline": action.deadline.isoformat() if action.deadline else None,
-            "status": action.status, "status_label": ACTION_STATUSES.get(action.status, {}).get(lang, action.status),
-            "question_key": action.question_key, "done_at": action.done_at.isoformat() if action.done_at else None,
-        })
+        out.append(
+            {
+                "title": action.title,
+                "description": action.description or "",
+                "owner": action.owner or "",
+                "deadline": action.deadline.isoformat() if action.deadline else None,
+                "status": action.status,
+                "status_label": ACTION_STATUSES.get(action.status, {}).get(lang, action.status),
+                "question_key": action.question_key,
+                "done_at": action.done_at.isoformat() if action.done_at else None,
+            }
+        )
     return out
 
 
-def annex_section(versions: list[SurveyVersion], labels: dict[str, str], department_order: list[str],
-                  lang: str) -> list[dict[str, Any]]:
+def annex_section(
+    versions: list[SurveyVersion], labels: dict[str, str], department_order: list[str], lang: str
+) -> list[dict[str, Any]]:
     """Return each version's questionnaire as it was: its texts, options and scales."""
     department_options = [labels[k] for k in department_order if k != NO_DEPARTMENT]
     out = []
@@ -502,9 +708,14 @@ def annex_section(versions: list[SurveyVersion], labels: dict[str, str], departm
             options = [pick_text(o.get("texts"), lang) for o in q.options or []]
             if q.type == "department" and not options:
                 options = department_options
-            entry: dict[str, Any] = {"key": q.key, "type": q.type, "text": pick_text(q.texts, lang),
-                                     "required": q.required,
-                                     "group": q.group or "", "group_text": pick_text(q.group_texts, lang)}
+            entry: dict[str, Any] = {
+                "key": q.key,
+                "type": q.type,
+                "text": pick_text(q.texts, lang),
+                "required": q.required,
+                "group": q.group or "",
+                "group_text": pick_text(q.group_texts, lang),
+            }
             if options:
                 entry["options"] = options
             if q.type == "rating":
@@ -513,10 +724,17 @@ def annex_section(versions: list[SurveyVersion], labels: dict[str, str], departm
             if q.type == "multi" and q.max_picks:
                 entry["max_picks"] = q.max_picks
             questions.append(entry)
-        out.append({
-            "number": version.number, "title": pick_text(version.title, lang),
-            "published_at": to_local(version.published_at).date().isoformat() if version.published_at else None,
-            "retired_at": to_local(version.retired_at).date().isoformat() if version.retired_at else None,
-            "questions": questions,
-        })
+        out.append(
+            {
+                "number": version.number,
+                "title": pick_text(version.title, lang),
+                "published_at": to_local(version.published_at).date().isoformat()
+                if version.published_at
+                else None,
+                "retired_at": to_local(version.retired_at).date().isoformat()
+                if version.retired_at
+                else None,
+                "questions": questions,
+            }
+        )
     return out

@@ -60,7 +60,9 @@ def cell(counts: Counter) -> dict[str, Any] | str:
     return {"n": stats["n"], "mean": stats["mean"], "satisfied_pct": stats["satisfied_pct"]}
 
 
-def suppress_column(cells: dict[str, Any], sizes: dict[str, int], hidden_rows: set[str]) -> dict[str, Any]:
+def suppress_column(
+    cells: dict[str, Any], sizes: dict[str, int], hidden_rows: set[str]
+) -> dict[str, Any]:
     """Suppress the rows hidden as a whole, then one more cell when only one is suppressed.
 
     A lone suppressed cell could be recovered by subtracting the others from the published total;
@@ -78,11 +80,19 @@ def suppress_column(cells: dict[str, Any], sizes: dict[str, int], hidden_rows: s
 def suppressed_keys(sizes: dict[str, int]) -> set[str]:
     """Return the keys whose cells are hidden: those under MIN_CELL, plus the secondary one when needed."""
     primary = {key for key, size in sizes.items() if size < MIN_CELL}
-    return {key for key, value in suppress_column(dict(sizes), sizes, primary).items() if value == SUPPRESSED}
+    return {
+        key
+        for key, value in suppress_column(dict(sizes), sizes, primary).items()
+        if value == SUPPRESSED
+    }
 
 
 def suppress_options(options: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Hide the counts of options (departments) with fewer than MIN_CELL answers, and the share with them."""
     hidden = suppressed_keys({o["key"]: o["count"] for o in options})
-    return [{"key": o["key"], "label": o["label"], "count": SUPPRESSED, "pct": SUPPRESSED} if o["key"] in hidden
-            else o for o in options]
+    return [
+        {"key": o["key"], "label": o["label"], "count": SUPPRESSED, "pct": SUPPRESSED}
+        if o["key"] in hidden
+        else o
+        for o in options
+    ]

@@ -55,7 +55,9 @@ class Table:
 
     columns: list[Column]
     rows: list[list[Figure]] = field(default_factory=list)
-    keys: list[str] = field(default_factory=list)  # what each row is (a department key, an area key, …)
+    keys: list[str] = field(
+        default_factory=list
+    )  # what each row is (a department key, an area key, …)
 
     @property
     def header(self) -> list[str]:
@@ -65,8 +67,11 @@ class Table:
         """Return the table with only the columns ``ids``, in that order."""
         index = {c.id: i for i, c in enumerate(self.columns)}
         chosen = [index[i] for i in ids if i in index]
-        return Table([self.columns[i] for i in chosen], [[row[i] for i in chosen] for row in self.rows],
-                     list(self.keys))
+        return Table(
+            [self.columns[i] for i in chosen],
+            [[row[i] for i in chosen] for row in self.rows],
+            list(self.keys),
+        )
 
     def where(self, wanted: Callable[[str], bool]) -> Table:
         """Return the table with only the rows whose key is wanted."""
@@ -121,38 +126,71 @@ def headline(data: dict[str, Any], lang: str) -> Table:
     """Return the headline numbers: measure, this period, the previous one, the change."""
     h = data["headline"]
     m = lambda key: message(key, lang)  # noqa: E731
-    table = Table([Column("measure", m("measure")), Column("value", m("this_period"), "num"),
-                   Column("previous", m("previous_period"), "num"), Column("change", m("change"), "change")])
+    table = Table(
+        [
+            Column("measure", m("measure")),
+            Column("value", m("this_period"), "num"),
+            Column("previous", m("previous_period"), "num"),
+            Column("change", m("change"), "change"),
+        ]
+    )
 
     def add(key: str, name: str, figure: Callable[[Any, str], Figure], change: Figure) -> None:
         figures = h[key]
-        table.rows.append([text(m(name)), figure(figures["value"], lang), figure(figures["previous"], lang), change])
+        table.rows.append(
+            [
+                text(m(name)),
+                figure(figures["value"], lang),
+                figure(figures["previous"], lang),
+                change,
+            ]
+        )
         table.keys.append(key)
 
     r = h["responses"]
     add("responses", "responses", integer, difference(r["change"], lang, 0))
     if h.get("overall_key"):
         add("overall_mean", "overall_mean", number, difference(h["overall_mean"]["change"], lang))
-        for key, name in (("overall_satisfied_pct", "overall_satisfied"),
-                          ("overall_dissatisfied_pct", "overall_dissatisfied")):
+        for key, name in (
+            ("overall_satisfied_pct", "overall_satisfied"),
+            ("overall_dissatisfied_pct", "overall_dissatisfied"),
+        ):
             add(key, name, percent, difference(h[key]["change"], lang, 1, " pp"))
     add("index_mean", "index", number, difference(h["index_mean"]["change"], lang))
-    add("index_satisfied_pct", "index_satisfied", percent,
-        difference(h["index_satisfied_pct"]["change"], lang, 1, " pp"))
+    add(
+        "index_satisfied_pct",
+        "index_satisfied",
+        percent,
+        difference(h["index_satisfied_pct"]["change"], lang, 1, " pp"),
+    )
     return table
 
 
 def area_means(data: dict[str, Any], lang: str) -> Table:
     """Return each area (rating grid) with its pooled n, mean, % satisfied and the change of its mean."""
     m = lambda key: message(key, lang)  # noqa: E731
-    table = Table([Column("area", m("area")), Column("n", m("n"), "int"), Column("mean", m("mean"), "num"),
-                   Column("satisfied", m("satisfied"), "pct"), Column("change", m("change"), "change")])
+    table = Table(
+        [
+            Column("area", m("area")),
+            Column("n", m("n"), "int"),
+            Column("mean", m("mean"), "num"),
+            Column("satisfied", m("satisfied"), "pct"),
+            Column("change", m("change"), "change"),
+        ]
+    )
     for area in data["areas"]:
         s = area["stats"]
         if s is None:
             continue
-        table.rows.append([text(area["label"]), integer(s["n"], lang), number(s["mean"], lang),
-                           percent(s["satisfied_pct"], lang), difference(area["change"], lang)])
+        table.rows.append(
+            [
+                text(area["label"]),
+                integer(s["n"], lang),
+                number(s["mean"], lang),
+                percent(s["satisfied_pct"], lang),
+                difference(area["change"], lang),
+            ]
+        )
         table.keys.append(area["key"])
     return table
 
@@ -160,21 +198,38 @@ def area_means(data: dict[str, Any], lang: str) -> Table:
 def items(data: dict[str, Any], lang: str) -> Table:
     """Return every rated item: its area, versions, statistics, distribution and change; keys are area keys."""
     m = lambda key: message(key, lang)  # noqa: E731
-    table = Table([Column("item", m("item")), Column("area", m("area")), Column("versions", m("versions")),
-                   Column("n", m("n"), "int"), Column("mean", m("mean"), "num"), Column("sd", m("sd"), "num"),
-                   Column("satisfied", m("satisfied"), "pct"), Column("dissatisfied", m("dissatisfied"), "pct")]
-                  + [Column(str(v), str(v), "int") for v in range(1, 6)]
-                  + [Column(NA, m("na_short"), "int"), Column("change", m("change"), "change")])
+    table = Table(
+        [
+            Column("item", m("item")),
+            Column("area", m("area")),
+            Column("versions", m("versions")),
+            Column("n", m("n"), "int"),
+            Column("mean", m("mean"), "num"),
+            Column("sd", m("sd"), "num"),
+            Column("satisfied", m("satisfied"), "pct"),
+            Column("dissatisfied", m("dissatisfied"), "pct"),
+        ]
+        + [Column(str(v), str(v), "int") for v in range(1, 6)]
+        + [Column(NA, m("na_short"), "int"), Column("change", m("change"), "change")]
+    )
     for area in data["areas"]:
         for item in area["items"]:
             s = item["stats"]
             versions = ", ".join(map(str, item["versions"]))
             table.rows.append(
-                [text(item["label"]), text(area["label"]), text(versions), integer(s["n"], lang),
-                 number(s["mean"], lang), number(s["sd"], lang), percent(s["satisfied_pct"], lang),
-                 percent(s["dissatisfied_pct"], lang)]
+                [
+                    text(item["label"]),
+                    text(area["label"]),
+                    text(versions),
+                    integer(s["n"], lang),
+                    number(s["mean"], lang),
+                    number(s["sd"], lang),
+                    percent(s["satisfied_pct"], lang),
+                    percent(s["dissatisfied_pct"], lang),
+                ]
                 + [integer(s["distribution"][str(v)], lang) for v in range(1, 6)]
-                + [integer(s["distribution"][NA], lang), difference(item["change"], lang)])
+                + [integer(s["distribution"][NA], lang), difference(item["change"], lang)]
+            )
             table.keys.append(area["key"])
     return table
 
@@ -183,19 +238,26 @@ def departments(data: dict[str, Any], lang: str) -> Table:
     """Return the breakdown by department, "< 5" where suppressed; keys are department keys."""
     d = data["departments"]
     kinds = {"count": "int"}
-    table = Table([Column("department", message("department", lang))]
-                  + [Column(c["id"], c["label"], kinds.get(c["kind"], "num")) for c in d["columns"]])
+    table = Table(
+        [Column("department", message("department", lang))]
+        + [Column(c["id"], c["label"], kinds.get(c["kind"], "num")) for c in d["columns"]]
+    )
     for row in d["rows"]:
-        table.rows.append([text(row["label"])] + [breakdown(row["cells"][c["id"]], c["kind"], lang)
-                                                  for c in d["columns"]])
+        table.rows.append(
+            [text(row["label"])]
+            + [breakdown(row["cells"][c["id"]], c["kind"], lang) for c in d["columns"]]
+        )
         table.keys.append(row["key"])
     return table
 
 
 def department_summary_ids(data: dict[str, Any]) -> list[str]:
     """Return the columns of the departments' main table: responses, overall, index and the areas."""
-    return ["department"] + [c["id"] for c in data["departments"]["columns"]
-                             if c["kind"] in {"count", "overall", "index", "area"}]
+    return ["department"] + [
+        c["id"]
+        for c in data["departments"]["columns"]
+        if c["kind"] in {"count", "overall", "index", "area"}
+    ]
 
 
 def department_item_ids(data: dict[str, Any]) -> list[str]:
@@ -206,11 +268,23 @@ def department_item_ids(data: dict[str, Any]) -> list[str]:
 def trend(data: dict[str, Any], lang: str) -> Table:
     """Return per month: responses, the overall question's mean and the mean of the detailed ratings."""
     m = lambda key: message(key, lang)  # noqa: E731
-    table = Table([Column("month", m("month")), Column("responses", m("responses"), "int"),
-                   Column("overall_mean", m("overall_mean"), "num"), Column("index", m("index"), "num")])
+    table = Table(
+        [
+            Column("month", m("month")),
+            Column("responses", m("responses"), "int"),
+            Column("overall_mean", m("overall_mean"), "num"),
+            Column("index", m("index"), "num"),
+        ]
+    )
     for month in data["trend"]:
-        table.rows.append([Figure(month["month"], fmt_month(month["month"], lang)), integer(month["responses"], lang),
-                           number(month["overall_mean"], lang), number(month["index_mean"], lang)])
+        table.rows.append(
+            [
+                Figure(month["month"], fmt_month(month["month"], lang)),
+                integer(month["responses"], lang),
+                number(month["overall_mean"], lang),
+                number(month["index_mean"], lang),
+            ]
+        )
         table.keys.append(month["month"])
     return table
 
@@ -219,11 +293,21 @@ def versions(data: dict[str, Any], lang: str) -> Table:
     """Return the responses per survey version with their share."""
     m = lambda key: message(key, lang)  # noqa: E731
     total = data["responses"]["total"]
-    table = Table([Column("version", m("version")), Column("count", m("count"), "int"),
-                   Column("share", m("share"), "pct")])
+    table = Table(
+        [
+            Column("version", m("version")),
+            Column("count", m("count"), "int"),
+            Column("share", m("share"), "pct"),
+        ]
+    )
     for v in data["versions"]:
-        table.rows.append([text(f"{v['number']}: {v['title']}"), integer(v["responses"], lang),
-                           percent(100 * v["responses"] / total if total else None, lang)])
+        table.rows.append(
+            [
+                text(f"{v['number']}: {v['title']}"),
+                integer(v["responses"], lang),
+                percent(100 * v["responses"] / total if total else None, lang),
+            ]
+        )
         table.keys.append(str(v["number"]))
     return table
 
@@ -231,11 +315,21 @@ def versions(data: dict[str, Any], lang: str) -> Table:
 def channels(data: dict[str, Any], lang: str) -> Table:
     """Return the responses per channel with their share."""
     m = lambda key: message(key, lang)  # noqa: E731
-    table = Table([Column("channel", m("channel")), Column("count", m("count"), "int"),
-                   Column("share", m("share"), "pct")])
+    table = Table(
+        [
+            Column("channel", m("channel")),
+            Column("count", m("count"), "int"),
+            Column("share", m("share"), "pct"),
+        ]
+    )
     for channel, count in data["responses"]["by_channel"].items():
-        table.rows.append([text(label(CHANNELS, channel, lang)), integer(count, lang),
-                           percent(data["responses"]["by_channel_pct"].get(channel), lang)])
+        table.rows.append(
+            [
+                text(label(CHANNELS, channel, lang)),
+                integer(count, lang),
+                percent(data["responses"]["by_channel_pct"].get(channel), lang),
+            ]
+        )
         table.keys.append(channel)
     return table
 
@@ -243,19 +337,37 @@ def channels(data: dict[str, Any], lang: str) -> Table:
 def choices(data: dict[str, Any], lang: str) -> Table:
     """Return every option of every choice question with its count and share; keys are question ids."""
     m = lambda key: message(key, lang)  # noqa: E731
-    table = Table([Column("question", m("question")), Column("option", m("option")), Column("count", m("count"), "int"),
-                   Column("share", m("share"), "pct"), Column("respondents", m("respondents"), "int")])
+    table = Table(
+        [
+            Column("question", m("question")),
+            Column("option", m("option")),
+            Column("count", m("count"), "int"),
+            Column("share", m("share"), "pct"),
+            Column("respondents", m("respondents"), "int"),
+        ]
+    )
     for q in data["choices"]:
         for o in q["options"]:
-            table.rows.append([text(q["label"]), text(o["label"]), integer(o["count"], lang), percent(o["pct"], lang),
-                               integer(q["respondents"], lang)])
+            table.rows.append(
+                [
+                    text(q["label"]),
+                    text(o["label"]),
+                    integer(o["count"], lang),
+                    percent(o["pct"], lang),
+                    integer(q["respondents"], lang),
+                ]
+            )
             table.keys.append(q["id"])
     return table
 
 
 def choice_title(question: dict[str, Any], lang: str) -> str:
     """Return a choice question's heading: its text, type and base."""
-    base = message("base_all", lang) if question["type"] == "multi" else message("respondents", lang).lower()
+    base = (
+        message("base_all", lang)
+        if question["type"] == "multi"
+        else message("respondents", lang).lower()
+    )
     kind = label(QUESTION_TYPES, question["type"], lang)
     return f"{question['label']} ({kind}; {base}: {fmt_int(question['respondents'], lang)})"
 
@@ -263,13 +375,26 @@ def choice_title(question: dict[str, Any], lang: str) -> str:
 def importance(data: dict[str, Any], lang: str) -> Table:
     """Return the importance × satisfaction items: share naming it most important, mean, quadrant."""
     m = lambda key: message(key, lang)  # noqa: E731
-    table = Table([Column("number", "#"), Column("item", m("item")),
-                   Column("share", m("importance_share"), "pct"), Column("mean", m("mean"), "num"),
-                   Column("quadrant", m("quadrant"))])
+    table = Table(
+        [
+            Column("number", "#"),
+            Column("item", m("item")),
+            Column("share", m("importance_share"), "pct"),
+            Column("mean", m("mean"), "num"),
+            Column("quadrant", m("quadrant")),
+        ]
+    )
     for number_, item in enumerate(data["importance"]["items"], start=1):
         quadrant = m(f"quadrant_{item['quadrant']}") if item["quadrant"] else "—"
-        table.rows.append([Figure(number_, str(number_)), text(item["label"]), percent(item["share_pct"], lang),
-                           number(item["mean"], lang), Figure(quadrant if item["quadrant"] else "", quadrant)])
+        table.rows.append(
+            [
+                Figure(number_, str(number_)),
+                text(item["label"]),
+                percent(item["share_pct"], lang),
+                number(item["mean"], lang),
+                Figure(quadrant if item["quadrant"] else "", quadrant),
+            ]
+        )
         table.keys.append(item["key"])
     return table
 
@@ -277,13 +402,27 @@ def importance(data: dict[str, Any], lang: str) -> Table:
 def needs_action(data: dict[str, Any], lang: str) -> Table:
     """Return the items needing action, lowest mean first."""
     m = lambda key: message(key, lang)  # noqa: E731
-    table = Table([Column("item", m("item")), Column("area", m("area")), Column("n", m("n"), "int"),
-                   Column("mean", m("mean"), "num"), Column("dissatisfied", m("dissatisfied"), "pct"),
-                   Column("priority", m("priority"))])
+    table = Table(
+        [
+            Column("item", m("item")),
+            Column("area", m("area")),
+            Column("n", m("n"), "int"),
+            Column("mean", m("mean"), "num"),
+            Column("dissatisfied", m("dissatisfied"), "pct"),
+            Column("priority", m("priority")),
+        ]
+    )
     for item in data["needs_action"]["items"]:
-        table.rows.append([text(item["label"]), text(item["area"]), integer(item["n"], lang),
-                           number(item["mean"], lang), percent(item["dissatisfied_pct"], lang),
-                           Figure(bool(item["priority"]), "●" if item["priority"] else "")])
+        table.rows.append(
+            [
+                text(item["label"]),
+                text(item["area"]),
+                integer(item["n"], lang),
+                number(item["mean"], lang),
+                percent(item["dissatisfied_pct"], lang),
+                Figure(bool(item["priority"]), "●" if item["priority"] else ""),
+            ]
+        )
         table.keys.append(item["id"])
     return table
 
@@ -291,15 +430,27 @@ def needs_action(data: dict[str, Any], lang: str) -> Table:
 def comments(data: dict[str, Any], lang: str) -> Table:
     """Return the comments not hidden, by department group (the keys), oldest first within a group."""
     m = lambda key: message(key, lang)  # noqa: E731
-    table = Table([Column("department", m("department")), Column("date", m("comment_date")),
-                   Column("version", m("version")), Column("comment", m("comment"))])
+    table = Table(
+        [
+            Column("department", m("department")),
+            Column("date", m("comment_date")),
+            Column("version", m("version")),
+            Column("comment", m("comment")),
+        ]
+    )
     for group in data["comments"]["groups"]:
         for comment in group["comments"]:
             body = comment["text"]
             if comment.get("question"):
                 body = f"{comment['question']}: {body}"
-            table.rows.append([text(group["label"]), Figure(comment["date"], fmt_date(comment["date"], lang)),
-                               Figure(comment["version"], f"v{comment['version']}"), text(body)])
+            table.rows.append(
+                [
+                    text(group["label"]),
+                    Figure(comment["date"], fmt_date(comment["date"], lang)),
+                    Figure(comment["version"], f"v{comment['version']}"),
+                    text(body),
+                ]
+            )
             table.keys.append(group["key"])
     return table
 
@@ -307,13 +458,27 @@ def comments(data: dict[str, Any], lang: str) -> Table:
 def actions(data: dict[str, Any], lang: str) -> Table:
     """Return the corrective actions: what, who, by when, status, which item."""
     m = lambda key: message(key, lang)  # noqa: E731
-    table = Table([Column("action", m("action")), Column("owner", m("owner")), Column("deadline", m("deadline")),
-                   Column("status", m("status")), Column("linked_item", m("linked_item"))])
+    table = Table(
+        [
+            Column("action", m("action")),
+            Column("owner", m("owner")),
+            Column("deadline", m("deadline")),
+            Column("status", m("status")),
+            Column("linked_item", m("linked_item")),
+        ]
+    )
     for a in data["actions"]:
         title = a["title"] + (f" — {a['description']}" if a["description"] else "")
-        table.rows.append([text(title), text(a["owner"]),
-                           Figure(a["deadline"] or "", fmt_date(a["deadline"], lang) if a["deadline"] else "—"),
-                           text(label(ACTION_STATUSES, a["status"], lang)),
-                           Figure(a["question_key"] or "", a["question_key"] or "—")])
+        table.rows.append(
+            [
+                text(title),
+                text(a["owner"]),
+                Figure(
+                    a["deadline"] or "", fmt_date(a["deadline"], lang) if a["deadline"] else "—"
+                ),
+                text(label(ACTION_STATUSES, a["status"], lang)),
+                Figure(a["question_key"] or "", a["question_key"] or "—"),
+            ]
+        )
         table.keys.append(a["title"])
     return table

@@ -125,13 +125,17 @@ MESSAGES: dict[str, str] = {
     "departments": "Wyniki według wydziałów",
     "department": "Wydział",
     "no_department": "nie podano",
-    "suppression_note": ("„< 5” — mniej niż 5 odpowiedzi; liczby nie są podawane, by chronić anonimowość (także "
-        "drugiej najmniejszej komórki, gdy ukryta byłaby tylko jedna)."),
+    "suppression_note": (
+        "„< 5” — mniej niż 5 odpowiedzi; liczby nie są podawane, by chronić anonimowość (także "
+        "drugiej najmniejszej komórki, gdy ukryta byłaby tylko jedna)."
+    ),
     "small_departments": "Wydziały z małą liczbą odpowiedzi",
     "dept_means": "Średnia ogólnego zadowolenia według wydziałów",
     "importance": "Ważność a zadowolenie",
-    "importance_note": ("Oś pozioma: odsetek wszystkich odpowiedzi (n = {n}), w których element wskazano jako jeden "
-        "z najważniejszych; oś pionowa: średnia ocena. Linie: wartości średnie."),
+    "importance_note": (
+        "Oś pozioma: odsetek wszystkich odpowiedzi (n = {n}), w których element wskazano jako jeden "
+        "z najważniejszych; oś pionowa: średnia ocena. Linie: wartości średnie."
+    ),
     "base_all": "procent wszystkich odpowiedzi",
     "importance_none": "Ankieta nie zawierała pytania o najważniejsze elementy.",
     "importance_share": "Ważność",
@@ -141,18 +145,24 @@ MESSAGES: dict[str, str] = {
     "quadrant_watch": "obserwować",
     "quadrant_surplus": "mniej ważne, dobrze oceniane",
     "needs_action": "Obszary wymagające działań",
-    "needs_action_note": ("Elementy ze średnią poniżej {mean} lub z co najmniej {pct} ocen 1–2; od najniżej "
-        "ocenianego."),
+    "needs_action_note": (
+        "Elementy ze średnią poniżej {mean} lub z co najmniej {pct} ocen 1–2; od najniżej "
+        "ocenianego."
+    ),
     "needs_action_none": "Żaden element nie spadł poniżej progu; poniżej trzy najniżej ocenione.",
     "priority": "priorytet",
     "comments": "Uwagi klientów",
-    "comments_note": ("Komentarze nieukryte: {shown} z {total}. Ukryte przez pracowników (np. z danymi "
-        "osobowymi): {hidden}."),
+    "comments_note": (
+        "Komentarze nieukryte: {shown} z {total}. Ukryte przez pracowników (np. z danymi "
+        "osobowymi): {hidden}."
+    ),
     "comments_limited": "Pokazano {shown} najnowszych; wszystkie są w eksporcie CSV/XLSX.",
     "comments_none": "Brak komentarzy w tym okresie.",
     "actions": "Działania naprawcze i doskonalące",
-    "actions_note": ("Działania zapisane od początku poprzedniego okresu oraz wszystkie niezakończone; stan na "
-        "dzień wygenerowania raportu."),
+    "actions_note": (
+        "Działania zapisane od początku poprzedniego okresu oraz wszystkie niezakończone; stan na "
+        "dzień wygenerowania raportu."
+    ),
     "actions_none": "Nie zapisano działań.",
     "action": "Działanie",
     "owner": "Odpowiedzialny",
@@ -222,7 +232,9 @@ def fmt_date(value: date | str | None, lang: str) -> str:
         return "—"
     if isinstance(value, str):
         value = date.fromisoformat(value)
-    return format_date(value, "dd.MM.yyyy" if lang != "en" else "d MMM yyyy", locale=LOCALES.get(lang, "pl_PL"))
+    return format_date(
+        value, "dd.MM.yyyy" if lang != "en" else "d MMM yyyy", locale=LOCALES.get(lang, "pl_PL")
+    )
 
 
 def fmt_datetime(value: datetime, lang: str) -> str:

@@ -32,10 +32,17 @@ class Unit:
 
 def signature(question: Question, lang: str) -> tuple:
     """Return what must match for answers of two versions to be counted together."""
-    options = tuple((o["key"], pick_text(o.get("texts"), "pl"), pick_text(o.get("texts"), lang))
-                    for o in question.options or [])
-    return (question.type, pick_text(question.texts, "pl"), pick_text(question.texts, lang), options,
-            question.group or "")
+    options = tuple(
+        (o["key"], pick_text(o.get("texts"), "pl"), pick_text(o.get("texts"), lang))
+        for o in question.options or []
+    )
+    return (
+        question.type,
+        pick_text(question.texts, "pl"),
+        pick_text(question.texts, lang),
+        options,
+        question.group or "",
+    )
 
 
 def build_units(versions: list[SurveyVersion], lang: str) -> list[Unit]:
@@ -56,6 +63,15 @@ def build_units(versions: list[SurveyVersion], lang: str) -> list[Unit]:
             numbers = sorted(v.number for v, _ in members)
             newest = max(members, key=lambda m: m[0].number)[1]
             unit_id = key if not split else f"{key}@v{'-'.join(str(n) for n in numbers)}"
-            units.append(Unit(key=key, id=unit_id, type=newest.type, question=newest,
-                              version_ids=[v.id for v, _ in members], version_numbers=numbers, split=split))
+            units.append(
+                Unit(
+                    key=key,
+                    id=unit_id,
+                    type=newest.type,
+                    question=newest,
+                    version_ids=[v.id for v, _ in members],
+                    version_numbers=numbers,
+                    split=split,
+                )
+            )
     return units

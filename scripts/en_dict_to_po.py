@@ -19,7 +19,9 @@ from pathlib import Path
 
 from babel.messages.pofile import read_po, write_po
 
-CATALOG = Path(__file__).resolve().parent.parent / "collector/translations/en/LC_MESSAGES/messages.po"
+CATALOG = (
+    Path(__file__).resolve().parent.parent / "collector/translations/en/LC_MESSAGES/messages.po"
+)
 
 
 def dict_entries(path: str) -> dict[str, str]:
@@ -28,8 +30,12 @@ def dict_entries(path: str) -> dict[str, str]:
     for node in ast.walk(ast.parse(Path(path).read_text())):
         if isinstance(node, ast.Dict):
             for key, value in zip(node.keys, node.values, strict=True):
-                if isinstance(key, ast.Constant) and isinstance(value, ast.Constant) \
-                        and isinstance(key.value, str) and isinstance(value.value, str):
+                if (
+                    isinstance(key, ast.Constant)
+                    and isinstance(value, ast.Constant)
+                    and isinstance(key.value, str)
+                    and isinstance(value.value, str)
+                ):
                     found[key.value] = value.value
     return found
 
@@ -48,8 +54,10 @@ def main(paths: list[str]) -> None:
             filled.append(message.id)
     with open(CATALOG, "wb") as po:
         write_po(po, catalog, ignore_obsolete=True)
-    print(f"filled {len(filled)} entries; still empty:",
-          sum(1 for m in catalog if m.id and (not m.string or m.fuzzy)))
+    print(
+        f"filled {len(filled)} entries; still empty:",
+        sum(1 for m in catalog if m.id and (not m.string or m.fuzzy)),
+    )
 
 
 if __name__ == "__main__":

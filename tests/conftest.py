@@ -31,7 +31,9 @@ IN_CI = os.environ.get("CI", "").lower() == "true"
 WORKER = os.environ.get("PYTEST_XDIST_WORKER", "")
 
 if IN_CI and not TEST_DATABASE_URL:
-    raise pytest.UsageError("CI=true but TEST_DATABASE_URL is not set: the PostgreSQL run must not be skipped.")
+    raise pytest.UsageError(
+        "CI=true but TEST_DATABASE_URL is not set: the PostgreSQL run must not be skipped."
+    )
 
 DATABASES = ["sqlite"] + (["postgresql"] if TEST_DATABASE_URL else [])
 
@@ -51,7 +53,9 @@ TEST_CONFIG = {
 }
 CSRF_ON = {"WTF_CSRF_ENABLED": True}
 
-MAX_APPS = 24  # apps keyed by a per-test tmp path (tests/widget/test_serving.py) are not kept forever
+MAX_APPS = (
+    24  # apps keyed by a per-test tmp path (tests/widget/test_serving.py) are not kept forever
+)
 _apps: OrderedDict[tuple, Flask] = OrderedDict()
 _prepared: set[str] = set()
 
@@ -65,7 +69,9 @@ def worker_database_url(url: str) -> str:
     engine = sa.create_engine(parsed, isolation_level="AUTOCOMMIT")
     try:
         with engine.connect() as connection:
-            exists = connection.scalar(sa.text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": name})
+            exists = connection.scalar(
+                sa.text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": name}
+            )
             if not exists:
                 connection.execute(sa.text(f'CREATE DATABASE "{name}"'))
     finally:
@@ -103,8 +109,11 @@ def build_app(database_url: str, config: dict) -> Flask:
             db.create_all()
         _prepared.add(database_url)
     # Flask-Limiter is one object bound to the last app built; remember how this app bound it.
-    app.extensions["test_state"] = {"config": dict(app.config), "limiter": dict(vars(limiter)),
-                                    "widget_bundle": app.extensions["widget"]["bundle"]}
+    app.extensions["test_state"] = {
+        "config": dict(app.config),
+        "limiter": dict(vars(limiter)),
+        "widget_bundle": app.extensions["widget"]["bundle"],
+    }
     return app
 
 
@@ -122,8 +131,10 @@ def reset_app(app: Flask) -> None:
     activate(app)
     clear_database(app)
     clear_caches(app)
-    for storage in (limiter.storage if limiter.enabled else None,
-                    app.extensions["admin_login_limiter"][0].storage):
+    for storage in (
+        limiter.storage if limiter.enabled else None,
+        app.extensions["admin_login_limiter"][0].storage,
+    ):
         if storage is not None:
             storage.reset()
     app.extensions["widget"]["bundle"] = state["widget_bundle"]
@@ -150,8 +161,9 @@ def clear_database(app: Flask) -> None:
         if db.engine.dialect.name == "postgresql":
             # DELETE and a sequence reset in one round trip: 4 ms, where TRUNCATE of these small
             # tables takes about 175 ms (it rewrites each table's files) on every test.
-            sequences = db.session.scalars(sa.text(
-                "SELECT sequencename FROM pg_sequences WHERE schemaname = current_schema()"))
+            sequences = db.session.scalars(
+                sa.text("SELECT sequencename FROM pg_sequences WHERE schemaname = current_schema()")
+            )
             statements = [f'DELETE FROM "{t.name}"' for t in reversed(db.metadata.sorted_tables)]
             statements += [f"SELECT setval('\"{name}\"', 1, false)" for name in sequences]
             db.session.connection().exec_driver_sql("; ".join(statements))

@@ -13,8 +13,12 @@ from collector.surveys import get_published_version
 DEFAULT_PASSWORD = "correct horse battery staple"
 
 
-def create_office(slug: str = "demo", name: str = "Urząd Miasta Demo",
-                  origins: tuple[str, ...] = ("http://demo.test",), **fields) -> Office:
+def create_office(
+    slug: str = "demo",
+    name: str = "Urząd Miasta Demo",
+    origins: tuple[str, ...] = ("http://demo.test",),
+    **fields,
+) -> Office:
     """Create and commit an office with the default survey published as version 1."""
     office = _create_office(slug, name, origins=list(origins))
     for key, value in fields.items():
@@ -23,11 +27,21 @@ def create_office(slug: str = "demo", name: str = "Urząd Miasta Demo",
     return office
 
 
-def create_user(email: str = "admin@demo.test", role: str = "admin", office: Office | None = None,
-                password: str = DEFAULT_PASSWORD, **fields) -> User:
+def create_user(
+    email: str = "admin@demo.test",
+    role: str = "admin",
+    office: Office | None = None,
+    password: str = DEFAULT_PASSWORD,
+    **fields,
+) -> User:
     """Create and commit a panel user."""
-    user = User(email=email, role=role, office_id=office.id if office else None,
-                password_hash=hash_password(password), **fields)
+    user = User(
+        email=email,
+        role=role,
+        office_id=office.id if office else None,
+        password_hash=hash_password(password),
+        **fields,
+    )
     db.session.add(user)
     db.session.commit()
     return user
@@ -80,9 +94,17 @@ def valid_payload(office: Office, **overrides) -> dict:
     return payload
 
 
-def post_response(client, slug: str = "demo", payload=None, *, origin: str | None = DEMO_ORIGIN,
-                  content_type: str = "application/json", body: bytes | str | None = None, headers=None,
-                  **request_kwargs):
+def post_response(
+    client,
+    slug: str = "demo",
+    payload=None,
+    *,
+    origin: str | None = DEMO_ORIGIN,
+    content_type: str = "application/json",
+    body: bytes | str | None = None,
+    headers=None,
+    **request_kwargs,
+):
     """POST a response body (a dict as JSON, or raw ``body``) to the office's responses endpoint."""
     import json
 
@@ -93,12 +115,23 @@ def post_response(client, slug: str = "demo", payload=None, *, origin: str | Non
         body = json.dumps(payload, ensure_ascii=False)
     if isinstance(body, str):
         body = body.encode()
-    return client.post(RESPONSES_URL.format(slug=slug), data=body, content_type=content_type,
-                       headers=sent_headers, **request_kwargs)
+    return client.post(
+        RESPONSES_URL.format(slug=slug),
+        data=body,
+        content_type=content_type,
+        headers=sent_headers,
+        **request_kwargs,
+    )
 
 
-def create_version(office: Office, *, status: str = "published", drop: tuple[str, ...] = (),
-                   add: tuple[dict, ...] = (), retire_current_at=None) -> SurveyVersion:
+def create_version(
+    office: Office,
+    *,
+    status: str = "published",
+    drop: tuple[str, ...] = (),
+    add: tuple[dict, ...] = (),
+    retire_current_at=None,
+) -> SurveyVersion:
     """Copy the office's published version into the next one, without ``drop`` and with ``add`` questions.
 
     With ``status="published"`` the current version is retired at ``retire_current_at`` (default now).
@@ -107,11 +140,30 @@ def create_version(office: Office, *, status: str = "published", drop: tuple[str
 
     current = published_version(office)
     number = max(v.number for v in current.survey.versions) + 1
-    columns = ("key", "type", "required", "texts", "group", "group_texts", "hint", "options", "scale",
-               "allow_na", "max_picks", "max_length")
-    questions = [{c: getattr(q, c) for c in columns} for q in current.questions if q.key not in drop]
-    version = SurveyVersion(survey=current.survey, number=number, status=status, title=dict(current.title),
-                            intro=dict(current.intro))
+    columns = (
+        "key",
+        "type",
+        "required",
+        "texts",
+        "group",
+        "group_texts",
+        "hint",
+        "options",
+        "scale",
+        "allow_na",
+        "max_picks",
+        "max_length",
+    )
+    questions = [
+        {c: getattr(q, c) for c in columns} for q in current.questions if q.key not in drop
+    ]
+    version = SurveyVersion(
+        survey=current.survey,
+        number=number,
+        status=status,
+        title=dict(current.title),
+        intro=dict(current.intro),
+    )
     for position, fields in enumerate([*questions, *add]):
         version.questions.append(Question(position=position, **fields))
     if status == "published":

@@ -20,7 +20,15 @@ from collector.catalog import DOMAIN, TRANSLATIONS_DIR, get_translations
 
 ROOT = Path(__file__).resolve().parent.parent
 KEYWORDS = {**DEFAULT_KEYWORDS, "_l": None}  # the Makefile's `pybabel extract -k _l`
-SKIPPED_DIRS = {"node_modules", "instance", "test-artifacts", "tests", "migrations", "widget", "bench"}
+SKIPPED_DIRS = {
+    "node_modules",
+    "instance",
+    "test-artifacts",
+    "tests",
+    "migrations",
+    "widget",
+    "bench",
+}
 PLACEHOLDER_RE = re.compile(r"%\((\w+)\)[sdr]|\{(\w+)\}")
 LANGUAGES = ("en",)
 
@@ -36,7 +44,8 @@ def extracted_texts() -> dict[str, str]:
         method_map, options_map = parse_mapping_cfg(cfg)
     found: dict[str, str] = {}
     for filename, lineno, message, _comments, _context in extract_from_dir(
-            ROOT, method_map, options_map, keywords=KEYWORDS, directory_filter=keep_directory):
+        ROOT, method_map, options_map, keywords=KEYWORDS, directory_filter=keep_directory
+    ):
         for msgid in message if isinstance(message, tuple) else (message,):
             if msgid:
                 found.setdefault(msgid, f"{filename}:{lineno}")
@@ -75,8 +84,10 @@ def test_every_text_has_a_translation(texts, lang):
             problems.append(f"{where}: empty translation of {msgid!r}")
         elif entry.fuzzy:
             problems.append(f"{where}: fuzzy (unchecked) translation of {msgid!r}")
-    assert not problems, (f"{catalog_path(lang).relative_to(ROOT)} lacks translations "
-                          "(run `make messages`, translate, remove the fuzzy flags):\n" + "\n".join(problems))
+    assert not problems, (
+        f"{catalog_path(lang).relative_to(ROOT)} lacks translations "
+        "(run `make messages`, translate, remove the fuzzy flags):\n" + "\n".join(problems)
+    )
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)
@@ -84,19 +95,29 @@ def test_translations_keep_their_placeholders(lang):
     problems = []
     for entry in read_catalog(lang):
         if entry.id and entry.string and placeholders(entry.id) != placeholders(entry.string):
-            problems.append(f"{entry.id!r}: {sorted(placeholders(entry.id))} but the translation "
-                            f"{entry.string!r}: {sorted(placeholders(entry.string))}")
+            problems.append(
+                f"{entry.id!r}: {sorted(placeholders(entry.id))} but the translation "
+                f"{entry.string!r}: {sorted(placeholders(entry.string))}"
+            )
     assert not problems, "placeholders differ between msgid and msgstr:\n" + "\n".join(problems)
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)
 def test_compiled_catalog_matches_the_po(lang):
     mo_path = catalog_path(lang).with_suffix(".mo")
-    assert mo_path.exists(), f"{mo_path.relative_to(ROOT)} is missing: run `make install` (or `make catalogs`)"
+    assert mo_path.exists(), (
+        f"{mo_path.relative_to(ROOT)} is missing: run `make install` (or `make catalogs`)"
+    )
     with open(mo_path, "rb") as mo:
         compiled = {entry.id: entry.string for entry in read_mo(mo) if entry.id}
-    source = {entry.id: entry.string for entry in read_catalog(lang) if entry.id and entry.string and not entry.fuzzy}
-    assert compiled == source, f"{mo_path.relative_to(ROOT)} is older than its .po: run `make catalogs`"
+    source = {
+        entry.id: entry.string
+        for entry in read_catalog(lang)
+        if entry.id and entry.string and not entry.fuzzy
+    }
+    assert compiled == source, (
+        f"{mo_path.relative_to(ROOT)} is older than its .po: run `make catalogs`"
+    )
 
 
 def test_polish_is_the_source_language():

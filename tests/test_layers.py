@@ -20,8 +20,12 @@ ALLOWED = {
     "reports": {"collector", "reports", "widget"},
     "admin": {"collector", "reports", "admin", "widget"},
 }
-MODULES = sorted(path for package in ALLOWED for path in (ROOT / package).rglob("*.py")
-                 if "node_modules" not in path.parts)
+MODULES = sorted(
+    path
+    for package in ALLOWED
+    for path in (ROOT / package).rglob("*.py")
+    if "node_modules" not in path.parts
+)
 
 
 def imported_packages(path: Path) -> set[str]:
@@ -46,7 +50,8 @@ def test_a_module_imports_no_higher_layer(path):
 
     assert imported_packages(path) <= ALLOWED[package], (
         f"{path.relative_to(ROOT)} imports {sorted(imported_packages(path) - ALLOWED[package])}, "
-        f"above its layer ({package} may import only {sorted(ALLOWED[package])})")
+        f"above its layer ({package} may import only {sorted(ALLOWED[package])})"
+    )
 
 
 def test_every_package_is_checked():

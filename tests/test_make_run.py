@@ -31,7 +31,9 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def fetch(url: str, data: bytes | None = None, headers: dict[str, str] | None = None) -> tuple[int, bytes]:
+def fetch(
+    url: str, data: bytes | None = None, headers: dict[str, str] | None = None
+) -> tuple[int, bytes]:
     request = urllib.request.Request(url, data=data, headers=headers or {})  # noqa: S310 - a local URL
     try:
         with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310
@@ -58,12 +60,25 @@ def make_run(tmp_path):
     collector_port, demo_port = free_port(), free_port()
     collector, demo = f"http://127.0.0.1:{collector_port}", f"http://127.0.0.1:{demo_port}"
     database = tmp_path / "demo.db"
-    env = {**os.environ, "DATABASE_URL": f"sqlite:///{database}", "COLLECTOR_PORT": str(collector_port),
-           "DEMO_PORT": str(demo_port), "PUBLIC_URL": collector, "DEMO_ORIGIN": demo}
+    env = {
+        **os.environ,
+        "DATABASE_URL": f"sqlite:///{database}",
+        "COLLECTOR_PORT": str(collector_port),
+        "DEMO_PORT": str(demo_port),
+        "PUBLIC_URL": collector,
+        "DEMO_ORIGIN": demo,
+    }
     for name in ("TEST_DATABASE_URL", "MAKEFLAGS", "MAKELEVEL", "MFLAGS"):
         env.pop(name, None)
-    process = subprocess.Popen(["make", "--no-print-directory", "run"], cwd=ROOT, env=env, text=True,
-                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True)
+    process = subprocess.Popen(
+        ["make", "--no-print-directory", "run"],
+        cwd=ROOT,
+        env=env,
+        text=True,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
     try:
         wait_for(collector + "/healthz", process)
         wait_for(demo + "/", process)
@@ -92,20 +107,38 @@ def test_make_run_serves_the_demo_and_stores_a_response_from_the_demo_page(make_
     survey = json.loads(body)
     assert survey["lang"] == "pl"
     questions = {question["key"]: question for question in survey["questions"]}
-    assert questions["overall"]["text"] == "Ogólnie: jak bardzo jest Pan/Pani zadowolony(a) z obsługi w Urzędzie?"
+    assert (
+        questions["overall"]["text"]
+        == "Ogólnie: jak bardzo jest Pan/Pani zadowolony(a) z obsługi w Urzędzie?"
+    )
 
     response_id = str(uuid.uuid4())
-    answers = {"department": questions["department"]["options"][0]["key"], "overall": 4,
-               "comment": "Zażółć gęślą jaźń — działa."}
-    payload = {"id": response_id, "version": survey["version"], "lang": "pl", "channel": "widget",
-               "elapsed_ms": 20000, "website": "", "answers": answers}
-    status, body = fetch(collector + "/api/v1/offices/demo/responses", json.dumps(payload).encode(),
-                         {"Content-Type": "text/plain;charset=UTF-8", "Origin": demo})
+    answers = {
+        "department": questions["department"]["options"][0]["key"],
+        "overall": 4,
+        "comment": "Zażółć gęślą jaźń — działa.",
+    }
+    payload = {
+        "id": response_id,
+        "version": survey["version"],
+        "lang": "pl",
+        "channel": "widget",
+        "elapsed_ms": 20000,
+        "website": "",
+        "answers": answers,
+    }
+    status, body = fetch(
+        collector + "/api/v1/offices/demo/responses",
+        json.dumps(payload).encode(),
+        {"Content-Type": "text/plain;charset=UTF-8", "Origin": demo},
+    )
     assert status == 201, body
 
     with sqlite3.connect(make_run["database"]) as connection:
         stored = connection.execute("SELECT count(*) FROM response").fetchone()[0]
-        comment = connection.execute("SELECT text FROM answer WHERE question_key = 'comment'").fetchone()[0]
+        comment = connection.execute(
+            "SELECT text FROM answer WHERE question_key = 'comment'"
+        ).fetchone()[0]
     assert stored == 1
     assert comment == "Zażółć gęślą jaźń — działa."
 

@@ -107,10 +107,16 @@ def bundle_response(bundle: Bundle, cache_control: str) -> Response:
 
 def not_built() -> Response:
     """Answer 503 saying how to build the bundle."""
-    message = f"Skrypt widżetu nie jest zbudowany. Uruchom: {BUILD_HINT}\n" \
-              f"The widget bundle is not built. Run: {BUILD_HINT}\n"
-    return Response(message, status=503, mimetype="text/plain",
-                    headers={"Cache-Control": "no-store", "Retry-After": "60"})
+    message = (
+        f"Skrypt widżetu nie jest zbudowany. Uruchom: {BUILD_HINT}\n"
+        f"The widget bundle is not built. Run: {BUILD_HINT}\n"
+    )
+    return Response(
+        message,
+        status=503,
+        mimetype="text/plain",
+        headers={"Cache-Control": "no-store", "Retry-After": "60"},
+    )
 
 
 @bp.get("/widget.js")
@@ -130,7 +136,9 @@ def get_hashed_widget(digest: str):
         return not_built()
     if digest != bundle.hash:
         if not HASH_RE.fullmatch(digest):
-            return Response("Nie ma takiego pliku. / No such file.\n", status=404, mimetype="text/plain")
+            return Response(
+                "Nie ma takiego pliku. / No such file.\n", status=404, mimetype="text/plain"
+            )
         # A page pinned to an older release gets the current one rather than no widget at all.
         return redirect(url_for("widget.get_widget"), code=302)
     return bundle_response(bundle, LONG_CACHE)
@@ -141,7 +149,10 @@ def init_app(app: Flask) -> None:
     dist = Path(app.config.get("WIDGET_DIST") or DIST_DIR)
     bundle = load_bundle(dist)
     if bundle is None:
-        log.warning("The widget bundle is missing from %s: /widget.js answers 503 until you run %s",
-                    dist, BUILD_HINT)
+        log.warning(
+            "The widget bundle is missing from %s: /widget.js answers 503 until you run %s",
+            dist,
+            BUILD_HINT,
+        )
     app.extensions["widget"] = {"dist": dist, "bundle": bundle}
     app.register_blueprint(bp)

@@ -38,8 +38,15 @@ def check_origins(lines: list[str]) -> list[str]:
     return origins
 
 
-def create_office(slug: str, name: str, *, origins: list[str] | None = None, privacy_url: str = "",
-                  actor: Actor | None, strict_origins: bool = True) -> Office:
+def create_office(
+    slug: str,
+    name: str,
+    *,
+    origins: list[str] | None = None,
+    privacy_url: str = "",
+    actor: Actor | None,
+    strict_origins: bool = True,
+) -> Office:
     """Create an office with its departments and the default survey, published as version 1.
 
     ``actor`` None: the caller audits the creation itself (the panel's model views audit every
@@ -64,6 +71,11 @@ def add_origin(office: Office, origin: str, actor: Actor) -> bool:
         return False
     before = list(office.allowed_origins or [])
     office.allowed_origins = [*before, origin]
-    audit_change("update", office, actor=actor, before={"allowed_origins": before},
-                 after={"allowed_origins": office.allowed_origins})
+    audit_change(
+        "update",
+        office,
+        actor=actor,
+        before={"allowed_origins": before},
+        after={"allowed_origins": office.allowed_origins},
+    )
     return True

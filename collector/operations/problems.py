@@ -31,7 +31,9 @@ class Problem:
 class DomainError(Exception):
     """An operation was refused; ``code`` and ``params`` say why, ``problems`` list the details."""
 
-    def __init__(self, code: str, field: str | None = None, problems: Iterable[Problem] = (), **params: Any):
+    def __init__(
+        self, code: str, field: str | None = None, problems: Iterable[Problem] = (), **params: Any
+    ):
         super().__init__(code)
         self.code = code
         self.field = field
@@ -62,7 +64,9 @@ def check_question(
     elif new and key in {q.key for q in others}:
         problems.append(Problem("key_taken", "key", {"key": key}))
     elif new and key in (earlier_keys or {}):
-        problems.append(Problem("key_used_earlier", "key", {"key": key, "number": earlier_keys[key]}))
+        problems.append(
+            Problem("key_used_earlier", "key", {"key": key, "number": earlier_keys[key]})
+        )
     if not (question.texts or {}).get("pl", "").strip():
         problems.append(Problem("text_pl_missing", "text_pl"))
     if question.type == "department" and any(q.type == "department" for q in others):
@@ -75,14 +79,21 @@ def check_question(
             if not KEY_RE.match(option_key):
                 problems.append(Problem("option_key_format", f"options-{n}-key"))
             elif keys.count(option_key) > 1:
-                problems.append(Problem("option_key_repeated", f"options-{n}-key", {"key": option_key}))
+                problems.append(
+                    Problem("option_key_repeated", f"options-{n}-key", {"key": option_key})
+                )
             if not (option.get("texts") or {}).get("pl", "").strip():
                 problems.append(Problem("option_text_pl_missing", f"options-{n}-pl"))
         if len(options) < 2:
             problems.append(Problem("options_too_few", "options"))
         if question.type == "multi" and question.max_picks and question.max_picks > len(options):
-            problems.append(Problem("max_picks_over_options", "max_picks",
-                                    {"picks": question.max_picks, "count": len(options)}))
+            problems.append(
+                Problem(
+                    "max_picks_over_options",
+                    "max_picks",
+                    {"picks": question.max_picks, "count": len(options)},
+                )
+            )
     if question.group:
         if question.type != "rating":
             problems.append(Problem("group_not_rating", "group"))
@@ -110,7 +121,9 @@ def check_version(version: SurveyVersion) -> list[Problem]:
     if sum(q.type == "department" for q in questions) > 1:
         problems.append(Problem("department_twice", "type"))
     for q in questions:
-        problems += [Problem(p.code, p.field, {**p.params, "question": q.key}) for p in check_question(q)]
+        problems += [
+            Problem(p.code, p.field, {**p.params, "question": q.key}) for p in check_question(q)
+        ]
     # A grid is a run of rating questions sharing a group: its rows must stand together.
     seen: set[str] = set()
     previous = None

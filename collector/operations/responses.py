@@ -17,11 +17,17 @@ def purge_responses(office: Office, days: int, actor: Actor) -> int:
     if days < 1:
         raise DomainError("days_out_of_range", field="days", days=days)
     cutoff = utcnow() - timedelta(days=days)
-    old = sa.select(Response.id).where(Response.office_id == office.id, Response.submitted_at < cutoff)
+    old = sa.select(Response.id).where(
+        Response.office_id == office.id, Response.submitted_at < cutoff
+    )
     db.session.execute(sa.delete(Answer).where(Answer.response_id.in_(old)))
     removed = db.session.execute(
         sa.delete(Response).where(Response.office_id == office.id, Response.submitted_at < cutoff)
     ).rowcount
-    audit_change("response.purge", office, actor=actor,
-                 after={"older_than_days": days, "cutoff": cutoff.isoformat(), "removed": removed})
+    audit_change(
+        "response.purge",
+        office,
+        actor=actor,
+        after={"older_than_days": days, "cutoff": cutoff.isoformat(), "removed": removed},
+    )
     return removed

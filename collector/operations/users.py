@@ -29,8 +29,9 @@ def check_membership(role: str, office: Office | int | None) -> None:
         raise DomainError("office_required", field="office")
 
 
-def check_role_change(*, actor_role: str, role: str, editing_self: bool, was_role: str | None,
-                      active: bool) -> None:
+def check_role_change(
+    *, actor_role: str, role: str, editing_self: bool, was_role: str | None, active: bool
+) -> None:
     """Refuse what no one may do to a user: grant superadmin unless one, demote or deactivate oneself."""
     if role == Role.SUPERADMIN and actor_role != Role.SUPERADMIN:
         raise DomainError("superadmin_only", field="role")
@@ -49,8 +50,12 @@ def create_user(email: str, password: str, role: str, office: Office | None, act
     check_password(password)
     if db.session.scalar(sa.select(User.id).where(User.email == email)):
         raise DomainError("email_taken", field="email", email=email)
-    user = User(email=email, password_hash=hash_password(password), role=Role(role),
-                office_id=office.id if office and role != Role.SUPERADMIN else None)
+    user = User(
+        email=email,
+        password_hash=hash_password(password),
+        role=Role(role),
+        office_id=office.id if office and role != Role.SUPERADMIN else None,
+    )
     db.session.add(user)
     db.session.flush()
     audit_change("create", user, actor=actor, after=model_values(user))

@@ -20,16 +20,29 @@ from ..models import Office, Question, Survey, SurveyVersion, utcnow
 from ..surveys import get_published_version, get_survey
 from .problems import CHOICE_TYPES, DomainError, Problem, check_question, check_version
 
-QUESTION_COLUMNS = ("key", "type", "required", "texts", "group", "group_texts", "hint", "options", "scale",
-                    "allow_na", "max_picks", "max_length")
+QUESTION_COLUMNS = (
+    "key",
+    "type",
+    "required",
+    "texts",
+    "group",
+    "group_texts",
+    "hint",
+    "options",
+    "scale",
+    "allow_na",
+    "max_picks",
+    "max_length",
+)
 DEFAULT_MAX_LENGTH = 2000
 
 
 def get_draft(survey: Survey) -> SurveyVersion | None:
     """Return the survey's draft, if one is being edited."""
     return db.session.scalar(
-        sa.select(SurveyVersion).where(SurveyVersion.survey_id == survey.id,
-                                       SurveyVersion.status == VersionStatus.DRAFT)
+        sa.select(SurveyVersion).where(
+            SurveyVersion.survey_id == survey.id, SurveyVersion.status == VersionStatus.DRAFT
+        )
     )
 
 
@@ -44,8 +57,10 @@ def copy_value(value: Any) -> Any:
 
 def copy_question(question: Question, position: int) -> Question:
     """Return a copy of a question for a new version: same key, same texts, same options."""
-    return Question(position=position, **{column: copy_value(getattr(question, column))
-                                          for column in QUESTION_COLUMNS})
+    return Question(
+        position=position,
+        **{column: copy_value(getattr(question, column)) for column in QUESTION_COLUMNS},
+    )
 
 
 def require_draft(version: SurveyVersion) -> None:
@@ -66,25 +81,42 @@ def start_draft(office: Office, actor: Actor) -> tuple[SurveyVersion, bool]:
     if draft is not None:
         return draft, False
     source = get_published_version(office) or db.session.scalar(
-        sa.select(SurveyVersion).where(SurveyVersion.survey_id == survey.id)
-        .order_by(SurveyVersion.number.desc()).limit(1)
+        sa.select(SurveyVersion)
+        .where(SurveyVersion.survey_id == survey.id)
+        .order_by(SurveyVersion.number.desc())
+        .limit(1)
     )
-    number = (db.session.scalar(
-        sa.select(sa.func.max(SurveyVersion.number)).where(SurveyVersion.survey_id == survey.id)) or 0) + 1
-    draft = SurveyVersion(survey=survey, number=number, status=VersionStatus.DRAFT,
-                          created_by_id=actor.user.id if actor.user else None,
-                          title=copy_value(source.title) if source else dict(default_survey.TITLE),
-                          intro=copy_value(source.intro) if source else dict(default_survey.INTRO))
+    number = (
+        db.session.scalar(
+            sa.select(sa.func.max(SurveyVersion.number)).where(SurveyVersion.survey_id == survey.id)
+        )
+        or 0
+    ) + 1
+    draft = SurveyVersion(
+        survey=survey,
+        number=number,
+        status=VersionStatus.DRAFT,
+        created_by_id=actor.user.id if actor.user else None,
+        title=copy_value(source.title) if source else dict(default_survey.TITLE),
+        intro=copy_value(source.intro) if source else dict(default_survey.INTRO),
+    )
     db.session.add(draft)
     for position, question in enumerate(source.questions if source else []):
         draft.questions.append(copy_question(question, position))
     db.session.flush()
-    audit_change("survey.draft", draft, actor=actor, office_id=office.id,
-                 after={"number": number, "copied_from": source.number if source else None})
+    audit_change(
+        "survey.draft",
+        draft,
+        actor=actor,
+        office_id=office.id,
+        after={"number": number, "copied_from": source.number if source else None},
+    )
     return draft, True
 
 
-def edit_details(version: SurveyVersion, title: dict[str, str], intro: dict[str, str], actor: Actor) -> None:
+def edit_details(
+    version: SurveyVersion, title: dict[str, str], intro: dict[str, str], actor: Actor
+) -> None:
     """Set the draft's title and introduction (per language; blank languages left out)."""
     require_draft(version)
     title = {lang: text.strip() for lang, text in title.items() if (text or "").strip()}
@@ -93,13 +125,21 @@ def edit_details(version: SurveyVersion, title: dict[str, str], intro: dict[str,
         raise DomainError("title_pl_missing", field="title_pl")
     before = {"title": dict(version.title or {}), "intro": dict(version.intro or {})}
     version.title, version.intro = title, intro
-    audit_change("survey.details", version, actor=actor, office_id=version.survey.office_id, before=before,
-                 after={"title": version.title, "intro": version.intro})
+    audit_change(
+        "survey.details",
+        version,
+        actor=actor,
+        office_id=version.survey.office_id,
+        before=before,
+        after={"title": version.title, "intro": version.intro},
+    )
 
 
 def renumber(version: SurveyVersion) -> None:
     """Make the questions' positions 0, 1, 2, ... in their current order."""
-    for position, question in enumerate(sorted(version.questions, key=lambda q: (q.position, q.id or 0))):
+    for position, question in enumerate(
+        sorted(version.questions, key=lambda q: (q.position, q.id or 0))
+    ):
         question.position = position
 
 
@@ -158,8 +198,9 @@ def question_candidate(values: dict[str, Any], question: Question | None = None)
     )
 
 
-def check_question_values(version: SurveyVersion, values: dict[str, Any],
-                          question: Question | None = None) -> list[Problem]:
+def check_question_values(
+    version: SurveyVersion, values: dict[str, Any], question: Question | None = None
+) -> list[Problem]:
     """Return what is wrong with ``values`` as ``question`` (None: a new one) of the draft."""
     others = [q for q in version.questions if question is None or q.id != question.id]
     candidate = question_candidate(values, question)
@@ -169,14 +210,22 @@ def check_question_values(version: SurveyVersion, values: dict[str, Any],
 
 def question_snapshot(question: Question) -> dict[str, Any]:
     """Return what the audit log keeps of a question."""
-    return {"key": question.key, "type": question.type, "position": question.position,
-            "required": question.required, "texts": dict(question.texts or {}),
-            "options": [o.get("key") for o in question.options or []], "max_picks": question.max_picks,
-            "allow_na": question.allow_na, "group": question.group}
+    return {
+        "key": question.key,
+        "type": question.type,
+        "position": question.position,
+        "required": question.required,
+        "texts": dict(question.texts or {}),
+        "options": [o.get("key") for o in question.options or []],
+        "max_picks": question.max_picks,
+        "allow_na": question.allow_na,
+        "group": question.group,
+    }
 
 
-def save_question(version: SurveyVersion, values: dict[str, Any], actor: Actor,
-                  question: Question | None = None) -> Question:
+def save_question(
+    version: SurveyVersion, values: dict[str, Any], actor: Actor, question: Question | None = None
+) -> Question:
     """Add a question to the draft (``question`` None) or change one; refuse ``invalid_question``."""
     require_draft(version)
     problems = check_question_values(version, values, question)
@@ -198,8 +247,14 @@ def save_question(version: SurveyVersion, values: dict[str, Any], actor: Actor,
                 other.group_texts = dict(question.group_texts)
     renumber(version)
     db.session.flush()
-    audit_change("survey.question_add" if created else "survey.question_edit", question, actor=actor,
-                 office_id=version.survey.office_id, before=before, after=question_snapshot(question))
+    audit_change(
+        "survey.question_add" if created else "survey.question_edit",
+        question,
+        actor=actor,
+        office_id=version.survey.office_id,
+        before=before,
+        after=question_snapshot(question),
+    )
     return question
 
 
@@ -216,8 +271,14 @@ def move_question(question: Question, step: int, actor: Actor) -> bool:
     before = question.position
     other = ordered[target]
     question.position, other.position = other.position, question.position
-    audit_change("survey.question_move", question, actor=actor, office_id=version.survey.office_id,
-                 before={"position": before}, after={"position": question.position})
+    audit_change(
+        "survey.question_move",
+        question,
+        actor=actor,
+        office_id=version.survey.office_id,
+        before={"position": before},
+        after={"position": question.position},
+    )
     return True
 
 
@@ -225,8 +286,13 @@ def delete_question(question: Question, actor: Actor) -> None:
     """Remove a question from the draft."""
     version = question.version
     require_draft(version)
-    audit_change("survey.question_delete", question, actor=actor, office_id=version.survey.office_id,
-                 before=question_snapshot(question))
+    audit_change(
+        "survey.question_delete",
+        question,
+        actor=actor,
+        office_id=version.survey.office_id,
+        before=question_snapshot(question),
+    )
     version.questions.remove(question)
     renumber(version)
 
@@ -234,8 +300,13 @@ def delete_question(question: Question, actor: Actor) -> None:
 def discard_draft(version: SurveyVersion, actor: Actor) -> None:
     """Delete the draft with its questions."""
     require_draft(version)
-    audit_change("survey.discard", version, actor=actor, office_id=version.survey.office_id,
-                 before={"number": version.number, "questions": [q.key for q in version.questions]})
+    audit_change(
+        "survey.discard",
+        version,
+        actor=actor,
+        office_id=version.survey.office_id,
+        before={"number": version.number, "questions": [q.key for q in version.questions]},
+    )
     db.session.delete(version)
 
 
@@ -243,14 +314,21 @@ def version_summary(version: SurveyVersion | None) -> dict[str, Any] | None:
     """Return what the audit log keeps of a version."""
     if version is None:
         return None
-    return {"number": version.number, "status": str(version.status),
-            "published_at": version.published_at.isoformat() if version.published_at else None,
-            "retired_at": version.retired_at.isoformat() if version.retired_at else None,
-            "questions": [q.key for q in sorted(version.questions, key=lambda q: q.position)]}
+    return {
+        "number": version.number,
+        "status": str(version.status),
+        "published_at": version.published_at.isoformat() if version.published_at else None,
+        "retired_at": version.retired_at.isoformat() if version.retired_at else None,
+        "questions": [q.key for q in sorted(version.questions, key=lambda q: q.position)],
+    }
 
 
-def publish_draft(office: Office, draft: SurveyVersion, actor: Actor,
-                  before_publish: Callable[[SurveyVersion | None], dict[str, Any]] | None = None) -> dict[str, Any]:
+def publish_draft(
+    office: Office,
+    draft: SurveyVersion,
+    actor: Actor,
+    before_publish: Callable[[SurveyVersion | None], dict[str, Any]] | None = None,
+) -> dict[str, Any]:
     """Publish the draft and retire the current version; flush, do not commit.
 
     Locks the draft's row first (PostgreSQL): of two clicks on "Opublikuj", the second sees it
@@ -273,6 +351,12 @@ def publish_draft(office: Office, draft: SurveyVersion, actor: Actor,
     draft.status = VersionStatus.PUBLISHED
     draft.published_at = now
     db.session.flush()
-    audit_change("survey.publish", draft, actor=actor, office_id=office.id, before=before, after={
-        "published": version_summary(draft), "retired": version_summary(current), **extra})
+    audit_change(
+        "survey.publish",
+        draft,
+        actor=actor,
+        office_id=office.id,
+        before=before,
+        after={"published": version_summary(draft), "retired": version_summary(current), **extra},
+    )
     return extra

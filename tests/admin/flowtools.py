@@ -16,7 +16,9 @@ from tests.factories import create_office, create_user, post_response, valid_pay
 FLASH_RE = re.compile(r'class="alert[^"]*"[^>]*>(.*?)</div>', re.S)
 
 
-def office_with_admin(slug: str = "demo", name: str = "Urząd Miasta Demo", role: str = "admin", **fields):
+def office_with_admin(
+    slug: str = "demo", name: str = "Urząd Miasta Demo", role: str = "admin", **fields
+):
     """Create an office and a user of ``role`` in it (e-mail ``<role>@<slug>.test``)."""
     office = create_office(slug, name, **fields)
     user = create_user(f"{role}@{slug}.test", role=role, office=office)
@@ -29,7 +31,9 @@ def answer_survey(client, office, times: int = 1, **answers) -> None:
         payload = valid_payload(office)
         payload["answers"].update(answers)
         # The collector's own origin (the hosted page) is allowed whatever the office's origins are.
-        response = post_response(client, office.slug, payload, origin=client.application.config["PUBLIC_URL"])
+        response = post_response(
+            client, office.slug, payload, origin=client.application.config["PUBLIC_URL"]
+        )
         assert response.status_code == 201, response.get_json()
 
 
@@ -43,14 +47,21 @@ def start_draft(client, office) -> SurveyVersion:
 
 def question(version: SurveyVersion, key: str) -> Question:
     """Return the version's question with this key."""
-    return db.session.scalar(sa.select(Question).where(Question.version_id == version.id, Question.key == key))
+    return db.session.scalar(
+        sa.select(Question).where(Question.version_id == version.id, Question.key == key)
+    )
 
 
 def question_form(q: Question, **changes) -> dict:
     """Return the edit form's fields for a stored question, with ``changes``."""
-    data = {"type": q.type, "required": "y" if q.required else "", "allow_na": "y" if q.allow_na else "",
-            "max_picks": q.max_picks or "", "max_length": q.max_length if q.type == "text" else "",
-            "group": q.group or ""}
+    data = {
+        "type": q.type,
+        "required": "y" if q.required else "",
+        "allow_na": "y" if q.allow_na else "",
+        "max_picks": q.max_picks or "",
+        "max_length": q.max_length if q.type == "text" else "",
+        "group": q.group or "",
+    }
     for lang in ("pl", "en", "uk"):
         data[f"text_{lang}"] = (q.texts or {}).get(lang, "")
         data[f"hint_{lang}"] = (q.hint or {}).get(lang, "")
@@ -65,8 +76,10 @@ def question_form(q: Question, **changes) -> dict:
 
 def flashes(response) -> list[str]:
     """Return the texts of the flash messages on a page."""
-    return [re.sub(r"\s+", " ", re.sub(r"<[^>]+>|&times;", "", m)).strip()
-            for m in FLASH_RE.findall(response.get_data(as_text=True))]
+    return [
+        re.sub(r"\s+", " ", re.sub(r"<[^>]+>|&times;", "", m)).strip()
+        for m in FLASH_RE.findall(response.get_data(as_text=True))
+    ]
 
 
 def pdf_text(body: bytes) -> str:
@@ -75,5 +88,15 @@ def pdf_text(body: bytes) -> str:
     return re.sub(r"\s+", " ", " ".join(page.extract_text() for page in reader.pages))
 
 
-__all__ = ["answer_survey", "create_user", "flashes", "login", "office_with_admin", "pdf_text", "post",
-           "question", "question_form", "start_draft"]
+__all__ = [
+    "answer_survey",
+    "create_user",
+    "flashes",
+    "login",
+    "office_with_admin",
+    "pdf_text",
+    "post",
+    "question",
+    "question_form",
+    "start_draft",
+]

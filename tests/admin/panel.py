@@ -59,7 +59,9 @@ def login(client: FlaskClient, email: str):
     with client.session_transaction() as session:
         kept = {key: session[key] for key in KEPT_SESSION_KEYS if key in session}
         session.clear()
-        session.update(kept, _user_id=str(user_id), _fresh=True, _id=identifier, last_seen=int(time.time()))
+        session.update(
+            kept, _user_id=str(user_id), _fresh=True, _id=identifier, last_seen=int(time.time())
+        )
         session.permanent = True
     return client.get("/admin/login")
 
@@ -79,7 +81,10 @@ def text(response) -> str:
 def messages(response) -> list[str]:
     """Return the flashed messages and field errors the page shows, as plain text."""
     html = text(response)
-    found = re.findall(r'<(?:div|span|small)[^>]*class="[^"]*(?:alert|invalid-feedback|help-block|text-danger)[^"]*"[^>]*>(.*?)</(?:div|span|small)>',
-                       html, flags=re.S)
+    found = re.findall(
+        r'<(?:div|span|small)[^>]*class="[^"]*(?:alert|invalid-feedback|help-block|text-danger)[^"]*"[^>]*>(.*?)</(?:div|span|small)>',
+        html,
+        flags=re.S,
+    )
     cleaned = [re.sub(r"\s+", " ", re.sub(r"<[^>]+>|&times;", " ", item)).strip() for item in found]
     return [item for item in cleaned if item]

@@ -20,9 +20,22 @@ def admin_client(client, app):
     beta = create_office("beta", "Urząd Miasta Beta")
     create_user("admin@alfa.test", office=alfa)
     create_user("other@alfa.test", office=alfa)
-    record_event("update", office_id=alfa.id, user_email="other@alfa.test", object_type="Office",
-                 object_id="marker-alfa-old", before={"name": "Stara"}, after={"name": "Nowa"}).at = datetime(2024, 1, 5)
-    record_event("update", office_id=beta.id, user_email="x@beta.test", object_type="Office", object_id="marker-beta")
+    record_event(
+        "update",
+        office_id=alfa.id,
+        user_email="other@alfa.test",
+        object_type="Office",
+        object_id="marker-alfa-old",
+        before={"name": "Stara"},
+        after={"name": "Nowa"},
+    ).at = datetime(2024, 1, 5)
+    record_event(
+        "update",
+        office_id=beta.id,
+        user_email="x@beta.test",
+        object_type="Office",
+        object_id="marker-beta",
+    )
     db.session.commit()
     assert form_login(client, "admin@alfa.test").status_code == 302  # audited: the log shows it
     return client
@@ -38,7 +51,9 @@ def filter_arg(app, column: str, operation: str) -> str:
     for index, flt in enumerate(view._filters):
         if flt.column.key == column and str(flt.operation()) == operation:
             return view.get_filter_arg(index, flt)
-    raise LookupError((column, operation, [(f.column.key, str(f.operation())) for f in view._filters]))
+    raise LookupError(
+        (column, operation, [(f.column.key, str(f.operation())) for f in view._filters])
+    )
 
 
 def test_log_shows_the_offices_events_with_values(admin_client):
@@ -71,9 +86,18 @@ def test_filter_by_date(admin_client, app):
 
 
 def test_nobody_edits_or_deletes_the_log(admin_client):
-    event = db.session.scalars(sa.select(AuditEvent).where(AuditEvent.object_id == "marker-alfa-old")).one()
+    event = db.session.scalars(
+        sa.select(AuditEvent).where(AuditEvent.object_id == "marker-alfa-old")
+    ).one()
     assert admin_client.get(f"/admin/audit/edit/?id={event.id}").status_code == 403
-    assert post(admin_client, f"/admin/audit/edit/?id={event.id}", {"action": "x"}).status_code == 403
+    assert (
+        post(admin_client, f"/admin/audit/edit/?id={event.id}", {"action": "x"}).status_code == 403
+    )
     assert post(admin_client, "/admin/audit/delete/", {"id": str(event.id)}).status_code == 403
-    assert post(admin_client, "/admin/audit/action/", {"action": "delete", "rowid": str(event.id)}).status_code == 403
+    assert (
+        post(
+            admin_client, "/admin/audit/action/", {"action": "delete", "rowid": str(event.id)}
+        ).status_code
+        == 403
+    )
     assert db.session.get(AuditEvent, event.id).action == "update"

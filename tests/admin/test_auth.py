@@ -53,16 +53,32 @@ def test_login_opens_the_panel_and_is_audited(client, admin_user):
 
 def test_login_returns_to_the_page_asked_for(client, admin_user):
     token = csrf_token(client)
-    response = client.post("/admin/login", data={"email": "admin@demo.test", "password": DEFAULT_PASSWORD,
-                                                 "csrf_token": token, "next": "/admin/department/"})
+    response = client.post(
+        "/admin/login",
+        data={
+            "email": "admin@demo.test",
+            "password": DEFAULT_PASSWORD,
+            "csrf_token": token,
+            "next": "/admin/department/",
+        },
+    )
     assert response.location == "/admin/department/"
 
 
-@pytest.mark.parametrize("next_page", ["https://evil.example/", "//evil.example/admin", "/elsewhere", "/admin\\@x"])
+@pytest.mark.parametrize(
+    "next_page", ["https://evil.example/", "//evil.example/admin", "/elsewhere", "/admin\\@x"]
+)
 def test_login_never_redirects_away_from_the_panel(client, admin_user, next_page):
     token = csrf_token(client)
-    response = client.post("/admin/login", data={"email": "admin@demo.test", "password": DEFAULT_PASSWORD,
-                                                 "csrf_token": token, "next": next_page})
+    response = client.post(
+        "/admin/login",
+        data={
+            "email": "admin@demo.test",
+            "password": DEFAULT_PASSWORD,
+            "csrf_token": token,
+            "next": next_page,
+        },
+    )
     assert response.location == "/admin/"
 
 
@@ -76,7 +92,9 @@ def test_login_never_redirects_away_from_the_panel(client, admin_user, next_page
         ("x" * 300 + "@demo.test", DEFAULT_PASSWORD, 400, "Adres e-mail"),
     ],
 )
-def test_bad_login_is_refused_with_a_polish_message(client, admin_user, email, password, status, message):
+def test_bad_login_is_refused_with_a_polish_message(
+    client, admin_user, email, password, status, message
+):
     response = login(client, email, password)
     assert response.status_code == status
     assert message in text(response)
@@ -86,9 +104,13 @@ def test_bad_login_is_refused_with_a_polish_message(client, admin_user, email, p
 def test_failed_logins_are_audited_with_the_account(client, admin_user):
     login(client, "admin@demo.test", "wrong password!")
     login(client, "stranger@demo.test", "wrong password!")
-    events = db.session.scalars(sa.select(AuditEvent).where(AuditEvent.action == "login_failed")).all()
-    assert [(e.user_id, e.user_email) for e in events] == [(admin_user.id, "admin@demo.test"),
-                                                           (None, "stranger@demo.test")]
+    events = db.session.scalars(
+        sa.select(AuditEvent).where(AuditEvent.action == "login_failed")
+    ).all()
+    assert [(e.user_id, e.user_email) for e in events] == [
+        (admin_user.id, "admin@demo.test"),
+        (None, "stranger@demo.test"),
+    ]
     assert all(e.remote_addr == "127.0.0.1" for e in events)
 
 
@@ -101,7 +123,9 @@ def test_deactivated_user_cannot_log_in(client, office):
 
 def test_five_wrong_passwords_lock_the_account(client, admin_user):
     for n in range(5):  # from five addresses, so that only the account's counter trips
-        response = login(client, "admin@demo.test", "wrong password!", REMOTE_ADDR=f"10.0.0.{n + 1}")
+        response = login(
+            client, "admin@demo.test", "wrong password!", REMOTE_ADDR=f"10.0.0.{n + 1}"
+        )
         assert response.status_code == 401
     response = login(client, "admin@demo.test", DEFAULT_PASSWORD, REMOTE_ADDR="10.0.0.99")
     assert response.status_code == 429
@@ -114,7 +138,10 @@ def test_five_wrong_passwords_lock_the_account(client, admin_user):
     user = db.session.get(User, admin_user.id)
     user.locked_until = utcnow() - timedelta(seconds=1)
     db.session.commit()
-    assert login(client, "admin@demo.test", DEFAULT_PASSWORD, REMOTE_ADDR="10.0.0.99").status_code == 302
+    assert (
+        login(client, "admin@demo.test", DEFAULT_PASSWORD, REMOTE_ADDR="10.0.0.99").status_code
+        == 302
+    )
 
 
 def test_four_wrong_passwords_do_not_lock_and_a_login_resets_the_count(client, admin_user):
@@ -137,7 +164,10 @@ def test_five_failures_from_one_address_pause_logins_from_it(client, office, adm
     assert client.get("/admin/").status_code == 302
     assert "address_locked" in actions()
     # Another address is not affected.
-    assert login(client, "admin@demo.test", DEFAULT_PASSWORD, REMOTE_ADDR="10.9.9.10").status_code == 302
+    assert (
+        login(client, "admin@demo.test", DEFAULT_PASSWORD, REMOTE_ADDR="10.9.9.10").status_code
+        == 302
+    )
 
 
 def test_lockout_message_in_english_when_english_is_chosen(client, admin_user):
@@ -152,12 +182,18 @@ def test_lockout_message_in_english_when_english_is_chosen(client, admin_user):
 def test_session_cookie_is_httponly_lax_and_lasts_30_minutes(client, admin_user):
     response = login(client, "admin@demo.test")
     cookie = response.headers["Set-Cookie"]
-    assert "HttpOnly" in cookie and "SameSite=Lax" in cookie and "Expires=" in cookie and "Path=/admin" in cookie
+    assert (
+        "HttpOnly" in cookie
+        and "SameSite=Lax" in cookie
+        and "Expires=" in cookie
+        and "Path=/admin" in cookie
+    )
     assert client.application.permanent_session_lifetime == timedelta(minutes=30)
 
 
-@pytest.mark.parametrize(("environ", "secure"), [({"OCEN_ENV": "production", "SECRET_KEY": "k" * 32}, True),
-                                                 ({}, False)])
+@pytest.mark.parametrize(
+    ("environ", "secure"), [({"OCEN_ENV": "production", "SECRET_KEY": "k" * 32}, True), ({}, False)]
+)
 def test_session_cookie_is_secure_in_production(tmp_path, environ, secure):
     app = Flask(__name__, instance_path=str(tmp_path))
     load_config(app, {}, environ=environ)
@@ -207,9 +243,17 @@ def test_logout_without_csrf_token_is_refused(client, admin_user):
 def test_form_post_without_csrf_token_is_refused(client, office, admin_user, url):
     login(client, "admin@demo.test")
     before = actions()
-    response = client.post(url, data={"email": "admin@demo.test", "password": DEFAULT_PASSWORD,
-                                      "name": "Wydział Nowy", "current_password": DEFAULT_PASSWORD,
-                                      "new_password": "a much better password", "repeat_password": "a much better password"})
+    response = client.post(
+        url,
+        data={
+            "email": "admin@demo.test",
+            "password": DEFAULT_PASSWORD,
+            "name": "Wydział Nowy",
+            "current_password": DEFAULT_PASSWORD,
+            "new_password": "a much better password",
+            "repeat_password": "a much better password",
+        },
+    )
     assert response.status_code == 400
     assert "Formularz wygasł albo nie został wysłany z tej strony" in text(response)
     assert actions() == before
@@ -218,37 +262,67 @@ def test_form_post_without_csrf_token_is_refused(client, office, admin_user, url
 
 def test_form_post_with_a_forged_csrf_token_is_refused(client, office, admin_user):
     login(client, "admin@demo.test")
-    response = client.post("/admin/department/new/", data={"name": "Wydział Nowy", "csrf_token": "forged"})
+    response = client.post(
+        "/admin/department/new/", data={"name": "Wydział Nowy", "csrf_token": "forged"}
+    )
     assert response.status_code == 400
 
 
 def test_user_changes_own_password(client, admin_user):
     login(client, "admin@demo.test")
-    response = post(client, "/admin/account/", {"current_password": DEFAULT_PASSWORD,
-                                                "new_password": "a much better password",
-                                                "repeat_password": "a much better password"})
+    response = post(
+        client,
+        "/admin/account/",
+        {
+            "current_password": DEFAULT_PASSWORD,
+            "new_password": "a much better password",
+            "repeat_password": "a much better password",
+        },
+    )
     assert response.status_code == 302
     assert "Hasło zostało zmienione." in text(client.get("/admin/account/"))
-    assert verify_password(db.session.get(User, admin_user.id).password_hash, "a much better password")
+    assert verify_password(
+        db.session.get(User, admin_user.id).password_hash, "a much better password"
+    )
     assert "password_changed" in actions("admin@demo.test")
-    event = db.session.scalars(sa.select(AuditEvent).where(AuditEvent.action == "password_changed")).one()
+    event = db.session.scalars(
+        sa.select(AuditEvent).where(AuditEvent.action == "password_changed")
+    ).one()
     assert "argon2" not in str(event.before) + str(event.after)
 
 
 @pytest.mark.parametrize(
     ("current", "new", "repeat", "message"),
     [
-        ("wrong password!", "a much better password", "a much better password", "Obecne hasło jest nieprawidłowe."),
+        (
+            "wrong password!",
+            "a much better password",
+            "a much better password",
+            "Obecne hasło jest nieprawidłowe.",
+        ),
         ("", "a much better password", "a much better password", "Podaj obecne hasło."),
         (DEFAULT_PASSWORD, "short", "short", "Nowe hasło musi mieć co najmniej 12 znaków."),
-        (DEFAULT_PASSWORD, "a much better password", "a different password", "Powtórzone hasło różni się od nowego."),
-        (DEFAULT_PASSWORD, DEFAULT_PASSWORD, DEFAULT_PASSWORD, "Nowe hasło musi różnić się od obecnego."),
+        (
+            DEFAULT_PASSWORD,
+            "a much better password",
+            "a different password",
+            "Powtórzone hasło różni się od nowego.",
+        ),
+        (
+            DEFAULT_PASSWORD,
+            DEFAULT_PASSWORD,
+            DEFAULT_PASSWORD,
+            "Nowe hasło musi różnić się od obecnego.",
+        ),
     ],
 )
 def test_bad_password_change_is_refused(client, admin_user, current, new, repeat, message):
     login(client, "admin@demo.test")
-    response = post(client, "/admin/account/", {"current_password": current, "new_password": new,
-                                                "repeat_password": repeat})
+    response = post(
+        client,
+        "/admin/account/",
+        {"current_password": current, "new_password": new, "repeat_password": repeat},
+    )
     assert response.status_code == 400
     assert message in text(response)
     assert verify_password(db.session.get(User, admin_user.id).password_hash, DEFAULT_PASSWORD)
@@ -258,9 +332,15 @@ def test_bad_password_change_is_refused(client, admin_user, current, new, repeat
 def test_reviewer_changes_own_password_too(client, office):
     create_user("reviewer@demo.test", role="reviewer", office=office)
     login(client, "reviewer@demo.test")
-    response = post(client, "/admin/account/", {"current_password": DEFAULT_PASSWORD,
-                                                "new_password": "a much better password",
-                                                "repeat_password": "a much better password"})
+    response = post(
+        client,
+        "/admin/account/",
+        {
+            "current_password": DEFAULT_PASSWORD,
+            "new_password": "a much better password",
+            "repeat_password": "a much better password",
+        },
+    )
     assert response.status_code == 302
 
 

@@ -94,16 +94,22 @@ def test_relation_choices_are_scoped_to_the_office(extended_app, client):
     from tests.factories import published_version
 
     app, alfa, beta = extended_app
-    app.extensions["ocen_admin"].add_view(QuestionLikeView(Question, db.session, name="Q", endpoint="qlike"))
+    app.extensions["ocen_admin"].add_view(
+        QuestionLikeView(Question, db.session, name="Q", endpoint="qlike")
+    )
     own, foreign = published_version(alfa), published_version(beta)
     login(client, "admin@alfa.test")
     form_page = text(client.get("/admin/qlike/new/"))
     assert f'value="{own.id}"' in form_page and f'value="{foreign.id}"' not in form_page
     count = db.session.scalar(sa.select(sa.func.count()).select_from(Question))
-    response = post(client, "/admin/qlike/new/", {"version": str(foreign.id), "key": "x1", "type": "text"})
+    response = post(
+        client, "/admin/qlike/new/", {"version": str(foreign.id), "key": "x1", "type": "text"}
+    )
     assert response.status_code == 200  # "not a valid choice": another office's version
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Question)) == count
-    response = post(client, "/admin/qlike/new/", {"version": str(own.id), "key": "x2", "type": "text"})
+    response = post(
+        client, "/admin/qlike/new/", {"version": str(own.id), "key": "x2", "type": "text"}
+    )
     assert response.status_code == 302
     assert db.session.scalar(sa.select(Question.version_id).where(Question.key == "x2")) == own.id
     foreign_question = foreign.questions[0]

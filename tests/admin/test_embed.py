@@ -18,26 +18,41 @@ PUBLIC_URL = "http://collector.test"
 
 @pytest.fixture
 def office(client, app):
-    office, _user = office_with_admin("leszno", "Urząd Miasta Leszna", allowed_origins=["https://www.leszno.pl"])
-    db.session.execute(sa.update(Department).where(Department.key == "architektura").values(active=False))
+    office, _user = office_with_admin(
+        "leszno", "Urząd Miasta Leszna", allowed_origins=["https://www.leszno.pl"]
+    )
+    db.session.execute(
+        sa.update(Department).where(Department.key == "architektura").values(active=False)
+    )
     db.session.commit()
     login(client, "admin@leszno.test")
     return office
 
 
 def active_departments(office) -> list[Department]:
-    return list(db.session.scalars(sa.select(Department).where(Department.office_id == office.id,
-                                                               Department.active.is_(True))))
+    return list(
+        db.session.scalars(
+            sa.select(Department).where(
+                Department.office_id == office.id, Department.active.is_(True)
+            )
+        )
+    )
 
 
 def test_the_embed_page_shows_the_tag_origins_and_hosted_page(client, office):
     page = text(client.get("/admin/embed/"))
 
     field = re.search(r'<input type="text" id="embed-snippet"[^>]*readonly value="([^"]+)"', page)
-    assert html.unescape(field.group(1)) == \
-        f'<script src="{PUBLIC_URL}/widget.js" data-office="leszno" async></script>'
+    assert (
+        html.unescape(field.group(1))
+        == f'<script src="{PUBLIC_URL}/widget.js" data-office="leszno" async></script>'
+    )
     assert re.search(r'<label for="embed-snippet">', page)
-    button = re.search(r'<button type="button"[^>]*data-copy-target="embed-snippet"[^>]*>Kopiuj</button>', page, re.S)
+    button = re.search(
+        r'<button type="button"[^>]*data-copy-target="embed-snippet"[^>]*>Kopiuj</button>',
+        page,
+        re.S,
+    )
     assert button and 'data-copy-status="copy-status"' in button.group(0)
     assert re.search(r'<p id="copy-status" role="status"', page)
     assert "copy.js" in page
@@ -54,7 +69,11 @@ def test_every_active_department_has_a_qr_png_svg_and_poster(client, office):
         assert html.escape(url) in page
 
         png = client.get(f"/admin/embed/qr/{department.id}.png")
-        assert png.status_code == 200 and png.mimetype == "image/png" and png.data.startswith(b"\x89PNG\r\n")
+        assert (
+            png.status_code == 200
+            and png.mimetype == "image/png"
+            and png.data.startswith(b"\x89PNG\r\n")
+        )
         assert f"qr-leszno-{department.key}.png" in png.headers["Content-Disposition"]
 
         svg = client.get(f"/admin/embed/qr/{department.id}.svg")
@@ -72,7 +91,10 @@ def test_every_active_department_has_a_qr_png_svg_and_poster(client, office):
 
 def test_the_qr_codes_differ_per_department(client, office):
     first, second = active_departments(office)[:2]
-    assert client.get(f"/admin/embed/qr/{first.id}.png").data != client.get(f"/admin/embed/qr/{second.id}.png").data
+    assert (
+        client.get(f"/admin/embed/qr/{first.id}.png").data
+        != client.get(f"/admin/embed/qr/{second.id}.png").data
+    )
 
 
 def test_a_reviewer_sees_the_embed_page_too(client, office):
@@ -94,5 +116,6 @@ def test_the_tag_carries_the_offices_banner_look(client, office):
     field = re.search(r'<input type="text" id="embed-snippet"[^>]*readonly value="([^"]+)"', page)
     assert html.unescape(field.group(1)) == (
         f'<script src="{PUBLIC_URL}/widget.js" data-office="leszno" data-label="Oceń &#34;nas&#34;" '
-        'data-color="#7a1f3d" data-position="bottom-left" async></script>')
+        'data-color="#7a1f3d" data-position="bottom-left" async></script>'
+    )
     assert "wklej znacznik na stronę ponownie" in page

@@ -26,8 +26,15 @@ pytestmark = pytest.mark.browser
 def app_config() -> dict:
     return {"WTF_CSRF_ENABLED": True}  # a real server and real forms
 
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--no-first-run"]
+
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 SERIOUS = {"serious", "critical"}
 
 
@@ -58,8 +65,11 @@ def serious_violations(page) -> list[str]:
     from axe_playwright_python.sync_playwright import Axe
 
     results = Axe().run(page)
-    return [f"{v['id']} ({v['impact']}): {[n['target'] for n in v['nodes']][:3]} {v['nodes'][0].get('failureSummary', '')[:300]}"
-            for v in results.response["violations"] if v.get("impact") in SERIOUS]
+    return [
+        f"{v['id']} ({v['impact']}): {[n['target'] for n in v['nodes']][:3]} {v['nodes'][0].get('failureSummary', '')[:300]}"
+        for v in results.response["violations"]
+        if v.get("impact") in SERIOUS
+    ]
 
 
 def test_edit_publish_download_and_copy_in_a_browser(app, server, browser, tmp_path):
@@ -68,8 +78,9 @@ def test_edit_publish_download_and_copy_in_a_browser(app, server, browser, tmp_p
     answer_survey(client, office, times=2)
     db.session.commit()
 
-    context = browser.new_context(permissions=["clipboard-read", "clipboard-write"], locale="pl-PL",
-                                  accept_downloads=True)
+    context = browser.new_context(
+        permissions=["clipboard-read", "clipboard-write"], locale="pl-PL", accept_downloads=True
+    )
     page = context.new_page()
     page.set_default_timeout(15000)
     try:
@@ -103,7 +114,10 @@ def test_edit_publish_download_and_copy_in_a_browser(app, server, browser, tmp_p
 
         # Preview the draft in the real widget: the re-worded question, nothing sent.
         posts: list[str] = []
-        page.on("request", lambda request: posts.append(request.url) if request.method == "POST" else None)
+        page.on(
+            "request",
+            lambda request: posts.append(request.url) if request.method == "POST" else None,
+        )
         page.get_by_role("link", name="Podgląd").click()
         page.get_by_role("button", name="Oceń Urząd").click()
         page.get_by_text("Podgląd — odpowiedzi nie są zapisywane").wait_for()

@@ -32,14 +32,23 @@ def beta(client, app):
 
 
 def ids(beta) -> dict:
-    draft = db.session.scalar(sa.select(SurveyVersion).join(SurveyVersion.survey)
-                              .where(SurveyVersion.status == "draft"))
-    published = db.session.scalar(sa.select(SurveyVersion).join(SurveyVersion.survey)
-                                  .where(SurveyVersion.status == "published", SurveyVersion.survey.has(office_id=beta.id)))
-    return {"draft": draft.id, "published": published.id, "question": question(draft, "overall").id,
-            "department": beta.departments[0].id, "response": db.session.scalar(sa.select(Response.id)),
-            "answer": db.session.scalar(sa.select(Answer.id).where(Answer.question_key == "comment")),
-            "report": db.session.scalar(sa.select(Report.id))}
+    draft = db.session.scalar(
+        sa.select(SurveyVersion).join(SurveyVersion.survey).where(SurveyVersion.status == "draft")
+    )
+    published = db.session.scalar(
+        sa.select(SurveyVersion)
+        .join(SurveyVersion.survey)
+        .where(SurveyVersion.status == "published", SurveyVersion.survey.has(office_id=beta.id))
+    )
+    return {
+        "draft": draft.id,
+        "published": published.id,
+        "question": question(draft, "overall").id,
+        "department": beta.departments[0].id,
+        "response": db.session.scalar(sa.select(Response.id)),
+        "answer": db.session.scalar(sa.select(Answer.id).where(Answer.question_key == "comment")),
+        "report": db.session.scalar(sa.select(Report.id)),
+    }
 
 
 ATTEMPTS = [
@@ -51,7 +60,11 @@ ATTEMPTS = [
     ("POST", "/admin/survey/question/{question}", {"type": "text", "text_pl": "Przejęte"}),
     ("POST", "/admin/survey/question/{question}/move", {"direction": "up"}),
     ("POST", "/admin/survey/question/{question}/delete", {}),
-    ("POST", "/admin/survey/version/{draft}/question/new", {"type": "text", "key": "obce", "text_pl": "Obce"}),
+    (
+        "POST",
+        "/admin/survey/version/{draft}/question/new",
+        {"type": "text", "key": "obce", "text_pl": "Obce"},
+    ),
     ("POST", "/admin/survey/version/{draft}/details", {"title_pl": "Przejęta"}),
     ("POST", "/admin/survey/version/{draft}/publish", {}),
     ("POST", "/admin/survey/version/{draft}/discard", {}),
@@ -66,15 +79,27 @@ ATTEMPTS = [
     ("POST", "/admin/response/comment/{answer}", {"hidden": "1"}),
     ("GET", "/admin/paper/?office_id={office}", None),
     ("GET", "/admin/paper/questionnaire.pdf?office_id={office}", None),
-    ("POST", "/admin/paper/", {"office_id": "{office}", "entry_id": "6f1c2b9e-4d7a-4c1e-9a51-0d8f3c2b7a10",
-                               "q-department": "usc", "q-overall": "5"}),
+    (
+        "POST",
+        "/admin/paper/",
+        {
+            "office_id": "{office}",
+            "entry_id": "6f1c2b9e-4d7a-4c1e-9a51-0d8f3c2b7a10",
+            "q-department": "usc",
+            "q-overall": "5",
+        },
+    ),
 ]
 
 
 def state() -> dict:
     db.session.expire_all()
-    return {model.__name__: sorted(str(model_values(row)) for row in db.session.scalars(sa.select(model)))
-            for model in (SurveyVersion, Question, Response, Answer, Report, AuditEvent)}
+    return {
+        model.__name__: sorted(
+            str(model_values(row)) for row in db.session.scalars(sa.select(model))
+        )
+        for model in (SurveyVersion, Question, Response, Answer, Report, AuditEvent)
+    }
 
 
 @pytest.mark.parametrize("method, url, data", ATTEMPTS, ids=[f"{m} {u}" for m, u, _d in ATTEMPTS])

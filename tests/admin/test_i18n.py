@@ -31,8 +31,11 @@ from tests.admin.test_survey_editor import NEW_QUESTION_PROBLEMS
 from tests.admin.view_cases import office_form
 
 POLISH_LETTERS = re.compile(r"[ąćęłńóśźżĄĆĘŁŃÓŚŹŻ]")
-POLISH_WORDS = re.compile(r"\b(nie|tak|lub|albo|oraz|jest|brak|dodaj|zapisz|anuluj|edytuj|wersj\w*|ankiet\w*|"
-                          r"pytani\w*|odpowiedzi|urzad\w*|klucz\w*|wydzial\w*|popraw\w*|podaj)\b", re.I)
+POLISH_WORDS = re.compile(
+    r"\b(nie|tak|lub|albo|oraz|jest|brak|dodaj|zapisz|anuluj|edytuj|wersj\w*|ankiet\w*|"
+    r"pytani\w*|odpowiedzi|urzad\w*|klucz\w*|wydzial\w*|popraw\w*|podaj)\b",
+    re.I,
+)
 PROPER_NAMES = ("Oceń Urząd",)  # the product's name, the same in every language
 INTERFACE_ATTRIBUTES = ("title", "aria-label", "placeholder", "alt")
 DATA_MODELS = (Office, Department, Survey, SurveyVersion, Question, User)
@@ -50,7 +53,11 @@ class InterfaceText(HTMLParser):
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         attributes = dict(attrs)
-        if self.skipping or tag in self.SKIPPED_TAGS or (tag != "html" and attributes.get("lang", "en") != "en"):
+        if (
+            self.skipping
+            or tag in self.SKIPPED_TAGS
+            or (tag != "html" and attributes.get("lang", "en") != "en")
+        ):
             self.skipping.append(tag)
             return
         self.texts += [value for name, value in attrs if name in INTERFACE_ATTRIBUTES and value]
@@ -97,7 +104,7 @@ def without_truncated(shown: str, value: str) -> str:
         end += 1
     for ellipsis in ("...", "…"):
         if shown.startswith(ellipsis, end):
-            return shown[:start] + " " + shown[end + len(ellipsis):]
+            return shown[:start] + " " + shown[end + len(ellipsis) :]
     return shown
 
 
@@ -141,20 +148,43 @@ def assert_english(response, *posted: dict, status: int | None = None) -> None:
     assert polish == [], f"Polish on {response.request.method} {response.request.path}: {polish}"
 
 
-@pytest.mark.parametrize("url", ["/admin/", "/admin/office/edit/?id={office}", "/admin/department/",
-                                 "/admin/department/new/", "/admin/survey/", "/admin/survey/version/{draft}",
-                                 "/admin/survey/version/{published}", "/admin/survey/version/{draft}/details",
-                                 "/admin/survey/version/{draft}/question/new", "/admin/survey/question/{question}"])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/admin/",
+        "/admin/office/edit/?id={office}",
+        "/admin/department/",
+        "/admin/department/new/",
+        "/admin/survey/",
+        "/admin/survey/version/{draft}",
+        "/admin/survey/version/{published}",
+        "/admin/survey/version/{draft}/details",
+        "/admin/survey/version/{draft}/question/new",
+        "/admin/survey/question/{question}",
+    ],
+)
 def test_pages_are_english(english, office, draft, url):
-    published = db.session.scalar(sa.select(SurveyVersion.id).where(SurveyVersion.status == "published"))
-    url = url.format(office=office.id, draft=draft.id, published=published, question=question(draft, "overall").id)
+    published = db.session.scalar(
+        sa.select(SurveyVersion.id).where(SurveyVersion.status == "published")
+    )
+    url = url.format(
+        office=office.id,
+        draft=draft.id,
+        published=published,
+        question=question(draft, "overall").id,
+    )
     assert_english(english.get(url), status=200)
 
 
 def test_office_errors_are_english(english, office):
     db.session.refresh(office)
-    data = office_form(office, name="", look_color="#ffff00", allowed_origins="http://www.alfa.pl\nhttps://*.alfa.pl",
-                       retention_days="5")
+    data = office_form(
+        office,
+        name="",
+        look_color="#ffff00",
+        allowed_origins="http://www.alfa.pl\nhttps://*.alfa.pl",
+        retention_days="5",
+    )
     response = post(english, f"/admin/office/edit/?id={office.id}", data)
     assert "too little contrast" in text(response)
     assert_english(response, data, status=200)

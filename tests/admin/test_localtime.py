@@ -31,8 +31,9 @@ JULY_EDGES = {
 def respond_at(client, office, *moments: datetime) -> None:
     """Post one response per moment and store it as submitted then (naive UTC)."""
     answer_survey(client, office, times=len(moments))
-    responses = db.session.scalars(sa.select(Response).where(Response.office_id == office.id)
-                                   .order_by(Response.id)).all()[-len(moments):]
+    responses = db.session.scalars(
+        sa.select(Response).where(Response.office_id == office.id).order_by(Response.id)
+    ).all()[-len(moments) :]
     for response, moment in zip(responses, moments, strict=True):
         response.submitted_at = moment
     db.session.commit()
@@ -85,13 +86,22 @@ def test_the_audit_log_shows_and_filters_local_times(client, office):
     event = db.session.scalar(sa.select(AuditEvent).where(AuditEvent.action == "login"))
     event.at = datetime(2026, 1, 15, 23, 30)  # 2026-01-16 00:30 in Poland
     db.session.commit()
-    audit = next(v for v in client.application.extensions["ocen_admin"]._views if v.endpoint == "audit")
-    before = next(audit.get_filter_arg(index, flt) for index, flt in enumerate(audit._filters)
-                  if flt.column.key == "at" and str(flt.operation()) == "mniejsze niż")
+    audit = next(
+        v for v in client.application.extensions["ocen_admin"]._views if v.endpoint == "audit"
+    )
+    before = next(
+        audit.get_filter_arg(index, flt)
+        for index, flt in enumerate(audit._filters)
+        if flt.column.key == "at" and str(flt.operation()) == "mniejsze niż"
+    )
 
     assert "2026-01-16 00:30" in text(client.get("/admin/audit/"))
-    assert "2026-01-16 00:30" in text(client.get(f"/admin/audit/?flt0_{before}=2026-01-16+01:00:00"))
-    assert "2026-01-16 00:30" not in text(client.get(f"/admin/audit/?flt0_{before}=2026-01-16+00:00:00"))
+    assert "2026-01-16 00:30" in text(
+        client.get(f"/admin/audit/?flt0_{before}=2026-01-16+01:00:00")
+    )
+    assert "2026-01-16 00:30" not in text(
+        client.get(f"/admin/audit/?flt0_{before}=2026-01-16+00:00:00")
+    )
 
 
 def test_no_panel_page_speaks_of_utc(client, office):
@@ -101,8 +111,14 @@ def test_no_panel_page_speaks_of_utc(client, office):
     user.last_login_at = WINTER
     version = db.session.scalar(sa.select(SurveyVersion).where(SurveyVersion.status == "published"))
     version.published_at = SUMMER
-    report = reports.archive_report(db.session, office, period_start=date(2026, 7, 1), period_end=date(2026, 7, 1),
-                                    reason="ad-hoc", author=None)
+    report = reports.archive_report(
+        db.session,
+        office,
+        period_start=date(2026, 7, 1),
+        period_end=date(2026, 7, 1),
+        reason="ad-hoc",
+        author=None,
+    )
     report.created_at = WINTER
     db.session.commit()
     response_id = db.session.scalar(sa.select(Response.id))

@@ -19,27 +19,51 @@ def office(app):
 
 
 def office_form(office: Office, **changes) -> dict:
-    data = {"name": office.name, "address": office.address, "contact_email": office.contact_email,
-            "contact_phone": office.contact_phone, "privacy_url": office.privacy_url,
-            "allowed_origins": "\n".join(office.allowed_origins), "languages": list(office.languages),
-            "look_label": office.look_label, "look_color": office.look_color, "look_position": office.look_position}
+    data = {
+        "name": office.name,
+        "address": office.address,
+        "contact_email": office.contact_email,
+        "contact_phone": office.contact_phone,
+        "privacy_url": office.privacy_url,
+        "allowed_origins": "\n".join(office.allowed_origins),
+        "languages": list(office.languages),
+        "look_label": office.look_label,
+        "look_color": office.look_color,
+        "look_position": office.look_position,
+    }
     data.update(changes)
     return data
 
 
 def save_office(client, office, **changes):
-    return post(client, f"/admin/office/edit/?id={office.id}", office_form(office, **changes), follow_redirects=True)
+    return post(
+        client,
+        f"/admin/office/edit/?id={office.id}",
+        office_form(office, **changes),
+        follow_redirects=True,
+    )
 
 
 def department(office, key: str = "usc") -> Department:
-    return db.session.scalar(sa.select(Department).where(Department.office_id == office.id, Department.key == key))
+    return db.session.scalar(
+        sa.select(Department).where(Department.office_id == office.id, Department.key == key)
+    )
 
 
 def rename_department(client, dept: Department, name: str):
     # The whole form, as the browser sends it: the translations too.
-    return post(client, f"/admin/department/edit/?id={dept.id}",
-                {"name": name, "name_en": (dept.names or {}).get("en", ""), "name_uk": (dept.names or {}).get("uk", ""),
-                 "position": dept.position, "active": "y"}, follow_redirects=True)
+    return post(
+        client,
+        f"/admin/department/edit/?id={dept.id}",
+        {
+            "name": name,
+            "name_en": (dept.names or {}).get("en", ""),
+            "name_uk": (dept.names or {}).get("uk", ""),
+            "position": dept.position,
+            "active": "y",
+        },
+        follow_redirects=True,
+    )
 
 
 def office_name(office) -> str:
@@ -47,7 +71,9 @@ def office_name(office) -> str:
     return db.session.get(Office, office.id).name
 
 
-def test_changing_office_data_after_new_responses_archives_a_pre_change_report_first(client, office):
+def test_changing_office_data_after_new_responses_archives_a_pre_change_report_first(
+    client, office
+):
     answer_survey(client, office, times=2)
     login(client, "admin@demo.test")
 
@@ -60,7 +86,9 @@ def test_changing_office_data_after_new_responses_archives_a_pre_change_report_f
     # The report was made before the change: it names the office as the responses knew it.
     from tests.admin.flowtools import pdf_text
 
-    assert "Urząd Miasta Demo " in pdf_text(report.pdf) + " " and "Demo-Zdrój" not in pdf_text(report.pdf)
+    assert "Urząd Miasta Demo " in pdf_text(report.pdf) + " " and "Demo-Zdrój" not in pdf_text(
+        report.pdf
+    )
 
 
 def test_without_new_responses_no_new_report_is_made(client, office):
@@ -104,8 +132,12 @@ def test_department_changes_archive_the_report_first(client, office, change):
     if change == "rename":
         response = rename_department(client, dept, "Wydział Finansów")
     elif change == "add":
-        response = post(client, "/admin/department/new/", {"name": "Straż Miejska", "position": "9", "active": "y"},
-                        follow_redirects=True)
+        response = post(
+            client,
+            "/admin/department/new/",
+            {"name": "Straż Miejska", "position": "9", "active": "y"},
+            follow_redirects=True,
+        )
     else:
         response = post(client, "/admin/department/delete/", {"id": dept.id}, follow_redirects=True)
 
@@ -116,13 +148,16 @@ def test_department_changes_archive_the_report_first(client, office, change):
 def test_a_failing_report_leaves_the_office_unchanged_and_says_why(client, office, monkeypatch):
     answer_survey(client, office)
     login(client, "admin@demo.test")
-    monkeypatch.setattr(reports.archive, "build_pdf", lambda *a, **k: (_ for _ in ()).throw(OSError("disk full")))
+    monkeypatch.setattr(
+        reports.archive, "build_pdf", lambda *a, **k: (_ for _ in ()).throw(OSError("disk full"))
+    )
 
     response = save_office(client, office, name="Urząd Miasta Inna Nazwa")
     dept_response = rename_department(client, department(office), "Inna nazwa")
 
-    assert any("najpierw trzeba zarchiwizować raport" in m and "OSError" in m for m in flashes(response)), \
-        flashes(response)
+    assert any(
+        "najpierw trzeba zarchiwizować raport" in m and "OSError" in m for m in flashes(response)
+    ), flashes(response)
     assert any("najpierw trzeba zarchiwizować raport" in m for m in flashes(dept_response))
     assert office_name(office) == "Urząd Miasta Demo"
     assert department(office).name == "Urząd Stanu Cywilnego"

@@ -60,13 +60,21 @@ BAD_FIELDS = [
     ("allowed_origins", "https://alfa .pl", "podaj sam adres strony"),
     ("allowed_origins", "https://-alfa-.pl", "nieprawidłowa nazwa hosta"),
     ("allowed_origins", "https://alfa.pl\nhttps://beta.pl/x", "„https://beta.pl/x”: bez ścieżki"),
-    ("allowed_origins", "\n".join(f"https://s{n}.alfa.pl" for n in range(21)), "Najwyżej 20 adresów."),
+    (
+        "allowed_origins",
+        "\n".join(f"https://s{n}.alfa.pl" for n in range(21)),
+        "Najwyżej 20 adresów.",
+    ),
     # colour and contrast with the white label
     ("look_color", "blue", "Kolor podaj w formacie #rrggbb"),
     ("look_color", "#12345", "Kolor podaj w formacie #rrggbb"),
     ("look_color", "#0b5cab80", "Kolor podaj w formacie #rrggbb"),
     ("look_color", "", "Kolor podaj w formacie #rrggbb"),
-    ("look_color", "#ffff00", "Kolor #ffff00 ma za mały kontrast z białym napisem (1,07:1, potrzeba co najmniej 4,5:1)"),
+    (
+        "look_color",
+        "#ffff00",
+        "Kolor #ffff00 ma za mały kontrast z białym napisem (1,07:1, potrzeba co najmniej 4,5:1)",
+    ),
     ("look_color", "#777777", "Kolor #777777 ma za mały kontrast z białym napisem (4,47:1"),
     ("look_color", "#e53935", "za mały kontrast"),
     # information clause URL
@@ -90,9 +98,12 @@ BAD_FIELDS = [
 ]
 
 
-@pytest.mark.parametrize(("field", "value", "message"), BAD_FIELDS,
-                         ids=[f"{f}-{str(v)[:30]}" for f, v, _ in BAD_FIELDS])
-def test_bad_office_data_is_refused_with_a_polish_message(admin_client, office, field, value, message):
+@pytest.mark.parametrize(
+    ("field", "value", "message"), BAD_FIELDS, ids=[f"{f}-{str(v)[:30]}" for f, v, _ in BAD_FIELDS]
+)
+def test_bad_office_data_is_refused_with_a_polish_message(
+    admin_client, office, field, value, message
+):
     before = office_state(office.id)
     events = audit_actions()
     response = edit_office(admin_client, office, **{field: value})
@@ -104,7 +115,9 @@ def test_bad_office_data_is_refused_with_a_polish_message(admin_client, office, 
 
 def test_messages_follow_the_chosen_language(admin_client, office):
     admin_client.get("/admin/?lang=en")
-    response = edit_office(admin_client, office, look_color="#ffff00", allowed_origins="http://www.alfa.pl")
+    response = edit_office(
+        admin_client, office, look_color="#ffff00", allowed_origins="http://www.alfa.pl"
+    )
     shown = " ".join(messages(response))
     assert "has too little contrast with the white label (1,07:1" in shown
     assert "only https:// is allowed" in shown
@@ -116,7 +129,10 @@ def test_messages_follow_the_chosen_language(admin_client, office):
         ("https://WWW.Alfa.PL/", ["https://www.alfa.pl"]),
         ("https://alfa.pl:443", ["https://alfa.pl"]),
         ("https://alfa.pl:8443", ["https://alfa.pl:8443"]),
-        ("http://localhost:5001\nhttp://127.0.0.1:8000", ["http://localhost:5001", "http://127.0.0.1:8000"]),
+        (
+            "http://localhost:5001\nhttp://127.0.0.1:8000",
+            ["http://localhost:5001", "http://127.0.0.1:8000"],
+        ),
         ("https://xn--d-mua.pl\n\n  https://xn--d-mua.pl  ", ["https://xn--d-mua.pl"]),
         ("", []),
     ],
@@ -128,9 +144,16 @@ def test_origins_are_stored_exactly(admin_client, office, typed, stored):
 
 
 def test_office_update_is_saved_and_audited_with_before_and_after(admin_client, office):
-    response = edit_office(admin_client, office, name="Urząd Miasta Alfa-Zdrój", look_color="#0B5CAB",
-                           languages=["pl", "uk"], look_position="bottom-left", retention_days="730",
-                           privacy_url="https://www.alfa.pl/rodo")
+    response = edit_office(
+        admin_client,
+        office,
+        name="Urząd Miasta Alfa-Zdrój",
+        look_color="#0B5CAB",
+        languages=["pl", "uk"],
+        look_position="bottom-left",
+        retention_days="730",
+        privacy_url="https://www.alfa.pl/rodo",
+    )
     assert response.status_code == 302, messages(response)
     state = office_state(office.id)
     assert state["name"] == "Urząd Miasta Alfa-Zdrój"
@@ -139,8 +162,14 @@ def test_office_update_is_saved_and_audited_with_before_and_after(admin_client, 
     assert state["retention_days"] == 730
     event = db.session.scalars(sa.select(AuditEvent).where(AuditEvent.action == "update")).one()
     assert event.object_type == "Office" and event.object_id == str(office.id)
-    assert event.before["name"] == "Urząd Miasta Alfa" and event.after["name"] == "Urząd Miasta Alfa-Zdrój"
-    assert event.before["languages"] == ["pl", "en", "uk"] and event.after["languages"] == ["pl", "uk"]
+    assert (
+        event.before["name"] == "Urząd Miasta Alfa"
+        and event.after["name"] == "Urząd Miasta Alfa-Zdrój"
+    )
+    assert event.before["languages"] == ["pl", "en", "uk"] and event.after["languages"] == [
+        "pl",
+        "uk",
+    ]
     assert "slug" not in event.after  # only what changed
     assert event.user_email == "admin@alfa.test" and event.office_id == office.id
 
@@ -161,7 +190,9 @@ def test_office_form_has_no_external_urls_and_polish_labels(admin_client, office
 def test_superadmin_creates_an_office_with_its_survey_published(client, office):
     create_user("super@ops.test", role="superadmin")
     login(client, "super@ops.test")
-    data = office_form(office, slug="gamma", name="Urząd Gminy Gamma", allowed_origins="https://gamma.pl")
+    data = office_form(
+        office, slug="gamma", name="Urząd Gminy Gamma", allowed_origins="https://gamma.pl"
+    )
     response = post(client, "/admin/office/new/", data)
     assert response.status_code == 302, messages(response)
     gamma = get_office("gamma")
@@ -172,14 +203,21 @@ def test_superadmin_creates_an_office_with_its_survey_published(client, office):
     assert event.after["slug"] == "gamma" and event.office_id == gamma.id
 
 
-@pytest.mark.parametrize(("slug", "message"), [("alfa", "Urząd o identyfikatorze alfa już istnieje."),
-                                               ("Zły Slug", "Identyfikator: 2–63 małe litery"),
-                                               ("", "To pole jest wymagane.")])
+@pytest.mark.parametrize(
+    ("slug", "message"),
+    [
+        ("alfa", "Urząd o identyfikatorze alfa już istnieje."),
+        ("Zły Slug", "Identyfikator: 2–63 małe litery"),
+        ("", "To pole jest wymagane."),
+    ],
+)
 def test_superadmin_cannot_create_an_office_with_a_bad_slug(client, office, slug, message):
     create_user("super@ops.test", role="superadmin")
     login(client, "super@ops.test")
     count = db.session.scalar(sa.select(sa.func.count()).select_from(Office))
-    response = post(client, "/admin/office/new/", office_form(office, slug=slug, name="Urząd Gminy Gamma"))
+    response = post(
+        client, "/admin/office/new/", office_form(office, slug=slug, name="Urząd Gminy Gamma")
+    )
     assert response.status_code == 200
     assert any(message in shown for shown in messages(response)), messages(response)
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Office)) == count
@@ -200,8 +238,16 @@ def test_hook_runs_before_department_changes(admin_client, office, monkeypatch):
     seen = []
     monkeypatch.setattr("admin.offices.before_office_change", lambda o: seen.append(o.slug))
     department = office.departments[0]
-    post(admin_client, f"/admin/department/edit/?id={department.id}", {"name": "Nowa", "position": "1", "active": "y"})
-    post(admin_client, "/admin/department/new/", {"name": "Wydział Nowy", "position": "9", "active": "y"})
+    post(
+        admin_client,
+        f"/admin/department/edit/?id={department.id}",
+        {"name": "Nowa", "position": "1", "active": "y"},
+    )
+    post(
+        admin_client,
+        "/admin/department/new/",
+        {"name": "Wydział Nowy", "position": "9", "active": "y"},
+    )
     post(admin_client, "/admin/department/delete/", {"id": str(department.id)})
     assert seen == ["alfa", "alfa", "alfa"]
 
@@ -213,9 +259,9 @@ def test_hook_can_refuse_the_change(admin_client, office, monkeypatch):
     monkeypatch.setattr("admin.offices.before_office_change", refuse)
     before = office_state(office.id)
     response = edit_office(admin_client, office, name="Nowa nazwa")
-    assert "Nie udało się wygenerować raportu przed zmianą." in " ".join(messages(admin_client.get(response.location)
-                                                                                 if response.status_code == 302
-                                                                                 else response))
+    assert "Nie udało się wygenerować raportu przed zmianą." in " ".join(
+        messages(admin_client.get(response.location) if response.status_code == 302 else response)
+    )
     assert office_state(office.id) == before
 
 
@@ -225,14 +271,26 @@ def test_hook_can_refuse_the_change(admin_client, office, monkeypatch):
 
 def departments(office: Office) -> list[Department]:
     db.session.expire_all()
-    return list(db.session.scalars(sa.select(Department).where(Department.office_id == office.id)
-                                   .order_by(Department.position, Department.id)))
+    return list(
+        db.session.scalars(
+            sa.select(Department)
+            .where(Department.office_id == office.id)
+            .order_by(Department.position, Department.id)
+        )
+    )
 
 
 def test_new_department_gets_a_key_from_its_name(admin_client, office):
-    response = post(admin_client, "/admin/department/new/",
-                    {"name": "Wydział Łączności i Środowiska", "name_en": "Communications Department",
-                     "position": "3", "active": "y"})
+    response = post(
+        admin_client,
+        "/admin/department/new/",
+        {
+            "name": "Wydział Łączności i Środowiska",
+            "name_en": "Communications Department",
+            "position": "3",
+            "active": "y",
+        },
+    )
     assert response.status_code == 302, messages(response)
     new = [d for d in departments(office) if d.name == "Wydział Łączności i Środowiska"][0]
     assert new.key == "wydzial-lacznosci-i-srodowiska"
@@ -240,16 +298,23 @@ def test_new_department_gets_a_key_from_its_name(admin_client, office):
     assert new.office_id == office.id
 
 
-@pytest.mark.parametrize(("key", "message"), [
-    ("Zły klucz!", "Klucz: 1–64 małe litery"),
-    ("other", "Klucz „other” jest zarezerwowany"),
-    ("KOMUNIKACJA", "Wydział o kluczu komunikacja już istnieje w tym urzędzie."),
-])
+@pytest.mark.parametrize(
+    ("key", "message"),
+    [
+        ("Zły klucz!", "Klucz: 1–64 małe litery"),
+        ("other", "Klucz „other” jest zarezerwowany"),
+        ("KOMUNIKACJA", "Wydział o kluczu komunikacja już istnieje w tym urzędzie."),
+    ],
+)
 def test_bad_department_key_is_refused(admin_client, office, key, message):
     existing = {d.key for d in departments(office)}
     assert "komunikacja" in existing
-    response = post(admin_client, "/admin/department/new/", {"name": "Wydział", "key": key, "active": "y"})
-    shown = messages(response) + (messages(admin_client.get(response.location)) if response.status_code == 302 else [])
+    response = post(
+        admin_client, "/admin/department/new/", {"name": "Wydział", "key": key, "active": "y"}
+    )
+    shown = messages(response) + (
+        messages(admin_client.get(response.location)) if response.status_code == 302 else []
+    )
     assert any(message in m for m in shown), shown
     assert {d.key for d in departments(office)} == existing
 
@@ -257,15 +322,29 @@ def test_bad_department_key_is_refused(admin_client, office, key, message):
 def test_department_is_renamed_reordered_and_deactivated_keeping_its_key(admin_client, office):
     department = departments(office)[0]
     old_name, old_position = department.name, department.position
-    response = post(admin_client, f"/admin/department/edit/?id={department.id}",
-                    {"name": "Wydział Komunikacji i Dróg", "key": "changed", "position": "99",  # active unticked
-                     "name_en": department.names["en"], "name_uk": department.names["uk"]})
+    response = post(
+        admin_client,
+        f"/admin/department/edit/?id={department.id}",
+        {
+            "name": "Wydział Komunikacji i Dróg",
+            "key": "changed",
+            "position": "99",  # active unticked
+            "name_en": department.names["en"],
+            "name_uk": department.names["uk"],
+        },
+    )
     assert response.status_code == 302, messages(response)
     changed = db.session.get(Department, department.id)
     assert (changed.name, changed.key, changed.position, changed.active) == (
-        "Wydział Komunikacji i Dróg", department.key, 99, False)
+        "Wydział Komunikacji i Dróg",
+        department.key,
+        99,
+        False,
+    )
     # A deactivated department is no longer offered in the survey.
-    assert department.key not in [o["key"] for o in get_department_options(db.session.get(Office, office.id))]
+    assert department.key not in [
+        o["key"] for o in get_department_options(db.session.get(Office, office.id))
+    ]
     event = db.session.scalars(sa.select(AuditEvent).where(AuditEvent.action == "update")).one()
     assert event.before == {"name": old_name, "position": old_position, "active": True}
     assert event.after == {"name": "Wydział Komunikacji i Dróg", "position": 99, "active": False}
@@ -273,20 +352,35 @@ def test_department_is_renamed_reordered_and_deactivated_keeping_its_key(admin_c
 
 def test_department_list_follows_the_order(admin_client, office):
     first, second = departments(office)[:2]
-    post(admin_client, f"/admin/department/edit/?id={first.id}", {"name": first.name, "position": "500", "active": "y"})
+    post(
+        admin_client,
+        f"/admin/department/edit/?id={first.id}",
+        {"name": first.name, "position": "500", "active": "y"},
+    )
     page = text(admin_client.get("/admin/department/"))
     assert page.index(second.name) < page.index(first.name)
 
 
 def test_department_with_responses_is_never_deleted(admin_client, office):
     department = departments(office)[0]
-    db.session.add(Response(id=uuid.uuid4(), office_id=office.id, version_id=get_published_version(office).id,
-                            channel="widget", department_key=department.key, content_hash="0" * 64))
+    db.session.add(
+        Response(
+            id=uuid.uuid4(),
+            office_id=office.id,
+            version_id=get_published_version(office).id,
+            channel="widget",
+            department_key=department.key,
+            content_hash="0" * 64,
+        )
+    )
     db.session.commit()
     response = post(admin_client, "/admin/department/delete/", {"id": str(department.id)})
     assert response.status_code == 302
     shown = messages(admin_client.get(response.location))
-    assert any(f"Nie można usunąć wydziału „{department.name}”: ma już odpowiedzi. Dezaktywuj go" in m for m in shown)
+    assert any(
+        f"Nie można usunąć wydziału „{department.name}”: ma już odpowiedzi. Dezaktywuj go" in m
+        for m in shown
+    )
     assert db.session.get(Department, department.id) is not None
     assert "delete" not in audit_actions()
 

@@ -33,26 +33,52 @@ def test_the_questionnaire_pdf_has_every_question_with_boxes(client, office):
     assert response.status_code == 200 and response.mimetype == "application/pdf"
     assert "ankieta-demo-wersja-1.pdf" in response.headers["Content-Disposition"]
     words = pdf_text(response.data)
-    for phrase in ("Urząd Miasta Demo", "W którym wydziale/referacie załatwiał(a) Pan/Pani sprawę?",
-                   "Jak ocenia Pan/Pani obsługę?", "Uprzejmość i życzliwość", "złożenie wniosku",
-                   "Co powinniśmy poprawić?", "nie dotyczy", "Wersja ankiety: 1", "☐"):
+    for phrase in (
+        "Urząd Miasta Demo",
+        "W którym wydziale/referacie załatwiał(a) Pan/Pani sprawę?",
+        "Jak ocenia Pan/Pani obsługę?",
+        "Uprzejmość i życzliwość",
+        "złożenie wniosku",
+        "Co powinniśmy poprawić?",
+        "nie dotyczy",
+        "Wersja ankiety: 1",
+        "☐",
+    ):
         assert phrase in words, phrase
 
 
 def test_a_paper_questionnaire_is_stored_as_paper_entered_by_the_user_and_audited(client, office):
-    data = entry(purpose=["wniosek", "skarga"], service_waiting="na", comment="Za mało krzeseł. Żółw.")
+    data = entry(
+        purpose=["wniosek", "skarga"], service_waiting="na", comment="Za mało krzeseł. Żółw."
+    )
 
     response = post(client, "/admin/paper/", data, follow_redirects=True)
 
     assert response.status_code == 200
     assert any("Zapisano ankietę papierową" in m for m in flashes(response))
     stored = db.session.scalar(sa.select(Response))
-    assert (stored.channel, stored.department_key, str(stored.id)) == ("paper", "usc", data["entry_id"])
-    assert stored.entered_by_id == db.session.scalar(sa.text("select id from app_user where email='admin@demo.test'"))
-    picked = {(a.question_key, a.value, a.option_key, a.text) for a in db.session.scalars(sa.select(Answer))}
+    assert (stored.channel, stored.department_key, str(stored.id)) == (
+        "paper",
+        "usc",
+        data["entry_id"],
+    )
+    assert stored.entered_by_id == db.session.scalar(
+        sa.text("select id from app_user where email='admin@demo.test'")
+    )
+    picked = {
+        (a.question_key, a.value, a.option_key, a.text)
+        for a in db.session.scalars(sa.select(Answer))
+    }
     assert ("purpose", None, "skarga", None) in picked and ("overall", 4, None, None) in picked
-    assert ("service_waiting", None, "na", None) in picked and ("comment", None, None, "Za mało krzeseł. Żółw.") in picked
-    event = db.session.scalar(sa.select(AuditEvent).where(AuditEvent.action == "response.paper_entry"))
+    assert ("service_waiting", None, "na", None) in picked and (
+        "comment",
+        None,
+        None,
+        "Za mało krzeseł. Żółw.",
+    ) in picked
+    event = db.session.scalar(
+        sa.select(AuditEvent).where(AuditEvent.action == "response.paper_entry")
+    )
     assert event.user_email == "admin@demo.test" and event.after["response_id"] == data["entry_id"]
 
 
@@ -90,16 +116,28 @@ BAD_ENTRIES = [
     ("nie dotyczy where not allowed", {"overall": "na"}, "overall", "Nie dotyczy"),
     ("unknown department", {"department": "straz"}, "department", ""),
     ("unknown option", {"resolved": "moze"}, "resolved", ""),
-    ("too many picks", {"important": ["service_politeness", "service_competence", "service_clarity",
-                                      "service_waiting"]}, "important", "3"),
+    (
+        "too many picks",
+        {
+            "important": [
+                "service_politeness",
+                "service_competence",
+                "service_clarity",
+                "service_waiting",
+            ]
+        },
+        "important",
+        "3",
+    ),
     ("comment too long", {"comment": "x" * 2001}, "comment", "2000"),
     ("control characters", {"comment": "a\x07b"}, "comment", ""),
 ]
 
 
 @pytest.mark.parametrize("case, answers, key, words", BAD_ENTRIES, ids=[c[0] for c in BAD_ENTRIES])
-def test_a_bad_paper_entry_is_refused_next_to_the_question_and_nothing_is_stored(client, office, case, answers,
-                                                                                   key, words):
+def test_a_bad_paper_entry_is_refused_next_to_the_question_and_nothing_is_stored(
+    client, office, case, answers, key, words
+):
     response = post(client, "/admin/paper/", entry(**answers))
 
     assert response.status_code == 400
@@ -110,7 +148,9 @@ def test_a_bad_paper_entry_is_refused_next_to_the_question_and_nothing_is_stored
     assert re.search(rf'aria-describedby="err-{key}" aria-invalid="true"', page)
     assert "Nie zapisano" in page
     assert count(Response) == 0 and count(Answer) == 0
-    assert not db.session.scalar(sa.select(AuditEvent.id).where(AuditEvent.action == "response.paper_entry"))
+    assert not db.session.scalar(
+        sa.select(AuditEvent.id).where(AuditEvent.action == "response.paper_entry")
+    )
 
 
 def test_a_bad_entry_id_is_refused(client, office):

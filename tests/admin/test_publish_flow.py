@@ -41,7 +41,9 @@ def draft(client, office):
     login(client, "admin@demo.test")
     draft = start_draft(client, office)
     overall = question(draft, "overall")
-    response = post(client, f"/admin/survey/question/{overall.id}", question_form(overall, text_pl=NEW_OVERALL))
+    response = post(
+        client, f"/admin/survey/question/{overall.id}", question_form(overall, text_pl=NEW_OVERALL)
+    )
     assert response.status_code == 302, flashes(response)
     return draft
 
@@ -55,14 +57,19 @@ def test_publishing_archives_a_pre_change_report_of_version_1_then_switches(clie
     response = post(client, f"/admin/survey/version/{draft.id}/publish", follow_redirects=True)
 
     assert response.status_code == 200
-    assert any("Opublikowano wersję 2" in message and "zapisano w archiwum" in message for message in flashes(response))
+    assert any(
+        "Opublikowano wersję 2" in message and "zapisano w archiwum" in message
+        for message in flashes(response)
+    )
     v = versions(office)
     assert (v[1].status, v[2].status) == ("retired", "published")
     assert v[1].retired_at is not None and v[2].published_at == v[1].retired_at
     report = db.session.scalar(sa.select(Report))
     assert (report.reason, report.versions, report.response_count) == ("pre-change", [1], 3)
     # Report periods are Polish dates; published_at is a UTC timestamp (see the midnight test below).
-    assert report.period_start <= to_local(v[1].published_at).date() and report.pdf.startswith(b"%PDF")
+    assert report.period_start <= to_local(v[1].published_at).date() and report.pdf.startswith(
+        b"%PDF"
+    )
     # The report's annex holds version 1's questionnaire as it was.
     assert "Ogólnie: jak bardzo jest" in pdf_text(report.pdf)
     assert NEW_OVERALL not in pdf_text(report.pdf)
@@ -72,30 +79,44 @@ def test_a_version_published_at_23_30_utc_is_reported_from_the_polish_date(clien
     # Between 23:00 and 24:00 UTC the Polish date is already the next day: put version 1's
     # publication and its responses there (two days back, so that the Polish date is not in the future).
     late_evening = datetime.combine(datetime.now(UTC).date() - timedelta(days=2), time(23, 30))
-    db.session.execute(sa.update(SurveyVersion).where(SurveyVersion.number == 1).values(published_at=late_evening))
+    db.session.execute(
+        sa.update(SurveyVersion).where(SurveyVersion.number == 1).values(published_at=late_evening)
+    )
     db.session.execute(sa.update(Response).values(submitted_at=late_evening))
     db.session.commit()
 
     post(client, f"/admin/survey/version/{draft.id}/publish")
 
     report = db.session.scalar(sa.select(Report))
-    assert report.period_start == to_local(late_evening).date() == late_evening.date() + timedelta(days=1)
+    assert (
+        report.period_start
+        == to_local(late_evening).date()
+        == late_evening.date() + timedelta(days=1)
+    )
 
 
 def test_new_responses_land_on_version_2_and_old_ones_keep_version_1_texts(client, office, draft):
     post(client, f"/admin/survey/version/{draft.id}/publish")
     answer_survey(client, office)  # the public API now serves version 2
 
-    by_version = dict(db.session.execute(
-        sa.select(SurveyVersion.number, sa.func.count()).join(Response, Response.version_id == SurveyVersion.id)
-        .group_by(SurveyVersion.number)).all())
+    by_version = dict(
+        db.session.execute(
+            sa.select(SurveyVersion.number, sa.func.count())
+            .join(Response, Response.version_id == SurveyVersion.id)
+            .group_by(SurveyVersion.number)
+        ).all()
+    )
     assert by_version == {1: 3, 2: 1}
     survey = client.get(f"/api/v1/offices/{office.slug}/survey").get_json()
     assert survey["version"] == 2
     assert next(q for q in survey["questions"] if q["key"] == "overall")["text"] == NEW_OVERALL
 
-    old = db.session.scalar(sa.select(Response).join(SurveyVersion).where(SurveyVersion.number == 1))
-    new = db.session.scalar(sa.select(Response).join(SurveyVersion).where(SurveyVersion.number == 2))
+    old = db.session.scalar(
+        sa.select(Response).join(SurveyVersion).where(SurveyVersion.number == 1)
+    )
+    new = db.session.scalar(
+        sa.select(Response).join(SurveyVersion).where(SurveyVersion.number == 2)
+    )
     old_page = client.get(f"/admin/response/details/?id={old.id}").get_data(as_text=True)
     new_page = client.get(f"/admin/response/details/?id={new.id}").get_data(as_text=True)
     assert OLD_OVERALL in old_page and NEW_OVERALL not in old_page
@@ -119,10 +140,19 @@ def test_failing_report_generation_changes_nothing_and_says_why(client, office, 
 
     response = post(client, f"/admin/survey/version/{draft.id}/publish", follow_redirects=True)
 
-    assert any("Nie opublikowano" in m and "raport przed zmianą się nie powiódł" in m and "RuntimeError" in m
-               for m in flashes(response)), flashes(response)
+    assert any(
+        "Nie opublikowano" in m
+        and "raport przed zmianą się nie powiódł" in m
+        and "RuntimeError" in m
+        for m in flashes(response)
+    ), flashes(response)
     v = versions(office)
-    assert (v[1].status, v[1].retired_at, v[2].status, v[2].published_at) == ("published", None, "draft", None)
+    assert (v[1].status, v[1].retired_at, v[2].status, v[2].published_at) == (
+        "published",
+        None,
+        "draft",
+        None,
+    )
     assert count(Report) == 0
     assert count(AuditEvent) == audit_before
     assert client.get(f"/api/v1/offices/{office.slug}/survey").get_json()["version"] == 1
@@ -133,7 +163,10 @@ def test_the_audit_log_holds_the_publish_with_before_and_after(client, office, d
 
     event = db.session.scalar(sa.select(AuditEvent).where(AuditEvent.action == "survey.publish"))
     assert event.user_email == "admin@demo.test" and event.office_id == office.id
-    assert event.before["published"]["number"] == 1 and event.before["published"]["status"] == "published"
+    assert (
+        event.before["published"]["number"] == 1
+        and event.before["published"]["status"] == "published"
+    )
     assert event.after["published"]["number"] == 2 and event.after["retired"]["status"] == "retired"
     report = db.session.scalar(sa.select(Report))
     assert event.after["report"] == str(report.id)
@@ -169,7 +202,9 @@ def test_publishing_without_responses_still_archives_the_report_of_version_1(cli
 
 def test_a_draft_that_fails_its_checks_is_not_published(client, office, draft):
     purpose = question(draft, "purpose")
-    db.session.execute(sa.update(type(purpose)).where(type(purpose).id == purpose.id).values(options=[]))
+    db.session.execute(
+        sa.update(type(purpose)).where(type(purpose).id == purpose.id).values(options=[])
+    )
     db.session.commit()
 
     response = post(client, f"/admin/survey/version/{draft.id}/publish", follow_redirects=True)
@@ -191,7 +226,9 @@ def test_the_pre_change_report_is_downloaded_from_the_versions_page(client, offi
 
 def test_a_refused_publish_is_worded_in_the_panels_language(client, office, draft):
     purpose = question(draft, "purpose")
-    db.session.execute(sa.update(type(purpose)).where(type(purpose).id == purpose.id).values(options=[]))
+    db.session.execute(
+        sa.update(type(purpose)).where(type(purpose).id == purpose.id).values(options=[])
+    )
     db.session.commit()
     client.get("/admin/?lang=en")
 

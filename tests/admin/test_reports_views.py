@@ -59,85 +59,146 @@ def actions() -> list[str]:
     return list(db.session.scalars(sa.select(AuditEvent.action).order_by(AuditEvent.id)))
 
 
-def test_dashboard_shows_the_headline_numbers_charts_and_suppressed_departments(client, dataset, admin_user):
+def test_dashboard_shows_the_headline_numbers_charts_and_suppressed_departments(
+    client, dataset, admin_user
+):
     expected = expected_figures(dataset)
     login(client, "admin@lodz.pl")
     page = client.get("/admin/reports/", query_string=YEAR)
     html = text(page)
     assert page.status_code == 200
     assert OFFICE_NAME in html
-    headline = html[html.index('id="headline"'):html.index("</table>", html.index('id="headline"'))]
+    headline = html[
+        html.index('id="headline"') : html.index("</table>", html.index('id="headline"'))
+    ]
     assert f">{expected['total']}<" in headline
     assert f"{expected['items']['overall']['mean']:.2f}".replace(".", ",") in headline
-    assert f"{expected['items']['overall']['satisfied_pct']:.1f}".replace(".", ",") + "%" in headline
-    charts = re.findall(r'<img class="img-fluid report-chart" src="data:image/svg\+xml;base64,([^"]+)" alt="([^"]+)"',
-                        html)
+    assert (
+        f"{expected['items']['overall']['satisfied_pct']:.1f}".replace(".", ",") + "%" in headline
+    )
+    charts = re.findall(
+        r'<img class="img-fluid report-chart" src="data:image/svg\+xml;base64,([^"]+)" alt="([^"]+)"',
+        html,
+    )
     assert len(charts) == 5  # two areas, other ratings, trend, departments
     svg = base64.b64decode(charts[0][0]).decode()
     assert svg.lstrip().startswith("<?xml") and "<svg" in svg and "<script" not in svg
-    departments = html[html.index('id="departments"'):]
+    departments = html[html.index('id="departments"') :]
     row = re.search(r"Wydział Podatków i Opłat</th>(.*?)</tr>", departments, re.S).group(1)
     cells = re.findall(r">([^<]+)</td>", row)
-    assert len(cells) >= 2 and set(cells) == {"&lt; 5"}  # responses, overall, index and areas: all hidden
+    assert len(cells) >= 2 and set(cells) == {
+        "&lt; 5"
+    }  # responses, overall, index and areas: all hidden
     assert PRIVATE_COMMENT not in html
     assert not re.search(r'(?:src|href)="(?:https?:)?//', html)
 
 
 def test_dashboard_of_an_empty_period_says_so(client, dataset, admin_user):
     login(client, "admin@lodz.pl")
-    html = text(client.get("/admin/reports/", query_string={"from": "2020-01-01", "to": "2020-12-31"}))
+    html = text(
+        client.get("/admin/reports/", query_string={"from": "2020-01-01", "to": "2020-12-31"})
+    )
     assert "W tym okresie nie otrzymano żadnych odpowiedzi." in html
 
 
-def test_dashboard_warns_when_the_last_periodic_report_is_over_12_months_old(client, dataset, admin_user):
+def test_dashboard_warns_when_the_last_periodic_report_is_over_12_months_old(
+    client, dataset, admin_user
+):
     login(client, "admin@lodz.pl")
     assert "Urząd nie ma jeszcze raportu okresowego" in text(client.get("/admin/reports/"))
-    old = archive_report(db.session, dataset.office, period_start=date(2023, 1, 1), period_end=date(2023, 12, 31),
-                         reason="periodic", author=None)
+    old = archive_report(
+        db.session,
+        dataset.office,
+        period_start=date(2023, 1, 1),
+        period_end=date(2023, 12, 31),
+        reason="periodic",
+        author=None,
+    )
     old.created_at = utcnow() - timedelta(days=400)
     db.session.commit()
     html = text(client.get("/admin/reports/"))
     assert "Raport okresowy jest zaległy" in html and "ponad 12 miesięcy temu" in html
-    archive_report(db.session, dataset.office, period_start=date(2024, 1, 1), period_end=date(2024, 12, 31),
-                   reason="ad-hoc", author=None)
+    archive_report(
+        db.session,
+        dataset.office,
+        period_start=date(2024, 1, 1),
+        period_end=date(2024, 12, 31),
+        reason="ad-hoc",
+        author=None,
+    )
     db.session.commit()
-    assert "Raport okresowy jest zaległy" in text(client.get("/admin/reports/"))  # ad-hoc does not count
-    archive_report(db.session, dataset.office, period_start=date(2024, 1, 1), period_end=date(2024, 12, 31),
-                   reason="periodic", author=None)
+    assert "Raport okresowy jest zaległy" in text(
+        client.get("/admin/reports/")
+    )  # ad-hoc does not count
+    archive_report(
+        db.session,
+        dataset.office,
+        period_start=date(2024, 1, 1),
+        period_end=date(2024, 12, 31),
+        reason="periodic",
+        author=None,
+    )
     db.session.commit()
     html = text(client.get("/admin/reports/"))
     assert "zaległy" not in html and "Następny raport okresowy: do" in html
 
 
-def test_admin_generates_a_report_lists_it_with_its_hash_and_downloads_it(client, dataset, admin_user):
+def test_admin_generates_a_report_lists_it_with_its_hash_and_downloads_it(
+    client, dataset, admin_user
+):
     login(client, "admin@lodz.pl")
     response = post(client, "/admin/reports/generate", {**YEAR, "reason": "periodic", "lang": "pl"})
     assert response.status_code == 302 and response.location.endswith("/admin/reports/archive/")
     report = db.session.scalar(sa.select(Report))
-    assert (report.reason, report.author_id, report.period_start) == ("periodic", admin_user.id, date(2024, 1, 1))
+    assert (report.reason, report.author_id, report.period_start) == (
+        "periodic",
+        admin_user.id,
+        date(2024, 1, 1),
+    )
     archive = text(client.get("/admin/reports/archive/"))
     assert report.sha256 in archive and report.data_sha256 in archive
     assert "Raport został wygenerowany i zarchiwizowany" in archive
     download = client.get(f"/admin/reports/archive/{report.id}.pdf")
     assert download.status_code == 200 and download.mimetype == "application/pdf"
-    assert hashlib.sha256(download.data).hexdigest() == report.sha256 == download.headers["X-Content-SHA256"]
+    assert (
+        hashlib.sha256(download.data).hexdigest()
+        == report.sha256
+        == download.headers["X-Content-SHA256"]
+    )
     assert "attachment" in download.headers["Content-Disposition"]
     assert actions()[-2:] == ["report.generate", "report.download"]
     event = db.session.scalar(sa.select(AuditEvent).where(AuditEvent.action == "report.generate"))
     assert event.user_id == admin_user.id and event.remote_addr == "127.0.0.1"
 
 
-@pytest.mark.parametrize(("form", "message"), [
-    ({"from": "2024-13-01", "to": "2024-12-31", "reason": "periodic"}, "nie jest datą w formacie RRRR-MM-DD"),
-    ({"from": "", "to": "2024-12-31", "reason": "periodic"}, "Podaj początek i koniec okresu"),
-    ({"from": "2024-12-31", "to": "2024-01-01", "reason": "periodic"}, "wcześniejszy niż jego początek"),
-    ({"from": "2001-01-01", "to": "2024-12-31", "reason": "periodic"}, "najwyżej 10 lat"),
-    ({"from": "2999-01-01", "to": "2999-12-31", "reason": "periodic"}, "w przyszłości"),
-    ({"from": "2024-01-01", "to": "2024-12-31", "reason": "pre-change"}, "okresowy albo doraźny"),
-    ({"from": "2024-01-01", "to": "2024-12-31", "reason": "periodic", "lang": "uk"}, "po polsku albo po angielsku"),
-    ({"from": "2024-01-01" * 100, "to": "2024-12-31", "reason": "periodic"}, "nie jest datą"),
-])
-def test_bad_generate_requests_get_400_with_a_message_and_archive_nothing(client, bare_admin, form, message):
+@pytest.mark.parametrize(
+    ("form", "message"),
+    [
+        (
+            {"from": "2024-13-01", "to": "2024-12-31", "reason": "periodic"},
+            "nie jest datą w formacie RRRR-MM-DD",
+        ),
+        ({"from": "", "to": "2024-12-31", "reason": "periodic"}, "Podaj początek i koniec okresu"),
+        (
+            {"from": "2024-12-31", "to": "2024-01-01", "reason": "periodic"},
+            "wcześniejszy niż jego początek",
+        ),
+        ({"from": "2001-01-01", "to": "2024-12-31", "reason": "periodic"}, "najwyżej 10 lat"),
+        ({"from": "2999-01-01", "to": "2999-12-31", "reason": "periodic"}, "w przyszłości"),
+        (
+            {"from": "2024-01-01", "to": "2024-12-31", "reason": "pre-change"},
+            "okresowy albo doraźny",
+        ),
+        (
+            {"from": "2024-01-01", "to": "2024-12-31", "reason": "periodic", "lang": "uk"},
+            "po polsku albo po angielsku",
+        ),
+        ({"from": "2024-01-01" * 100, "to": "2024-12-31", "reason": "periodic"}, "nie jest datą"),
+    ],
+)
+def test_bad_generate_requests_get_400_with_a_message_and_archive_nothing(
+    client, bare_admin, form, message
+):
     login(client, "admin@lodz.pl")
     response = post(client, "/admin/reports/generate", {"lang": "pl", **form})
     assert response.status_code == 400
@@ -145,12 +206,15 @@ def test_bad_generate_requests_get_400_with_a_message_and_archive_nothing(client
     assert count(Report) == 0
 
 
-@pytest.mark.parametrize(("query", "status", "message"), [
-    ({"from": "2024-02-30"}, 400, "nie jest datą"),
-    ({"from": "2024-06-01", "to": "2024-05-01"}, 400, "wcześniejszy"),
-    ({"office_id": "999"}, 404, "Nie znaleziono"),
-    ({"office_id": "abc"}, 404, "Nie znaleziono"),
-])
+@pytest.mark.parametrize(
+    ("query", "status", "message"),
+    [
+        ({"from": "2024-02-30"}, 400, "nie jest datą"),
+        ({"from": "2024-06-01", "to": "2024-05-01"}, 400, "wcześniejszy"),
+        ({"office_id": "999"}, 404, "Nie znaleziono"),
+        ({"office_id": "abc"}, 404, "Nie znaleziono"),
+    ],
+)
 def test_bad_dashboard_requests_get_a_human_error_page(client, bare_admin, query, status, message):
     login(client, "admin@lodz.pl")
     response = client.get("/admin/reports/", query_string=query)
@@ -159,21 +223,35 @@ def test_bad_dashboard_requests_get_a_human_error_page(client, bare_admin, query
 
 
 def test_reviewer_reads_results_and_archive_but_cannot_generate(client, dataset, reviewer):
-    archive_report(db.session, dataset.office, period_start=date(2024, 1, 1), period_end=date(2024, 12, 31),
-                   reason="periodic", author=None)
+    archive_report(
+        db.session,
+        dataset.office,
+        period_start=date(2024, 1, 1),
+        period_end=date(2024, 12, 31),
+        reason="periodic",
+        author=None,
+    )
     db.session.commit()
     login(client, "recenzent@lodz.pl")
     page = text(client.get("/admin/reports/", query_string=YEAR))
     assert OFFICE_NAME in page and "Wygeneruj i zarchiwizuj" not in page
     assert client.get("/admin/reports/archive/").status_code == 200
-    assert post(client, "/admin/reports/generate", {**YEAR, "reason": "periodic"}).status_code == 403
+    assert (
+        post(client, "/admin/reports/generate", {**YEAR, "reason": "periodic"}).status_code == 403
+    )
     assert count(Report) == 1
 
 
 def test_another_offices_reports_are_not_found(client, dataset, admin_user):
     other = create_office("leszno", "Urząd Miasta Leszna")
-    foreign = archive_report(db.session, other, period_start=date(2024, 1, 1), period_end=date(2024, 12, 31),
-                             reason="periodic", author=None)
+    foreign = archive_report(
+        db.session,
+        other,
+        period_start=date(2024, 1, 1),
+        period_end=date(2024, 12, 31),
+        reason="periodic",
+        author=None,
+    )
     db.session.commit()
     login(client, "admin@lodz.pl")
     assert client.get(f"/admin/reports/archive/{foreign.id}.pdf").status_code == 404
@@ -182,13 +260,23 @@ def test_another_offices_reports_are_not_found(client, dataset, admin_user):
     assert "Urząd Miasta Leszna" not in text(client.get("/admin/reports/archive/"))
 
 
-def test_archived_reports_cannot_be_changed_or_deleted_through_the_panel(app, client, dataset, admin_user):
-    report = archive_report(db.session, dataset.office, period_start=date(2024, 1, 1), period_end=date(2024, 12, 31),
-                            reason="periodic", author=None)
+def test_archived_reports_cannot_be_changed_or_deleted_through_the_panel(
+    app, client, dataset, admin_user
+):
+    report = archive_report(
+        db.session,
+        dataset.office,
+        period_start=date(2024, 1, 1),
+        period_end=date(2024, 12, 31),
+        reason="periodic",
+        author=None,
+    )
     db.session.commit()
     login(client, "admin@lodz.pl")
     for method in ("POST", "PUT", "DELETE"):
-        assert client.open(f"/admin/reports/archive/{report.id}.pdf", method=method).status_code in (400, 405)
+        assert client.open(
+            f"/admin/reports/archive/{report.id}.pdf", method=method
+        ).status_code in (400, 405)
     rules = [r.rule for r in app.url_map.iter_rules() if "report" in r.rule]
     assert not [r for r in rules if re.search(r"edit|delete|update", r)]
     assert db.session.get(Report, report.id).sha256 == hashlib.sha256(report.pdf).hexdigest()
@@ -199,7 +287,9 @@ def test_superadmin_chooses_the_office(client, dataset):
     login(client, "super@ocen.pl")
     choice = text(client.get("/admin/reports/"))
     assert OFFICE_NAME in choice and f"office_id={dataset.office.id}" in choice
-    page = text(client.get("/admin/reports/", query_string={"office_id": dataset.office.id, **YEAR}))
+    page = text(
+        client.get("/admin/reports/", query_string={"office_id": dataset.office.id, **YEAR})
+    )
     assert OFFICE_NAME in page and f'name="office_id" value="{dataset.office.id}"' in page
 
 
@@ -215,19 +305,29 @@ def test_exports_download_and_are_audited(client, dataset, admin_user):
     assert load_workbook(io.BytesIO(response.data)).worksheets[0].max_row == expected["total"] + 1
     response = client.get("/admin/reports/export", query_string={"format": "summary", **YEAR})
     book = load_workbook(io.BytesIO(response.data), read_only=True)
-    row = next(r for r in book["Wyniki według wydziałów"].iter_rows(values_only=True)
-               if r[0] == "Wydział Podatków i Opłat")
+    row = next(
+        r
+        for r in book["Wyniki według wydziałów"].iter_rows(values_only=True)
+        if r[0] == "Wydział Podatków i Opłat"
+    )
     assert set(row[1:]) == {"< 5"}
-    events = db.session.scalars(sa.select(AuditEvent).where(AuditEvent.action == "report.export")).all()
+    events = db.session.scalars(
+        sa.select(AuditEvent).where(AuditEvent.action == "report.export")
+    ).all()
     assert [e.after["format"] for e in events] == ["csv", "xlsx", "summary"]
-    assert all(e.user_id == admin_user.id and e.after["period_start"] == "2024-01-01" for e in events)
+    assert all(
+        e.user_id == admin_user.id and e.after["period_start"] == "2024-01-01" for e in events
+    )
 
 
-@pytest.mark.parametrize(("query", "message"), [
-    ({"format": "pdf"}, "Nieznany format eksportu"),
-    ({"format": ""}, "Nieznany format eksportu"),
-    ({"format": "csv", "to": "31.12.2024"}, "nie jest datą"),
-])
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        ({"format": "pdf"}, "Nieznany format eksportu"),
+        ({"format": ""}, "Nieznany format eksportu"),
+        ({"format": "csv", "to": "31.12.2024"}, "nie jest datą"),
+    ],
+)
 def test_bad_export_requests_get_400(client, bare_admin, query, message):
     login(client, "admin@lodz.pl")
     response = client.get("/admin/reports/export", query_string=query)
@@ -239,73 +339,121 @@ def test_admin_records_a_corrective_action_and_the_report_lists_it(client, datas
     login(client, "admin@lodz.pl")
     form = client.get("/admin/corrective_action/new/")
     assert form.status_code == 200 and "Czas oczekiwania w kolejce do stanowiska" in text(form)
-    response = post(client, "/admin/corrective_action/new/", {
-        "title": "Drugi automat biletowy w Wydziale Komunikacji", "description": "Skrócić kolejki.",
-        "owner": "Naczelnik Wydziału Komunikacji", "deadline": "2025-03-31", "status": "in_progress",
-        "question_key": "service_waiting", "done_at": ""})
+    response = post(
+        client,
+        "/admin/corrective_action/new/",
+        {
+            "title": "Drugi automat biletowy w Wydziale Komunikacji",
+            "description": "Skrócić kolejki.",
+            "owner": "Naczelnik Wydziału Komunikacji",
+            "deadline": "2025-03-31",
+            "status": "in_progress",
+            "question_key": "service_waiting",
+            "done_at": "",
+        },
+    )
     assert response.status_code == 302, text(response)
     action = db.session.scalar(sa.select(CorrectiveAction))
-    assert (action.office_id, action.status, action.question_key) == (dataset.office.id, "in_progress",
-                                                                     "service_waiting")
+    assert (action.office_id, action.status, action.question_key) == (
+        dataset.office.id,
+        "in_progress",
+        "service_waiting",
+    )
     listing = text(client.get("/admin/corrective_action/"))
     assert "Drugi automat biletowy" in listing and "w realizacji" in listing
     assert "create" in actions()
-    report = archive_report(db.session, dataset.office, period_start=date(2024, 1, 1), period_end=date(2024, 12, 31),
-                            reason="periodic", author=None)
+    report = archive_report(
+        db.session,
+        dataset.office,
+        period_start=date(2024, 1, 1),
+        period_end=date(2024, 12, 31),
+        reason="periodic",
+        author=None,
+    )
     from tests.reports.test_pdf import pdf_text
 
     pdf = " ".join(pdf_text(report.pdf).split())
     assert "Drugi automat biletowy w Wydziale Komunikacji" in pdf and "w realizacji" in pdf
 
 
-@pytest.mark.parametrize(("form", "message"), [
-    ({"title": "", "status": "planned"}, "This field is required"),
-    ({"title": "x" * 301, "status": "planned"}, "300"),
-    ({"title": "Tablica", "status": "unknown"}, "Not a valid choice"),
-    ({"title": "Tablica", "status": "planned", "deadline": "31.02.2025"}, "date"),
-    ({"title": "Tablica", "status": "planned", "question_key": "no_such_item"}, "Not a valid choice"),
-])
+@pytest.mark.parametrize(
+    ("form", "message"),
+    [
+        ({"title": "", "status": "planned"}, "This field is required"),
+        ({"title": "x" * 301, "status": "planned"}, "300"),
+        ({"title": "Tablica", "status": "unknown"}, "Not a valid choice"),
+        ({"title": "Tablica", "status": "planned", "deadline": "31.02.2025"}, "date"),
+        (
+            {"title": "Tablica", "status": "planned", "question_key": "no_such_item"},
+            "Not a valid choice",
+        ),
+    ],
+)
 def test_bad_corrective_actions_are_refused(client, bare_admin, form, message):
     login(client, "admin@lodz.pl")
-    response = post(client, "/admin/corrective_action/new/", {"description": "", "owner": "", "deadline": "",
-                                                                "question_key": "", "done_at": "", **form})
+    response = post(
+        client,
+        "/admin/corrective_action/new/",
+        {"description": "", "owner": "", "deadline": "", "question_key": "", "done_at": "", **form},
+    )
     assert response.status_code == 200  # Flask-Admin shows the form again with the error
     assert count(CorrectiveAction) == 0
 
 
 def test_reviewer_reads_corrective_actions_but_cannot_write(client, dataset, reviewer):
-    db.session.add(CorrectiveAction(office_id=dataset.office.id, title="Nowe oznakowanie", status="planned"))
+    db.session.add(
+        CorrectiveAction(office_id=dataset.office.id, title="Nowe oznakowanie", status="planned")
+    )
     db.session.commit()
     login(client, "recenzent@lodz.pl")
     assert "Nowe oznakowanie" in text(client.get("/admin/corrective_action/"))
     assert client.get("/admin/corrective_action/new/").status_code == 403
-    assert post(client, "/admin/corrective_action/new/", {"title": "x", "status": "planned"}).status_code == 403
+    assert (
+        post(
+            client, "/admin/corrective_action/new/", {"title": "x", "status": "planned"}
+        ).status_code
+        == 403
+    )
 
 
 def page_table(html: str, table_id: str) -> list[list[str]]:
     """Return the body rows of the page's table ``table_id`` as the texts a reader sees."""
-    body = html[html.index(f'id="{table_id}"'):]
-    body = body[body.index("<tbody>"):body.index("</tbody>")]
-    return [[unescape(cell) for cell in re.findall(r"<t[hd][^>]*>([^<]*)</t[hd]>", row)]
-            for row in re.findall(r"<tr>(.*?)</tr>", body, re.S)]
+    body = html[html.index(f'id="{table_id}"') :]
+    body = body[body.index("<tbody>") : body.index("</tbody>")]
+    return [
+        [unescape(cell) for cell in re.findall(r"<t[hd][^>]*>([^<]*)</t[hd]>", row)]
+        for row in re.findall(r"<tr>(.*?)</tr>", body, re.S)
+    ]
 
 
 def test_dashboard_pdf_and_xlsx_show_the_figures_of_the_report_tables(client, dataset, admin_user):
-    data = build_report_data(db.session, dataset.office, Period(date(2024, 1, 1), date(2024, 12, 31)), lang="pl")
+    data = build_report_data(
+        db.session, dataset.office, Period(date(2024, 1, 1), date(2024, 12, 31)), lang="pl"
+    )
     headline = report_tables.headline(data, "pl")
     departments = report_tables.departments(data, "pl")
     summary = departments.pick(report_tables.department_summary_ids(data))
-    assert any(SUPPRESSED in row for row in summary.texts())  # the comparison covers suppressed cells too
+    assert any(
+        SUPPRESSED in row for row in summary.texts()
+    )  # the comparison covers suppressed cells too
 
     login(client, "admin@lodz.pl")
     html = text(client.get("/admin/reports/", query_string=YEAR))
     assert page_table(html, "headline") == headline.texts()
     assert page_table(html, "departments") == summary.texts()
 
-    report = archive_report(db.session, dataset.office, period_start=date(2024, 1, 1), period_end=date(2024, 12, 31),
-                            reason="periodic", author=None)
+    report = archive_report(
+        db.session,
+        dataset.office,
+        period_start=date(2024, 1, 1),
+        period_end=date(2024, 12, 31),
+        reason="periodic",
+        author=None,
+    )
     db.session.commit()
-    pdf = " ".join(" ".join(page.extract_text().split()) for page in PdfReader(io.BytesIO(report.pdf)).pages)
+    pdf = " ".join(
+        " ".join(page.extract_text().split()) for page in PdfReader(io.BytesIO(report.pdf)).pages
+    )
     for row in headline.texts() + summary.texts():
         assert " ".join(row) in pdf, row
 

@@ -23,8 +23,9 @@ def office(client, app):
 
 def comment() -> Answer:
     db.session.expire_all()
-    return db.session.scalar(sa.select(Answer).where(Answer.question_key == "comment",
-                                                     Answer.text.like("Pani Anna%")))
+    return db.session.scalar(
+        sa.select(Answer).where(Answer.question_key == "comment", Answer.text.like("Pani Anna%"))
+    )
 
 
 def rows(page) -> int:
@@ -34,21 +35,28 @@ def rows(page) -> int:
 def test_the_list_filters_by_department_channel_version_and_period(client, office):
     assert rows(client.get("/admin/response/")) == 3
     page = text(client.get("/admin/response/"))
-    flt = {label: index for index, label in enumerate(("Okres", "Wersja ankiety", "Wydział", "Kanał"))}
+    flt = {
+        label: index for index, label in enumerate(("Okres", "Wersja ankiety", "Wydział", "Kanał"))
+    }
     assert all(label in page for label in flt)
     version = db.session.scalar(sa.select(SurveyVersion.id))
     assert rows(client.get(f"/admin/response/?flt1_{flt['Wydział']}=usc")) == 1
     assert rows(client.get(f"/admin/response/?flt1_{flt['Kanał']}=paper")) == 0
     assert rows(client.get(f"/admin/response/?flt1_{flt['Kanał']}=widget")) == 3
     assert rows(client.get(f"/admin/response/?flt1_{flt['Wersja ankiety']}={version}")) == 3
-    assert rows(client.get("/admin/response/?flt1_0=2000-01-01+00:00:00+to+2000-12-31+23:59:59")) == 0
+    assert (
+        rows(client.get("/admin/response/?flt1_0=2000-01-01+00:00:00+to+2000-12-31+23:59:59")) == 0
+    )
 
 
 def test_the_details_show_each_answer_with_its_question(client, office):
     response_id = db.session.scalar(sa.select(Response.id).where(Response.department_key == "usc"))
     page = text(client.get(f"/admin/response/details/?id={response_id}"))
     assert "Urząd Stanu Cywilnego" in page
-    assert "Jak ocenia Pan/Pani obsługę? — Uprzejmość i życzliwość" in page and "5 — bardzo dobrze" in page
+    assert (
+        "Jak ocenia Pan/Pani obsługę? — Uprzejmość i życzliwość" in page
+        and "5 — bardzo dobrze" in page
+    )
     assert "Czas oczekiwania na obsługę" in page and "nie dotyczy" in page
     assert "odbiór dokumentu, złożenie wniosku" in page
     assert "Pani Anna Kowalska była miła." in page
@@ -56,13 +64,21 @@ def test_the_details_show_each_answer_with_its_question(client, office):
 
 def test_a_comment_is_hidden_from_reports_kept_and_audited_then_shown_again(client, office):
     answer = comment()
-    response = post(client, f"/admin/response/comment/{answer.id}", {"hidden": "1"}, follow_redirects=True)
+    response = post(
+        client, f"/admin/response/comment/{answer.id}", {"hidden": "1"}, follow_redirects=True
+    )
 
     assert any("ukryto" in m for m in flashes(response))
     assert comment().hidden is True and comment().text == "Pani Anna Kowalska była miła."
     assert "ukryty w raportach" in text(response)
-    event = db.session.scalar(sa.select(AuditEvent).where(AuditEvent.action == "response.comment_hide"))
-    assert (event.before["hidden"], event.after["hidden"], event.user_email) == (False, True, "admin@demo.test")
+    event = db.session.scalar(
+        sa.select(AuditEvent).where(AuditEvent.action == "response.comment_hide")
+    )
+    assert (event.before["hidden"], event.after["hidden"], event.user_email) == (
+        False,
+        True,
+        "admin@demo.test",
+    )
 
     post(client, f"/admin/response/comment/{answer.id}", {"hidden": "0"})
     assert comment().hidden is False
@@ -74,8 +90,14 @@ def test_a_hidden_comment_is_left_out_of_the_reports_comments(client, office):
     from reports.periods import local_today
 
     post(client, f"/admin/response/comment/{comment().id}", {"hidden": "1"})
-    report = reports.archive_report(db.session, office, period_start=local_today(), period_end=local_today(),
-                                    reason="ad-hoc", author=None)
+    report = reports.archive_report(
+        db.session,
+        office,
+        period_start=local_today(),
+        period_end=local_today(),
+        reason="ad-hoc",
+        author=None,
+    )
     from tests.admin.flowtools import pdf_text
 
     assert "Anna Kowalska" not in pdf_text(report.pdf)
@@ -86,8 +108,9 @@ def test_responses_are_never_edited_or_deleted_from_the_panel(client, office):
     response_id = db.session.scalar(sa.select(Response.id))
     assert client.get(f"/admin/response/edit/?id={response_id}").status_code == 403
     assert post(client, "/admin/response/delete/", {"id": str(response_id)}).status_code == 403
-    assert post(client, "/admin/response/action/", {"action": "delete", "rowid": str(response_id)}).status_code \
-        in (302, 403)
+    assert post(
+        client, "/admin/response/action/", {"action": "delete", "rowid": str(response_id)}
+    ).status_code in (302, 403)
     assert client.get("/admin/response/new/").status_code == 403
     assert count(Response) == 3
 
@@ -99,5 +122,8 @@ def test_a_reviewer_reads_responses_but_cannot_hide_comments(client, office):
     assert rows(reviewer.get("/admin/response/")) == 3
     page = text(reviewer.get(f"/admin/response/details/?id={comment().response_id}"))
     assert "Pani Anna Kowalska" in page and "Ukryj w raportach" not in page
-    assert post(reviewer, f"/admin/response/comment/{comment().id}", {"hidden": "1"}).status_code == 403
+    assert (
+        post(reviewer, f"/admin/response/comment/{comment().id}", {"hidden": "1"}).status_code
+        == 403
+    )
     assert comment().hidden is False

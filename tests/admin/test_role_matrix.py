@@ -20,7 +20,9 @@ from tests.admin.panel import login, messages, post, text
 from tests.admin.view_cases import ROLES, VIEW_CASES, ViewCase
 from tests.factories import DEFAULT_PASSWORD, create_office
 
-CASES = [pytest.param(case, role, id=f"{case.endpoint}-{role}") for case in VIEW_CASES for role in ROLES]
+CASES = [
+    pytest.param(case, role, id=f"{case.endpoint}-{role}") for case in VIEW_CASES for role in ROLES
+]
 
 
 @functools.cache
@@ -32,23 +34,38 @@ def password_hash() -> str:
 def offices(app):
     alfa = create_office("alfa", "Urząd Miasta Alfa", origins=("https://alfa.example",))
     beta = create_office("beta", "Urząd Miasta Beta", origins=("https://beta.example",))
-    for email, role, office in (("admin@alfa.test", "admin", alfa), ("reviewer@alfa.test", "reviewer", alfa),
-                                ("super@ops.test", "superadmin", None)):
-        db.session.add(User(email=email, role=role, office_id=office.id if office else None,
-                            password_hash=password_hash()))
+    for email, role, office in (
+        ("admin@alfa.test", "admin", alfa),
+        ("reviewer@alfa.test", "reviewer", alfa),
+        ("super@ops.test", "superadmin", None),
+    ):
+        db.session.add(
+            User(
+                email=email,
+                role=role,
+                office_id=office.id if office else None,
+                password_hash=password_hash(),
+            )
+        )
     db.session.commit()
     return alfa, beta
 
 
 def as_role(client, role: str) -> None:
-    email = {"admin": "admin@alfa.test", "reviewer": "reviewer@alfa.test", "superadmin": "super@ops.test"}[role]
+    email = {
+        "admin": "admin@alfa.test",
+        "reviewer": "reviewer@alfa.test",
+        "superadmin": "super@ops.test",
+    }[role]
     assert login(client, email).status_code == 302
 
 
 def snapshot(model) -> dict:
     """Return every row of the model's table, and how many audit events there are."""
     db.session.expire_all()
-    rows = {tuple(sa.inspect(r).identity): model_values(r) for r in db.session.scalars(sa.select(model))}
+    rows = {
+        tuple(sa.inspect(r).identity): model_values(r) for r in db.session.scalars(sa.select(model))
+    }
     audit_count = db.session.scalar(sa.select(sa.func.count()).select_from(AuditEvent))
     return {"rows": rows, "audit": audit_count}
 
@@ -58,13 +75,21 @@ def pk(record) -> str:
 
 
 def url(case: ViewCase, action: str, record=None) -> str:
-    path = {"list": "", "details": "details/", "create": "new/", "edit": "edit/", "delete": "delete/"}[action]
+    path = {
+        "list": "",
+        "details": "details/",
+        "create": "new/",
+        "edit": "edit/",
+        "delete": "delete/",
+    }[action]
     query = f"?id={pk(record)}" if record is not None and action in ("details", "edit") else ""
     return f"/admin/{case.endpoint}/{path}{query}"
 
 
 def expect_refused(response, role_may_read: bool) -> None:
-    assert response.status_code in (403, 404) if role_may_read else response.status_code == 403, response.status_code
+    assert response.status_code in (403, 404) if role_may_read else response.status_code == 403, (
+        response.status_code
+    )
 
 
 @pytest.mark.parametrize(("case", "role"), CASES)
@@ -198,8 +223,11 @@ def test_delete(client, offices, case, role):
     if allowed:
         assert response.status_code == 302
         assert len(after["rows"]) == len(before["rows"]) - 1
-        event = db.session.scalars(sa.select(AuditEvent).where(AuditEvent.action == "delete")
-                                   .order_by(AuditEvent.id.desc())).first()
+        event = db.session.scalars(
+            sa.select(AuditEvent)
+            .where(AuditEvent.action == "delete")
+            .order_by(AuditEvent.id.desc())
+        ).first()
         assert event.object_id == pk(own) and event.before
     else:
         assert response.status_code == 403
@@ -213,7 +241,11 @@ def test_bulk_actions_respect_roles_and_offices(client, offices, case, role):
     own_id, foreign_id = pk(own), pk(foreign)
     as_role(client, role)
     before = snapshot(case.model)
-    response = post(client, f"/admin/{case.endpoint}/action/", {"action": "delete", "rowid": [own_id, foreign_id]})
+    response = post(
+        client,
+        f"/admin/{case.endpoint}/action/",
+        {"action": "delete", "rowid": [own_id, foreign_id]},
+    )
     after = snapshot(case.model)
     if "delete" not in case.may[role]:
         assert response.status_code in (302, 403)

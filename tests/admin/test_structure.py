@@ -15,8 +15,17 @@ from tests.conftest import CSRF_ON
 def app_config() -> dict:
     return CSRF_ON  # anonymous posts are refused whatever token they carry
 
+
 OPEN_ENDPOINTS = {"auth.login"}
-DUMMY_VALUES = {"int": 1, "integer": 1, "float": 1.0, "uuid": uuid.UUID(int=1), "path": "x", "string": "x", "default": "x"}
+DUMMY_VALUES = {
+    "int": 1,
+    "integer": 1,
+    "float": 1.0,
+    "uuid": uuid.UUID(int=1),
+    "path": "x",
+    "string": "x",
+    "default": "x",
+}
 
 
 def converter_value(rule, argument: str):
@@ -37,7 +46,13 @@ def admin_rules(app):
 
 def test_the_panel_has_its_pages(app):
     endpoints = {rule.endpoint for rule in admin_rules(app)}
-    assert {"admin.index", "office.index_view", "user.edit_view", "audit.index_view", "auth.logout"} <= endpoints
+    assert {
+        "admin.index",
+        "office.index_view",
+        "user.edit_view",
+        "audit.index_view",
+        "auth.logout",
+    } <= endpoints
 
 
 def test_every_admin_url_sends_anonymous_visitors_to_login_or_403(app, client):
@@ -50,29 +65,45 @@ def test_every_admin_url_sends_anonymous_visitors_to_login_or_403(app, client):
 
             url = url_for(rule.endpoint, **values)
         for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
-            data = {"csrf_token": token, "id": "1", "action": "delete", "rowid": "1"} if method == "POST" else None
+            data = (
+                {"csrf_token": token, "id": "1", "action": "delete", "rowid": "1"}
+                if method == "POST"
+                else None
+            )
             response = client.open(url, method=method, data=data)
             assert response.status_code in (302, 303, 403), (method, url, response.status_code)
             if response.status_code in (302, 303):
-                assert re.match(r"^(http://[^/]+)?/admin/login(\?|$)", response.location), (method, url, response.location)
+                assert re.match(r"^(http://[^/]+)?/admin/login(\?|$)", response.location), (
+                    method,
+                    url,
+                    response.location,
+                )
             checked += 1
     assert checked > 20
 
 
 def test_login_page_and_static_files_are_open(client):
     assert client.get("/admin/login").status_code == 200
-    assert client.get("/admin/static/bootstrap/bootstrap4/css/bootstrap.min.css").status_code == 200
-    assert client.get("/admin/ui-static/panel.css").status_code == 200
+    for path in ("/admin/static/bootstrap/bootstrap4/css/bootstrap.min.css", "/admin/ui-static/panel.css"):
+        with client.get(path) as response:  # a file response streams: close it
+            assert response.status_code == 200
 
 
 def test_anonymous_visitor_is_sent_back_to_the_page_after_login(client):
     response = client.get("/admin/department/?page=2")
     assert response.status_code == 302
-    assert "next=/admin/department/?page%3D2" in response.location or "next=%2Fadmin%2Fdepartment" in response.location
+    assert (
+        "next=/admin/department/?page%3D2" in response.location
+        or "next=%2Fadmin%2Fdepartment" in response.location
+    )
 
 
 def external_urls(html: str) -> list[str]:
-    return [url for url in re.findall(r'(?:src|href|action)="([^"]+)"', html) if re.match(r"^(https?:)?//", url)]
+    return [
+        url
+        for url in re.findall(r'(?:src|href|action)="([^"]+)"', html)
+        if re.match(r"^(https?:)?//", url)
+    ]
 
 
 def test_login_page_loads_no_external_assets(client):
@@ -93,7 +124,11 @@ def test_panel_pages_load_no_external_assets(app, client):
     views = {view.endpoint: view for view in app.extensions["ocen_admin"]._views}
     visited = 0
     for rule in admin_rules(app):
-        if "GET" not in rule.methods or rule.arguments or rule.endpoint.endswith((".export", ".ajax_lookup")):
+        if (
+            "GET" not in rule.methods
+            or rule.arguments
+            or rule.endpoint.endswith((".export", ".ajax_lookup"))
+        ):
             continue
         url = rule.rule
         if rule.endpoint.endswith((".edit_view", ".details_view")):
@@ -103,7 +138,9 @@ def test_panel_pages_load_no_external_assets(app, client):
                 continue
             url += f"?id={sa.inspect(first).identity[0]}"
         response = client.get(url)
-        if response.status_code == 403:  # a page this role is not offered (e.g. editing the audit log)
+        if (
+            response.status_code == 403
+        ):  # a page this role is not offered (e.g. editing the audit log)
             continue
         if response.status_code == 404:
             # A per-office page (the paper questionnaire) a superadmin reaches after choosing an office:

@@ -34,8 +34,13 @@ def user_by_email(email: str) -> User | None:
 
 
 def new_user_form(**changes) -> dict:
-    data = {"email": "anna@alfa.test", "name": "Anna Nowak", "role": "reviewer", "active": "y",
-            "password": "a long enough password"}
+    data = {
+        "email": "anna@alfa.test",
+        "name": "Anna Nowak",
+        "role": "reviewer",
+        "active": "y",
+        "password": "a long enough password",
+    }
     data.update(changes)
     return data
 
@@ -53,9 +58,21 @@ def test_admin_creates_a_user_of_the_office_who_can_log_in(admin_client, office,
 
 def test_password_hash_is_never_shown(admin_client, office, admin_user):
     anna = create_user("anna@alfa.test", role="reviewer", office=office)
-    post(admin_client, f"/admin/user/edit/?id={anna.id}", new_user_form(password="another long password"))
-    pages = [admin_client.get(url) for url in ("/admin/user/", f"/admin/user/details/?id={anna.id}",
-                                               f"/admin/user/edit/?id={anna.id}", "/admin/user/new/", "/admin/audit/")]
+    post(
+        admin_client,
+        f"/admin/user/edit/?id={anna.id}",
+        new_user_form(password="another long password"),
+    )
+    pages = [
+        admin_client.get(url)
+        for url in (
+            "/admin/user/",
+            f"/admin/user/details/?id={anna.id}",
+            f"/admin/user/edit/?id={anna.id}",
+            "/admin/user/new/",
+            "/admin/audit/",
+        )
+    ]
     for page in pages:
         assert page.status_code == 200
         assert "argon2" not in text(page) and "password_hash" not in text(page)
@@ -71,7 +88,11 @@ def test_admin_cannot_grant_superadmin(admin_client, office):
     assert response.status_code == 200
     assert user_by_email("anna@alfa.test") is None
     anna = create_user("anna@alfa.test", role="reviewer", office=office)
-    response = post(admin_client, f"/admin/user/edit/?id={anna.id}", new_user_form(role="superadmin", password=""))
+    response = post(
+        admin_client,
+        f"/admin/user/edit/?id={anna.id}",
+        new_user_form(role="superadmin", password=""),
+    )
     assert response.status_code == 200
     assert user_by_email("anna@alfa.test").role == "reviewer"
 
@@ -79,13 +100,20 @@ def test_admin_cannot_grant_superadmin(admin_client, office):
 def test_superadmin_grants_superadmin_without_an_office(client, office):
     create_user("super@ops.test", role="superadmin")
     login(client, "super@ops.test")
-    response = post(client, "/admin/user/new/", new_user_form(email="ops2@ops.test", role="superadmin",
-                                                              office=str(office.id)))
+    response = post(
+        client,
+        "/admin/user/new/",
+        new_user_form(email="ops2@ops.test", role="superadmin", office=str(office.id)),
+    )
     assert response.status_code == 302, messages(response)
-    assert (user_by_email("ops2@ops.test").role, user_by_email("ops2@ops.test").office_id) == ("superadmin", None)
+    assert (user_by_email("ops2@ops.test").role, user_by_email("ops2@ops.test").office_id) == (
+        "superadmin",
+        None,
+    )
     response = post(client, "/admin/user/new/", new_user_form(role="admin", office=""))
     assert "Administrator i recenzent muszą należeć do urzędu." in " ".join(
-        messages(response) + messages(client.get("/admin/user/")))
+        messages(response) + messages(client.get("/admin/user/"))
+    )
     assert user_by_email("anna@alfa.test") is None
 
 
@@ -113,8 +141,11 @@ def test_admin_deactivates_a_user_who_then_cannot_log_in(admin_client, office, a
     anna = create_user("anna@alfa.test", role="reviewer", office=office)
     anna_client = app.test_client()
     assert login(anna_client, "anna@alfa.test").status_code == 302
-    response = post(admin_client, f"/admin/user/edit/?id={anna.id}",
-                    {"email": "anna@alfa.test", "name": "", "role": "reviewer", "password": ""})  # active unticked
+    response = post(
+        admin_client,
+        f"/admin/user/edit/?id={anna.id}",
+        {"email": "anna@alfa.test", "name": "", "role": "reviewer", "password": ""},
+    )  # active unticked
     assert response.status_code == 302, messages(response)
     assert user_by_email("anna@alfa.test").active is False
     assert anna_client.get("/admin/").status_code == 302  # her open session ends at once
@@ -129,8 +160,12 @@ def test_admin_cannot_lock_themselves_out(admin_client, admin_user, changes):
     data.update(changes)
     data = {k: v for k, v in data.items() if v != "" or k != "active"}
     response = post(admin_client, f"/admin/user/edit/?id={admin_user.id}", data)
-    shown = messages(response) + (messages(admin_client.get(response.location)) if response.status_code == 302 else [])
-    assert any("Nie możesz dezaktywować własnego konta ani odebrać sobie roli." in m for m in shown), shown
+    shown = messages(response) + (
+        messages(admin_client.get(response.location)) if response.status_code == 302 else []
+    )
+    assert any(
+        "Nie możesz dezaktywować własnego konta ani odebrać sobie roli." in m for m in shown
+    ), shown
     me = user_by_email("admin@alfa.test")
     assert (me.role, me.active) == ("admin", True)
 
@@ -140,8 +175,17 @@ def test_setting_a_password_unlocks_the_account(admin_client, office):
 
     from collector.models import utcnow
 
-    anna = create_user("anna@alfa.test", role="reviewer", office=office, locked_until=utcnow() + timedelta(minutes=10))
-    response = post(admin_client, f"/admin/user/edit/?id={anna.id}", new_user_form(password="a brand new password"))
+    anna = create_user(
+        "anna@alfa.test",
+        role="reviewer",
+        office=office,
+        locked_until=utcnow() + timedelta(minutes=10),
+    )
+    response = post(
+        admin_client,
+        f"/admin/user/edit/?id={anna.id}",
+        new_user_form(password="a brand new password"),
+    )
     assert response.status_code == 302, messages(response)
     assert user_by_email("anna@alfa.test").locked_until is None
     assert not verify_password(user_by_email("anna@alfa.test").password_hash, DEFAULT_PASSWORD)

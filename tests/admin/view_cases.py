@@ -33,7 +33,9 @@ class ViewCase:
     make: Callable[[Office], Any]  # a committed record belonging to the office
     label: Callable[[Any], str]  # text that shows the record in the list
     may: dict[str, set[str]]  # role -> actions among list, details, create, edit, delete
-    create_data: Callable[[Office], dict] | None = None  # a valid create form for a record of the office
+    create_data: Callable[[Office], dict] | None = (
+        None  # a valid create form for a record of the office
+    )
     edit_data: Callable[[Any], dict] | None = None  # a valid edit form that changes the record
     office_id: Callable[[Any], int | None] = field(default=lambda record: record.office_id)
 
@@ -43,10 +45,16 @@ class ViewCase:
 
 def office_form(office: Office, **changes: Any) -> dict:
     data = {
-        "name": office.name, "address": office.address or "", "contact_email": office.contact_email or "",
-        "contact_phone": office.contact_phone or "", "privacy_url": office.privacy_url or "",
-        "allowed_origins": "\n".join(office.allowed_origins or []), "languages": list(office.languages or ["pl"]),
-        "look_label": office.look_label, "look_color": office.look_color, "look_position": office.look_position,
+        "name": office.name,
+        "address": office.address or "",
+        "contact_email": office.contact_email or "",
+        "contact_phone": office.contact_phone or "",
+        "privacy_url": office.privacy_url or "",
+        "allowed_origins": "\n".join(office.allowed_origins or []),
+        "languages": list(office.languages or ["pl"]),
+        "look_label": office.look_label,
+        "look_color": office.look_color,
+        "look_position": office.look_position,
         "retention_days": office.retention_days or "",
     }
     data.update(changes)
@@ -64,28 +72,49 @@ def new_office_form(office: Office) -> dict:
 
 def make_department(office: Office) -> Department:
     n = next(_serial)
-    department = Department(office_id=office.id, key=f"wydzial-{n}", name=f"Wydział Testowy {n}", position=50)
+    department = Department(
+        office_id=office.id, key=f"wydzial-{n}", name=f"Wydział Testowy {n}", position=50
+    )
     db.session.add(department)
     db.session.commit()
     return department
 
 
 def department_form(office: Office) -> dict:
-    return {"name": f"Wydział Nowy {next(_serial)}", "position": "60", "active": "y", "office": str(office.id)}
+    return {
+        "name": f"Wydział Nowy {next(_serial)}",
+        "position": "60",
+        "active": "y",
+        "office": str(office.id),
+    }
 
 
 def department_edit(department: Department) -> dict:
-    return {"name": department.name + " (po zmianie)", "position": str(department.position + 1), "active": "y"}
+    return {
+        "name": department.name + " (po zmianie)",
+        "position": str(department.position + 1),
+        "active": "y",
+    }
 
 
 def make_user(office: Office) -> User:
-    return create_user(f"user{next(_serial)}@{office.slug}.test", role="reviewer", office=office,
-                       name="Jan Kowalski")
+    return create_user(
+        f"user{next(_serial)}@{office.slug}.test",
+        role="reviewer",
+        office=office,
+        name="Jan Kowalski",
+    )
 
 
 def user_form(office: Office) -> dict:
-    return {"email": f"new{next(_serial)}@{office.slug}.test", "name": "Anna Nowak", "role": "reviewer",
-            "active": "y", "password": "a long enough password", "office": str(office.id)}
+    return {
+        "email": f"new{next(_serial)}@{office.slug}.test",
+        "name": "Anna Nowak",
+        "role": "reviewer",
+        "active": "y",
+        "password": "a long enough password",
+        "office": str(office.id),
+    }
 
 
 def user_edit(user: User) -> dict:
@@ -93,37 +122,67 @@ def user_edit(user: User) -> dict:
 
 
 def make_audit_event(office: Office) -> AuditEvent:
-    event = record_event("update", office_id=office.id, object_type="Department",
-                         object_id=f"marker-{next(_serial)}", after={"name": "x"})
+    event = record_event(
+        "update",
+        office_id=office.id,
+        object_type="Department",
+        object_id=f"marker-{next(_serial)}",
+        after={"name": "x"},
+    )
     db.session.commit()
     return event
 
 
 def make_corrective_action(office: Office) -> CorrectiveAction:
-    action = CorrectiveAction(office_id=office.id, title=f"Działanie naprawcze {next(_serial)}", status="planned",
-                              owner="Sekretarz Miasta")
+    action = CorrectiveAction(
+        office_id=office.id,
+        title=f"Działanie naprawcze {next(_serial)}",
+        status="planned",
+        owner="Sekretarz Miasta",
+    )
     db.session.add(action)
     db.session.commit()
     return action
 
 
 def corrective_action_form(office: Office) -> dict:
-    return {"title": f"Nowe oznakowanie {next(_serial)}", "description": "", "owner": "Naczelnik",
-            "deadline": "2025-06-30", "status": "planned", "question_key": "", "done_at": "",
-            "office": str(office.id)}
+    return {
+        "title": f"Nowe oznakowanie {next(_serial)}",
+        "description": "",
+        "owner": "Naczelnik",
+        "deadline": "2025-06-30",
+        "status": "planned",
+        "question_key": "",
+        "done_at": "",
+        "office": str(office.id),
+    }
 
 
 def corrective_action_edit(action: CorrectiveAction) -> dict:
-    return {"title": action.title + " (po zmianie)", "description": "", "owner": action.owner, "deadline": "",
-            "status": "in_progress", "question_key": "", "done_at": ""}
+    return {
+        "title": action.title + " (po zmianie)",
+        "description": "",
+        "owner": action.owner,
+        "deadline": "",
+        "status": "in_progress",
+        "question_key": "",
+        "done_at": "",
+    }
 
 
 def make_response(office: Office) -> Response:
     """Store a response of the office's published version; its department key is its label in the list."""
     from collector.surveys import get_published_version
 
-    response = Response(id=uuid.uuid4(), office_id=office.id, version_id=get_published_version(office).id,
-                        channel="widget", lang="pl", department_key=f"marker-{next(_serial)}", content_hash="0" * 64)
+    response = Response(
+        id=uuid.uuid4(),
+        office_id=office.id,
+        version_id=get_published_version(office).id,
+        channel="widget",
+        lang="pl",
+        department_key=f"marker-{next(_serial)}",
+        content_hash="0" * 64,
+    )
     db.session.add(response)
     db.session.commit()
     return response
@@ -131,33 +190,62 @@ def make_response(office: Office) -> Response:
 
 VIEW_CASES: list[ViewCase] = [
     ViewCase(
-        endpoint="office", model=Office, make=make_office, label=lambda o: o.slug,
-        may={"admin": READ | {"edit"}, "reviewer": set(READ), "superadmin": READ | {"create", "edit"}},
+        endpoint="office",
+        model=Office,
+        make=make_office,
+        label=lambda o: o.slug,
+        may={
+            "admin": READ | {"edit"},
+            "reviewer": set(READ),
+            "superadmin": READ | {"create", "edit"},
+        },
         create_data=new_office_form,
         edit_data=lambda o: office_form(o, name=o.name + " (po zmianie)"),
         office_id=lambda o: o.id,
     ),
     ViewCase(
-        endpoint="department", model=Department, make=make_department, label=lambda d: d.name,
+        endpoint="department",
+        model=Department,
+        make=make_department,
+        label=lambda d: d.name,
         may={"admin": set(ALL), "reviewer": set(READ), "superadmin": set(ALL)},
-        create_data=department_form, edit_data=department_edit,
+        create_data=department_form,
+        edit_data=department_edit,
     ),
     ViewCase(
-        endpoint="user", model=User, make=make_user, label=lambda u: u.email,
-        may={"admin": READ | {"create", "edit"}, "reviewer": set(), "superadmin": READ | {"create", "edit"}},
-        create_data=user_form, edit_data=user_edit,
+        endpoint="user",
+        model=User,
+        make=make_user,
+        label=lambda u: u.email,
+        may={
+            "admin": READ | {"create", "edit"},
+            "reviewer": set(),
+            "superadmin": READ | {"create", "edit"},
+        },
+        create_data=user_form,
+        edit_data=user_edit,
     ),
     ViewCase(
-        endpoint="audit", model=AuditEvent, make=make_audit_event, label=lambda e: e.object_id,
+        endpoint="audit",
+        model=AuditEvent,
+        make=make_audit_event,
+        label=lambda e: e.object_id,
         may={"admin": set(READ), "reviewer": set(), "superadmin": set(READ)},
     ),
     ViewCase(
-        endpoint="corrective_action", model=CorrectiveAction, make=make_corrective_action, label=lambda a: a.title,
+        endpoint="corrective_action",
+        model=CorrectiveAction,
+        make=make_corrective_action,
+        label=lambda a: a.title,
         may={"admin": set(ALL), "reviewer": set(READ), "superadmin": set(ALL)},
-        create_data=corrective_action_form, edit_data=corrective_action_edit,
+        create_data=corrective_action_form,
+        edit_data=corrective_action_edit,
     ),
     ViewCase(
-        endpoint="response", model=Response, make=make_response, label=lambda r: r.department_key,
+        endpoint="response",
+        model=Response,
+        make=make_response,
+        label=lambda r: r.department_key,
         may={"admin": set(READ), "reviewer": set(READ), "superadmin": set(READ)},
     ),
 ]

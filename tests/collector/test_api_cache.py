@@ -54,7 +54,9 @@ def test_a_change_committed_in_this_process_shows_at_once(client):
 
 def test_a_new_origin_added_elsewhere_is_accepted_at_once(client, clock):
     office = create_office()
-    assert post_response(client, payload=valid_payload(office)).status_code == 201  # fills the cache
+    assert (
+        post_response(client, payload=valid_payload(office)).status_code == 201
+    )  # fills the cache
     change_behind_our_back("""UPDATE office SET allowed_origins = '["http://demo.test", "https://nowa.demo.test"]'
                               WHERE slug = 'demo'""")
 
@@ -66,8 +68,12 @@ def test_a_new_origin_added_elsewhere_is_accepted_at_once(client, clock):
 def test_a_new_department_added_elsewhere_is_accepted_at_once(client, clock):
     office = create_office()
     assert post_response(client, payload=valid_payload(office)).status_code == 201
-    change_behind_our_back("INSERT INTO department (office_id, key, name, names, position, active) "
-                           "VALUES (:office, 'ksiegowosc', 'Księgowość', '{}', 9, :yes)", office=office.id, yes=True)
+    change_behind_our_back(
+        "INSERT INTO department (office_id, key, name, names, position, active) "
+        "VALUES (:office, 'ksiegowosc', 'Księgowość', '{}', 9, :yes)",
+        office=office.id,
+        yes=True,
+    )
     payload = valid_payload(office)
     payload["answers"]["department"] = "ksiegowosc"
 
@@ -91,7 +97,9 @@ def as_another_process(monkeypatch):
 
 def test_a_version_published_elsewhere_is_accepted_at_once(client, clock, as_another_process):
     office = create_office()
-    assert post_response(client, payload=valid_payload(office)).status_code == 201  # fills the cache
+    assert (
+        post_response(client, payload=valid_payload(office)).status_code == 201
+    )  # fills the cache
     version = create_version(office)
 
     response = post_response(client, payload=valid_payload(office, version=version.number))
@@ -102,8 +110,11 @@ def test_a_version_published_elsewhere_is_accepted_at_once(client, clock, as_ano
 def test_a_department_deactivated_elsewhere_is_refused_once_the_cache_expires(client, clock):
     office = create_office()
     assert post_response(client, payload=valid_payload(office)).status_code == 201
-    change_behind_our_back("UPDATE department SET active = :no WHERE office_id = :office AND key = 'komunikacja'",
-                           office=office.id, no=False)
+    change_behind_our_back(
+        "UPDATE department SET active = :no WHERE office_id = :office AND key = 'komunikacja'",
+        office=office.id,
+        no=False,
+    )
 
     clock[0] += 5
     within = post_response(client, payload=valid_payload(office))

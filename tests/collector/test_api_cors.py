@@ -10,12 +10,19 @@ URL = RESPONSES_URL.format(slug="demo")
 
 
 def preflight(client, origin, slug="demo"):
-    return client.options(RESPONSES_URL.format(slug=slug), headers={
-        "Origin": origin, "Access-Control-Request-Method": "POST",
-        "Access-Control-Request-Headers": "content-type"})
+    return client.options(
+        RESPONSES_URL.format(slug=slug),
+        headers={
+            "Origin": origin,
+            "Access-Control-Request-Method": "POST",
+            "Access-Control-Request-Headers": "content-type",
+        },
+    )
 
 
-@pytest.mark.parametrize("origin", ["http://demo.test", "http://DEMO.test:80", "http://collector.test"])
+@pytest.mark.parametrize(
+    "origin", ["http://demo.test", "http://DEMO.test:80", "http://collector.test"]
+)
 def test_the_preflight_allows_the_offices_own_origins(client, origin):
     create_office()
 
@@ -28,8 +35,16 @@ def test_the_preflight_allows_the_offices_own_origins(client, origin):
     assert "Origin" in response.headers["Vary"]
 
 
-@pytest.mark.parametrize("origin", ["https://evil.example", "null", "http://demo.test.evil.example",
-                                    "http://demo.test:8080", "javascript:alert(1)"])
+@pytest.mark.parametrize(
+    "origin",
+    [
+        "https://evil.example",
+        "null",
+        "http://demo.test.evil.example",
+        "http://demo.test:8080",
+        "javascript:alert(1)",
+    ],
+)
 def test_the_preflight_refuses_other_origins_without_cors_headers(client, origin):
     create_office()
 
@@ -65,8 +80,9 @@ def test_another_office_s_origin_may_not_post_here(client):
     office = create_office()
     create_office("inne", "Urząd Gminy Inne", origins=("http://inne.test",))
 
-    response = post_response(client, payload=valid_payload(office), origin="http://inne.test",
-                             content_type="text/plain")
+    response = post_response(
+        client, payload=valid_payload(office), origin="http://inne.test", content_type="text/plain"
+    )
 
     assert response.status_code == 403
     assert "Access-Control-Allow-Origin" not in response.headers

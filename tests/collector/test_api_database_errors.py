@@ -16,7 +16,9 @@ from tests.factories import count, create_office, post_response, valid_payload
     ],
     ids=["database-locked", "pool-exhausted"],
 )
-def test_database_failure_before_storing_answers_503_json_and_stores_nothing(client, monkeypatch, error):
+def test_database_failure_before_storing_answers_503_json_and_stores_nothing(
+    client, monkeypatch, error
+):
     office = create_office()
     payload = valid_payload(office)
 

@@ -17,8 +17,9 @@ def test_too_many_responses_from_one_address_get_a_json_429(client):
 
     statuses = [post_response(client, payload=valid_payload(office)).status_code for _ in range(2)]
     limited = post_response(client, payload=valid_payload(office))
-    other_address = post_response(client, payload=valid_payload(office),
-                                  environ_base={"REMOTE_ADDR": "192.0.2.10"})
+    other_address = post_response(
+        client, payload=valid_payload(office), environ_base={"REMOTE_ADDR": "192.0.2.10"}
+    )
 
     assert statuses == [201, 201]
     assert limited.status_code == 429
@@ -26,7 +27,9 @@ def test_too_many_responses_from_one_address_get_a_json_429(client):
     assert limited.get_json()["error"] == "rate_limited"
     assert "Za dużo zgłoszeń" in limited.get_json()["message"]
     assert int(limited.headers["Retry-After"]) > 0
-    assert limited.headers["Access-Control-Allow-Origin"] == "http://demo.test"  # the widget can tell why
+    assert (
+        limited.headers["Access-Control-Allow-Origin"] == "http://demo.test"
+    )  # the widget can tell why
     assert other_address.status_code == 201
 
 
@@ -39,8 +42,12 @@ def test_reading_the_survey_is_not_limited(client):
 def test_a_forged_forwarded_address_does_not_dodge_the_limit(client):
     office = create_office()
 
-    statuses = [post_response(client, payload=valid_payload(office),
-                              headers={"X-Forwarded-For": f"198.51.100.{n}"}).status_code for n in range(3)]
+    statuses = [
+        post_response(
+            client, payload=valid_payload(office), headers={"X-Forwarded-For": f"198.51.100.{n}"}
+        ).status_code
+        for n in range(3)
+    ]
 
     assert statuses == [201, 201, 429]
 
@@ -54,8 +61,9 @@ class TestBehindAReverseProxy:
         office = create_office()
 
         def post_from(address):
-            return post_response(client, payload=valid_payload(office),
-                                 headers={"X-Forwarded-For": address}).status_code
+            return post_response(
+                client, payload=valid_payload(office), headers={"X-Forwarded-For": address}
+            ).status_code
 
         assert [post_from("198.51.100.1") for _ in range(3)] == [201, 201, 429]
         assert post_from("198.51.100.2") == 201

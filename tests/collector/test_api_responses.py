@@ -26,7 +26,13 @@ def stored_answers(response_id) -> dict:
     rows = db.session.scalars(sa.select(Answer).where(Answer.response_id == response_id)).all()
     result: dict = {}
     for row in rows:
-        stored = row.value if row.value is not None else row.option_key if row.option_key is not None else row.text
+        stored = (
+            row.value
+            if row.value is not None
+            else row.option_key
+            if row.option_key is not None
+            else row.text
+        )
         result.setdefault(row.question_key, []).append(stored)
     return {key: sorted(values) if len(values) > 1 else values[0] for key, values in result.items()}
 
@@ -54,12 +60,18 @@ def test_a_valid_response_is_stored_with_one_row_per_answer_and_option(client):
         "comment": "Długo czekałem, ale pani była miła. Zażółć gęślą jaźń.",
     }
     for answer in stored.answers:  # copied from the response, for the report queries
-        assert (answer.office_id, answer.version_id, answer.submitted_at, answer.department_key) == (
-            stored.office_id, stored.version_id, stored.submitted_at, "komunikacja")
+        assert (
+            answer.office_id,
+            answer.version_id,
+            answer.submitted_at,
+            answer.department_key,
+        ) == (stored.office_id, stored.version_id, stored.submitted_at, "komunikacja")
     assert abs(stored.submitted_at - utcnow()) < timedelta(minutes=1)
 
 
-@pytest.mark.parametrize("content_type", ["text/plain", "text/plain;charset=UTF-8", "application/json; charset=utf-8"])
+@pytest.mark.parametrize(
+    "content_type", ["text/plain", "text/plain;charset=UTF-8", "application/json; charset=utf-8"]
+)
 def test_a_json_body_is_accepted_as_text_plain_too(client, content_type):
     # text/plain keeps the widget's cross-origin POST a "simple request": no preflight.
     office = create_office()
@@ -72,8 +84,12 @@ def test_a_json_body_is_accepted_as_text_plain_too(client, content_type):
 
 def test_only_required_answers_are_enough_and_blank_text_counts_as_unanswered(client):
     office = create_office()
-    payload = valid_payload(office, lang="uk", channel="qr",
-                            answers={"department": "other", "overall": 1, "comment": "  \r\n ", "purpose": []})
+    payload = valid_payload(
+        office,
+        lang="uk",
+        channel="qr",
+        answers={"department": "other", "overall": 1, "comment": "  \r\n ", "purpose": []},
+    )
 
     assert post_response(client, payload=payload).status_code == 201
 
@@ -89,7 +105,10 @@ def test_text_is_trimmed_and_keeps_new_lines_and_polish_letters(client):
 
     assert post_response(client, payload=payload).status_code == 201
 
-    assert stored_answers(uuid.UUID(payload["id"]))["comment"] == "Pierwsza linia\n\tdruga: żółć ąę — «уклін»"
+    assert (
+        stored_answers(uuid.UUID(payload["id"]))["comment"]
+        == "Pierwsza linia\n\tdruga: żółć ąę — «уклін»"
+    )
 
 
 def test_text_of_exactly_the_maximum_length_is_accepted(client):
@@ -103,7 +122,9 @@ def test_text_of_exactly_the_maximum_length_is_accepted(client):
 def test_the_collectors_own_hosted_page_may_post(client):
     office = create_office()
 
-    response = post_response(client, payload=valid_payload(office, channel="page"), origin="http://collector.test")
+    response = post_response(
+        client, payload=valid_payload(office, channel="page"), origin="http://collector.test"
+    )
 
     assert response.status_code == 201
 
@@ -143,8 +164,9 @@ def test_the_same_id_at_another_office_is_a_conflict(client):
     payload = valid_payload(office)
     post_response(client, payload=payload)
 
-    response = post_response(client, "inne", payload=valid_payload(other, id=payload["id"]),
-                             origin="http://inne.test")
+    response = post_response(
+        client, "inne", payload=valid_payload(other, id=payload["id"]), origin="http://inne.test"
+    )
 
     assert response.status_code == 409
     assert count(Response) == 1
@@ -180,14 +202,27 @@ def test_a_stored_response_holds_no_address_user_agent_cookie_or_other_identifie
     office = create_office()
     payload = valid_payload(office)
     client.set_cookie("_ga", "GA1.2.987654321.tracker-cookie", domain="localhost")
-    secrets_sent = ["203.0.113.77", "198.51.100.23", "SecretBrowser/9.9", "tracker-cookie", "session-cookie-42",
-                    "https://referrer.example/page", "fingerprint-abc"]
+    secrets_sent = [
+        "203.0.113.77",
+        "198.51.100.23",
+        "SecretBrowser/9.9",
+        "tracker-cookie",
+        "session-cookie-42",
+        "https://referrer.example/page",
+        "fingerprint-abc",
+    ]
 
     response = post_response(
-        client, payload=payload,
-        headers={"User-Agent": "Mozilla/5.0 SecretBrowser/9.9", "X-Forwarded-For": "198.51.100.23",
-                 "Cookie": "sid=session-cookie-42", "Referer": "https://referrer.example/page",
-                 "X-Device-Id": "fingerprint-abc", "Accept-Language": "pl-PL"},
+        client,
+        payload=payload,
+        headers={
+            "User-Agent": "Mozilla/5.0 SecretBrowser/9.9",
+            "X-Forwarded-For": "198.51.100.23",
+            "Cookie": "sid=session-cookie-42",
+            "Referer": "https://referrer.example/page",
+            "X-Device-Id": "fingerprint-abc",
+            "Accept-Language": "pl-PL",
+        },
         environ_base={"REMOTE_ADDR": "203.0.113.77"},
     )
     assert response.status_code == 201
@@ -195,15 +230,37 @@ def test_a_stored_response_holds_no_address_user_agent_cookie_or_other_identifie
     # Every column of the response and its answers, read from the tables themselves.
     response_rows = db.session.execute(sa.select(Response.__table__)).mappings().all()
     answer_rows = db.session.execute(sa.select(Answer.__table__)).mappings().all()
-    assert set(response_rows[0]) == {"id", "office_id", "version_id", "submitted_at", "channel", "lang",
-                                     "department_key", "content_hash", "entered_by_id"}
-    assert set(answer_rows[0]) == {"id", "response_id", "office_id", "version_id", "submitted_at",
-                                   "department_key", "question_key", "value", "option_key", "text", "hidden"}
+    assert set(response_rows[0]) == {
+        "id",
+        "office_id",
+        "version_id",
+        "submitted_at",
+        "channel",
+        "lang",
+        "department_key",
+        "content_hash",
+        "entered_by_id",
+    }
+    assert set(answer_rows[0]) == {
+        "id",
+        "response_id",
+        "office_id",
+        "version_id",
+        "submitted_at",
+        "department_key",
+        "question_key",
+        "value",
+        "option_key",
+        "text",
+        "hidden",
+    }
     stored_values = [str(value) for row in [*response_rows, *answer_rows] for value in row.values()]
     for secret in secrets_sent:
         assert not any(secret in value for value in stored_values), secret
     assert not any("127.0.0.1" in value or "localhost" in value for value in stored_values)
-    assert response_rows[0]["id"] == uuid.UUID(payload["id"])  # the only id is the client's random UUID
+    assert response_rows[0]["id"] == uuid.UUID(
+        payload["id"]
+    )  # the only id is the client's random UUID
     assert response_rows[0]["entered_by_id"] is None
     # Nothing is set in the visitor's browser either.
     assert "Set-Cookie" not in response.headers
@@ -311,14 +368,17 @@ def test_an_unexpected_error_is_json_500(client, monkeypatch):
     assert "boom" not in response.get_data(as_text=True)
 
 
-@pytest.mark.parametrize(("method", "path", "status", "code"), [
-    ("GET", "/api/v1/offices/demo/responses", 405, "method_not_allowed"),
-    ("PUT", "/api/v1/offices/demo/responses", 405, "method_not_allowed"),
-    ("DELETE", "/api/v1/offices/demo/survey", 405, "method_not_allowed"),
-    ("GET", "/api/v1/no-such-thing", 404, "not_found"),
-    ("POST", "/api/v1/offices/demo/responses/extra", 404, "not_found"),
-    ("GET", "/api/v2/offices/demo/survey", 404, "not_found"),
-])
+@pytest.mark.parametrize(
+    ("method", "path", "status", "code"),
+    [
+        ("GET", "/api/v1/offices/demo/responses", 405, "method_not_allowed"),
+        ("PUT", "/api/v1/offices/demo/responses", 405, "method_not_allowed"),
+        ("DELETE", "/api/v1/offices/demo/survey", 405, "method_not_allowed"),
+        ("GET", "/api/v1/no-such-thing", 404, "not_found"),
+        ("POST", "/api/v1/offices/demo/responses/extra", 404, "not_found"),
+        ("GET", "/api/v2/offices/demo/survey", 404, "not_found"),
+    ],
+)
 def test_every_api_error_is_json_never_html(client, method, path, status, code):
     create_office()
 

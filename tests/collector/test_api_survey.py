@@ -24,7 +24,11 @@ def test_the_survey_is_the_published_version_in_polish_by_default(client):
     assert survey["office"]["name"] == "Urząd Miasta Demo"
     assert survey["office"]["privacy_url"] == "https://demo.test/klauzula"
     assert survey["office"]["look"]["label"] == "Oceń Urząd"
-    assert (survey["version"], survey["lang"], survey["title"]) == (1, "pl", "Badanie satysfakcji klienta")
+    assert (survey["version"], survey["lang"], survey["title"]) == (
+        1,
+        "pl",
+        "Badanie satysfakcji klienta",
+    )
     questions = {q["key"]: q for q in survey["questions"]}
     assert questions["department"]["required"] is True
     assert questions["department"]["options"][-1] == {"key": "other", "text": "Inny / nie wiem"}
@@ -34,8 +38,10 @@ def test_the_survey_is_the_published_version_in_polish_by_default(client):
     assert questions["comment"]["max_length"] == 2000
 
 
-@pytest.mark.parametrize(("lang", "title"), [("en", "Customer satisfaction survey"),
-                                             ("uk", "Опитування задоволеності клієнтів")])
+@pytest.mark.parametrize(
+    ("lang", "title"),
+    [("en", "Customer satisfaction survey"), ("uk", "Опитування задоволеності клієнтів")],
+)
 def test_the_survey_comes_in_english_and_ukrainian(client, lang, title):
     create_office()
 
@@ -84,11 +90,14 @@ def test_anyone_may_read_the_public_survey_across_origins(client):
     assert response.headers["Access-Control-Allow-Origin"] == "*"
 
 
-@pytest.mark.parametrize(("path", "status", "code", "polish"), [
-    ("/api/v1/offices/nieznany/survey", 404, "office_not_found", "Nie znaleziono urzędu"),
-    (URL + "?lang=de", 400, "invalid_lang", "pl, en albo uk"),
-    (URL + "?lang=", 400, "invalid_lang", "pl, en albo uk"),
-])
+@pytest.mark.parametrize(
+    ("path", "status", "code", "polish"),
+    [
+        ("/api/v1/offices/nieznany/survey", 404, "office_not_found", "Nie znaleziono urzędu"),
+        (URL + "?lang=de", 400, "invalid_lang", "pl, en albo uk"),
+        (URL + "?lang=", 400, "invalid_lang", "pl, en albo uk"),
+    ],
+)
 def test_bad_survey_requests_are_answered_in_json(client, path, status, code, polish):
     create_office()
 
@@ -111,11 +120,14 @@ def test_an_office_without_a_published_survey_says_so(client):
     assert response.get_json()["error"] == "survey_not_published"
 
 
-@pytest.mark.parametrize(("lang", "submit", "too_many"), [
-    ("pl", "Wyślij odpowiedzi", "Zaznacz najwyżej {max} odpowiedzi."),
-    ("en", "Send answers", "Tick at most {max} answers."),
-    ("uk", "Надіслати відповіді", "Позначте не більше {max} відповідей."),
-])
+@pytest.mark.parametrize(
+    ("lang", "submit", "too_many"),
+    [
+        ("pl", "Wyślij odpowiedzi", "Zaznacz najwyżej {max} odpowiedzi."),
+        ("en", "Send answers", "Tick at most {max} answers."),
+        ("uk", "Надіслати відповіді", "Позначте не більше {max} відповідей."),
+    ],
+)
 def test_the_survey_carries_the_texts_to_show_it_in_its_language(client, lang, submit, too_many):
     create_office()
 

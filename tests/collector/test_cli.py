@@ -45,8 +45,18 @@ def test_create_office_refuses_a_bad_or_taken_slug(runner):
 def test_create_user_reads_the_password_from_stdin_and_never_prints_it(runner):
     create_office()
     password = "a very long secret 123"
-    result = runner.invoke(args=["create-user", "Clerk@Demo.test", "--role", "admin", "--office", "demo",
-                                 "--password-stdin"], input=password + "\n")
+    result = runner.invoke(
+        args=[
+            "create-user",
+            "Clerk@Demo.test",
+            "--role",
+            "admin",
+            "--office",
+            "demo",
+            "--password-stdin",
+        ],
+        input=password + "\n",
+    )
     assert result.exit_code == 0, result.output
     assert password not in result.output
     user = db.session.scalar(sa.select(User).where(User.email == "clerk@demo.test"))
@@ -56,23 +66,50 @@ def test_create_user_reads_the_password_from_stdin_and_never_prints_it(runner):
 
 def test_create_user_asks_twice_and_refuses_short_or_missing_office(runner):
     create_office()
-    result = runner.invoke(args=["create-user", "a@demo.test", "--role", "admin", "--office", "demo"],
-                           input="first password 1\nsecond password 2\nfirst password 1\nfirst password 1\n")
+    result = runner.invoke(
+        args=["create-user", "a@demo.test", "--role", "admin", "--office", "demo"],
+        input="first password 1\nsecond password 2\nfirst password 1\nfirst password 1\n",
+    )
     assert result.exit_code == 0, result.output
-    short = runner.invoke(args=["create-user", "b@demo.test", "--role", "admin", "--office", "demo",
-                                "--password-stdin"], input="short\n")
+    short = runner.invoke(
+        args=[
+            "create-user",
+            "b@demo.test",
+            "--role",
+            "admin",
+            "--office",
+            "demo",
+            "--password-stdin",
+        ],
+        input="short\n",
+    )
     assert short.exit_code != 0 and "12 znaków" in short.output
-    no_office = runner.invoke(args=["create-user", "c@demo.test", "--role", "reviewer", "--password-stdin"],
-                              input="long enough password\n")
+    no_office = runner.invoke(
+        args=["create-user", "c@demo.test", "--role", "reviewer", "--password-stdin"],
+        input="long enough password\n",
+    )
     assert no_office.exit_code != 0
 
 
 def _add_response(office, version, days_ago: int) -> None:
     at = utcnow() - timedelta(days=days_ago)
-    response = Response(id=uuid.uuid4(), office_id=office.id, version_id=version.id, submitted_at=at,
-                        channel="widget", content_hash="0" * 64)
-    response.answers.append(Answer(office_id=office.id, version_id=version.id, submitted_at=at,
-                                   question_key="overall", value=4))
+    response = Response(
+        id=uuid.uuid4(),
+        office_id=office.id,
+        version_id=version.id,
+        submitted_at=at,
+        channel="widget",
+        content_hash="0" * 64,
+    )
+    response.answers.append(
+        Answer(
+            office_id=office.id,
+            version_id=version.id,
+            submitted_at=at,
+            question_key="overall",
+            value=4,
+        )
+    )
     db.session.add(response)
     db.session.commit()
 
@@ -96,22 +133,31 @@ def test_purge_responses_removes_only_old_ones_of_that_office(runner):
 def _events(action: str) -> list:
     from collector.models import AuditEvent
 
-    return db.session.scalars(sa.select(AuditEvent).where(AuditEvent.action == action)
-                              .order_by(AuditEvent.id)).all()
+    return db.session.scalars(
+        sa.select(AuditEvent).where(AuditEvent.action == action).order_by(AuditEvent.id)
+    ).all()
 
 
 def test_create_office_writes_an_audit_row_by_the_command_line(runner):
-    result = runner.invoke(args=["create-office", "leszno", "Urząd Miasta Leszna", "--origin", "https://Leszno.pl/"])
+    result = runner.invoke(
+        args=["create-office", "leszno", "Urząd Miasta Leszna", "--origin", "https://Leszno.pl/"]
+    )
     assert result.exit_code == 0, result.output
     office = db.session.scalar(sa.select(Office).where(Office.slug == "leszno"))
     assert office.allowed_origins == ["https://leszno.pl"]
     [event] = _events("create")
     assert event.user_email == "cli" and event.user_id is None
-    assert event.object_type == "Office" and event.office_id == office.id and event.after["slug"] == "leszno"
+    assert (
+        event.object_type == "Office"
+        and event.office_id == office.id
+        and event.after["slug"] == "leszno"
+    )
 
 
 def test_create_office_refuses_an_origin_the_panel_would_refuse(runner):
-    result = runner.invoke(args=["create-office", "leszno", "Urząd", "--origin", "http://leszno.pl"])
+    result = runner.invoke(
+        args=["create-office", "leszno", "Urząd", "--origin", "http://leszno.pl"]
+    )
     assert result.exit_code != 0 and "origin_not_https" in result.output
     assert count(Office) == 0 and _events("create") == []
 
@@ -119,11 +165,23 @@ def test_create_office_refuses_an_origin_the_panel_would_refuse(runner):
 def test_create_user_writes_an_audit_row_without_the_password(runner):
     office = create_office()
     password = "a very long secret 123"
-    result = runner.invoke(args=["create-user", "clerk@demo.test", "--role", "reviewer", "--office", "demo",
-                                 "--password-stdin"], input=password + "\n")
+    result = runner.invoke(
+        args=[
+            "create-user",
+            "clerk@demo.test",
+            "--role",
+            "reviewer",
+            "--office",
+            "demo",
+            "--password-stdin",
+        ],
+        input=password + "\n",
+    )
     assert result.exit_code == 0, result.output
     [event] = _events("create")
-    assert event.user_email == "cli" and event.object_type == "User" and event.office_id == office.id
+    assert (
+        event.user_email == "cli" and event.object_type == "User" and event.office_id == office.id
+    )
     assert event.after["email"] == "clerk@demo.test" and event.after["role"] == "reviewer"
     assert "password_hash" not in event.after and password not in str(event.after)
 

@@ -7,8 +7,13 @@ from werkzeug.datastructures import MultiDict
 
 from collector.form_answers import read_form_answers
 
-QUESTIONS = [("overall", "rating"), ("resolved", "single"), ("department", "department"),
-             ("purpose", "multi"), ("comment", "text")]
+QUESTIONS = [
+    ("overall", "rating"),
+    ("resolved", "single"),
+    ("department", "department"),
+    ("purpose", "multi"),
+    ("comment", "text"),
+]
 UNANSWERED = object()
 
 CASES = [
@@ -21,21 +26,48 @@ CASES = [
     ("rating absent is unanswered", [], "overall", UNANSWERED),
     ("single choice as its key", [("resolved", "tak")], "resolved", "tak"),
     ("department as its key", [("department", "usc")], "department", "usc"),
-    ("multi as a list", [("purpose", "wniosek"), ("purpose", "skarga")], "purpose", ["wniosek", "skarga"]),
+    (
+        "multi as a list",
+        [("purpose", "wniosek"), ("purpose", "skarga")],
+        "purpose",
+        ["wniosek", "skarga"],
+    ),
     ("multi of one is a list", [("purpose", "wniosek")], "purpose", ["wniosek"]),
     ("multi nothing picked is unanswered", [], "purpose", UNANSWERED),
     ("text kept", [("comment", "Za mało krzeseł.")], "comment", "Za mało krzeseł."),
     # Where the hosted page's and paper entry's old parsers differed:
-    ("multi blank picks dropped (paper kept them)", [("purpose", ""), ("purpose", "wniosek")], "purpose",
-     ["wniosek"]),
-    ("multi only blank picks is unanswered (paper sent [''])", [("purpose", "")], "purpose", UNANSWERED),
-    ("text trimmed, CRLF as one line end (paper kept it raw)", [("comment", "  Długo\r\nczekałem. \r\n")],
-     "comment", "Długo\nczekałem."),
-    ("text of spaces is unanswered (paper sent it)", [("comment", "  \r\n ")], "comment", UNANSWERED),
+    (
+        "multi blank picks dropped (paper kept them)",
+        [("purpose", ""), ("purpose", "wniosek")],
+        "purpose",
+        ["wniosek"],
+    ),
+    (
+        "multi only blank picks is unanswered (paper sent [''])",
+        [("purpose", "")],
+        "purpose",
+        UNANSWERED,
+    ),
+    (
+        "text trimmed, CRLF as one line end (paper kept it raw)",
+        [("comment", "  Długo\r\nczekałem. \r\n")],
+        "comment",
+        "Długo\nczekałem.",
+    ),
+    (
+        "text of spaces is unanswered (paper sent it)",
+        [("comment", "  \r\n ")],
+        "comment",
+        UNANSWERED,
+    ),
     ("rating in non-ASCII digits stays text (paper made it 3)", [("overall", "٣")], "overall", "٣"),
     ("rating in superscript digits stays text (paper crashed)", [("overall", "²")], "overall", "²"),
-    ("rating of ten digits stays text (paper made it a number)", [("overall", "0000000004")], "overall",
-     "0000000004"),
+    (
+        "rating of ten digits stays text (paper made it a number)",
+        [("overall", "0000000004")],
+        "overall",
+        "0000000004",
+    ),
     ("rating with spaces around is trimmed", [("overall", " 5 ")], "overall", 5),
 ]
 
@@ -52,7 +84,9 @@ def test_a_form_answer_is_read_as_the_api_expects_it(case, posted, key, expected
 
 
 def test_a_prefix_names_the_fields_and_the_answers_keep_the_question_keys():
-    form = MultiDict([("q-overall", "3"), ("overall", "5"), ("q-purpose", "wniosek"), ("q-comment", "Ok")])
+    form = MultiDict(
+        [("q-overall", "3"), ("overall", "5"), ("q-purpose", "wniosek"), ("q-comment", "Ok")]
+    )
 
     answers = read_form_answers(form, QUESTIONS, prefix="q-")
 
@@ -60,6 +94,8 @@ def test_a_prefix_names_the_fields_and_the_answers_keep_the_question_keys():
 
 
 def test_fields_of_no_question_are_ignored():
-    answers = read_form_answers(MultiDict([("token", "x"), ("website", "spam"), ("overall", "2")]), QUESTIONS)
+    answers = read_form_answers(
+        MultiDict([("token", "x"), ("website", "spam"), ("overall", "2")]), QUESTIONS
+    )
 
     assert answers == {"overall": 2}

@@ -14,8 +14,14 @@ from collector.extensions import db
 from collector.models import Answer, Response
 from tests.factories import count, create_office
 
-VALID = {"department": "usc", "overall": "4", "service_politeness": "5", "service_waiting": "na",
-         "purpose": ["wniosek", "informacja"], "comment": "Długo czekałem.\r\nAle miło."}
+VALID = {
+    "department": "usc",
+    "overall": "4",
+    "service_politeness": "5",
+    "service_waiting": "na",
+    "purpose": ["wniosek", "informacja"],
+    "comment": "Długo czekałem.\r\nAle miło.",
+}
 
 
 def form_fields(html: str) -> dict[str, str]:
@@ -43,7 +49,9 @@ def test_form_has_a_fieldset_and_legend_per_question_and_the_information_clause(
     html = response.text
     assert '<html lang="pl">' in html
     assert html.count("<fieldset") == html.count("<legend") == 22  # 20 questions + 2 rating grids
-    assert "Jak ocenia Pan/Pani obsługę?" in html and "bardzo dobrze" in html and "Nie dotyczy" in html
+    assert (
+        "Jak ocenia Pan/Pani obsługę?" in html and "bardzo dobrze" in html and "Nie dotyczy" in html
+    )
     assert "Prosimy nie podawać danych osobowych." in html
     assert 'href="https://demo.test/klauzula"' in html
     # Works without JavaScript; its one script, our own file, only adds a character counter.
@@ -52,11 +60,14 @@ def test_form_has_a_fieldset_and_legend_per_question_and_the_information_clause(
     assert response.headers["Cache-Control"] == "no-store"
 
 
-@pytest.mark.parametrize(("query", "title", "na"), [
-    ("?lang=en", "Customer satisfaction survey", "Not applicable"),
-    ("?lang=uk", "Опитування задоволеності клієнтів", "Не стосується"),
-    ("?lang=xx", "Badanie satysfakcji klienta", "Nie dotyczy"),
-])
+@pytest.mark.parametrize(
+    ("query", "title", "na"),
+    [
+        ("?lang=en", "Customer satisfaction survey", "Not applicable"),
+        ("?lang=uk", "Опитування задоволеності клієнтів", "Не стосується"),
+        ("?lang=xx", "Badanie satysfakcji klienta", "Nie dotyczy"),
+    ],
+)
 def test_language(client, query, title, na):
     create_office()
     html = client.get("/s/demo" + query).text
@@ -93,11 +104,18 @@ def test_valid_answers_are_stored_and_the_visitor_is_redirected_to_thanks(client
     assert "Dziękujemy!" in thanks.text
     stored = db.session.scalars(sa.select(Response)).one()
     assert (stored.channel, stored.lang, stored.department_key) == ("page", "pl", "usc")
-    rows = {(a.question_key, a.value, a.option_key, a.text) for a in db.session.scalars(sa.select(Answer))}
+    rows = {
+        (a.question_key, a.value, a.option_key, a.text)
+        for a in db.session.scalars(sa.select(Answer))
+    }
     assert rows == {
-        ("department", None, "usc", None), ("overall", 4, None, None), ("service_politeness", 5, None, None),
-        ("service_waiting", None, "na", None), ("purpose", None, "wniosek", None),
-        ("purpose", None, "informacja", None), ("comment", None, None, "Długo czekałem.\nAle miło."),
+        ("department", None, "usc", None),
+        ("overall", 4, None, None),
+        ("service_politeness", 5, None, None),
+        ("service_waiting", None, "na", None),
+        ("purpose", None, "wniosek", None),
+        ("purpose", None, "informacja", None),
+        ("comment", None, None, "Długo czekałem.\nAle miło."),
     }
 
 
@@ -134,14 +152,19 @@ def test_errors_are_shown_next_to_each_question_and_in_a_linked_summary(client):
     for key in ("department", "overall"):
         assert f'<fieldset id="q-{key}" class="q invalid" aria-describedby="e-{key}">' in html
         assert f'<a href="#q-{key}">' in html
-    assert 'id="e-overall"><span class="sr">Błąd:</span> To pytanie jest obowiązkowe — wybierz ocenę od 1 do 5.' in html
+    assert (
+        'id="e-overall"><span class="sr">Błąd:</span> To pytanie jest obowiązkowe — wybierz ocenę od 1 do 5.'
+        in html
+    )
     assert ">Zostaje</textarea>" in html and 'value="wniosek" checked' in html  # answers kept
     assert count(Response) == 0
 
 
 def test_errors_in_ukrainian(client):
     create_office()
-    response = post(client, aged_form(client, "/s/demo?lang=uk"), {"overall": "3"}, path="/s/demo?lang=uk")
+    response = post(
+        client, aged_form(client, "/s/demo?lang=uk"), {"overall": "3"}, path="/s/demo?lang=uk"
+    )
     assert response.status_code == 400
     assert "Оберіть відділ, у якому вирішували справу" in response.text
 
@@ -149,23 +172,50 @@ def test_errors_in_ukrainian(client):
 TOO_LONG = "x" * 2001
 
 
-@pytest.mark.parametrize(("change", "status", "message"), [
-    ({"token": "forged"}, 400, "Formularz był otwarty zbyt długo albo został zmieniony"),
-    ({"token": ""}, 400, "Formularz był otwarty zbyt długo albo został zmieniony"),
-    ({"id": str(uuid.uuid4())}, 400, "Formularz był otwarty zbyt długo albo został zmieniony"),
-    ({"website": "http://spam.example"}, 400, "wysłane automatycznie"),
-    ({"overall": "7"}, 400, "wybierz jedną z pięciu ocen"),
-    ({"overall": "bardzo"}, 400, "Wybierz ocenę od 1 do 5"),
-    ({"overall": "na"}, 400, "nie można wybrać „Nie dotyczy”"),
-    ({"department": "nope"}, 400, "Tego wydziału nie ma na liście"),
-    ({"resolved": "perhaps"}, 400, "nie ma na liście"),
-    ({"important": ["service_politeness", "service_competence", "service_clarity", "service_waiting"]},
-     400, "Zaznacz najwyżej 3 odpowiedzi."),
-    ({"comment": TOO_LONG}, 400, "skróć go do 2000 znaków"),
-    ({"comment": "zły\x00znak"}, 400, "znaki sterujące"),
-    ({"comment": "x" * 70_000}, 413, "Formularz jest za duży"),
-], ids=["forged-token", "no-token", "other-id", "honeypot", "rating-7", "rating-word", "na-not-allowed",
-        "unknown-department", "unknown-option", "too-many-picks", "too-long", "control-char", "oversized"])
+@pytest.mark.parametrize(
+    ("change", "status", "message"),
+    [
+        ({"token": "forged"}, 400, "Formularz był otwarty zbyt długo albo został zmieniony"),
+        ({"token": ""}, 400, "Formularz był otwarty zbyt długo albo został zmieniony"),
+        ({"id": str(uuid.uuid4())}, 400, "Formularz był otwarty zbyt długo albo został zmieniony"),
+        ({"website": "http://spam.example"}, 400, "wysłane automatycznie"),
+        ({"overall": "7"}, 400, "wybierz jedną z pięciu ocen"),
+        ({"overall": "bardzo"}, 400, "Wybierz ocenę od 1 do 5"),
+        ({"overall": "na"}, 400, "nie można wybrać „Nie dotyczy”"),
+        ({"department": "nope"}, 400, "Tego wydziału nie ma na liście"),
+        ({"resolved": "perhaps"}, 400, "nie ma na liście"),
+        (
+            {
+                "important": [
+                    "service_politeness",
+                    "service_competence",
+                    "service_clarity",
+                    "service_waiting",
+                ]
+            },
+            400,
+            "Zaznacz najwyżej 3 odpowiedzi.",
+        ),
+        ({"comment": TOO_LONG}, 400, "skróć go do 2000 znaków"),
+        ({"comment": "zły\x00znak"}, 400, "znaki sterujące"),
+        ({"comment": "x" * 70_000}, 413, "Formularz jest za duży"),
+    ],
+    ids=[
+        "forged-token",
+        "no-token",
+        "other-id",
+        "honeypot",
+        "rating-7",
+        "rating-word",
+        "na-not-allowed",
+        "unknown-department",
+        "unknown-option",
+        "too-many-picks",
+        "too-long",
+        "control-char",
+        "oversized",
+    ],
+)
 def test_bad_input_is_refused_with_a_clear_page_and_nothing_stored(client, change, status, message):
     create_office()
     fields = aged_form(client)

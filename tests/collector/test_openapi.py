@@ -15,10 +15,21 @@ def test_the_openapi_document_is_valid_and_lists_the_endpoints(client):
     assert set(spec["paths"]) == {"/offices/{slug}/survey", "/offices/{slug}/responses"}
     post = spec["paths"]["/offices/{slug}/responses"]["post"]
     assert set(post["requestBody"]["content"]) == {"application/json", "text/plain"}
-    assert {"200", "201", "400", "403", "404", "409", "413", "415", "429", "503"} <= set(post["responses"])
+    assert {"200", "201", "400", "403", "404", "409", "413", "415", "429", "503"} <= set(
+        post["responses"]
+    )
     response_schema = spec["components"]["schemas"]["Response"]
     assert {"id", "version", "lang", "channel", "elapsed_ms", "website", "answers"} == set(
-        response_schema["properties"])
+        response_schema["properties"]
+    )
     assert response_schema["properties"]["channel"]["enum"] == ["widget", "page", "qr"]
     assert set(spec["components"]["schemas"]["Error"]["properties"]) == {
-        "error", "message", "message_en", "message_uk", "fields", "fields_en", "fields_uk", "field_codes"}
+        "error",
+        "message",
+        "message_en",
+        "message_uk",
+        "fields",
+        "fields_en",
+        "fields_uk",
+        "field_codes",
+    }

@@ -23,8 +23,12 @@ def codes(problems: list[Problem]) -> list[str]:
 
 
 def choice(**fields) -> Question:
-    values = {"key": "purpose", "type": "single", "texts": {"pl": "Cel wizyty"},
-              "options": [{"key": "a", "texts": {"pl": "A"}}, {"key": "b", "texts": {"pl": "B"}}]}
+    values = {
+        "key": "purpose",
+        "type": "single",
+        "texts": {"pl": "Cel wizyty"},
+        "options": [{"key": "a", "texts": {"pl": "A"}}, {"key": "b", "texts": {"pl": "B"}}],
+    }
     return Question(**{**values, **fields})
 
 
@@ -32,19 +36,26 @@ def choice(**fields) -> Question:
 # Rules
 
 
-@pytest.mark.parametrize(("fields", "expected"), [
-    ({}, []),
-    ({"key": "Zły klucz"}, ["key_format"]),
-    ({"texts": {"en": "Purpose"}}, ["text_pl_missing"]),
-    ({"options": [{"key": "a", "texts": {"pl": "A"}}]}, ["options_too_few"]),
-    ({"options": [{"key": "a", "texts": {"pl": "A"}}, {"key": "a", "texts": {"pl": "B"}}]},
-     ["option_key_repeated", "option_key_repeated"]),
-    ({"options": [{"key": "A!", "texts": {"pl": "A"}}, {"key": "b", "texts": {}}]},
-     ["option_key_format", "option_text_pl_missing"]),
-    ({"type": "multi", "max_picks": 3}, ["max_picks_over_options"]),
-    ({"group": "grid"}, ["group_not_rating"]),
-    ({"type": "rating", "options": [], "group": "grid"}, ["group_text_pl_missing"]),
-])
+@pytest.mark.parametrize(
+    ("fields", "expected"),
+    [
+        ({}, []),
+        ({"key": "Zły klucz"}, ["key_format"]),
+        ({"texts": {"en": "Purpose"}}, ["text_pl_missing"]),
+        ({"options": [{"key": "a", "texts": {"pl": "A"}}]}, ["options_too_few"]),
+        (
+            {"options": [{"key": "a", "texts": {"pl": "A"}}, {"key": "a", "texts": {"pl": "B"}}]},
+            ["option_key_repeated", "option_key_repeated"],
+        ),
+        (
+            {"options": [{"key": "A!", "texts": {"pl": "A"}}, {"key": "b", "texts": {}}]},
+            ["option_key_format", "option_text_pl_missing"],
+        ),
+        ({"type": "multi", "max_picks": 3}, ["max_picks_over_options"]),
+        ({"group": "grid"}, ["group_not_rating"]),
+        ({"type": "rating", "options": [], "group": "grid"}, ["group_text_pl_missing"]),
+    ],
+)
 def test_question_rules_return_codes(fields, expected):
     assert codes(check_question(choice(**fields))) == expected
 
@@ -52,7 +63,9 @@ def test_question_rules_return_codes(fields, expected):
 def test_question_rules_carry_fields_and_params():
     [problem] = check_question(choice(type="multi", max_picks=5))
     assert problem == Problem("max_picks_over_options", "max_picks", {"picks": 5, "count": 2})
-    [second] = check_question(choice(options=[{"key": "a", "texts": {"pl": "A"}}, {"key": "b!", "texts": {"pl": "B"}}]))
+    [second] = check_question(
+        choice(options=[{"key": "a", "texts": {"pl": "A"}}, {"key": "b!", "texts": {"pl": "B"}}])
+    )
     assert second.field == "options-1-key"
 
 
@@ -65,36 +78,55 @@ def test_a_new_key_must_be_free_now_and_never_used_before():
 
 
 def test_version_rules_name_the_question():
-    version = SurveyVersion(number=2, title={"en": "Survey"},
-                            questions=[choice(position=0), choice(position=1, texts={}),
-                                       Question(key="d1", type="department", texts={"pl": "W"}, position=2),
-                                       Question(key="d2", type="department", texts={"pl": "W"}, position=3)])
+    version = SurveyVersion(
+        number=2,
+        title={"en": "Survey"},
+        questions=[
+            choice(position=0),
+            choice(position=1, texts={}),
+            Question(key="d1", type="department", texts={"pl": "W"}, position=2),
+            Question(key="d2", type="department", texts={"pl": "W"}, position=3),
+        ],
+    )
     problems = check_version(version)
-    assert codes(problems) == ["title_pl_missing", "key_repeated", "department_twice", "text_pl_missing"]
+    assert codes(problems) == [
+        "title_pl_missing",
+        "key_repeated",
+        "department_twice",
+        "text_pl_missing",
+    ]
     assert problems[1].params == {"key": "purpose", "count": 2}
     assert problems[3].params == {"question": "purpose"}
-    assert codes(check_version(SurveyVersion(number=1, title={"pl": "A"}, questions=[]))) == ["no_questions"]
+    assert codes(check_version(SurveyVersion(number=1, title={"pl": "A"}, questions=[]))) == [
+        "no_questions"
+    ]
 
 
-@pytest.mark.parametrize(("text", "expected"), [
-    ("https://WWW.Leszno.pl/", "https://www.leszno.pl"),
-    ("https://leszno.pl:443", "https://leszno.pl"),
-    ("http://localhost:5001", "http://localhost:5001"),
-])
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("https://WWW.Leszno.pl/", "https://www.leszno.pl"),
+        ("https://leszno.pl:443", "https://leszno.pl"),
+        ("http://localhost:5001", "http://localhost:5001"),
+    ],
+)
 def test_an_allowed_origin_is_read_one_way(text, expected):
     assert check_allowed_origin(text) == expected == normalize_origin(text)
     assert origin_or_none(text) == expected
 
 
-@pytest.mark.parametrize(("text", "code"), [
-    ("https://*.leszno.pl", "origin_wildcard"),
-    ("https://leszno.pl/rodo", "origin_path"),
-    ("https://jan:haslo@leszno.pl", "origin_credentials"),
-    ("https://leszno.pl:99999", "origin_port"),
-    ("leszno.pl", "origin_not_address"),
-    ("https://lesz_no.pl", "origin_host"),
-    ("http://leszno.pl", "origin_not_https"),
-])
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        ("https://*.leszno.pl", "origin_wildcard"),
+        ("https://leszno.pl/rodo", "origin_path"),
+        ("https://jan:haslo@leszno.pl", "origin_credentials"),
+        ("https://leszno.pl:99999", "origin_port"),
+        ("leszno.pl", "origin_not_address"),
+        ("https://lesz_no.pl", "origin_host"),
+        ("http://leszno.pl", "origin_not_https"),
+    ],
+)
 def test_a_bad_origin_is_refused_with_a_code(text, code):
     with pytest.raises(DomainError) as refused:
         check_allowed_origin(text)
@@ -105,7 +137,11 @@ def test_a_bad_origin_is_refused_with_a_code(text, code):
 
 def test_enums_keep_the_stored_strings_and_have_labels():
     assert VersionStatus.values() == ("draft", "published", "retired")
-    assert Channel.values() == ("widget", "page", "qr", "paper") and Role.values() == ("admin", "reviewer", "superadmin")
+    assert Channel.values() == ("widget", "page", "qr", "paper") and Role.values() == (
+        "admin",
+        "reviewer",
+        "superadmin",
+    )
     assert VersionStatus.RETIRED == "retired" and VersionStatus("draft").msgid == "wersja robocza"
     assert str(Channel.QR.label) == "kod QR w urzędzie"
 
@@ -115,16 +151,24 @@ def test_every_code_has_one_panel_text_in_polish_and_english():
     from collector.catalog import get_translations
 
     english = get_translations("en")
-    untranslated = [text for text in [*TEXTS.values(), IN_QUESTION] if english.gettext(text) == text]
+    untranslated = [
+        text for text in [*TEXTS.values(), IN_QUESTION] if english.gettext(text) == text
+    ]
     assert untranslated == []
 
 
 def test_role_rules():
     with pytest.raises(DomainError, match="superadmin_only"):
-        check_role_change(actor_role="admin", role="superadmin", editing_self=False, was_role=None, active=True)
+        check_role_change(
+            actor_role="admin", role="superadmin", editing_self=False, was_role=None, active=True
+        )
     with pytest.raises(DomainError, match="self_demotion"):
-        check_role_change(actor_role="admin", role="reviewer", editing_self=True, was_role="admin", active=True)
-    check_role_change(actor_role="admin", role="reviewer", editing_self=False, was_role="admin", active=False)
+        check_role_change(
+            actor_role="admin", role="reviewer", editing_self=True, was_role="admin", active=True
+        )
+    check_role_change(
+        actor_role="admin", role="reviewer", editing_self=False, was_role="admin", active=False
+    )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -140,9 +184,20 @@ def test_draft_questions_and_publish_are_operations_with_audit_rows(app):
     old = published_version(office)
     actor = Actor(email="tester@demo.test")
     draft, created = ops.start_draft(office, actor)
-    assert created and draft.status == VersionStatus.DRAFT and ops.start_draft(office, actor) == (draft, False)
-    values = {"type": "single", "key": "channel_seen", "texts": {"pl": "Skąd wiesz?"},
-              "options": [{"key": "www", "texts": {"pl": "Strona"}}, {"key": "tv", "texts": {"pl": "TV"}}]}
+    assert (
+        created
+        and draft.status == VersionStatus.DRAFT
+        and ops.start_draft(office, actor) == (draft, False)
+    )
+    values = {
+        "type": "single",
+        "key": "channel_seen",
+        "texts": {"pl": "Skąd wiesz?"},
+        "options": [
+            {"key": "www", "texts": {"pl": "Strona"}},
+            {"key": "tv", "texts": {"pl": "TV"}},
+        ],
+    }
     question = ops.save_question(draft, values, actor)
     assert question.position == len(draft.questions) - 1
     assert ops.move_question(question, -1, actor)
@@ -167,7 +222,9 @@ def test_an_invalid_draft_is_not_published(app):
     db.session.flush()
     with pytest.raises(DomainError) as refused:
         ops.publish_draft(office, draft, CLI_ACTOR)
-    assert refused.value.code == "invalid_version" and codes(refused.value.problems) == ["title_pl_missing"]
+    assert refused.value.code == "invalid_version" and codes(refused.value.problems) == [
+        "title_pl_missing"
+    ]
     db.session.rollback()
     assert published_version(office).number == 1
 

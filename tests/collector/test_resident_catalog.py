@@ -46,8 +46,12 @@ def test_every_key_is_in_every_language(lang):
 
 @pytest.mark.parametrize("lang", LANGUAGES)
 def test_every_text_is_a_non_empty_string(lang):
-    empty = [f"{section}.{key}" for section, texts in CATALOGS[lang].items() for key, value in texts.items()
-             if not isinstance(value, str) or not value.strip()]
+    empty = [
+        f"{section}.{key}"
+        for section, texts in CATALOGS[lang].items()
+        for key, value in texts.items()
+        if not isinstance(value, str) or not value.strip()
+    ]
 
     assert not empty, f"{lang}.json: empty or not text: {empty}"
 
@@ -57,7 +61,9 @@ def test_placeholders_are_named_the_same_in_every_language():
     for section, key in ALL_KEYS:
         names = {lang: placeholders(get_text(lang, section, key)) for lang in LANGUAGES}
         if len({frozenset(n) for n in names.values()}) > 1:
-            differ.append(f"{section}.{key}: " + ", ".join(f"{lang} {sorted(n)}" for lang, n in names.items()))
+            differ.append(
+                f"{section}.{key}: " + ", ".join(f"{lang} {sorted(n)}" for lang, n in names.items())
+            )
 
     assert not differ, "placeholders differ between languages:\n" + "\n".join(differ)
 
@@ -66,7 +72,9 @@ def test_placeholders_are_named_the_same_in_every_language():
 def test_english_and_ukrainian_do_not_use_polish_quotes(lang):
     polish_quotes = [f"{s}.{k}" for s, k in ALL_KEYS if "„" in get_text(lang, s, k)]
 
-    assert not polish_quotes, f"{lang}.json uses „…” in {polish_quotes} (English “…”, Ukrainian «…»)"
+    assert not polish_quotes, (
+        f"{lang}.json uses „…” in {polish_quotes} (English “…”, Ukrainian «…»)"
+    )
 
 
 def test_ukrainian_uses_one_apostrophe_and_guillemets():
@@ -85,8 +93,9 @@ def test_a_missing_translation_falls_back_to_polish(monkeypatch):
     import collector.messages as messages
 
     real = messages.load_catalog_file
-    monkeypatch.setattr(messages, "load_catalog_file",
-                        lambda lang: {"form": {}} if lang == "uk" else real(lang))
+    monkeypatch.setattr(
+        messages, "load_catalog_file", lambda lang: {"form": {}} if lang == "uk" else real(lang)
+    )
     messages.get_catalog.cache_clear()
     try:
         assert text("form.submit", "uk") == POLISH["form"]["submit"]
@@ -97,7 +106,7 @@ def test_a_missing_translation_falls_back_to_polish(monkeypatch):
 
 # -- the codes the API can emit ------------------------------------------------------------------
 
-CODE_CALLS = {"SubmissionError": 1, "error_response": 1}   # name -> position of the code argument
+CODE_CALLS = {"SubmissionError": 1, "error_response": 1}  # name -> position of the code argument
 FIELD_CALLS = {"ValidationError": 0, "_codes": 0}
 
 
@@ -114,10 +123,18 @@ def emitted_codes() -> tuple[set[str], set[str]]:
         # A code returned as it is, or as either branch of ``a if test else b``.
         if isinstance(node, ast.IfExp):
             return returned(node.body) | returned(node.orelse)
-        return {node.value} if isinstance(node, ast.Constant) and isinstance(node.value, str) else set()
+        return (
+            {node.value}
+            if isinstance(node, ast.Constant) and isinstance(node.value, str)
+            else set()
+        )
 
     def strings(node: ast.AST) -> set[str]:
-        return {n.value for n in ast.walk(node) if isinstance(n, ast.Constant) and isinstance(n.value, str)}
+        return {
+            n.value
+            for n in ast.walk(node)
+            if isinstance(n, ast.Constant) and isinstance(n.value, str)
+        }
 
     for path in COLLECTOR.rglob("*.py"):
         tree = ast.parse(path.read_text(encoding="utf-8"))
@@ -131,13 +148,19 @@ def emitted_codes() -> tuple[set[str], set[str]]:
                         if isinstance(arg, ast.Constant) and isinstance(arg.value, str):
                             found.add(arg.value)
                 for keyword in node.keywords:
-                    if keyword.arg in {"error", "unknown"} and isinstance(keyword.value, ast.Constant):
+                    if keyword.arg in {"error", "unknown"} and isinstance(
+                        keyword.value, ast.Constant
+                    ):
                         other.add(keyword.value.value)
                     if keyword.arg == "error_messages" and isinstance(keyword.value, ast.Dict):
-                        other |= {v.value for v in keyword.value.values if isinstance(v, ast.Constant)}
+                        other |= {
+                            v.value for v in keyword.value.values if isinstance(v, ast.Constant)
+                        }
                 owner = getattr(node.func, "value", None)
                 if name == "get" and getattr(owner, "id", "").endswith("_CODES"):
-                    request |= strings(ast.Module(body=[ast.Expr(a) for a in node.args[1:]], type_ignores=[]))
+                    request |= strings(
+                        ast.Module(body=[ast.Expr(a) for a in node.args[1:]], type_ignores=[])
+                    )
             elif isinstance(node, ast.Assign) and isinstance(node.value, ast.Dict):
                 target = getattr(node.targets[0], "id", "")
                 values = {v.value for v in node.value.values if isinstance(v, ast.Constant)}
@@ -146,7 +169,9 @@ def emitted_codes() -> tuple[set[str], set[str]]:
                 elif target == "error_messages":
                     other |= values
             elif isinstance(node, ast.FunctionDef) and node.name.endswith("_code"):
-                for ret in (n for n in ast.walk(node) if isinstance(n, ast.Return) and n.value is not None):
+                for ret in (
+                    n for n in ast.walk(node) if isinstance(n, ast.Return) and n.value is not None
+                ):
                     other |= returned(ret.value)
     return request, request | other
 
@@ -156,7 +181,9 @@ def test_every_code_the_api_can_emit_has_a_text():
     known = set(POLISH["errors"]) | set(POLISH["fields"])
 
     assert len(codes) > 40, f"the scan of collector/ found too few codes: {sorted(codes)}"
-    assert not request - set(POLISH["errors"]), f"errors.* lacks {sorted(request - set(POLISH['errors']))}"
+    assert not request - set(POLISH["errors"]), (
+        f"errors.* lacks {sorted(request - set(POLISH['errors']))}"
+    )
     assert not codes - known, f"no text for the codes {sorted(codes - known)}"
 
 
@@ -168,6 +195,7 @@ def test_every_error_and_field_text_is_for_a_code_the_api_emits():
 
 
 # -- the catalog's users ---------------------------------------------------------------------------
+
 
 def widget_source() -> str:
     return "\n".join(path.read_text(encoding="utf-8") for path in sorted(WIDGET_SRC.glob("*.js")))
@@ -183,8 +211,11 @@ def widget_keys() -> set[str]:
     # The codes the widget's own checks give (the same codes as the collector's).
     validate = re.search(r"const REQUIRED_CODE = \{.*?\}\n(.*?)\n\}\n", source, re.S)
     assert validate, "widget/src/render.js: REQUIRED_CODE and validate() not found"
-    used |= {f"fields.{code}" for code in re.findall(r"'([a-z_]+)'", validate.group(0))
-             if code not in {"rating", "single", "multi", "department", "text"}}
+    used |= {
+        f"fields.{code}"
+        for code in re.findall(r"'([a-z_]+)'", validate.group(0))
+        if code not in {"rating", "single", "multi", "department", "text"}
+    }
     return used
 
 
@@ -192,11 +223,17 @@ def test_every_key_the_widget_uses_exists():
     used = widget_keys()
 
     assert len(used) > 20, f"the scan of widget/src found too few keys: {sorted(used)}"
-    assert not used - keys_of(POLISH), f"widget/src uses keys the catalog lacks: {sorted(used - keys_of(POLISH))}"
+    assert not used - keys_of(POLISH), (
+        f"widget/src uses keys the catalog lacks: {sorted(used - keys_of(POLISH))}"
+    )
 
 
 def test_the_widget_bundles_only_the_sections_it_shows_before_the_survey():
-    imported = set(re.findall(r"import \{([^}]*)\} from '[./]*collector/resident_texts/\w+\.json'", widget_source()))
+    imported = set(
+        re.findall(
+            r"import \{([^}]*)\} from '[./]*collector/resident_texts/\w+\.json'", widget_source()
+        )
+    )
     sections = {part.split(" as ")[0].strip() for group in imported for part in group.split(",")}
 
     assert sections == {"widget_boot", "thanks"}
@@ -204,19 +241,25 @@ def test_the_widget_bundles_only_the_sections_it_shows_before_the_survey():
 
 
 def test_every_key_the_hosted_page_uses_exists():
-    templates = "\n".join(p.read_text(encoding="utf-8") for p in (COLLECTOR / "templates" / "hosted").glob("*.html"))
+    templates = "\n".join(
+        p.read_text(encoding="utf-8") for p in (COLLECTOR / "templates" / "hosted").glob("*.html")
+    )
     hosted = (COLLECTOR / "hosted.py").read_text(encoding="utf-8")
     used = {f"{s}.{k}" for s, k in re.findall(r"\bt\.(\w+)\.(\w+)", templates)}
     used |= {f"{s}.{k}" for s, k in re.findall(r"\bt\[\"(\w+)\"\]\[\"(\w+)\"\]", hosted)}
     used |= set(re.findall(r"\btext\(\"(\w+\.\w+)\"", hosted))
 
     assert len(used) > 15, f"the scan of the hosted page found too few keys: {sorted(used)}"
-    assert not used - keys_of(POLISH), f"the hosted page uses keys the catalog lacks: {sorted(used - keys_of(POLISH))}"
+    assert not used - keys_of(POLISH), (
+        f"the hosted page uses keys the catalog lacks: {sorted(used - keys_of(POLISH))}"
+    )
 
 
 def test_no_key_hides_behind_a_dict_method_in_templates():
     # Jinja's t.form.items would be the dict's method, not the text called "items".
-    clashes = {key for _, key in ALL_KEYS if hasattr(dict, key)} | {s for s in POLISH if hasattr(dict, s)}
+    clashes = {key for _, key in ALL_KEYS if hasattr(dict, key)} | {
+        s for s in POLISH if hasattr(dict, s)
+    }
 
     assert not clashes
 
@@ -227,8 +270,12 @@ def test_the_catalog_is_read_once_per_language():
     assert text("form.submit", "de") == POLISH["form"]["submit"]
 
 
-@pytest.mark.parametrize(("lang", "opening", "closing"), [("pl", "„", "”"), ("en", "“", "”"), ("uk", "«", "»")])
-def test_the_hosted_error_summary_quotes_questions_the_way_the_language_does(client, lang, opening, closing):
+@pytest.mark.parametrize(
+    ("lang", "opening", "closing"), [("pl", "„", "”"), ("en", "“", "”"), ("uk", "«", "»")]
+)
+def test_the_hosted_error_summary_quotes_questions_the_way_the_language_does(
+    client, lang, opening, closing
+):
     from tests.collector.test_hosted import aged_form, post
     from tests.factories import create_office
 

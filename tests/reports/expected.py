@@ -9,26 +9,53 @@ from typing import Any
 
 from tests.reports.dataset import WARSAW, Dataset, rows_in, utc_bounds
 
-GROUPS = {"service": ["service_politeness", "service_competence", "service_clarity", "service_waiting",
-                      "service_deadline"],
-          "conditions": ["conditions_signage", "conditions_hours", "conditions_premises", "conditions_accessibility",
-                         "conditions_forms", "conditions_online"]}
+GROUPS = {
+    "service": [
+        "service_politeness",
+        "service_competence",
+        "service_clarity",
+        "service_waiting",
+        "service_deadline",
+    ],
+    "conditions": [
+        "conditions_signage",
+        "conditions_hours",
+        "conditions_premises",
+        "conditions_accessibility",
+        "conditions_forms",
+        "conditions_online",
+    ],
+}
 # The reworded item is reported per version; the others pool both versions.
-UNITS = {"service_waiting@v1": ("service_waiting", {1}), "service_waiting@v2": ("service_waiting", {2})}
+UNITS = {
+    "service_waiting@v1": ("service_waiting", {1}),
+    "service_waiting@v2": ("service_waiting", {2}),
+}
 
 
 def ratings(rows: list[dict[str, Any]], key: str, versions: set[int] | None = None) -> list[Any]:
-    return [r["answers"][key] for r in rows if key in r["answers"] and (versions is None or r["version"] in versions)]
+    return [
+        r["answers"][key]
+        for r in rows
+        if key in r["answers"] and (versions is None or r["version"] in versions)
+    ]
 
 
 def stats(values: list[Any]) -> dict[str, Any]:
     numbers = [v for v in values if v != "na"]
-    out: dict[str, Any] = {"n": len(numbers), "na": values.count("na"),
-                           "distribution": {str(v): numbers.count(v) for v in range(1, 6)}}
+    out: dict[str, Any] = {
+        "n": len(numbers),
+        "na": values.count("na"),
+        "distribution": {str(v): numbers.count(v) for v in range(1, 6)},
+    }
     out["mean"] = statistics.fmean(numbers) if numbers else None
     out["sd"] = statistics.stdev(numbers) if len(numbers) > 1 else None
-    out["satisfied_pct"] = 100 * sum(1 for v in numbers if v >= 4) / len(numbers) if numbers else None
-    out["dissatisfied_pct"] = 100 * sum(1 for v in numbers if v <= 2) / len(numbers) if numbers else None
+    out["satisfied_pct"] = (
+        100 * sum(1 for v in numbers if v >= 4) / len(numbers) if numbers else None
+    )
+    out["dissatisfied_pct"] = (
+        100 * sum(1 for v in numbers if v <= 2) / len(numbers) if numbers else None
+    )
     return out
 
 
@@ -42,9 +69,13 @@ def expected_figures(data: Dataset) -> dict[str, Any]:
     rows = rows_in(data, start, end)
     prev_start, prev_end = utc_bounds((2023, 1, 1), (2023, 12, 31))
     previous = rows_in(data, prev_start, prev_end)
-    out: dict[str, Any] = {"rows": rows, "previous_rows": previous, "total": len(rows),
-                           "by_version": Counter(r["version"] for r in rows),
-                           "by_channel": Counter(r["channel"] for r in rows)}
+    out: dict[str, Any] = {
+        "rows": rows,
+        "previous_rows": previous,
+        "total": len(rows),
+        "by_version": Counter(r["version"] for r in rows),
+        "by_channel": Counter(r["channel"] for r in rows),
+    }
 
     items = {}
     for keys in GROUPS.values():
@@ -55,12 +86,16 @@ def expected_figures(data: Dataset) -> dict[str, Any]:
         items[unit] = stats(ratings(rows, key, versions))
     items["overall"] = stats(ratings(rows, "overall"))
     out["items"] = items
-    out["previous_item_means"] = {key: stats(ratings(previous, key))["mean"]
-                                  for keys in GROUPS.values() for key in keys} | {
-        "overall": stats(ratings(previous, "overall"))["mean"]}
-    out["areas"] = {g: stats([v for k in keys for v in ratings(rows, k)]) for g, keys in GROUPS.items()}
-    out["previous_areas"] = {g: stats([v for k in keys for v in ratings(previous, k)])["mean"]
-                             for g, keys in GROUPS.items()}
+    out["previous_item_means"] = {
+        key: stats(ratings(previous, key))["mean"] for keys in GROUPS.values() for key in keys
+    } | {"overall": stats(ratings(previous, "overall"))["mean"]}
+    out["areas"] = {
+        g: stats([v for k in keys for v in ratings(rows, k)]) for g, keys in GROUPS.items()
+    }
+    out["previous_areas"] = {
+        g: stats([v for k in keys for v in ratings(previous, k)])["mean"]
+        for g, keys in GROUPS.items()
+    }
     all_keys = [k for keys in GROUPS.values() for k in keys]
     out["index"] = stats([v for k in all_keys for v in ratings(rows, k)])
     out["previous_index"] = stats([v for k in all_keys for v in ratings(previous, k)])
@@ -88,8 +123,10 @@ def expected_figures(data: Dataset) -> dict[str, Any]:
     months = defaultdict(list)
     for r in rows:
         months[local_month(r)].append(r)
-    out["months"] = {m: {"responses": len(rs), "overall_mean": stats(ratings(rs, "overall"))["mean"]}
-                     for m, rs in months.items()}
+    out["months"] = {
+        m: {"responses": len(rs), "overall_mean": stats(ratings(rs, "overall"))["mean"]}
+        for m, rs in months.items()
+    }
 
     # Choice questions.
     choices = {}
@@ -112,8 +149,10 @@ def expected_figures(data: Dataset) -> dict[str, Any]:
             continue  # not an option of "important" in either version
         respondents = [r for r in rows if key in offered[r["version"]]]
         picks = sum(1 for r in respondents if key in r["answers"].get("important", []))
-        importance[key] = {"share_pct": 100 * picks / len(respondents),
-                           "mean": stats(ratings(rows, key))["mean"]}
+        importance[key] = {
+            "share_pct": 100 * picks / len(respondents),
+            "mean": stats(ratings(rows, key))["mean"],
+        }
     out["importance"] = importance
 
     # Comments: not hidden, by department; hidden departments' comments in one group.
@@ -124,6 +163,8 @@ def expected_figures(data: Dataset) -> dict[str, Any]:
     for r in comments:
         if "comment" in r["hidden"]:
             continue
-        groups["< 5" if r["department"] in small else r["department"]].append(r["answers"]["comment"])
+        groups["< 5" if r["department"] in small else r["department"]].append(
+            r["answers"]["comment"]
+        )
     out["comment_groups"] = groups
     return out

@@ -58,7 +58,9 @@ def test_the_period_is_cut_in_polish_time(dataset, expected):
 
 def test_responses_per_version_and_channel(report, expected):
     assert report["responses"]["total"] == expected["total"] == sum(expected["by_version"].values())
-    assert report["responses"]["by_version"] == {str(v): n for v, n in sorted(expected["by_version"].items())}
+    assert report["responses"]["by_version"] == {
+        str(v): n for v, n in sorted(expected["by_version"].items())
+    }
     assert report["responses"]["by_channel"] == dict(expected["by_channel"])
     assert [v["number"] for v in report["versions"]] == [1, 2]
 
@@ -74,17 +76,27 @@ def test_every_item_area_and_the_overall_figures(report, expected):
         assert_stats(areas[group]["stats"], wanted)
         assert areas[group]["change"] == approx(wanted["mean"] - expected["previous_areas"][group])
     headline = report["headline"]
-    assert headline["responses"] == {"value": expected["total"], "previous": expected["previous_total"],
-                                     "change": expected["total"] - expected["previous_total"]}
+    assert headline["responses"] == {
+        "value": expected["total"],
+        "previous": expected["previous_total"],
+        "change": expected["total"] - expected["previous_total"],
+    }
     assert headline["overall_mean"]["value"] == approx(expected["items"]["overall"]["mean"])
-    assert headline["overall_mean"]["change"] == approx(expected["items"]["overall"]["mean"]
-                                                        - expected["previous_overall"]["mean"])
-    assert headline["overall_satisfied_pct"]["value"] == approx(expected["items"]["overall"]["satisfied_pct"])
+    assert headline["overall_mean"]["change"] == approx(
+        expected["items"]["overall"]["mean"] - expected["previous_overall"]["mean"]
+    )
+    assert headline["overall_satisfied_pct"]["value"] == approx(
+        expected["items"]["overall"]["satisfied_pct"]
+    )
     assert headline["index_mean"]["value"] == approx(expected["index"]["mean"])
     assert headline["index_mean"]["previous"] == approx(expected["previous_index"]["mean"])
     for key in ("service_politeness", "conditions_hours"):
-        assert items[key]["change"] == approx(expected["items"][key]["mean"] - expected["previous_item_means"][key])
-    assert items["service_waiting@v2"]["change"] is None  # no like-for-like comparison for a reworded item
+        assert items[key]["change"] == approx(
+            expected["items"][key]["mean"] - expected["previous_item_means"][key]
+        )
+    assert (
+        items["service_waiting@v2"]["change"] is None
+    )  # no like-for-like comparison for a reworded item
 
 
 def test_not_applicable_is_counted_but_left_out_of_the_mean(report, expected):
@@ -145,17 +157,28 @@ def test_importance_against_satisfaction(report, expected):
     for key, wanted in expected["importance"].items():
         assert importance[key]["share_pct"] == approx(wanted["share_pct"]), key
         assert importance[key]["mean"] == approx(wanted["mean"]), key
-    share_line = sum(w["share_pct"] for w in expected["importance"].values()) / len(expected["importance"])
-    mean_line = sum(w["mean"] for w in expected["importance"].values()) / len(expected["importance"])
+    share_line = sum(w["share_pct"] for w in expected["importance"].values()) / len(
+        expected["importance"]
+    )
+    mean_line = sum(w["mean"] for w in expected["importance"].values()) / len(
+        expected["importance"]
+    )
     for key, wanted in expected["importance"].items():
-        quadrant = {(True, False): "act", (True, True): "keep", (False, False): "watch", (False, True): "surplus"}[
-            (wanted["share_pct"] >= share_line, wanted["mean"] >= mean_line)]
+        quadrant = {
+            (True, False): "act",
+            (True, True): "keep",
+            (False, False): "watch",
+            (False, True): "surplus",
+        }[(wanted["share_pct"] >= share_line, wanted["mean"] >= mean_line)]
         assert importance[key]["quadrant"] == quadrant
 
 
 def test_needs_action_lists_the_weak_items_lowest_first(report, expected):
-    weak = sorted((w["mean"], item_id) for item_id, w in expected["items"].items()
-                  if item_id != "overall" and (w["mean"] < 4 or w["dissatisfied_pct"] >= 20))
+    weak = sorted(
+        (w["mean"], item_id)
+        for item_id, w in expected["items"].items()
+        if item_id != "overall" and (w["mean"] < 4 or w["dissatisfied_pct"] >= 20)
+    )
     assert [i["id"] for i in report["needs_action"]["items"]] == [item_id for _, item_id in weak]
 
 
@@ -175,8 +198,9 @@ def test_the_data_and_its_hash_are_the_same_on_every_database(report, database_u
 
 
 def test_a_version_filter_keeps_only_that_version(dataset, session, expected):
-    data = build_report_data(session, dataset.office, Period(date(2024, 1, 1), date(2024, 12, 31)),
-                             version_numbers=[1])
+    data = build_report_data(
+        session, dataset.office, Period(date(2024, 1, 1), date(2024, 12, 31)), version_numbers=[1]
+    )
     assert data["responses"]["total"] == expected["by_version"][1]
     assert [v["number"] for v in data["versions"]] == [1]
     assert "conditions_online" not in {i["key"] for a in data["areas"] for i in a["items"]}
@@ -191,19 +215,42 @@ def test_corrective_actions_listed_are_recent_or_still_open(dataset, session):
     from collector.models import CorrectiveAction
 
     old = local(2021, 5, 1)
-    session.add_all([
-        CorrectiveAction(office_id=dataset.office.id, title="Stare, zakończone", status="done", created_at=old),
-        CorrectiveAction(office_id=dataset.office.id, title="Stare, otwarte", status="in_progress", created_at=old,
-                         owner="Sekretarz Miasta", deadline=date(2024, 6, 30), question_key="service_waiting"),
-        CorrectiveAction(office_id=dataset.office.id, title="Z poprzedniego okresu", status="done",
-                         created_at=local(2023, 3, 1), done_at=date(2023, 9, 1)),
-    ])
+    session.add_all(
+        [
+            CorrectiveAction(
+                office_id=dataset.office.id,
+                title="Stare, zakończone",
+                status="done",
+                created_at=old,
+            ),
+            CorrectiveAction(
+                office_id=dataset.office.id,
+                title="Stare, otwarte",
+                status="in_progress",
+                created_at=old,
+                owner="Sekretarz Miasta",
+                deadline=date(2024, 6, 30),
+                question_key="service_waiting",
+            ),
+            CorrectiveAction(
+                office_id=dataset.office.id,
+                title="Z poprzedniego okresu",
+                status="done",
+                created_at=local(2023, 3, 1),
+                done_at=date(2023, 9, 1),
+            ),
+        ]
+    )
     session.commit()
     try:
-        data = build_report_data(session, dataset.office, Period(date(2024, 1, 1), date(2024, 12, 31)))
+        data = build_report_data(
+            session, dataset.office, Period(date(2024, 1, 1), date(2024, 12, 31))
+        )
     finally:  # the module's other tests share the dataset
         session.execute(sa.delete(CorrectiveAction))
         session.commit()
     assert [(a["title"], a["status_label"]) for a in data["actions"]] == [
-        ("Stare, otwarte", "w realizacji"), ("Z poprzedniego okresu", "zrealizowane")]
+        ("Stare, otwarte", "w realizacji"),
+        ("Z poprzedniego okresu", "zrealizowane"),
+    ]
     assert data["actions"][0]["owner"] == "Sekretarz Miasta"

@@ -16,8 +16,20 @@ from tests.reports.dataset import OFFICE_NAME, build_dataset
 def test_generate_archives_the_report_and_writes_the_pdf(app, runner, tmp_path):
     build_dataset()
     out = tmp_path / "raport 2024.pdf"
-    result = runner.invoke(args=["report", "generate", "--office", "lodz-srodmiescie", "--from", "2024-01-01",
-                                 "--to", "2024-12-31", "--out", str(out)])
+    result = runner.invoke(
+        args=[
+            "report",
+            "generate",
+            "--office",
+            "lodz-srodmiescie",
+            "--from",
+            "2024-01-01",
+            "--to",
+            "2024-12-31",
+            "--out",
+            str(out),
+        ]
+    )
     assert result.exit_code == 0, result.output
     db.session.remove()  # read what was committed, not what the command's session holds
     report = db.session.scalar(sa.select(Report))
@@ -30,24 +42,81 @@ def test_generate_archives_the_report_and_writes_the_pdf(app, runner, tmp_path):
 def test_generate_writes_a_default_file_name(app, runner, tmp_path, monkeypatch):
     create_office("leszno", "Urząd Miasta Leszna")
     monkeypatch.chdir(tmp_path)
-    result = runner.invoke(args=["report", "generate", "--office", "leszno", "--from", "2024-01-01", "--to",
-                                 "2024-03-31", "--reason", "ad-hoc", "--lang", "en"])
+    result = runner.invoke(
+        args=[
+            "report",
+            "generate",
+            "--office",
+            "leszno",
+            "--from",
+            "2024-01-01",
+            "--to",
+            "2024-03-31",
+            "--reason",
+            "ad-hoc",
+            "--lang",
+            "en",
+        ]
+    )
     assert result.exit_code == 0, result.output
     assert (tmp_path / "raport-leszno-2024-01-01-2024-03-31.pdf").read_bytes().startswith(b"%PDF-")
 
 
-@pytest.mark.parametrize(("args", "message"), [
-    (["--office", "nieznany", "--from", "2024-01-01", "--to", "2024-12-31"], "Nie ma urzędu 'nieznany'"),
-    (["--office", "leszno", "--from", "2024-13-01", "--to", "2024-12-31"], "nie jest datą w formacie RRRR-MM-DD"),
-    (["--office", "leszno", "--from", "01.01.2024", "--to", "2024-12-31"], "nie jest datą w formacie RRRR-MM-DD"),
-    (["--office", "leszno", "--from", "2024-01-01", "--to", "jutro"], "nie jest datą w formacie RRRR-MM-DD"),
-    (["--office", "leszno", "--from", "2024-12-31", "--to", "2024-01-01"], "wcześniejszy niż jego początek"),
-    (["--office", "leszno", "--from", "2024-01-01", "--to", "2024-12-31", "--reason", "monthly"], "monthly"),
-    (["--office", "leszno", "--from", "2024-01-01", "--to", "2024-12-31", "--out", "/nonexistent/dir/r.pdf"],
-     "Nie można zapisać pliku"),
-    (["--office", "leszno", "--from", "2024-01-01"], "--to"),
-])
-def test_generate_rejects_bad_input_with_a_clear_message_and_archives_nothing(app, runner, args, message):
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (
+            ["--office", "nieznany", "--from", "2024-01-01", "--to", "2024-12-31"],
+            "Nie ma urzędu 'nieznany'",
+        ),
+        (
+            ["--office", "leszno", "--from", "2024-13-01", "--to", "2024-12-31"],
+            "nie jest datą w formacie RRRR-MM-DD",
+        ),
+        (
+            ["--office", "leszno", "--from", "01.01.2024", "--to", "2024-12-31"],
+            "nie jest datą w formacie RRRR-MM-DD",
+        ),
+        (
+            ["--office", "leszno", "--from", "2024-01-01", "--to", "jutro"],
+            "nie jest datą w formacie RRRR-MM-DD",
+        ),
+        (
+            ["--office", "leszno", "--from", "2024-12-31", "--to", "2024-01-01"],
+            "wcześniejszy niż jego początek",
+        ),
+        (
+            [
+                "--office",
+                "leszno",
+                "--from",
+                "2024-01-01",
+                "--to",
+                "2024-12-31",
+                "--reason",
+                "monthly",
+            ],
+            "monthly",
+        ),
+        (
+            [
+                "--office",
+                "leszno",
+                "--from",
+                "2024-01-01",
+                "--to",
+                "2024-12-31",
+                "--out",
+                "/nonexistent/dir/r.pdf",
+            ],
+            "Nie można zapisać pliku",
+        ),
+        (["--office", "leszno", "--from", "2024-01-01"], "--to"),
+    ],
+)
+def test_generate_rejects_bad_input_with_a_clear_message_and_archives_nothing(
+    app, runner, args, message
+):
     create_office("leszno", "Urząd Miasta Leszna")
     result = runner.invoke(args=["report", "generate", *args])
     assert result.exit_code != 0
@@ -57,19 +126,32 @@ def test_generate_rejects_bad_input_with_a_clear_message_and_archives_nothing(ap
 
 
 def add_report(office, reason: str, days_ago: int) -> None:
-    db.session.add(Report(office_id=office.id, period_start=utcnow().date(), period_end=utcnow().date(),
-                          reason=reason, created_at=utcnow() - timedelta(days=days_ago), pdf=b"%PDF-", sha256="0" * 64))
+    db.session.add(
+        Report(
+            office_id=office.id,
+            period_start=utcnow().date(),
+            period_end=utcnow().date(),
+            reason=reason,
+            created_at=utcnow() - timedelta(days=days_ago),
+            pdf=b"%PDF-",
+            sha256="0" * 64,
+        )
+    )
     db.session.commit()
 
 
 def test_due_lists_offices_whose_yearly_report_is_overdue_and_exits_1(app, runner):
-    fresh = create_office("nowy", "Urząd Gminy Nowy")  # set up today: its first report is due in a year
+    fresh = create_office(
+        "nowy", "Urząd Gminy Nowy"
+    )  # set up today: its first report is due in a year
     never = create_office("stary", "Urząd Miasta Łódź — Śródmieście")
     never.created_at = utcnow() - timedelta(days=400)
     late = create_office("leszno", "Urząd Miasta Leszna", created_at=utcnow() - timedelta(days=900))
     add_report(late, "periodic", 370)
     add_report(late, "ad-hoc", 10)  # an ad-hoc report does not count as the yearly one
-    ok = create_office("gniezno", "Urząd Miejski w Gnieźnie", created_at=utcnow() - timedelta(days=900))
+    ok = create_office(
+        "gniezno", "Urząd Miejski w Gnieźnie", created_at=utcnow() - timedelta(days=900)
+    )
     add_report(ok, "periodic", 300)
     db.session.commit()
 
@@ -83,7 +165,9 @@ def test_due_lists_offices_whose_yearly_report_is_overdue_and_exits_1(app, runne
 
 
 def test_due_exits_0_when_every_office_is_up_to_date(app, runner):
-    office = create_office("leszno", "Urząd Miasta Leszna", created_at=utcnow() - timedelta(days=900))
+    office = create_office(
+        "leszno", "Urząd Miasta Leszna", created_at=utcnow() - timedelta(days=900)
+    )
     add_report(office, "periodic", 30)
     result = runner.invoke(args=["report", "due"])
     assert result.exit_code == 0

@@ -49,8 +49,14 @@ def dataset(shared_app):
 
 @pytest.fixture(scope="module")
 def archived(dataset):
-    report = archive_report(db.session, dataset.office, period_start=date(2024, 1, 1), period_end=date(2024, 12, 31),
-                            reason="periodic", author=None)
+    report = archive_report(
+        db.session,
+        dataset.office,
+        period_start=date(2024, 1, 1),
+        period_end=date(2024, 12, 31),
+        reason="periodic",
+        author=None,
+    )
     db.session.commit()
     return report
 
@@ -65,7 +71,7 @@ def test_pdf_text_holds_the_office_period_headline_numbers_and_hash(archived, da
     assert "01.01.2024 – 31.12.2024" in text
     assert archived.data_sha256 in text and str(archived.id) in text
     assert f"Strona 1 z {pages}" in text and f"Strona {pages} z {pages}" in text
-    summary = text[text.index("Podsumowanie"):text.index("Oceny w obszarach")]
+    summary = text[text.index("Podsumowanie") : text.index("Oceny w obszarach")]
     overall = expected["items"]["overall"]
     previous = expected["previous_overall"]
     for figure in (
@@ -102,11 +108,18 @@ def test_suppressed_departments_show_no_number_anywhere_in_the_pdf(archived, dat
     expected = expected_figures(dataset)
     labels = {"podatki": "Wydział Podatków i Opłat", "other": "Inny / nie wiem"}
     assert set(labels) == expected["hidden_departments"]
-    rows = [line for line in pdf_text(archived.pdf, layout=True).splitlines()
-            if any(line.strip().startswith(label) for label in labels.values())]
+    rows = [
+        line
+        for line in pdf_text(archived.pdf, layout=True).splitlines()
+        if any(line.strip().startswith(label) for label in labels.values())
+    ]
     assert len(rows) >= 6  # chart, table of means, department question: each names both
     for line in rows:
-        rest = next(line.strip()[len(label):] for label in labels.values() if line.strip().startswith(label))
+        rest = next(
+            line.strip()[len(label) :]
+            for label in labels.values()
+            if line.strip().startswith(label)
+        )
         assert re.fullmatch(r"(\s+< 5)+", rest), line
 
 
@@ -119,7 +132,10 @@ def test_pdf_pages_render_to_png_for_a_reviewer(archived, database_url):
     shutil.rmtree(folder, ignore_errors=True)
     folder.mkdir(parents=True)
     (folder / "report.pdf").write_bytes(archived.pdf)
-    subprocess.run(["pdftoppm", "-r", "80", "-png", str(folder / "report.pdf"), str(folder / "page")], check=True)
+    subprocess.run(
+        ["pdftoppm", "-r", "80", "-png", str(folder / "report.pdf"), str(folder / "page")],
+        check=True,
+    )
     pngs = sorted(folder.glob("page-*.png"))
     assert len(pngs) == len(PdfReader(io.BytesIO(archived.pdf)).pages)
     assert all(p.read_bytes().startswith(b"\x89PNG") for p in pngs)
@@ -127,8 +143,15 @@ def test_pdf_pages_render_to_png_for_a_reviewer(archived, database_url):
 
 
 def test_english_report(dataset, session):
-    report = archive_report(session, dataset.office, period_start=date(2024, 1, 1), period_end=date(2024, 12, 31),
-                            reason="ad-hoc", author=None, lang="en")
+    report = archive_report(
+        session,
+        dataset.office,
+        period_start=date(2024, 1, 1),
+        period_end=date(2024, 12, 31),
+        reason="ad-hoc",
+        author=None,
+        lang="en",
+    )
     text = pdf_text(report.pdf)
     assert "Customer satisfaction survey report" in text
     assert OFFICE_NAME in text and "1 Jan 2024 – 31 Dec 2024" in text
@@ -139,8 +162,14 @@ def test_english_report(dataset, session):
 
 
 def test_empty_period_gives_a_valid_report_saying_no_answers_were_received(dataset, session):
-    report = archive_report(session, dataset.office, period_start=date(2021, 1, 1), period_end=date(2021, 12, 31),
-                            reason="periodic", author=None)
+    report = archive_report(
+        session,
+        dataset.office,
+        period_start=date(2021, 1, 1),
+        period_end=date(2021, 12, 31),
+        reason="periodic",
+        author=None,
+    )
     db.session.commit()
     text = pdf_text(report.pdf)
     assert report.response_count == 0 and report.versions == []

@@ -26,10 +26,18 @@ from tests.conftest import IN_CI, clear_database, make_app
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 MANIFEST = ROOT / "widget" / "dist" / "manifest.json"
-BOOTSTRAP_CSS = ROOT / "widget" / "node_modules" / "bootstrap" / "dist" / "css" / "bootstrap.min.css"
+BOOTSTRAP_CSS = (
+    ROOT / "widget" / "node_modules" / "bootstrap" / "dist" / "css" / "bootstrap.min.css"
+)
 PAGES = Path(__file__).resolve().parent / "pages"
 SCREENSHOTS = ROOT / "test-artifacts" / "screenshots"
 OFFICE = "demo"
@@ -59,7 +67,9 @@ class LiveServer:
         return f"http://127.0.0.1:{self.port}"
 
     def start(self) -> None:
-        self.server = make_server("127.0.0.1", self.port, self.app, threaded=True, request_handler=OneShotHandler)
+        self.server = make_server(
+            "127.0.0.1", self.port, self.app, threaded=True, request_handler=OneShotHandler
+        )
         self.port = self.server.server_port
         threading.Thread(target=self.server.serve_forever, daemon=True).start()
 
@@ -81,7 +91,9 @@ def browser(playwright):
     if not CHROMIUM.exists():
         fail_or_skip("Chromium is not installed at /usr/bin/chromium (apt-get install chromium)")
     if not MANIFEST.exists():
-        fail_or_skip("The widget bundle is not built: run make install (or cd widget && npm ci && npm run build)")
+        fail_or_skip(
+            "The widget bundle is not built: run make install (or cd widget && npm ci && npm run build)"
+        )
     browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
     yield browser
     browser.close()
@@ -98,17 +110,35 @@ def create_host_site(collector_url: str) -> Flask:
     @site.get("/draft.json")
     def draft():
         # What the admin panel serves for a draft: the survey document's shape, other texts.
-        return {"office": {"slug": OFFICE, "name": "Urząd Miasta Demo", "privacy_url": "",
-                           "look": {"color": "#ffee00"}},
-                "version": 2, "lang": "pl", "title": "Wersja robocza ankiety", "intro": "",
-                "questions": [{"key": "overall", "type": "rating", "text": "Ogólna ocena", "required": True,
-                               "allow_na": False, "scale": ["bardzo słabo", "słabo", "dostatecznie", "dobrze",
-                                                            "bardzo dobrze"]}],
-                "texts": survey_texts("pl")}
+        return {
+            "office": {
+                "slug": OFFICE,
+                "name": "Urząd Miasta Demo",
+                "privacy_url": "",
+                "look": {"color": "#ffee00"},
+            },
+            "version": 2,
+            "lang": "pl",
+            "title": "Wersja robocza ankiety",
+            "intro": "",
+            "questions": [
+                {
+                    "key": "overall",
+                    "type": "rating",
+                    "text": "Ogólna ocena",
+                    "required": True,
+                    "allow_na": False,
+                    "scale": ["bardzo słabo", "słabo", "dostatecznie", "dobrze", "bardzo dobrze"],
+                }
+            ],
+            "texts": survey_texts("pl"),
+        }
 
     @site.get("/<name>.html")
     def page(name: str):
-        html = render_template(f"{name}.html", collector=collector_url, office=OFFICE, args=request.args)
+        html = render_template(
+            f"{name}.html", collector=collector_url, office=OFFICE, args=request.args
+        )
         response = Response(html, mimetype="text/html")
         if name == "strict-csp":
             # Scripts only from the collector; no inline styles or scripts at all.
@@ -150,8 +180,11 @@ def collector_app(servers):
     app = servers["app"]
     clear_database(app)
     with app.app_context():
-        factories.create_office(OFFICE, origins=(servers["host"].url,),
-                                privacy_url=servers["host"].url + "/privacy.html")
+        factories.create_office(
+            OFFICE,
+            origins=(servers["host"].url,),
+            privacy_url=servers["host"].url + "/privacy.html",
+        )
         db.session.remove()
     return app
 
@@ -176,7 +209,9 @@ def page(context):
 @pytest.fixture
 def host_url(servers, collector_app):
     """Return the URL of a host page fixture by name, e.g. host_url('blank')."""
-    return lambda name, **query: servers["host"].url + f"/{name}.html" + ("?" + urlencode(query) if query else "")
+    return lambda name, **query: (
+        servers["host"].url + f"/{name}.html" + ("?" + urlencode(query) if query else "")
+    )
 
 
 # document.getAnimations() leaves out animations inside shadow roots (Chromium), and the widget
@@ -214,8 +249,13 @@ def check_axe(page, state: str) -> None:
     results = Axe().run(page)
     violations = results.response["violations"]
     assert not violations, f"axe found violations in state {state!r}:\n" + json.dumps(
-        [{"id": v["id"], "help": v["help"], "nodes": [n["target"] for n in v["nodes"]]} for v in violations],
-        indent=1, ensure_ascii=False)
+        [
+            {"id": v["id"], "help": v["help"], "nodes": [n["target"] for n in v["nodes"]]}
+            for v in violations
+        ],
+        indent=1,
+        ensure_ascii=False,
+    )
 
 
 def pytest_terminal_summary(terminalreporter) -> None:
@@ -254,13 +294,29 @@ def stored(app) -> list[dict]:
         for response in db.session.scalars(sa.select(Response)):
             answers: dict = {}
             for a in db.session.scalars(sa.select(Answer).where(Answer.response_id == response.id)):
-                value = a.value if a.value is not None else a.option_key if a.option_key is not None else a.text
+                value = (
+                    a.value
+                    if a.value is not None
+                    else a.option_key
+                    if a.option_key is not None
+                    else a.text
+                )
                 if a.question_key in answers:
-                    answers[a.question_key] = sorted([*answers[a.question_key], value]) \
-                        if isinstance(answers[a.question_key], list) else sorted([answers[a.question_key], value])
+                    answers[a.question_key] = (
+                        sorted([*answers[a.question_key], value])
+                        if isinstance(answers[a.question_key], list)
+                        else sorted([answers[a.question_key], value])
+                    )
                 else:
                     answers[a.question_key] = value
-            result.append({"id": str(response.id), "channel": response.channel, "lang": response.lang,
-                           "department": response.department_key, "answers": answers})
+            result.append(
+                {
+                    "id": str(response.id),
+                    "channel": response.channel,
+                    "lang": response.lang,
+                    "department": response.department_key,
+                    "answers": answers,
+                }
+            )
         db.session.remove()
         return result

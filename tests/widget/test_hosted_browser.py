@@ -12,8 +12,9 @@ pytestmark = pytest.mark.browser
 
 @pytest.fixture
 def no_js_page(browser):
-    context = browser.new_context(java_script_enabled=False, viewport={"width": 1280, "height": 900},
-                                  locale="pl-PL")
+    context = browser.new_context(
+        java_script_enabled=False, viewport={"width": 1280, "height": 900}, locale="pl-PL"
+    )
     yield context.new_page()
     context.close()
 
@@ -30,21 +31,30 @@ def test_hosted_page_without_javascript_stores_a_response(no_js_page, servers, c
     assert page.url.endswith("/s/demo/dziekujemy?lang=pl")
     [response] = stored(collector_app)
     assert response["channel"] == "qr" and response["department"] == "usc"
-    assert response["answers"] == {"department": "usc", "overall": 5, "service_waiting": "na",
-                                   "comment": "Więcej miejsc siedzących."}
+    assert response["answers"] == {
+        "department": "usc",
+        "overall": 5,
+        "service_waiting": "na",
+        "comment": "Więcej miejsc siedzących.",
+    }
 
 
-def test_hosted_page_without_javascript_shows_errors_next_to_the_fields(no_js_page, servers, collector_app):
+def test_hosted_page_without_javascript_shows_errors_next_to_the_fields(
+    no_js_page, servers, collector_app
+):
     page = no_js_page
     page.goto(servers["collector"].url + "/s/demo")
     page.get_by_label("Co powinniśmy poprawić? Inne uwagi.").fill("Zostaje po błędzie")
     page.get_by_role("button", name="Wyślij odpowiedzi").click()
     summary = page.get_by_role("alert")
     expect(summary).to_contain_text("Popraw odpowiedzi na pytania (2):")
-    expect(page.locator("#q-department .err")).to_have_text("Błąd: Wybierz wydział, w którym załatwiano sprawę, "
-                                                            "albo „Inny / nie wiem”.")
+    expect(page.locator("#q-department .err")).to_have_text(
+        "Błąd: Wybierz wydział, w którym załatwiano sprawę, albo „Inny / nie wiem”."
+    )
     expect(page.locator("#q-overall .err")).to_contain_text("wybierz ocenę od 1 do 5")
-    expect(page.get_by_label("Co powinniśmy poprawić? Inne uwagi.")).to_have_value("Zostaje po błędzie")
+    expect(page.get_by_label("Co powinniśmy poprawić? Inne uwagi.")).to_have_value(
+        "Zostaje po błędzie"
+    )
     save_screenshot(page, "hosted-page-errors")
     assert stored(collector_app) == []
 
@@ -58,7 +68,9 @@ def test_hosted_page_has_no_axe_violations_with_and_without_errors(page, servers
     check_axe(page, "hosted page with errors")
 
 
-def test_the_hosted_page_counts_characters_left_with_javascript_and_works_without(page, no_js_page, servers):
+def test_the_hosted_page_counts_characters_left_with_javascript_and_works_without(
+    page, no_js_page, servers
+):
     field_name = "Co powinniśmy poprawić? Inne uwagi."
     page.goto(servers["collector"].url + "/s/demo")
     counter = page.locator("#c-comment")

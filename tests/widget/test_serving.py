@@ -17,7 +17,9 @@ CODE = b"(()=>{window.OcenUrzad={open(){},close(){}}})();\n" * 40
 @pytest.fixture
 def dist(tmp_path):
     (tmp_path / "widget.js").write_bytes(CODE)
-    (tmp_path / "manifest.json").write_text(json.dumps({"file": "widget.js", "hash": "x", "bytes": len(CODE)}))
+    (tmp_path / "manifest.json").write_text(
+        json.dumps({"file": "widget.js", "hash": "x", "bytes": len(CODE)})
+    )
     return tmp_path
 
 
@@ -91,7 +93,9 @@ def test_unknown_hashes(client, path, status):
         assert response.headers["Location"].endswith("/widget.js")
 
 
-def test_missing_bundle_answers_503_naming_the_build_command(database_url, tmp_path, caplog, monkeypatch):
+def test_missing_bundle_answers_503_naming_the_build_command(
+    database_url, tmp_path, caplog, monkeypatch
+):
     # Alembic's fileConfig (tests/collector/test_migrations.py) disables loggers that existed before it.
     monkeypatch.setattr(logging.getLogger("widget"), "disabled", False)
     with caplog.at_level(logging.WARNING, logger="widget"):

@@ -47,32 +47,32 @@ def test_keyboard_only_full_flow_stores_the_response(page, host_url, servers, co
     check_axe(page, "open survey")
     save_screenshot(page, "open-survey-1280px")
 
-    tab_to(page, "department")              # department: radio group, arrows pick
-    page.keyboard.press("ArrowDown")        # -> Urząd Stanu Cywilnego
-    tab_to(page, "purpose")                 # multi: checkboxes, Space ticks
-    page.keyboard.press("Space")            # złożenie wniosku
+    tab_to(page, "department")  # department: radio group, arrows pick
+    page.keyboard.press("ArrowDown")  # -> Urząd Stanu Cywilnego
+    tab_to(page, "purpose")  # multi: checkboxes, Space ticks
+    page.keyboard.press("Space")  # złożenie wniosku
     for _ in range(3):
         page.keyboard.press("Tab")
-    page.keyboard.press("Space")            # uzyskanie informacji
-    tab_to(page, "resolved")                # single
-    page.keyboard.press("Space")            # Tak
-    tab_to(page, "service_politeness")      # rating grid item
+    page.keyboard.press("Space")  # uzyskanie informacji
+    tab_to(page, "resolved")  # single
+    page.keyboard.press("Space")  # Tak
+    tab_to(page, "service_politeness")  # rating grid item
     for _ in range(4):
-        page.keyboard.press("ArrowRight")   # 1 -> 5
+        page.keyboard.press("ArrowRight")  # 1 -> 5
     tab_to(page, "service_waiting")
     for _ in range(5):
-        page.keyboard.press("ArrowRight")   # -> Nie dotyczy
+        page.keyboard.press("ArrowRight")  # -> Nie dotyczy
     tab_to(page, "overall")
     page.keyboard.press("Space")
     for _ in range(3):
-        page.keyboard.press("ArrowRight")   # -> 4
-    tab_to(page, "comment")                 # text
+        page.keyboard.press("ArrowRight")  # -> 4
+    tab_to(page, "comment")  # text
     page.keyboard.type("Długo czekałem, ale obsługa była miła.")
     expect(page.get_by_text("Pozostało znaków: 1962")).to_be_visible()
-    tab_to(page, "important")               # multi, max 3
+    tab_to(page, "important")  # multi, max 3
     page.keyboard.press("Space")
     tab_to(page, "age")
-    page.keyboard.press("Space")            # do 25
+    page.keyboard.press("Space")  # do 25
     for _ in range(30):
         page.keyboard.press("Tab")
         if (deep_active(page) or {}).get("text") == "Wyślij odpowiedzi":
@@ -83,11 +83,21 @@ def test_keyboard_only_full_flow_stores_the_response(page, host_url, servers, co
     check_axe(page, "thank-you")
     save_screenshot(page, "thank-you")
     [response] = stored(collector_app)
-    assert response["channel"] == "widget" and response["lang"] == "pl" and response["department"] == "usc"
+    assert (
+        response["channel"] == "widget"
+        and response["lang"] == "pl"
+        and response["department"] == "usc"
+    )
     assert response["answers"] == {
-        "department": "usc", "purpose": ["informacja", "wniosek"], "resolved": "tak",
-        "service_politeness": 5, "service_waiting": "na", "overall": 4,
-        "comment": "Długo czekałem, ale obsługa była miła.", "important": "service_politeness", "age": "do25",
+        "department": "usc",
+        "purpose": ["informacja", "wniosek"],
+        "resolved": "tak",
+        "service_politeness": 5,
+        "service_waiting": "na",
+        "overall": 4,
+        "comment": "Długo czekałem, ale obsługa była miła.",
+        "important": "service_politeness",
+        "age": "do25",
     }
 
     # Not offered again in this session: the banner stays, but it shows the thanks, not the form.
@@ -124,7 +134,9 @@ def test_escape_closes_and_focus_returns_to_the_banner(page, host_url):
     expect(page.locator("dialog")).to_have_css("animation-name", "none")
 
 
-def test_validation_errors_are_next_to_questions_and_linked_from_a_summary(page, host_url, collector_app):
+def test_validation_errors_are_next_to_questions_and_linked_from_a_summary(
+    page, host_url, collector_app
+):
     page.goto(host_url("blank"))
     open_survey(page)
     page.locator("#q-important").get_by_role("checkbox").nth(0).check()
@@ -134,7 +146,9 @@ def test_validation_errors_are_next_to_questions_and_linked_from_a_summary(page,
 
     summary = page.get_by_role("alert").filter(has_text="Popraw odpowiedzi na pytania (3):")
     expect(summary).to_be_focused()
-    expect(page.locator("#e-department")).to_have_text(re.compile("Wybierz wydział, w którym załatwiano sprawę"))
+    expect(page.locator("#e-department")).to_have_text(
+        re.compile("Wybierz wydział, w którym załatwiano sprawę")
+    )
     expect(page.locator("#e-overall")).to_have_text(re.compile("wybierz ocenę od 1 do 5"))
     expect(page.locator("#e-important")).to_have_text(re.compile("Zaznacz najwyżej 3 odpowiedzi."))
     check_axe(page, "validation errors")
@@ -157,15 +171,18 @@ def test_failed_survey_fetch_offers_retry_and_the_hosted_page(page, host_url, se
     expect(page.get_by_role("radio", name="Wydział Komunikacji")).to_be_visible()
 
 
-def test_collector_down_at_submit_then_a_retry_stores_exactly_one(page, host_url, servers, collector_app):
+def test_collector_down_at_submit_then_a_retry_stores_exactly_one(
+    page, host_url, servers, collector_app
+):
     page.goto(host_url("blank"))
     open_survey(page)
     answer_required(page)
     servers["collector"].stop()
     try:
         page.get_by_role("button", name="Wyślij odpowiedzi").click()
-        expect(page.get_by_text(re.compile("Nie udało się wysłać odpowiedzi: brak połączenia"))).to_be_visible(
-            timeout=15_000)
+        expect(
+            page.get_by_text(re.compile("Nie udało się wysłać odpowiedzi: brak połączenia"))
+        ).to_be_visible(timeout=15_000)
     finally:
         servers["collector"].start()
     assert stored(collector_app) == []
@@ -193,7 +210,10 @@ def test_pending_answer_is_sent_on_the_next_page_view(page, host_url, servers, c
 
 def test_strict_csp_host_page_shows_and_submits(page, host_url, collector_app):
     violations: list[str] = []
-    page.on("console", lambda msg: violations.append(msg.text) if "Content Security Policy" in msg.text else None)
+    page.on(
+        "console",
+        lambda msg: violations.append(msg.text) if "Content Security Policy" in msg.text else None,
+    )
     page.goto(host_url("strict-csp"))
     banner = page.get_by_role("button", name="Oceń Urząd")
     # Styled from the constructable stylesheet, which the CSP does not block.
@@ -232,7 +252,9 @@ def test_host_css_does_not_reach_in_and_ours_does_not_leak_out(page, host_url):
     blank = page.evaluate(WIDGET_METRICS)
 
     page.goto(host_url("hostile"))
-    assert page.evaluate("document.styleSheets.length") >= 2  # Bootstrap and the aggressive rules are loaded
+    assert (
+        page.evaluate("document.styleSheets.length") >= 2
+    )  # Bootstrap and the aggressive rules are loaded
     host_before = page.evaluate("""() => ['#host-p', '#host-button', '#host-dialog', 'h1'].map((s) => {
         const c = getComputedStyle(document.querySelector(s)); return [c.fontSize, c.display, c.color, c.fontFamily]})""")
     open_survey(page)
@@ -243,11 +265,16 @@ def test_host_css_does_not_reach_in_and_ours_does_not_leak_out(page, host_url):
     host_after = page.evaluate("""() => ['#host-p', '#host-button', '#host-dialog', 'h1'].map((s) => {
         const c = getComputedStyle(document.querySelector(s)); return [c.fontSize, c.display, c.color, c.fontFamily]})""")
     assert host_after == host_before
-    assert host_after[0][0] == "30px" and host_after[1][1] == "none" and host_after[2][1] == "inline"
+    assert (
+        host_after[0][0] == "30px" and host_after[1][1] == "none" and host_after[2][1] == "inline"
+    )
 
 
 def test_320px_and_200_percent_zoom(browser, host_url):
-    for width, height, name in ((320, 640, "open-survey-320px"), (640, 450, None)):  # 1280x900 at 200% zoom
+    for width, height, name in (
+        (320, 640, "open-survey-320px"),
+        (640, 450, None),
+    ):  # 1280x900 at 200% zoom
         context = browser.new_context(viewport={"width": width, "height": height}, locale="pl-PL")
         page = context.new_page()
         page.goto(host_url("blank"))
@@ -279,12 +306,18 @@ def test_two_tags_and_double_load_give_one_banner(page, host_url):
     expect(page.get_by_role("dialog")).to_be_hidden()
 
 
-@pytest.mark.parametrize(("query", "banner", "question"), [
-    ({"lang": "en"}, "Rate the Office", "Which department handled your matter?"),
-    ({"data-lang": "uk"}, "Оцініть установу", "У якому відділі Ви вирішували свою справу?"),
-    ({"data-label": "Jak nas oceniasz?", "data-department": "usc"}, "Jak nas oceniasz?",
-     "W którym wydziale/referacie załatwiał(a) Pan/Pani sprawę?"),
-])
+@pytest.mark.parametrize(
+    ("query", "banner", "question"),
+    [
+        ({"lang": "en"}, "Rate the Office", "Which department handled your matter?"),
+        ({"data-lang": "uk"}, "Оцініть установу", "У якому відділі Ви вирішували свою справу?"),
+        (
+            {"data-label": "Jak nas oceniasz?", "data-department": "usc"},
+            "Jak nas oceniasz?",
+            "W którym wydziale/referacie załatwiał(a) Pan/Pani sprawę?",
+        ),
+    ],
+)
 def test_language_label_and_department_from_the_tag(page, host_url, query, banner, question):
     page.goto(host_url("blank", **query))
     page.get_by_role("button", name=banner).click()
@@ -302,16 +335,22 @@ def test_inline_target_and_left_position(page, host_url):
     assert page.get_by_role("button", name="Oceń Urząd").bounding_box()["x"] < 100
 
 
-def test_staff_preview_uses_the_given_survey_and_sends_nothing(page, host_url, servers, collector_app):
+def test_staff_preview_uses_the_given_survey_and_sends_nothing(
+    page, host_url, servers, collector_app
+):
     posts: list[str] = []
-    page.on("request", lambda request: posts.append(request.url) if request.method == "POST" else None)
+    page.on(
+        "request", lambda request: posts.append(request.url) if request.method == "POST" else None
+    )
     draft = servers["host"].url + "/draft.json"
     page.goto(host_url("blank", **{"data-preview": "", "data-survey-url": draft}))
     page.get_by_role("button", name="Oceń Urząd").click()
     expect(page.get_by_role("dialog", name="Wersja robocza ankiety")).to_be_visible()
     expect(page.get_by_text("Podgląd — odpowiedzi nie są zapisywane")).to_be_visible()
     # The draft's colour (#ffee00) is too light for white text: the dark safe colour is used instead.
-    expect(page.get_by_role("button", name="Wyślij odpowiedzi")).to_have_css("background-color", "rgb(26, 68, 128)")
+    expect(page.get_by_role("button", name="Wyślij odpowiedzi")).to_have_css(
+        "background-color", "rgb(26, 68, 128)"
+    )
     page.get_by_role("radio", name="bardzo dobrze").check()
     page.get_by_role("button", name="Wyślij odpowiedzi").click()
     expect(page.get_by_text("Dziękujemy!")).to_be_visible()
@@ -328,7 +367,9 @@ def test_server_field_errors_are_shown_next_to_the_question(page, host_url, coll
         from collector.extensions import db
         from collector.models import Department
 
-        db.session.execute(sa.update(Department).where(Department.key == "usc").values(active=False))
+        db.session.execute(
+            sa.update(Department).where(Department.key == "usc").values(active=False)
+        )
         db.session.commit()
         db.session.remove()
     page.get_by_role("button", name="Wyślij odpowiedzi").click()
@@ -348,7 +389,9 @@ def test_a_refusal_from_the_server_is_shown_in_the_visitors_language(page, host_
         from collector.messages import error_message
         from collector.models import SurveyVersion, utcnow
 
-        version = db.session.scalar(sa.select(SurveyVersion).where(SurveyVersion.status == "published"))
+        version = db.session.scalar(
+            sa.select(SurveyVersion).where(SurveyVersion.status == "published")
+        )
         version.status, version.retired_at = "retired", utcnow() - timedelta(days=2)
         db.session.commit()
         db.session.remove()

@@ -31,7 +31,7 @@ export async function postResponse(url, payload) {
       if (response.status < 500) {
         return { status: response.status, body: await response.json().catch(() => ({})) }
       }
-    } catch (error) {
+    } catch {
       // Offline or the collector is down: retried below like a 5xx.
     }
     if (attempt >= RETRIES) return { status: 0, body: {} }

@@ -89,7 +89,7 @@ export function createWidget(cfg) {
     show(h('p', { role: 'status' }, B.loading))
     try {
       survey = await prefetch()
-    } catch (error) {
+    } catch {
       const $retry = h('button', { type: 'button', onclick: open }, B.retry)
       show(h('p', { role: 'alert' }, B.load_fail),
         h('div', { class: 'actions' }, $retry, h('a', { href: cfg.pageUrl, target: '_blank', rel: 'noopener' }, B.open_page)))

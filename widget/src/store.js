@@ -6,7 +6,7 @@ const PREFIX = 'ocen-urzad:'
 export function loadState(office) {
   try {
     return JSON.parse(sessionStorage.getItem(PREFIX + office)) || {}
-  } catch (error) {
+  } catch {
     return {} // storage blocked (sandboxed frame, privacy mode): work without it
   }
 }
@@ -15,7 +15,9 @@ export function loadState(office) {
 export function saveState(office, state) {
   try {
     sessionStorage.setItem(PREFIX + office, JSON.stringify(state))
-  } catch (error) {}
+  } catch {
+    // storage refused: the answers just are not kept across page views
+  }
 }
 
 /** Return a random (version 4) UUID; crypto.randomUUID needs a secure context, this does not. */
