@@ -11,7 +11,7 @@ from flask_babel import lazy_gettext as _l
 from markupsafe import Markup, escape
 
 from .auditing import ACTION_LABELS
-from .base import OfficeScopedView
+from .base import WRITER_ROLES, OfficeScopedView
 
 
 def _format_values(view: Any, context: Any, model: Any, name: str) -> Markup:
@@ -37,7 +37,7 @@ class ActionFilter(FilterEqual):
 class AuditEventView(OfficeScopedView):
     """Who did what and when; nobody edits or deletes it."""
 
-    read_roles = ("admin", "superadmin")
+    read_roles = WRITER_ROLES
     write_roles = ()
     allow_create = False
     allow_edit = False

@@ -30,6 +30,7 @@ from werkzeug.wrappers import Response
 from wtforms import EmailField, PasswordField
 from wtforms.validators import DataRequired, Length
 
+from collector.enums import Role
 from collector.extensions import db
 from collector.models import AuditEvent, User, utcnow
 from collector.passwords import verify_password
@@ -250,7 +251,7 @@ def login() -> Response | str | tuple[str, int]:
 
 
 @bp.route("/logout", methods=["POST"])
-@panel_access(roles=("admin", "reviewer", "superadmin"))
+@panel_access(roles=tuple(Role))
 def logout() -> Response:
     """Log out (a POST with the CSRF token, so no other site can log a user out)."""
     audit("logout", current_user._get_current_object())

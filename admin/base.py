@@ -68,7 +68,7 @@ from .auditing import audit, changed_values, model_values
 from .localtime import LocalTimeFilterConverter, format_local_time
 
 ALL_ROLES: tuple[str, ...] = tuple(ROLES)
-WRITER_ROLES: tuple[str, ...] = ("admin", "superadmin")
+WRITER_ROLES: tuple[str, ...] = (Role.ADMIN, Role.SUPERADMIN)
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 ROLE_LABELS = {role.value: role.msgid for role in Role}  # msgids; the labels live on the enum
@@ -88,7 +88,7 @@ def get_user() -> User | None:
 def is_superadmin(user: User | None = None) -> bool:
     """Tell whether the user (default: the logged-in one) sees every office."""
     user = user or get_user()
-    return bool(user and user.role == "superadmin")
+    return bool(user and user.role == Role.SUPERADMIN)
 
 
 def has_role(roles: Iterable[str], user: User | None = None) -> bool:
@@ -97,7 +97,7 @@ def has_role(roles: Iterable[str], user: User | None = None) -> bool:
     if user is None or user.role not in roles:
         return False
     # An office role without an office would see nothing and could write nowhere: refuse it.
-    return user.role == "superadmin" or user.office_id is not None
+    return user.role == Role.SUPERADMIN or user.office_id is not None
 
 
 # ---------------------------------------------------------------------------------------------
@@ -137,7 +137,7 @@ def scoped(statement: Any, model: type | None = None, user: User | None = None) 
             if hasattr(statement, "where")
             else statement.filter(sa.false())
         )
-    if user.role == "superadmin":
+    if user.role == Role.SUPERADMIN:
         return statement
     if model is None:
         model = statement.column_descriptions[0]["entity"]
@@ -158,7 +158,7 @@ def get_office_or_404(office_id: Any = None) -> Office:
         office = db.session.get(Office, int(office_id))
     except (TypeError, ValueError):
         office = None
-    if office is None or (user.role != "superadmin" and office.id != user.office_id):
+    if office is None or (user.role != Role.SUPERADMIN and office.id != user.office_id):
         abort(error_page(404))
     return office
 
@@ -434,7 +434,7 @@ class OfficeScopedView(RoleCheckMixin, ModelView):
     def on_model_change(self, form: Any, model: Any, is_created: bool) -> None:
         """Force the record into the user's office, run the checks and audit the change."""
         user = get_user()
-        if user is not None and user.role != "superadmin" and hasattr(model, "office_id"):
+        if user is not None and user.role != Role.SUPERADMIN and hasattr(model, "office_id"):
             model.office_id = user.office_id
         with db.session.no_autoflush:  # checks query the database before this record is written
             self.validate_change(form, model, is_created)

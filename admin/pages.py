@@ -12,6 +12,7 @@ from typing import Any
 import sqlalchemy as sa
 from flask import abort, request
 
+from collector.enums import Role
 from collector.extensions import db
 from collector.models import Office
 
@@ -22,7 +23,7 @@ def get_chosen_office() -> Office | None:
     """Return the office this page works on: the user's own, or the one a superadmin chose; None if none chosen."""
     user = get_user()
     chosen = request.values.get("office_id", "")
-    if user is not None and user.role == "superadmin" and not chosen:
+    if user is not None and user.role == Role.SUPERADMIN and not chosen:
         return None
     return get_office_or_404(chosen or None)
 

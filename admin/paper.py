@@ -13,6 +13,7 @@ from typing import Any
 from flask import Response, flash, redirect, request, url_for
 from flask_babel import gettext as _
 
+from collector.enums import Channel
 from collector.form_answers import read_form_answers
 from collector.office_cache import get_office_context
 from collector.storage import store_submission
@@ -49,7 +50,7 @@ class PaperView(PanelView):
                 "id": request.form.get("entry_id", ""),
                 "version": version.number,
                 "lang": "pl",
-                "channel": "paper",
+                "channel": Channel.PAPER,
                 "answers": read_form_answers(request.form, questions, prefix=FIELD_PREFIX),
             }
             context = get_office_context(office.slug)

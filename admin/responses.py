@@ -15,7 +15,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from collector.default_survey import OTHER_DEPARTMENT, SCALE
-from collector.enums import Channel
+from collector.enums import Channel, VersionStatus
 from collector.extensions import db
 from collector.models import CHANNELS, NA, Answer, Department, Response, SurveyVersion, pick_text
 
@@ -35,7 +35,7 @@ def version_options() -> list[tuple[int, str]]:
         return []
     versions = db.session.scalars(
         scoped(sa.select(SurveyVersion), SurveyVersion)
-        .where(SurveyVersion.status != "draft")
+        .where(SurveyVersion.status != VersionStatus.DRAFT)
         .order_by(SurveyVersion.number.desc())
     )
     return [(v.id, _("wersja %(number)s", number=v.number)) for v in versions]

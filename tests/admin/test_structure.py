@@ -84,7 +84,10 @@ def test_every_admin_url_sends_anonymous_visitors_to_login_or_403(app, client):
 
 def test_login_page_and_static_files_are_open(client):
     assert client.get("/admin/login").status_code == 200
-    for path in ("/admin/static/bootstrap/bootstrap4/css/bootstrap.min.css", "/admin/ui-static/panel.css"):
+    for path in (
+        "/admin/static/bootstrap/bootstrap4/css/bootstrap.min.css",
+        "/admin/ui-static/panel.css",
+    ):
         with client.get(path) as response:  # a file response streams: close it
             assert response.status_code == 200
 
