@@ -15,13 +15,23 @@ import gettext
 import io
 from collections.abc import Iterator
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, TypedDict, cast
 
 from babel.messages.extract import extract_python as babel_extract_python
 from babel.support import Translations
 
 TRANSLATIONS_DIR = Path(__file__).parent / "translations"
 DOMAIN = "messages"
+
+# What an extractor yields: (lineno, funcname, message or messages, translator comments).
+Extracted = tuple[int, str | None, str | tuple[str | None, ...], list[str]]
+
+
+class ExtractorOptions(TypedDict, total=False):
+    """The options of a method's section in ``babel.cfg``, as Babel passes them to the extractor."""
+
+    encoding: str
+    tables: str
 
 
 @functools.cache
@@ -31,8 +41,8 @@ def get_translations(lang: str) -> gettext.NullTranslations:
 
 
 def extract_python(
-    fileobj: IO[bytes], keywords: Any, comment_tags: Any, options: dict[str, Any]
-) -> Iterator[tuple[int, str | None, str, list[str]]]:
+    fileobj: IO[bytes], keywords: Any, comment_tags: Any, options: ExtractorOptions
+) -> Iterator[Extracted]:
     """Extract like Babel's Python extractor, plus the texts of the module-level tables named in ``tables``.
 
     Some texts are kept in tables (role names, channel names, audit actions...) and translated
@@ -41,11 +51,17 @@ def extract_python(
     the second items of ``(key, text)`` pairs, and every other string in it.
     """
     source = fileobj.read()
-    yield from babel_extract_python(io.BytesIO(source), keywords, comment_tags, options)
+    # Babel annotates its extractors as yielding (lineno, message, comments, context); they yield
+    # (lineno, funcname, messages, comments), which is what its extract() unpacks.
+    yield from cast(
+        Iterator[Extracted],
+        babel_extract_python(io.BytesIO(source), keywords, comment_tags, options),
+    )
     names = set(options.get("tables", "").replace(",", " ").split())
     if not names:
         return
     for node in ast.parse(source).body:
+        value: ast.expr | None
         if isinstance(node, ast.Assign) and any(
             isinstance(t, ast.Name) and t.id in names for t in node.targets
         ):
@@ -80,7 +96,7 @@ def _table_texts(node: ast.AST | None) -> Iterator[tuple[int, str]]:
     elif isinstance(node, (ast.Tuple, ast.List)):
         pairs = all(isinstance(item, ast.Tuple) and len(item.elts) == 2 for item in node.elts)
         for item in node.elts:
-            yield from _table_texts(item.elts[1] if pairs else item)
+            yield from _table_texts(item.elts[1] if pairs and isinstance(item, ast.Tuple) else item)
     elif isinstance(node, ast.Call):
         for arg in node.args:
             yield from _table_texts(arg)

@@ -71,7 +71,7 @@ DEPARTMENTS = [
         "Відділ у справах громадян",
     ),
 ]
-OTHER_DEPARTMENT = {
+OTHER_DEPARTMENT: dict[str, Any] = {
     "key": "other",
     "texts": {"pl": "Inny / nie wiem", "en": "Other / I don't know", "uk": "Інший / не знаю"},
 }

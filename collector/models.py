@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import UTC, date, datetime
-from typing import Any
+from typing import Any, TypeAlias
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -39,8 +39,12 @@ def pick_text(texts: dict[str, str] | None, lang: str) -> str:
 # The banner as the widget draws it with no data- attribute (widget/src: messages.js, dialog.js).
 DEFAULT_LOOK = {"label": "Oceń Urząd", "color": "#0b5cab", "position": "bottom-right"}
 
+# Flask-SQLAlchemy builds db.Model at runtime (from extensions.Base plus its own mixins); mypy
+# cannot use an instance attribute as a base class, so the models subclass this alias.
+Model: TypeAlias = db.Model  # type: ignore[name-defined]
 
-class Office(db.Model):
+
+class Office(Model):
     __tablename__ = "office"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -68,7 +72,7 @@ class Office(db.Model):
         return self.name
 
 
-class Department(db.Model):
+class Department(Model):
     __tablename__ = "department"
     __table_args__ = (sa.UniqueConstraint("office_id", "key", name="uq_department_office_key"),)
 
@@ -90,7 +94,7 @@ class Department(db.Model):
         return self.name
 
 
-class Survey(db.Model):
+class Survey(Model):
     __tablename__ = "survey"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -107,7 +111,7 @@ class Survey(db.Model):
         return self.name
 
 
-class SurveyVersion(db.Model):
+class SurveyVersion(Model):
     """A survey's definition; frozen once published, so old answers never change meaning."""
 
     __tablename__ = "survey_version"
@@ -133,7 +137,7 @@ class SurveyVersion(db.Model):
         return f"v{self.number} ({self.status})"
 
 
-class Question(db.Model):
+class Question(Model):
     __tablename__ = "question"
     __table_args__ = (sa.UniqueConstraint("version_id", "key", name="uq_question_version_key"),)
 
@@ -166,7 +170,7 @@ class Question(db.Model):
         return self.key
 
 
-class Response(db.Model):
+class Response(Model):
     """One submitted survey. Anonymous by design: no IP address, cookie or user agent."""
 
     __tablename__ = "response"
@@ -193,7 +197,7 @@ class Response(db.Model):
     )
 
 
-class Answer(db.Model):
+class Answer(Model):
     """One answered question, or one picked option of a multi question.
 
     office, version, department and time are copied from the response so that report
@@ -223,7 +227,7 @@ class Answer(db.Model):
     response: Mapped[Response] = relationship(back_populates="answers")
 
 
-class User(db.Model):
+class User(Model):
     __tablename__ = "app_user"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -260,7 +264,7 @@ class User(db.Model):
         return self.email
 
 
-class AuditEvent(db.Model):
+class AuditEvent(Model):
     """Who did what, when, with the values before and after (KRI). Append-only."""
 
     __tablename__ = "audit_event"
@@ -282,7 +286,7 @@ class AuditEvent(db.Model):
     user: Mapped[User | None] = relationship()
 
 
-class Report(db.Model):
+class Report(Model):
     """An archived report: the PDF as generated, with its SHA-256. Never edited or deleted."""
 
     __tablename__ = "report"
@@ -307,7 +311,7 @@ class Report(db.Model):
     author: Mapped[User | None] = relationship()
 
 
-class CorrectiveAction(db.Model):
+class CorrectiveAction(Model):
     """A corrective or improving action ("działanie naprawcze/doskonalące") taken on a report."""
 
     __tablename__ = "corrective_action"

@@ -9,9 +9,9 @@ from __future__ import annotations
 import unicodedata
 import uuid
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, cast
 
-from marshmallow import RAISE, Schema, ValidationError, fields, pre_load, validate
+from marshmallow import RAISE, Schema, ValidationError, fields, pre_load, types, validate
 
 from .models import LANGUAGES, NA
 
@@ -20,7 +20,7 @@ MAX_VERSION = 2**31 - 1
 ALLOWED_CONTROLS = {"\n", "\t"}
 
 
-def _codes(code: str, *names: str) -> dict[str, str]:
+def _codes(code: str, *names: str) -> types.ErrorMessages:
     return {name: code for name in names}
 
 
@@ -288,7 +288,8 @@ def build_answers_schema(questions: list[Any], options: dict[str, list[str]]) ->
     a question called ``fields`` or ``load`` cannot clash with the Schema's own attributes.
     """
     declared = {f"q{i}": answer_field(q, options.get(q.key, ())) for i, q in enumerate(questions)}
-    cls = AnswersSchema.from_dict(declared, name="VersionAnswersSchema")
+    # from_dict subclasses the class it is called on; it is typed as returning type[Schema].
+    cls = cast(type[AnswersSchema], AnswersSchema.from_dict(declared, name="VersionAnswersSchema"))
     cls.question_types = {q.key: q.type for q in questions}
     return cls()
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Flask, Request, request
 from flask import Response as HttpResponse
-from flask.sessions import SecureCookieSessionInterface, SessionMixin
+from flask.sessions import SecureCookieSession, SecureCookieSessionInterface, SessionMixin
 
 # What residents and their browsers fetch: the widget, the survey API, the hosted page, health.
 PUBLIC_PREFIXES = ("/api/", "/s/", "/widget", "/healthz", "/static/")
@@ -23,7 +23,7 @@ class PanelOnlySessionInterface(SecureCookieSessionInterface):
     and could set a cookie on a resident (ePrivacy). So public responses skip saving it.
     """
 
-    def open_session(self, app: Flask, request: Request) -> SessionMixin | None:
+    def open_session(self, app: Flask, request: Request) -> SecureCookieSession | None:
         if is_public_path(request.path):
             # An empty session that is never saved: no cookie parsing or signing on public requests.
             return self.session_class()

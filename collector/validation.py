@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 import uuid
-from collections.abc import Mapping
+from collections.abc import Container, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -203,7 +203,7 @@ def find_version(context: OfficeContext, number: int) -> VersionInfo:
     return version
 
 
-def _first_error_code(errors: dict[str, Any]) -> str:
+def _first_error_code(errors: Container[str]) -> str:
     for name, code in RESPONSE_FIELD_CODES.items():
         if name in errors:
             return code
@@ -264,7 +264,7 @@ def check_answers(context: OfficeContext, envelope: dict[str, Any]) -> Submissio
     try:
         loaded = schema.load(answers_in)
     except ValidationError as exc:
-        codes = {key: _field_code(problem) for key, problem in exc.messages.items()}
+        codes = {key: _field_code(problem) for key, problem in exc.messages_dict.items()}
         params = {key: rules.params[key] for key in codes if key in rules.params}
         raise SubmissionError(400, "invalid_answers_content", codes, params) from None
     # Attributes are q0, q1… in question order; give them their keys back.

@@ -55,7 +55,7 @@ def generate_command(
     out = out or Path(f"raport-{office.slug}-{start.isoformat()}-{end.isoformat()}.pdf")
     try:
         report = archive_report(
-            db.session,
+            db.session(),
             office,
             period_start=start,
             period_end=end,
@@ -87,7 +87,7 @@ def generate_command(
 @report_group.command("due")
 def due_command() -> None:
     """List the offices whose yearly (periodic) report is overdue; exit 1 if any."""
-    due = due_offices(db.session)
+    due = due_offices(db.session())
     if not due:
         click.echo("Wszystkie urzędy mają aktualny raport okresowy.")
         return

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from collections.abc import Callable
 from typing import Any
 from xml.sax.saxutils import escape
 
@@ -274,6 +275,11 @@ def grid(t: tables.Table) -> list[list[str]]:
     return [t.header] + t.texts()
 
 
+def key_is(wanted: str) -> Callable[[str], bool]:
+    """Return a test for one row key, for ``Table.where``."""
+    return lambda key: key == wanted
+
+
 def summary(data: dict[str, Any], st: dict[str, ParagraphStyle], lang: str) -> list:
     """Return the one-page summary: headline numbers, their change, responses by version and channel."""
     out: list[Any] = [
@@ -347,7 +353,7 @@ def areas(data: dict[str, Any], st: dict[str, ParagraphStyle], lang: str) -> lis
         head.append(charts.stacked_bars(area["items"], lang, width=CONTENT_W, scale=scale))
         out.append(CondPageBreak(6 * cm))
         out.append(KeepTogether(head))
-        mine = items.where(lambda key, area_key=area["key"]: key == area_key)
+        mine = items.where(key_is(area["key"]))
         rows = grid(
             mine.pick(["item", "n", "mean", "sd", "satisfied", "dissatisfied", tables.NA, "change"])
         )
@@ -470,9 +476,7 @@ def choices(data: dict[str, Any], st: dict[str, ParagraphStyle], lang: str) -> l
     out: list[Any] = [para(message("choices", lang), st["h1"])]
     options = tables.choices(data, lang)
     for q in data["choices"]:
-        rows = grid(
-            options.where(lambda key, qid=q["id"]: key == qid).pick(["option", "count", "share"])
-        )
+        rows = grid(options.where(key_is(q["id"])).pick(["option", "count", "share"]))
         block = [
             para(tables.choice_title(q, lang), st["h3"]),
             table(rows, [10 * cm, 3 * cm, 3 * cm], st),

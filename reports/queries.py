@@ -9,10 +9,11 @@ PostgreSQL is fastest with one hash-aggregated pass whose month is a CASE over t
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Any
+from datetime import datetime
+from typing import Any, cast
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, selectinload
@@ -27,7 +28,7 @@ COMMENT_LIMIT = 1000  # newest comments printed; the exports carry all of them
 NO_DEPARTMENT = ""  # department key of responses that named none
 
 
-def month_bucket(column: sa.ColumnElement, bounds: list) -> sa.ColumnElement:
+def month_bucket(column: sa.SQLColumnExpression[datetime], bounds: list) -> sa.ColumnElement:
     """Return the index of the period's month holding ``column``: a balanced CASE over local month starts.
 
     The month starts are computed in Polish time and compared as UTC instants, so bucketing is the
@@ -188,7 +189,11 @@ def read_grain(session: Session, scope: Scope, by_month: bool = True) -> Grain:
     )
     columns = list(inner.c)
     with hash_aggregation(session):
-        rows = session.execute(sa.select(*columns, sa.func.count()).group_by(*columns)).all()
+        # Selected from a subquery, the rows are untyped: (version, channel, department, month, count).
+        rows = cast(
+            "Sequence[tuple[int, str, str | None, int, int]]",
+            session.execute(sa.select(*columns, sa.func.count()).group_by(*columns)).all(),
+        )
     for version_id, channel, department, month_index, count in rows:
         grain.responses[(version_id, channel, department or NO_DEPARTMENT, month_index)] += count
     return grain

@@ -219,15 +219,15 @@ def areas_section(
             if area != OTHER_AREA
             else message("other_area", lang)
         )
-        stats = rating_stats(pooled) if area != OTHER_AREA else None
+        area_stats = rating_stats(pooled) if area != OTHER_AREA else None
         previous_mean = rating_stats(previous_pooled)["mean"] if area != OTHER_AREA else None
         areas.append(
             {
                 "key": area,
                 "label": label,
-                "stats": stats,
+                "stats": area_stats,
                 "previous_mean": previous_mean,
-                "change": change(stats["mean"], previous_mean) if stats else None,
+                "change": change(area_stats["mean"], previous_mean) if area_stats else None,
                 "items": items,
             }
         )
@@ -379,7 +379,7 @@ def departments_section(
     per_key: dict[tuple[str, str], Counter] = defaultdict(Counter)
     for (_v, key, department, _m, value, _h), count in grain.answers.items():
         per_key[(department, key)][value] += count
-    unit_by_key = {}
+    unit_by_key: dict[str, Unit] = {}
     for unit in ratings:
         unit_by_key.setdefault(unit.key, unit)
 

@@ -49,7 +49,7 @@ class Text(Mapping[str, str]):
         return f"Text({self.msgid!r})"
 
 
-ACTION_STATUSES = {
+ACTION_STATUSES: dict[str, Mapping[str, str]] = {
     "planned": Text("zaplanowane"),
     "in_progress": Text("w realizacji"),
     "done": Text("zrealizowane"),

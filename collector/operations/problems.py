@@ -63,7 +63,7 @@ def check_question(
         problems.append(Problem("key_format", "key"))
     elif new and key in {q.key for q in others}:
         problems.append(Problem("key_taken", "key", {"key": key}))
-    elif new and key in (earlier_keys or {}):
+    elif new and earlier_keys is not None and key in earlier_keys:
         problems.append(
             Problem("key_used_earlier", "key", {"key": key, "number": earlier_keys[key]})
         )

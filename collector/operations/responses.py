@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any, cast
 
 import sqlalchemy as sa
 
@@ -21,9 +22,16 @@ def purge_responses(office: Office, days: int, actor: Actor) -> int:
         Response.office_id == office.id, Response.submitted_at < cutoff
     )
     db.session.execute(sa.delete(Answer).where(Answer.response_id.in_(old)))
-    removed = db.session.execute(
-        sa.delete(Response).where(Response.office_id == office.id, Response.submitted_at < cutoff)
-    ).rowcount
+    # A DELETE statement's result is a CursorResult; Session.execute is typed as returning Result.
+    result = cast(
+        "sa.CursorResult[Any]",
+        db.session.execute(
+            sa.delete(Response).where(
+                Response.office_id == office.id, Response.submitted_at < cutoff
+            )
+        ),
+    )
+    removed = result.rowcount
     audit_change(
         "response.purge",
         office,

@@ -233,10 +233,13 @@ def save_question(
         raise DomainError("invalid_question", problems=problems)
     candidate = question_candidate(values, question)
     created = question is None
-    before = None if created else question_snapshot(question)
-    if created:
+    before: dict[str, Any] | None
+    if question is None:
+        before = None
         question = Question(key=candidate.key, position=len(version.questions))
         version.questions.append(question)
+    else:
+        before = question_snapshot(question)
     for column in QUESTION_COLUMNS:
         if column != "key":
             setattr(question, column, getattr(candidate, column))
