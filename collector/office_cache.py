@@ -20,6 +20,7 @@ import sqlalchemy as sa
 from flask import Flask, current_app, has_app_context
 from sqlalchemy.orm import Session
 
+from .enums import VersionStatus
 from .extensions import db
 from .models import Department, Office, Question, Survey, SurveyVersion
 from .operations.origins import origin_or_none as normalize_origin
@@ -103,7 +104,7 @@ class OfficeContext:
 
 
 def _is_issued(version: VersionInfo | None) -> bool:
-    return version is not None and version.status != "draft"
+    return version is not None and version.status != VersionStatus.DRAFT
 
 
 def get_cache(name: str) -> dict[Any, Any]:

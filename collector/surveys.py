@@ -78,7 +78,7 @@ def get_published_version(office: Office) -> SurveyVersion | None:
     return db.session.scalar(
         sa.select(SurveyVersion)
         .join(Survey)
-        .where(Survey.office_id == office.id, SurveyVersion.status == "published")
+        .where(Survey.office_id == office.id, SurveyVersion.status == VersionStatus.PUBLISHED)
         .order_by(SurveyVersion.published_at.desc())
     )
 

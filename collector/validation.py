@@ -20,6 +20,7 @@ from flask import current_app
 from marshmallow import ValidationError
 
 from . import messages
+from .enums import VersionStatus
 from .extensions import db
 from .models import Question, utcnow
 from .office_cache import OfficeContext, VersionInfo, get_cache
@@ -185,9 +186,9 @@ def get_answers_schema(
 
 def is_answerable(version: VersionInfo | None, now: datetime) -> bool:
     """Tell whether responses to the version are accepted: published, or retired within the grace."""
-    if version is None or version.status not in ("published", "retired"):
+    if version is None or version.status not in (VersionStatus.PUBLISHED, VersionStatus.RETIRED):
         return False
-    if version.status == "retired":
+    if version.status == VersionStatus.RETIRED:
         grace = timedelta(hours=current_app.config.get("RETIRED_GRACE_HOURS", 24))
         return version.retired_at is not None and now - version.retired_at <= grace
     return True

@@ -556,11 +556,11 @@ def annex(data: dict[str, Any], st: dict[str, ParagraphStyle], lang: str) -> lis
         dates = []
         if version["published_at"]:
             dates.append(
-                message("published", lang).format(date=fmt_date(version["published_at"], lang))
+                message("published_on", lang).format(date=fmt_date(version["published_at"], lang))
             )
         if version["retired_at"]:
             dates.append(
-                message("retired", lang).format(date=fmt_date(version["retired_at"], lang))
+                message("retired_on", lang).format(date=fmt_date(version["retired_at"], lang))
             )
         title = message("annex_version", lang).format(
             number=version["number"], title=version["title"]

@@ -345,7 +345,10 @@ def publish_draft(
     if problems:
         raise DomainError("invalid_version", problems=problems, number=draft.number)
     current = get_published_version(office)
-    before = {"published": version_summary(current), "draft": version_summary(draft)}
+    before = {
+        VersionStatus.PUBLISHED.value: version_summary(current),
+        VersionStatus.DRAFT.value: version_summary(draft),
+    }
     extra = before_publish(current) if before_publish is not None else {}
     now = utcnow()
     if current is not None:
@@ -360,6 +363,10 @@ def publish_draft(
         actor=actor,
         office_id=office.id,
         before=before,
-        after={"published": version_summary(draft), "retired": version_summary(current), **extra},
+        after={
+            VersionStatus.PUBLISHED.value: version_summary(draft),
+            VersionStatus.RETIRED.value: version_summary(current),
+            **extra,
+        },
     )
     return extra
