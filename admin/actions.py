@@ -11,6 +11,7 @@ from wtforms import SelectField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Optional
 
+from collector.enums import QuestionType
 from collector.extensions import db
 from collector.models import CorrectiveAction, Question, Survey, SurveyVersion
 from reports.periods import local_today
@@ -25,7 +26,7 @@ def rated_items(office_id: int | None) -> list[tuple[str, str]]:
         sa.select(Question.key, Question.texts, SurveyVersion.number)
         .join(SurveyVersion)
         .join(Survey)
-        .where(Question.type == "rating")
+        .where(Question.type == QuestionType.RATING)
         .order_by(SurveyVersion.number.desc(), Question.position)
     )
     if office_id is not None:

@@ -18,6 +18,7 @@ from reportlab.lib.units import cm, mm
 from reportlab.pdfgen import canvas as pdfcanvas
 from reportlab.platypus import KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
+from collector.enums import QuestionType
 from reports.fonts import BOLD, REGULAR, register_fonts
 
 PAGE_W, PAGE_H = A4
@@ -181,11 +182,11 @@ def _text_box(height: float, width: float) -> Table:
 def question_note(question: dict[str, Any]) -> str:
     """Return the instruction printed under a question: how many boxes to tick."""
     kind = question["type"]
-    if kind == "multi":
+    if kind == QuestionType.MULTI:
         return f"Można zaznaczyć kilka odpowiedzi, najwyżej {question.get('max', len(question.get('options', [])))}."
-    if kind in ("single", "department"):
+    if kind in (QuestionType.SINGLE, QuestionType.DEPARTMENT):
         return "Proszę zaznaczyć jedną odpowiedź."
-    if kind == "rating":
+    if kind == QuestionType.RATING:
         return (
             "Proszę zaznaczyć jedną ocenę w każdym wierszu."
             if question.get("group")
@@ -232,12 +233,12 @@ def build_questionnaire_pdf(document: dict[str, Any]) -> bytes:
         number += 1
         star = " *" if question.get("required") else ""
         block: list[Any] = []
-        if question["type"] == "rating" and question.get("group"):
+        if question["type"] == QuestionType.RATING and question.get("group"):
             items = [question]
             while (
                 index + 1 < len(questions)
                 and questions[index + 1].get("group") == question["group"]
-                and questions[index + 1]["type"] == "rating"
+                and questions[index + 1]["type"] == QuestionType.RATING
             ):
                 index += 1
                 items.append(questions[index])
@@ -257,9 +258,9 @@ def build_questionnaire_pdf(document: dict[str, Any]) -> bytes:
             note = question_note(question)
             if note:
                 block.append(_p(note, styles["small"]))
-            if question["type"] == "rating":
+            if question["type"] == QuestionType.RATING:
                 block.append(_rating_table([question], styles, width))
-            elif question["type"] == "text":
+            elif question["type"] == QuestionType.TEXT:
                 block.append(_text_box(3.2 * cm, width))
             else:
                 block += _choice_lines(question, styles)

@@ -15,7 +15,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from collector.default_survey import OTHER_DEPARTMENT, SCALE
-from collector.enums import Channel, VersionStatus
+from collector.enums import Channel, QuestionType, VersionStatus
 from collector.extensions import db
 from collector.models import CHANNELS, NA, Answer, Department, Response, SurveyVersion, pick_text
 
@@ -122,7 +122,7 @@ class ResponseView(OfficeScopedView):
             options = {o["key"]: pick_text(o.get("texts"), "pl") for o in question.options or []}
             shown, comment = [], None
             for answer in given:
-                if question.type == "rating":
+                if question.type == QuestionType.RATING:
                     if answer.option_key == NA:
                         shown.append(_("nie dotyczy"))
                     else:
@@ -133,9 +133,9 @@ class ResponseView(OfficeScopedView):
                             else ""
                         )
                         shown.append(f"{answer.value} — {label}" if label else str(answer.value))
-                elif question.type == "department":
+                elif question.type == QuestionType.DEPARTMENT:
                     shown.append(departments.get(answer.option_key, answer.option_key))
-                elif question.type == "text":
+                elif question.type == QuestionType.TEXT:
                     comment = answer
                     shown.append(answer.text or "")
                 else:

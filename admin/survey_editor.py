@@ -30,7 +30,7 @@ from wtforms import (
 )
 from wtforms.validators import Length, NumberRange, Optional, ValidationError
 
-from collector.enums import VersionStatus
+from collector.enums import QuestionType, VersionStatus
 from collector.extensions import db
 from collector.models import LANGUAGES, Question, Report, SurveyVersion
 from collector.operations import DomainError, Problem
@@ -56,12 +56,8 @@ from .problems import describe, describe_all, error_text
 from .workflows import publish_draft
 
 TYPE_LABELS = {
-    "rating": "ocena 1–5",
-    "single": "jednokrotny wybór",
-    "multi": "wielokrotny wybór",
-    "text": "tekst",
-    "department": "wydział",
-}
+    kind.value: kind.msgid for kind in QuestionType
+}  # msgids; the labels live on the enum
 STATUS_LABELS = {status.value: status.msgid for status in VersionStatus}
 
 LANGUAGE_NAMES = {"pl": "polski", "en": "angielski", "uk": "ukraiński"}
@@ -149,7 +145,7 @@ class QuestionForm(FlaskForm):
         self.required.data = question.required
         self.allow_na.data = question.allow_na
         self.max_picks.data = question.max_picks
-        self.max_length.data = question.max_length if question.type == "text" else None
+        self.max_length.data = question.max_length if question.type == QuestionType.TEXT else None
         self.group.data = question.group or ""
         for option in question.options or []:
             self.options.append_entry(
@@ -212,7 +208,11 @@ class QuestionForm(FlaskForm):
         self.key.data = (self.key.data or "").strip()
         group = (self.group.data or "").strip()
         self.group.data = group
-        if self.type.data == "rating" and group and not (self.group_text_pl.data or "").strip():
+        if (
+            self.type.data == QuestionType.RATING
+            and group
+            and not (self.group_text_pl.data or "").strip()
+        ):
             # A grid has one title: a new row of an existing grid takes it from its siblings.
             sibling = next(
                 (
@@ -418,10 +418,10 @@ class SurveyView(PanelView):
         version = self.get_draft_version(version_id)
         form = QuestionForm()
         if request.method == "GET":
-            kind = request.args.get("type", "single")
-            form.type.data = kind if kind in TYPE_LABELS else "single"
+            kind = request.args.get("type", QuestionType.SINGLE)
+            form.type.data = kind if kind in TYPE_LABELS else QuestionType.SINGLE
             form.key.data = suggest_key(version, form.type.data)
-            form.allow_na.data = form.type.data == "rating"
+            form.allow_na.data = form.type.data == QuestionType.RATING
         return self.question_page(form, version, None)
 
     @expose("/question/<int:question_id>", methods=("GET", "POST"))

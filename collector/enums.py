@@ -58,6 +58,20 @@ class Channel(LabelledEnum):
         return CHANNEL_LABELS
 
 
+class QuestionType(LabelledEnum):
+    """What a question asks for; frozen with its version, so answers keep their meaning."""
+
+    RATING = "rating"
+    SINGLE = "single"
+    MULTI = "multi"
+    TEXT = "text"
+    DEPARTMENT = "department"
+
+    @classmethod
+    def _msgids(cls) -> dict[str, str]:
+        return QUESTION_TYPE_LABELS
+
+
 class Role(LabelledEnum):
     """A panel user's role: the operator, an office's admin, or its read-only reviewer."""
 
@@ -81,6 +95,13 @@ CHANNEL_LABELS = {
     "page": "strona ankiety",
     "qr": "kod QR w urzędzie",
     "paper": "ankieta papierowa",
+}
+QUESTION_TYPE_LABELS = {
+    "rating": "ocena 1–5",
+    "single": "jednokrotny wybór",
+    "multi": "wielokrotny wybór",
+    "text": "odpowiedź otwarta",
+    "department": "wybór wydziału",
 }
 ROLE_LABELS = {
     "admin": "administrator",

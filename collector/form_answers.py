@@ -13,6 +13,7 @@ from typing import Any
 
 from werkzeug.datastructures import MultiDict
 
+from .enums import QuestionType
 from .models import NA
 from .schemas import normalize_text
 
@@ -26,7 +27,7 @@ def read_form_answers(
     answers: dict[str, Any] = {}
     for key, kind in questions:
         name = prefix + key
-        if kind == "multi":
+        if kind == QuestionType.MULTI:
             picked = [value.strip() for value in form.getlist(name) if value.strip()]
             if picked:
                 answers[key] = picked
@@ -35,7 +36,7 @@ def read_form_answers(
         value = normalize_text(form.get(name, ""))
         if not value:
             continue
-        if kind == "rating" and value != NA:
+        if kind == QuestionType.RATING and value != NA:
             answers[key] = to_rating(value)
         else:
             answers[key] = value

@@ -27,6 +27,7 @@ from flask import (
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from werkzeug.exceptions import HTTPException
 
+from .enums import QuestionType
 from .extensions import limiter
 from .form_answers import read_form_answers
 from .messages import get_catalog, text
@@ -127,14 +128,14 @@ def render_form(
         answers = {}
         department = request.args.get("department", "")
         if department and any(
-            q["type"] == "department" and department in [o["key"] for o in q["options"]]
+            q["type"] == QuestionType.DEPARTMENT and department in [o["key"] for o in q["options"]]
             for q in document["questions"]
         ):
             answers["department"] = department
     errors = errors or {}
     t = get_catalog(lang)
     for q in document["questions"]:
-        if q["type"] == "rating":
+        if q["type"] == QuestionType.RATING:
             q["choices"] = [{"key": str(i), "text": word} for i, word in enumerate(q["scale"], 1)]
             q["choices"] += (
                 [{"key": NA, "text": t["form"]["not_applicable"]}] if q.get("allow_na") else []

@@ -12,11 +12,11 @@ from typing import Any, TypeAlias
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from .enums import Channel, Role, VersionStatus
+from .enums import Channel, QuestionType, Role, VersionStatus
 from .extensions import db
 
 LANGUAGES = ("pl", "en", "uk")
-QUESTION_TYPES = ("rating", "single", "multi", "text", "department")
+QUESTION_TYPES = QuestionType.values()
 CHANNELS = Channel.values()
 ROLES = Role.values()
 REPORT_REASONS = ("periodic", "pre-change", "ad-hoc")

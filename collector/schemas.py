@@ -13,6 +13,7 @@ from typing import Any, cast
 
 from marshmallow import RAISE, Schema, ValidationError, fields, pre_load, types, validate
 
+from .enums import QuestionType
 from .models import LANGUAGES, NA
 
 PUBLIC_CHANNELS = ("widget", "page", "qr")  # "paper" is typed in by staff, never posted publicly
@@ -209,9 +210,9 @@ def normalize_text(value: str) -> str:
 
 def is_empty_answer(question_type: str, value: Any) -> bool:
     """Tell whether an answer counts as not given: blank text or an empty list of picks."""
-    if question_type == "text":
+    if question_type == QuestionType.TEXT:
         return isinstance(value, str) and not normalize_text(value)
-    if question_type == "multi":
+    if question_type == QuestionType.MULTI:
         return isinstance(value, list) and not value
     return False
 
@@ -240,21 +241,21 @@ class AnswersSchema(Schema):
 def answer_field(question: Any, options: Iterable[str]) -> fields.Field:
     """Return the marshmallow field that checks an answer to ``question``."""
     kind = question.type
-    if kind == "rating":
+    if kind == QuestionType.RATING:
         return RatingAnswer(
             allow_na=question.allow_na,
             required=question.required,
             data_key=question.key,
             error_messages={"required": "required_rating"},
         )
-    if kind == "single":
+    if kind == QuestionType.SINGLE:
         return ChoiceAnswer(
             options=options,
             required=question.required,
             data_key=question.key,
             error_messages={"required": "required_choice"},
         )
-    if kind == "department":
+    if kind == QuestionType.DEPARTMENT:
         return ChoiceAnswer(
             options=options,
             unknown="unknown_department",
@@ -262,7 +263,7 @@ def answer_field(question: Any, options: Iterable[str]) -> fields.Field:
             data_key=question.key,
             error_messages={"required": "required_department"},
         )
-    if kind == "multi":
+    if kind == QuestionType.MULTI:
         keys = list(options)
         return MultiAnswer(
             options=keys,
@@ -271,7 +272,7 @@ def answer_field(question: Any, options: Iterable[str]) -> fields.Field:
             data_key=question.key,
             error_messages={"required": "required_multi"},
         )
-    if kind == "text":
+    if kind == QuestionType.TEXT:
         return TextAnswer(
             max_length=question.max_length or 2000,
             required=question.required,
@@ -320,9 +321,7 @@ class OptionSchema(Schema):
 
 class QuestionSchema(Schema):
     key = fields.String(required=True)
-    type = fields.String(
-        required=True, validate=validate.OneOf(["rating", "single", "multi", "text", "department"])
-    )
+    type = fields.String(required=True, validate=validate.OneOf(QuestionType.values()))
     text = fields.String(required=True)
     required = fields.Boolean(required=True)
     hint = fields.String()

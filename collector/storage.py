@@ -16,6 +16,7 @@ from typing import Any
 import sqlalchemy as sa
 from flask import current_app
 
+from .enums import QuestionType
 from .extensions import db
 from .models import NA, Answer, Response, utcnow
 from .validation import Submission, SubmissionError
@@ -35,11 +36,11 @@ def answer_rows(submission: Submission, submitted_at: Any) -> list[dict]:
     for key, value in submission.answers.items():
         kind = submission.question_types[key]
         base = {**common, "question_key": key, "value": None, "option_key": None, "text": None}
-        if kind == "rating":
+        if kind == QuestionType.RATING:
             rows.append({**base, "option_key": NA} if value == NA else {**base, "value": value})
-        elif kind == "multi":
+        elif kind == QuestionType.MULTI:
             rows.extend({**base, "option_key": option} for option in value)
-        elif kind == "text":
+        elif kind == QuestionType.TEXT:
             rows.append({**base, "text": value})
         else:
             rows.append({**base, "option_key": value})

@@ -7,7 +7,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from . import default_survey
-from .enums import VersionStatus
+from .enums import QuestionType, VersionStatus
 from .extensions import db
 from .messages import survey_texts
 from .models import (
@@ -109,8 +109,8 @@ def survey_document(office: Office, version: SurveyVersion, lang: str) -> dict[s
             "text": pick_text(q.texts, lang),
             "required": q.required,
         }
-        if q.type in {"single", "multi", "department"}:
-            if q.type == "department":
+        if q.type in {QuestionType.SINGLE, QuestionType.MULTI, QuestionType.DEPARTMENT}:
+            if q.type == QuestionType.DEPARTMENT:
                 department_options = department_options or get_department_options(office)
                 options = department_options
             else:
@@ -118,9 +118,9 @@ def survey_document(office: Office, version: SurveyVersion, lang: str) -> dict[s
             item["options"] = [
                 {"key": o["key"], "text": pick_text(o.get("texts"), lang)} for o in options
             ]
-        if q.type == "multi":
+        if q.type == QuestionType.MULTI:
             item["max"] = q.max_picks or len(item["options"])
-        if q.type == "rating":
+        if q.type == QuestionType.RATING:
             if q.group:
                 item["group"] = q.group
                 item["group_text"] = pick_text(q.group_texts, lang)
@@ -128,7 +128,7 @@ def survey_document(office: Office, version: SurveyVersion, lang: str) -> dict[s
             item["scale"] = (
                 (q.scale or {}).get(lang) or (q.scale or {}).get("pl") or default_survey.SCALE["pl"]
             )
-        if q.type == "text":
+        if q.type == QuestionType.TEXT:
             item["max_length"] = q.max_length
         if q.hint:
             item["hint"] = pick_text(q.hint, lang)

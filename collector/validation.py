@@ -20,7 +20,7 @@ from flask import current_app
 from marshmallow import ValidationError
 
 from . import messages
-from .enums import VersionStatus
+from .enums import QuestionType, VersionStatus
 from .extensions import db
 from .models import Question, utcnow
 from .office_cache import OfficeContext, VersionInfo, get_cache
@@ -157,7 +157,7 @@ def get_version_rules(version_id: int) -> VersionRules:
                 q.key: {"max": q.max_picks or len(q.options) or 1, "max_length": q.max_length}
                 for q in questions
             },
-            department_keys=tuple(q.key for q in questions if q.type == "department"),
+            department_keys=tuple(q.key for q in questions if q.type == QuestionType.DEPARTMENT),
         )
         if len(cache) > 512:
             cache.clear()
@@ -174,7 +174,9 @@ def get_answers_schema(
     schema = cache.get(key)
     if schema is None:
         options = {
-            q.key: list(department_options) if q.type == "department" else list(q.options)
+            q.key: list(department_options)
+            if q.type == QuestionType.DEPARTMENT
+            else list(q.options)
             for q in rules.questions
         }
         schema = build_answers_schema(list(rules.questions), options)

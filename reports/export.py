@@ -22,6 +22,7 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 from sqlalchemy.orm import Session
 
+from collector.enums import QuestionType
 from collector.models import NA, Answer, Office, Response, SurveyVersion, pick_text
 
 from . import tables
@@ -38,7 +39,9 @@ def question_columns(versions: list[SurveyVersion], lang: str) -> list[tuple[str
     columns: dict[str, str] = {}
     for version in sorted(versions, key=lambda v: v.number, reverse=True):
         for q in version.questions:
-            if q.key in columns or q.type == "department":  # the department has its own column
+            if (
+                q.key in columns or q.type == QuestionType.DEPARTMENT
+            ):  # the department has its own column
                 continue
             text = pick_text(q.texts, lang)
             if q.group:
@@ -135,11 +138,11 @@ def iter_responses(
                 continue
             cell = 7 + index[key]
             kind = types.get((version_id, key))
-            if kind == "text":
+            if kind == QuestionType.TEXT:
                 row[cell] = hidden_text if hidden else text
-            elif kind == "rating":
+            elif kind == QuestionType.RATING:
                 row[cell] = na_text if option == NA else value
-            elif kind == "multi":
+            elif kind == QuestionType.MULTI:
                 picked = options.get((version_id, key, option), option)
                 row[cell] = picked if row[cell] is None else f"{row[cell]}, {picked}"
             else:

@@ -24,6 +24,8 @@ from reportlab.platypus import (
     TableStyle,
 )
 
+from collector.enums import QuestionType
+
 from . import charts, tables
 from .fonts import BOLD, REGULAR, register_fonts
 from .texts import (
@@ -481,7 +483,7 @@ def choices(data: dict[str, Any], st: dict[str, ParagraphStyle], lang: str) -> l
             para(tables.choice_title(q, lang), st["h3"]),
             table(rows, [10 * cm, 3 * cm, 3 * cm], st),
         ]
-        if q["type"] == "department":
+        if q["type"] == QuestionType.DEPARTMENT:
             block.append(para(message("suppression_note", lang), st["small"]))
         out.append(KeepTogether(block))
     out.append(PageBreak())
@@ -589,7 +591,7 @@ def annex(data: dict[str, Any], st: dict[str, ParagraphStyle], lang: str) -> lis
             out.append(para(f"{number}. {q['text']} ({', '.join(extras)})", st["body"]))
             if q.get("options"):
                 out.append(para("— " + "; ".join(q["options"]), st["small"]))
-            if q["type"] == "rating" and not q["group"] and q.get("scale"):
+            if q["type"] == QuestionType.RATING and not q["group"] and q.get("scale"):
                 out.append(
                     para(
                         f"{message('scale', lang)}: "

@@ -16,6 +16,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from collector.enums import QuestionType
 from collector.models import CorrectiveAction, Office, SurveyVersion, pick_text
 
 from .periods import Period, to_local
@@ -107,7 +108,7 @@ def build_report_data(
         }
         for v in versions
     ]
-    ratings = [u for u in units if u.type == "rating"]
+    ratings = [u for u in units if u.type == QuestionType.RATING]
     data["areas"] = areas_section(grain, previous, ratings, lang)
     data["headline"] = headline_section(grain, previous, ratings)
     data["choices"] = choices_section(grain, units, labels, department_order, lang)
@@ -304,20 +305,20 @@ def choices_section(
     """Return each single, multi and department question with its options' counts and shares."""
     out = []
     for unit in units:
-        if unit.type not in {"single", "multi", "department"}:
+        if unit.type not in {QuestionType.SINGLE, QuestionType.MULTI, QuestionType.DEPARTMENT}:
             continue
         wanted = set(unit.version_ids)
         counts: Counter = Counter()
         for (version_id, key, _d, _m, option, _h), count in grain.answers.items():
             if key == unit.key and version_id in wanted:
                 counts[option] += count
-        if unit.type == "multi":
+        if unit.type == QuestionType.MULTI:
             # Shares of a multi question are of every response to a version asking it: counting
             # those who picked anything would need a second, DISTINCT pass over the answers.
             respondents = grain.responses_of(wanted)
         else:
             respondents = sum(counts.values())
-        if unit.type == "department":
+        if unit.type == QuestionType.DEPARTMENT:
             keys = [k for k in department_order if counts.get(k)] + sorted(
                 str(k) for k in counts if k not in department_order
             )
@@ -339,7 +340,7 @@ def choices_section(
                     "pct": 100 * count / respondents if respondents else None,
                 }
             )
-        if unit.type == "department":
+        if unit.type == QuestionType.DEPARTMENT:
             options = suppress_options(options)
         out.append(
             {
@@ -484,7 +485,7 @@ def importance_units(units: list[Unit], ratings: list[Unit]) -> list[Unit]:
     candidates = [
         u
         for u in units
-        if u.type == "multi"
+        if u.type == QuestionType.MULTI
         and set(u.question.option_keys())
         and set(u.question.option_keys()) <= rated
     ]
@@ -607,7 +608,7 @@ def comments_section(
     lang: str,
 ) -> dict[str, Any]:
     """Return the comments not hidden, grouped by department; small departments share one group."""
-    text_keys = {q.key for v in versions for q in v.questions if q.type == "text"}
+    text_keys = {q.key for v in versions for q in v.questions if q.type == QuestionType.TEXT}
     total = sum(
         c
         for (_v, key, _d, _m, _value, hidden), c in grain.answers.items()
@@ -706,7 +707,7 @@ def annex_section(
         questions = []
         for q in version.questions:
             options = [pick_text(o.get("texts"), lang) for o in q.options or []]
-            if q.type == "department" and not options:
+            if q.type == QuestionType.DEPARTMENT and not options:
                 options = department_options
             entry: dict[str, Any] = {
                 "key": q.key,
@@ -718,10 +719,10 @@ def annex_section(
             }
             if options:
                 entry["options"] = options
-            if q.type == "rating":
+            if q.type == QuestionType.RATING:
                 entry["scale"] = (q.scale or {}).get(lang) or (q.scale or {}).get("pl") or []
                 entry["allow_na"] = q.allow_na
-            if q.type == "multi" and q.max_picks:
+            if q.type == QuestionType.MULTI and q.max_picks:
                 entry["max_picks"] = q.max_picks
             questions.append(entry)
         out.append(

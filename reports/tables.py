@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
+from collector.enums import QuestionType
 from collector.models import NA
 
 from .statistics import SUPPRESSED
@@ -365,7 +366,7 @@ def choice_title(question: dict[str, Any], lang: str) -> str:
     """Return a choice question's heading: its text, type and base."""
     base = (
         message("base_all", lang)
-        if question["type"] == "multi"
+        if question["type"] == QuestionType.MULTI
         else message("respondents", lang).lower()
     )
     kind = label(QUESTION_TYPES, question["type"], lang)

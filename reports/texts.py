@@ -15,7 +15,7 @@ from babel.dates import format_date, format_datetime
 from babel.numbers import format_decimal
 
 from collector.catalog import get_translations
-from collector.enums import Channel
+from collector.enums import Channel, QuestionType
 
 REPORT_LANGUAGES = ("pl", "en")
 LOCALES = {"pl": "pl_PL", "en": "en_GB"}
@@ -61,13 +61,7 @@ REASONS = {
     "ad-hoc": Text("raport doraźny"),
 }
 CHANNELS = {channel.value: Text(channel.msgid) for channel in Channel}
-QUESTION_TYPES = {
-    "rating": Text("ocena 1–5"),
-    "single": Text("jednokrotny wybór"),
-    "multi": Text("wielokrotny wybór"),
-    "text": Text("odpowiedź otwarta"),
-    "department": Text("wybór wydziału"),
-}
+QUESTION_TYPES = {kind.value: Text(kind.msgid) for kind in QuestionType}
 
 MESSAGES: dict[str, str] = {
     "title": "Raport z badania satysfakcji klientów",

@@ -13,10 +13,11 @@ from collections import Counter
 from collections.abc import Iterable
 from typing import Any
 
+from ..enums import QuestionType
 from ..models import Question, SurveyVersion
 
 KEY_RE = re.compile(r"^[a-z0-9_]{1,64}$")
-CHOICE_TYPES = ("single", "multi")
+CHOICE_TYPES = (QuestionType.SINGLE, QuestionType.MULTI)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -69,7 +70,9 @@ def check_question(
         )
     if not (question.texts or {}).get("pl", "").strip():
         problems.append(Problem("text_pl_missing", "text_pl"))
-    if question.type == "department" and any(q.type == "department" for q in others):
+    if question.type == QuestionType.DEPARTMENT and any(
+        q.type == QuestionType.DEPARTMENT for q in others
+    ):
         problems.append(Problem("department_twice", "type"))
     if question.type in CHOICE_TYPES:
         options = question.options or []
@@ -86,7 +89,11 @@ def check_question(
                 problems.append(Problem("option_text_pl_missing", f"options-{n}-pl"))
         if len(options) < 2:
             problems.append(Problem("options_too_few", "options"))
-        if question.type == "multi" and question.max_picks and question.max_picks > len(options):
+        if (
+            question.type == QuestionType.MULTI
+            and question.max_picks
+            and question.max_picks > len(options)
+        ):
             problems.append(
                 Problem(
                     "max_picks_over_options",
@@ -95,7 +102,7 @@ def check_question(
                 )
             )
     if question.group:
-        if question.type != "rating":
+        if question.type != QuestionType.RATING:
             problems.append(Problem("group_not_rating", "group"))
         elif not KEY_RE.match(question.group):
             problems.append(Problem("group_key_format", "group"))
@@ -118,7 +125,7 @@ def check_version(version: SurveyVersion) -> list[Problem]:
     for key, n in Counter(q.key for q in questions).items():
         if n > 1:
             problems.append(Problem("key_repeated", None, {"key": key, "count": n}))
-    if sum(q.type == "department" for q in questions) > 1:
+    if sum(q.type == QuestionType.DEPARTMENT for q in questions) > 1:
         problems.append(Problem("department_twice", "type"))
     for q in questions:
         problems += [

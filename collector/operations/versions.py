@@ -14,7 +14,7 @@ import sqlalchemy as sa
 
 from .. import default_survey
 from ..audit import Actor, audit_change
-from ..enums import VersionStatus
+from ..enums import QuestionType, VersionStatus
 from ..extensions import db
 from ..models import Office, Question, Survey, SurveyVersion, utcnow
 from ..surveys import get_published_version, get_survey
@@ -167,8 +167,8 @@ def new_question_defaults(kind: str) -> dict[str, Any]:
     """Return the columns a new question of ``kind`` starts with."""
     return {
         "type": kind,
-        "scale": copy_value(default_survey.SCALE) if kind == "rating" else {},
-        "allow_na": kind == "rating",
+        "scale": copy_value(default_survey.SCALE) if kind == QuestionType.RATING else {},
+        "allow_na": kind == QuestionType.RATING,
         "max_length": DEFAULT_MAX_LENGTH,
     }
 
@@ -180,16 +180,16 @@ def question_candidate(values: dict[str, Any], question: Question | None = None)
     required, allow_na, options (``[{"key", "texts"}]``), max_picks, max_length, group.
     """
     kind = values["type"]
-    group = (values.get("group") or "").strip() if kind == "rating" else ""
+    group = (values.get("group") or "").strip() if kind == QuestionType.RATING else ""
     return Question(
         key=question.key if question is not None else (values.get("key") or "").strip(),
         type=kind,
         texts=dict(values.get("texts") or {}),
         hint=dict(values.get("hint") or {}),
         required=bool(values.get("required")),
-        allow_na=bool(values.get("allow_na")) if kind == "rating" else False,
+        allow_na=bool(values.get("allow_na")) if kind == QuestionType.RATING else False,
         options=copy_value(values.get("options") or []) if kind in CHOICE_TYPES else [],
-        max_picks=values.get("max_picks") if kind == "multi" else None,
+        max_picks=values.get("max_picks") if kind == QuestionType.MULTI else None,
         max_length=values.get("max_length") or DEFAULT_MAX_LENGTH,
         group=group or None,
         group_texts=dict(values.get("group_texts") or {}) if group else {},
