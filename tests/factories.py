@@ -6,6 +6,7 @@ import sqlalchemy as sa
 
 from collector.extensions import db
 from collector.models import Office, SurveyVersion, User
+from collector.operations.versions import QUESTION_COLUMNS
 from collector.passwords import hash_password
 from collector.surveys import create_office as _create_office
 from collector.surveys import get_published_version
@@ -140,22 +141,8 @@ def create_version(
 
     current = published_version(office)
     number = max(v.number for v in current.survey.versions) + 1
-    columns = (
-        "key",
-        "type",
-        "required",
-        "texts",
-        "group",
-        "group_texts",
-        "hint",
-        "options",
-        "scale",
-        "allow_na",
-        "max_picks",
-        "max_length",
-    )
     questions = [
-        {c: getattr(q, c) for c in columns} for q in current.questions if q.key not in drop
+        {c: getattr(q, c) for c in QUESTION_COLUMNS} for q in current.questions if q.key not in drop
     ]
     version = SurveyVersion(
         survey=current.survey,
