@@ -17,8 +17,12 @@ from collector.enums import Role
 from collector.extensions import db
 from collector.models import Office, User
 from collector.operations import DomainError
-from collector.operations.users import check_membership, check_role_change
-from collector.passwords import MIN_PASSWORD_LENGTH, hash_password
+from collector.operations.users import (
+    apply_password,
+    check_membership,
+    check_password,
+    check_role_change,
+)
 
 from .auditing import audit
 from .base import OfficeScopedView, is_superadmin, role_label
@@ -60,10 +64,11 @@ class UserForm(PanelForm):
             raise ValidationError(_("Użytkownik %(email)s już istnieje.", email=field.data))
 
     def validate_password(self, field: Any) -> None:
-        if field.data and len(field.data) < MIN_PASSWORD_LENGTH:
-            raise ValidationError(
-                _("Hasło musi mieć co najmniej %(min)s znaków.", min=MIN_PASSWORD_LENGTH)
-            )
+        if field.data:
+            try:
+                check_password(field.data)
+            except DomainError as error:
+                raise ValidationError(error_text(error)) from error
 
     def validate(self, extra_validators: Any = None) -> bool:
         valid = super().validate(extra_validators)
@@ -81,9 +86,7 @@ class UserForm(PanelForm):
         if getattr(self, "office", None) is not None:
             obj.office = self.office.data
         if self.password.data:
-            obj.password_hash = hash_password(self.password.data)
-            obj.failed_logins = 0
-            obj.locked_until = None
+            apply_password(obj, self.password.data)  # audited by the view as "password_set"
 
 
 class UserView(OfficeScopedView):

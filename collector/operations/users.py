@@ -62,10 +62,15 @@ def create_user(email: str, password: str, role: str, office: Office | None, act
     return user
 
 
-def set_password(user: User, password: str, actor: Actor, *, action: str = "password_set") -> None:
-    """Set a new password and unlock the account; the audit says it was set, never what it is."""
+def apply_password(user: User, password: str) -> None:
+    """Check and hash a new password and unlock the account, without auditing (the caller does)."""
     check_password(password)
     user.password_hash = hash_password(password)
     user.failed_logins = 0
     user.locked_until = None
+
+
+def set_password(user: User, password: str, actor: Actor, *, action: str = "password_set") -> None:
+    """Set a new password and unlock the account; the audit says it was set, never what it is."""
+    apply_password(user, password)
     audit_change(action, user, actor=actor, after={"password": "***"})
