@@ -13,7 +13,7 @@ from typing import Any
 import sqlalchemy as sa
 from flask import Blueprint, Flask, current_app, g, request
 from flask import Response as HttpResponse
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
 from . import messages, office_cache
 from .extensions import db, limiter
@@ -247,8 +247,20 @@ def read_json_body() -> Any:
     """Return the parsed JSON body (application/json or text/plain), else raise a SubmissionError."""
     if request.mimetype not in JSON_TYPES:
         raise SubmissionError(415, "unsupported_media_type")
-    request.max_content_length = current_app.config["RESPONSE_MAX_BYTES"]
-    raw = request.get_data(cache=False)  # raises 413 past the limit, with or without Content-Length
+    limit = current_app.config["RESPONSE_MAX_BYTES"]
+    if request.content_length is not None:
+        if request.content_length > limit:
+            raise RequestEntityTooLarge
+        raw = request.stream.read(limit + 1)
+    elif request.environ.get("wsgi.input_terminated"):
+        # A chunked body: read one byte past the limit from the server's input. Werkzeug's own
+        # limit stops reading there without saying so, and a body cut at the limit can still be
+        # valid JSON (it was stored truncated).
+        raw = request.environ["wsgi.input"].read(limit + 1)
+    else:
+        raw = b""  # no length and no end marker: like Werkzeug, read nothing rather than block
+    if len(raw) > limit:
+        raise RequestEntityTooLarge
     return parse_json(raw)
 
 
