@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+
 import pytest
 
 from tests.factories import create_office, post_response, valid_payload
@@ -67,3 +69,19 @@ class TestBehindAReverseProxy:
 
         assert [post_from("198.51.100.1") for _ in range(3)] == [201, 201, 429]
         assert post_from("198.51.100.2") == 201
+
+
+def test_a_burst_of_429s_leaves_no_address_in_the_logs(client, caplog):
+    office = create_office()
+    resident = "198.51.100.23"
+    with caplog.at_level(logging.DEBUG):
+        statuses = [
+            post_response(
+                client, payload=valid_payload(office), environ_base={"REMOTE_ADDR": resident}
+            ).status_code
+            for _ in range(6)
+        ]
+
+    assert statuses.count(429) == 4
+    assert any("ratelimit" in record.getMessage() for record in caplog.records)  # still logged
+    assert not [r.getMessage() for r in caplog.records if resident in r.getMessage()]
