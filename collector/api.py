@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import time
 from typing import Any
 
 import sqlalchemy as sa
@@ -92,6 +93,8 @@ def http_error_response(exc: HTTPException) -> HttpResponse:
     status = exc.code or 500
     code = HTTP_ERROR_CODES.get(status, "bad_request" if status < 500 else "internal_error")
     headers = {name: value for name, value in exc.get_headers() if name.lower() != "content-type"}
+    if status == 429 and limiter.current_limit is not None:
+        headers["Retry-After"] = str(max(1, int(limiter.current_limit.reset_at - time.time())))
     return error_response(status, code, headers=headers)
 
 

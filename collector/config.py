@@ -126,7 +126,9 @@ def load_config(
         SQLALCHEMY_DATABASE_URI=environ.get("DATABASE_URL", default_db),
         SQLALCHEMY_ENGINE_OPTIONS={"pool_pre_ping": True},
         RATELIMIT_STORAGE_URI=environ.get("RATELIMIT_STORAGE_URI", "memory://"),
-        RATELIMIT_HEADERS_ENABLED=True,
+        # No X-RateLimit-*/Retry-After on every answer: a 201 needs none and a 503 keeps its own;
+        # the 429 says when to retry (collector.api.http_error_response).
+        RATELIMIT_HEADERS_ENABLED=False,
         RESPONSES_RATE_LIMIT=environ.get("RESPONSES_RATE_LIMIT", "30 per minute;300 per hour"),
         PUBLIC_URL=environ.get("PUBLIC_URL", "http://127.0.0.1:5000"),
         DEMO_ORIGIN=environ.get("DEMO_ORIGIN", "http://127.0.0.1:5001"),

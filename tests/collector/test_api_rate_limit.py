@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 
 import pytest
+import sqlalchemy as sa
 
 from tests.factories import create_office, post_response, valid_payload
 
@@ -85,3 +86,30 @@ def test_a_burst_of_429s_leaves_no_address_in_the_logs(client, caplog):
     assert statuses.count(429) == 4
     assert any("ratelimit" in record.getMessage() for record in caplog.records)  # still logged
     assert not [r.getMessage() for r in caplog.records if resident in r.getMessage()]
+
+
+def test_retry_after_is_sent_only_with_a_429(client):
+    office = create_office()
+
+    created = post_response(client, payload=valid_payload(office))
+    post_response(client, payload=valid_payload(office))
+    limited = post_response(client, payload=valid_payload(office))
+
+    assert created.status_code == 201 and "Retry-After" not in created.headers
+    assert not [name for name in created.headers.keys() if name.lower().startswith("x-ratelimit")]
+    assert limited.status_code == 429 and 0 < int(limited.headers["Retry-After"]) <= 60
+
+
+def test_a_503_keeps_its_own_retry_after_with_the_limiter_on(client, monkeypatch):
+    from collector import api
+
+    office = create_office()
+    payload = valid_payload(office)
+
+    def fail(*args, **kwargs):
+        raise sa.exc.OperationalError("SELECT 1", {}, Exception("database is locked"))
+
+    monkeypatch.setattr(api, "get_office_context", fail)
+    response = post_response(client, payload=payload)
+
+    assert response.status_code == 503 and response.headers["Retry-After"] == "5"
