@@ -87,6 +87,20 @@ def check_storage_uri(uri: str) -> str:
     return uri
 
 
+def check_shared_limits(uri: str, environ: dict[str, str]) -> None:
+    """In production, refuse per-process (memory://) limits unless the operator states one process.
+
+    With ``memory://`` each gunicorn worker counts on its own: four workers let four times the
+    documented rate through, and the login lock allows four times the tries.
+    """
+    if urlsplit(uri).scheme == "memory" and environ.get("OCEN_SINGLE_PROCESS", "") != "1":
+        raise ConfigError(
+            "RATELIMIT_STORAGE_URI=memory:// counts per process, so with several workers the rate "
+            "limits and the login lock are multiplied. Set RATELIMIT_STORAGE_URI=redis://HOST:6379 "
+            "(shared by all workers), or OCEN_SINGLE_PROCESS=1 if exactly one process serves."
+        )
+
+
 def check_cache_seconds(value: object) -> float:
     """Return the API cache's lifetime in seconds (0 turns it off), else raise ConfigError."""
     try:
@@ -156,5 +170,7 @@ def load_config(
     )
     app.config["PUBLIC_URL"] = check_public_url(app.config["PUBLIC_URL"])
     app.config["RATELIMIT_STORAGE_URI"] = check_storage_uri(app.config["RATELIMIT_STORAGE_URI"])
+    if is_production(environ):
+        check_shared_limits(app.config["RATELIMIT_STORAGE_URI"], environ)
     app.config["API_CACHE_SECONDS"] = check_cache_seconds(app.config["API_CACHE_SECONDS"])
     app.config["PROXY_COUNT"] = check_proxy_count(app.config["PROXY_COUNT"])

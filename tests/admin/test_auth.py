@@ -192,7 +192,11 @@ def test_session_cookie_is_httponly_lax_and_lasts_30_minutes(client, admin_user)
 
 
 @pytest.mark.parametrize(
-    ("environ", "secure"), [({"OCEN_ENV": "production", "SECRET_KEY": "k" * 32}, True), ({}, False)]
+    ("environ", "secure"),
+    [
+        ({"OCEN_ENV": "production", "SECRET_KEY": "k" * 32, "OCEN_SINGLE_PROCESS": "1"}, True),
+        ({}, False),
+    ],
 )
 def test_session_cookie_is_secure_in_production(tmp_path, environ, secure):
     app = Flask(__name__, instance_path=str(tmp_path))

@@ -12,6 +12,10 @@ from collector.config import ConfigError, load_config
         ({"PUBLIC_URL": "ankieta.example.pl"}, "PUBLIC_URL"),
         ({"RATELIMIT_STORAGE_URI": "memcached://x"}, "RATELIMIT_STORAGE_URI"),
         ({"OCEN_ENV": "production"}, "SECRET_KEY must be set"),
+        (
+            {"OCEN_ENV": "production", "SECRET_KEY": "s" * 32},
+            "RATELIMIT_STORAGE_URI=memory:// counts per process",
+        ),
         ({"SECRET_KEY": "short"}, "SECRET_KEY is too short"),
         ({"API_CACHE_SECONDS": "ten"}, "API_CACHE_SECONDS"),
         ({"PROXY_COUNT": "yes"}, "PROXY_COUNT"),
@@ -44,3 +48,17 @@ def test_plain_postgresql_url_uses_psycopg3(tmp_path):
     app = Flask(__name__, instance_path=str(tmp_path))
     load_config(app, environ={"DATABASE_URL": "postgresql://u:p@db/ocen"})
     assert app.config["SQLALCHEMY_DATABASE_URI"] == "postgresql+psycopg://u:p@db/ocen"
+
+
+@pytest.mark.parametrize(
+    "environ",
+    [
+        {"RATELIMIT_STORAGE_URI": "redis://127.0.0.1:6379"},
+        {"OCEN_SINGLE_PROCESS": "1"},
+    ],
+    ids=["redis", "one-process-stated"],
+)
+def test_production_starts_with_shared_limits_or_one_stated_process(tmp_path, environ):
+    app = Flask(__name__, instance_path=str(tmp_path))
+    load_config(app, environ={"OCEN_ENV": "production", "SECRET_KEY": "s" * 32, **environ})
+    assert app.config["PRODUCTION"] is True
