@@ -14,6 +14,7 @@ import time
 import uuid
 from typing import Any
 
+import sqlalchemy as sa
 from flask import (
     Blueprint,
     Flask,
@@ -28,7 +29,7 @@ from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from werkzeug.exceptions import HTTPException
 
 from .enums import QuestionType
-from .extensions import limiter
+from .extensions import db, limiter
 from .form_answers import read_form_answers
 from .messages import get_catalog, text
 from .models import LANGUAGES, NA, Office
@@ -292,6 +293,27 @@ def handle_http_error(exc: HTTPException):
     return render_template(
         "hosted/message.html", lang=lang, t=t, title=t["page"]["problem"], body=body, office=None
     ), exc.code or 500
+
+
+@bp.errorhandler(sa.exc.SQLAlchemyError)
+def handle_database_error(exc: sa.exc.SQLAlchemyError):
+    """The database does not answer: say so on a page (503), as the API does, never a 500."""
+    try:
+        db.session.rollback()
+    except sa.exc.SQLAlchemyError:  # the connection may be gone with the database
+        pass
+    current_app.logger.exception("The database did not answer the hosted page")
+    lang = get_lang()
+    t = get_catalog(lang)
+    page = render_template(
+        "hosted/message.html",
+        lang=lang,
+        t=t,
+        title=t["page"]["problem"],
+        body=t["page"]["unavailable"],
+        office=None,
+    )
+    return page, 503, {"Retry-After": "5"}
 
 
 def init_app(app: Flask) -> None:

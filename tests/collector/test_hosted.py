@@ -268,3 +268,20 @@ def test_rate_limited_posts_get_a_human_429(database_url):
             assert "Za dużo zgłoszeń" in response.text
     finally:
         clear_database(app)
+
+
+def test_the_page_says_try_again_later_in_polish_while_the_database_is_down(client, monkeypatch):
+    create_office()
+
+    def fail(*args, **kwargs):
+        raise sa.exc.OperationalError("SELECT 1", {}, Exception("connection refused"))
+
+    monkeypatch.setattr(hosted, "get_office", fail)
+    down = client.get("/s/demo")
+    monkeypatch.undo()
+    back = client.get("/s/demo")
+
+    assert down.status_code == 503 and down.mimetype == "text/html"
+    assert down.headers["Retry-After"] == "5"
+    assert "Ankieta jest chwilowo niedostępna" in down.get_data(as_text=True)
+    assert back.status_code == 200  # no restart needed
