@@ -60,7 +60,7 @@ from flask_login import current_user
 from werkzeug.wrappers import Response
 from wtforms.validators import ValidationError
 
-from collector.enums import Role
+from collector.enums import ROLE_LABELS, Role
 from collector.extensions import db
 from collector.models import ROLES, Office, Question, Survey, SurveyVersion, User
 
@@ -70,8 +70,6 @@ from .localtime import LocalTimeFilterConverter, format_local_time
 ALL_ROLES: tuple[str, ...] = tuple(ROLES)
 WRITER_ROLES: tuple[str, ...] = (Role.ADMIN, Role.SUPERADMIN)
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
-
-ROLE_LABELS = {role.value: role.msgid for role in Role}  # msgids; the labels live on the enum
 
 
 # ---------------------------------------------------------------------------------------------

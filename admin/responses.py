@@ -15,7 +15,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from collector.default_survey import OTHER_DEPARTMENT, SCALE
-from collector.enums import Channel, QuestionType, VersionStatus
+from collector.enums import CHANNEL_LABELS, QuestionType, VersionStatus
 from collector.extensions import db
 from collector.models import CHANNELS, NA, Answer, Department, Response, SurveyVersion, pick_text
 
@@ -23,10 +23,6 @@ from .auditing import audit
 from .base import ALL_ROLES, OfficeScopedView, expose, scoped
 from .localtime import LocalDateTimeBetweenFilter
 from .pages import get_scoped_or_404
-
-CHANNEL_LABELS = {
-    channel.value: channel.msgid for channel in Channel
-}  # msgids; the labels live on the enum
 
 
 def version_options() -> list[tuple[int, str]]:

@@ -30,7 +30,7 @@ from wtforms import (
 )
 from wtforms.validators import Length, NumberRange, Optional, ValidationError
 
-from collector.enums import QuestionType, VersionStatus
+from collector.enums import QUESTION_TYPE_LABELS, VERSION_STATUS_LABELS, QuestionType, VersionStatus
 from collector.extensions import db
 from collector.models import LANGUAGES, Question, Report, SurveyVersion
 from collector.operations import DomainError, Problem
@@ -55,10 +55,8 @@ from .pages import get_chosen_office, get_scoped_or_404, render_office_choice
 from .problems import describe, describe_all, error_text
 from .workflows import publish_draft
 
-TYPE_LABELS = {
-    kind.value: kind.msgid for kind in QuestionType
-}  # msgids; the labels live on the enum
-STATUS_LABELS = {status.value: status.msgid for status in VersionStatus}
+TYPE_LABELS = QUESTION_TYPE_LABELS  # msgids, from the enum's table
+STATUS_LABELS = VERSION_STATUS_LABELS
 
 LANGUAGE_NAMES = {"pl": "polski", "en": "angielski", "uk": "ukraiński"}
 EMPTY_OPTION_ROWS = 3

@@ -170,17 +170,17 @@ def render_form(
     return html, status
 
 
-def render_not_found(lang: str) -> tuple[str, int]:
-    """Render the page for an unknown office or one with no published survey."""
+def render_message(lang: str, title: str, body: str, office: Office | None = None) -> str:
+    """Render a page of one message (thanks, not found, a problem) from the catalog's ``section.key``s."""
     t = get_catalog(lang)
     return render_template(
-        "hosted/message.html",
-        lang=lang,
-        t=t,
-        title=t["page"]["not_found"],
-        body=t["page"]["not_found_body"],
-        office=None,
-    ), 404
+        "hosted/message.html", lang=lang, t=t, title=text(title, lang), body=body, office=office
+    )
+
+
+def render_not_found(lang: str) -> tuple[str, int]:
+    """Render the page for an unknown office or one with no published survey."""
+    return render_message(lang, "page.not_found", text("page.not_found_body", lang)), 404
 
 
 @bp.after_request
@@ -271,28 +271,16 @@ def thank_you(slug: str):
     office = get_office(slug)
     if office is None:
         return render_not_found(lang)
-    t = get_catalog(lang)
-    return render_template(
-        "hosted/message.html",
-        lang=lang,
-        t=t,
-        title=t["thanks"]["title"],
-        body=t["thanks"]["body"],
-        office=office,
-    )
+    return render_message(lang, "thanks.title", text("thanks.body", lang), office)
 
 
 @bp.errorhandler(HTTPException)
 def handle_http_error(exc: HTTPException):
     """Answer HTTP errors (413, 429, ...) with a page a person can read, in the page's language."""
     lang = get_lang()
-    t = get_catalog(lang)
-    body = {413: t["page"]["too_large"], 429: t["errors"]["rate_limited"]}.get(
-        exc.code or 0, exc.description or ""
-    )
-    return render_template(
-        "hosted/message.html", lang=lang, t=t, title=t["page"]["problem"], body=body, office=None
-    ), exc.code or 500
+    known = {413: "page.too_large", 429: "errors.rate_limited"}.get(exc.code or 0)
+    body = text(known, lang) if known else exc.description or ""
+    return render_message(lang, "page.problem", body), exc.code or 500
 
 
 @bp.errorhandler(sa.exc.SQLAlchemyError)
@@ -304,15 +292,7 @@ def handle_database_error(exc: sa.exc.SQLAlchemyError):
         pass
     current_app.logger.exception("The database did not answer the hosted page")
     lang = get_lang()
-    t = get_catalog(lang)
-    page = render_template(
-        "hosted/message.html",
-        lang=lang,
-        t=t,
-        title=t["page"]["problem"],
-        body=t["page"]["unavailable"],
-        office=None,
-    )
+    page = render_message(lang, "page.problem", text("page.unavailable", lang))
     return page, 503, {"Retry-After": "5"}
 
 

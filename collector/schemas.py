@@ -13,10 +13,11 @@ from typing import Any, cast
 
 from marshmallow import RAISE, Schema, ValidationError, fields, pre_load, types, validate
 
-from .enums import QuestionType
+from .enums import Channel, QuestionType
 from .models import LANGUAGES, NA
 
-PUBLIC_CHANNELS = ("widget", "page", "qr")  # "paper" is typed in by staff, never posted publicly
+# "paper" is typed in by staff, never posted publicly.
+PUBLIC_CHANNELS = tuple(channel for channel in Channel.values() if channel != Channel.PAPER)
 MAX_VERSION = 2**31 - 1
 ALLOWED_CONTROLS = {"\n", "\t"}
 

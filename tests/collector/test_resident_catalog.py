@@ -248,6 +248,7 @@ def test_every_key_the_hosted_page_uses_exists():
     used = {f"{s}.{k}" for s, k in re.findall(r"\bt\.(\w+)\.(\w+)", templates)}
     used |= {f"{s}.{k}" for s, k in re.findall(r"\bt\[\"(\w+)\"\]\[\"(\w+)\"\]", hosted)}
     used |= set(re.findall(r"\btext\(\"(\w+\.\w+)\"", hosted))
+    used |= set(re.findall(r"\brender_message\(\s*\w+,\s*\"(\w+\.\w+)\"", hosted))
 
     assert len(used) > 15, f"the scan of the hosted page found too few keys: {sorted(used)}"
     assert not used - keys_of(POLISH), (
