@@ -51,6 +51,7 @@ class Channel(LabelledEnum):
     WIDGET = "widget"
     PAGE = "page"
     QR = "qr"
+    KIOSK = "kiosk"
     PAPER = "paper"
 
     @classmethod
@@ -94,6 +95,7 @@ CHANNEL_LABELS = {
     "widget": "widżet na stronie urzędu",
     "page": "strona ankiety",
     "qr": "kod QR w urzędzie",
+    "kiosk": "tablet (kiosk) w urzędzie",
     "paper": "ankieta papierowa",
 }
 QUESTION_TYPE_LABELS = {

@@ -61,6 +61,18 @@ class Office(Model):
     look_color: Mapped[str] = mapped_column(sa.String(7), default=DEFAULT_LOOK["color"])
     look_position: Mapped[str] = mapped_column(sa.String(20), default=DEFAULT_LOOK["position"])
     retention_days: Mapped[int | None] = mapped_column(default=None)
+    # The hosted page's footer: the accessibility statement (deklaracja dostępności) and the
+    # information clause (RODO art. 13) as the office words it.
+    accessibility_url: Mapped[str] = mapped_column(sa.String(500), default="")
+    info_clause: Mapped[str] = mapped_column(sa.Text, default="")
+    # The optional invitation (off by default): after ``invite_delay_seconds`` on the page and/or on
+    # one of ``invite_paths``, to ``invite_sample_percent`` of visitors, not again for
+    # ``invite_snooze_days`` once answered or dismissed.
+    invite_enabled: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
+    invite_delay_seconds: Mapped[int | None] = mapped_column(default=None)
+    invite_paths: Mapped[list[str]] = mapped_column(sa.JSON, default=list)
+    invite_sample_percent: Mapped[int] = mapped_column(default=100, server_default="100")
+    invite_snooze_days: Mapped[int] = mapped_column(default=90, server_default="90")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     departments: Mapped[list[Department]] = relationship(
@@ -160,6 +172,9 @@ class Question(Model):
     allow_na: Mapped[bool] = mapped_column(default=True)
     max_picks: Mapped[int | None] = mapped_column(default=None)
     max_length: Mapped[int] = mapped_column(default=2000)
+    # Shown only when a rating question's answer is within a range:
+    # {"question": "ocena_ogolna", "min": 1, "max": 2}; None = always shown.
+    show_if: Mapped[dict[str, Any] | None] = mapped_column(sa.JSON, default=None)
 
     version: Mapped[SurveyVersion] = relationship(back_populates="questions")
 
@@ -190,6 +205,12 @@ class Response(Model):
     content_hash: Mapped[str] = mapped_column(sa.String(64))
     # Staff member who typed in a paper questionnaire; None for residents' own answers.
     entered_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("app_user.id"), default=None)
+    # Whether the resident reached the end of the survey (one click stores the overall rating
+    # alone; each later step updates the response under the same id).
+    completed: Mapped[bool] = mapped_column(default=True, server_default=sa.true())
+    # The last update by the same id (None: never updated); updates close 60 minutes after
+    # ``submitted_at``.
+    updated_at: Mapped[datetime | None] = mapped_column(default=None)
 
     version: Mapped[SurveyVersion] = relationship()
     answers: Mapped[list[Answer]] = relationship(
@@ -225,6 +246,24 @@ class Answer(Model):
     hidden: Mapped[bool] = mapped_column(default=False)  # a comment hidden from reports
 
     response: Mapped[Response] = relationship(back_populates="answers")
+
+
+class RefusedOrigin(Model):
+    """A page address the collector refused for an office, counted per day (for embed health).
+
+    Only the origin (scheme://host[:port]) of the refused page is kept, never a person's address.
+    """
+
+    __tablename__ = "refused_origin"
+    __table_args__ = (
+        sa.UniqueConstraint("office_id", "day", "origin", name="uq_refused_origin_office_day"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    office_id: Mapped[int] = mapped_column(sa.ForeignKey("office.id"))
+    day: Mapped[date]
+    origin: Mapped[str] = mapped_column(sa.String(255))
+    count: Mapped[int] = mapped_column(default=1)
 
 
 class User(Model):
