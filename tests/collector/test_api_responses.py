@@ -240,6 +240,8 @@ def test_a_stored_response_holds_no_address_user_agent_cookie_or_other_identifie
         "department_key",
         "content_hash",
         "entered_by_id",
+        "completed",
+        "updated_at",
     }
     assert set(answer_rows[0]) == {
         "id",

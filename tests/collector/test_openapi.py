@@ -22,7 +22,7 @@ def test_the_openapi_document_is_valid_and_lists_the_endpoints(client):
     assert {"id", "version", "lang", "channel", "elapsed_ms", "website", "answers"} == set(
         response_schema["properties"]
     )
-    assert response_schema["properties"]["channel"]["enum"] == ["widget", "page", "qr"]
+    assert response_schema["properties"]["channel"]["enum"] == ["widget", "page", "qr", "kiosk"]
     assert set(spec["components"]["schemas"]["Error"]["properties"]) == {
         "error",
         "message",

@@ -137,7 +137,7 @@ def test_a_bad_origin_is_refused_with_a_code(text, code):
 
 def test_enums_keep_the_stored_strings_and_have_labels():
     assert VersionStatus.values() == ("draft", "published", "retired")
-    assert Channel.values() == ("widget", "page", "qr", "paper") and Role.values() == (
+    assert Channel.values() == ("widget", "page", "qr", "kiosk", "paper") and Role.values() == (
         "admin",
         "reviewer",
         "superadmin",
