@@ -23,6 +23,7 @@ from flask import Blueprint, Flask, Response, request
 
 from widget import compress, get_bundle, not_built, pick_encoding
 
+from .messages import get_section
 from .models import DEFAULT_LOOK, Office
 from .office_cache import recall, remember
 from .surveys import get_office
@@ -54,6 +55,8 @@ def office_settings(office: Office) -> dict[str, Any]:
             "paths": list(office.invite_paths or []),
             "sample": office.invite_sample_percent,
             "snooze": office.invite_snooze_days,
+            # Its words travel with it, so the bundle of every other office does not carry them.
+            "texts": {lang: get_section("invite", lang) for lang in settings["languages"]},
         }
     return settings
 

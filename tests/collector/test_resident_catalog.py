@@ -209,6 +209,8 @@ def widget_keys() -> set[str]:
     used = {f"widget_boot.{key}" for key in re.findall(r"\bB\.(\w+)", source)}
     used |= {f"thanks.{key}" for key in re.findall(r"THANKS\[cfg\.lang\]\.(\w+)", source)}
     used |= {f"form.{key}" for key in re.findall(r"\bT\.(\w+)", source)}
+    used |= {f"widget_steps.{key}" for key in re.findall(r"\bW\.(\w+)", source)}
+    used |= {f"invite.{key}" for key in re.findall(r"\bI\.(\w+)", source)}
     used |= {f"fields.{key}" for key in re.findall(r"\bPROBLEMS\.(\w+)", source)}
     # The codes the widget's own checks give (the same codes as the collector's).
     validate = re.search(r"const REQUIRED_CODE = \{.*?\}\n(.*?)\n\}\n", source, re.S)

@@ -108,12 +108,11 @@ def test_the_invitation_travels_only_when_the_office_turned_it_on(app, client, o
         invite_snooze_days=30,
     )
 
-    assert settings(client.get("/o/leszno.js").data)["invite"] == {
-        "delay": 20,
-        "paths": ["/sprawy/*", "/kontakt"],
-        "sample": 25,
-        "snooze": 30,
-    }
+    invite = settings(client.get("/o/leszno.js").data)["invite"]
+    texts = invite.pop("texts")
+    assert invite == {"delay": 20, "paths": ["/sprawy/*", "/kontakt"], "sample": 25, "snooze": 30}
+    assert set(texts) == {"pl", "en", "uk"}
+    assert texts["pl"]["yes"] == "Chętnie ocenię" and texts["uk"]["no"] == "Ні, дякую"
 
 
 @pytest.mark.parametrize(
