@@ -11,7 +11,7 @@ from playwright.sync_api import expect
 
 from collector.extensions import db
 from collector.models import Office
-from tests.widget.conftest import check_axe, deep_active, save_screenshot, stored, tab_to
+from tests.widget.conftest import check_axe, save_screenshot, stored, tab_to
 
 pytestmark = pytest.mark.browser
 
@@ -49,9 +49,7 @@ def next_step(page, name: str = "Dalej") -> int:
 
 def scale_tops(page, question: str) -> list[float]:
     """Return the top offsets of a rating's five targets, checking each is at least 44 x 44 px."""
-    boxes = [
-        page.locator(f"#q-{question} .pt").nth(i).bounding_box() for i in range(5)
-    ]
+    boxes = [page.locator(f"#q-{question} .pt").nth(i).bounding_box() for i in range(5)]
     assert all(box["width"] >= 44 and box["height"] >= 44 for box in boxes), boxes
     return sorted({round(box["y"]) for box in boxes})
 
@@ -61,7 +59,9 @@ def test_one_click_is_a_stored_and_counted_response(page, host_url, collector_ap
     open_widget(page)
     # The dialog opens on the overall question alone.
     expect(page.locator("fieldset")).to_have_count(1)
-    expect(page.get_by_role("group", name="Jak ogólnie ocenia Pan/Pani obsługę w urzędzie?")).to_be_visible()
+    expect(
+        page.get_by_role("group", name="Jak ogólnie ocenia Pan/Pani obsługę w urzędzie?")
+    ).to_be_visible()
 
     rate(page, 4, "dobrze")
 
@@ -171,7 +171,9 @@ def test_the_low_score_follow_up_only_for_1_and_2(
     )
 
 
-def test_a_refused_origin_says_so_and_offers_the_hosted_page(page, host_url, servers, collector_app):
+def test_a_refused_origin_says_so_and_offers_the_hosted_page(
+    page, host_url, servers, collector_app
+):
     # www vs no www is enough: the office allows another address than this page's.
     change_office(collector_app, allowed_origins=["https://www.demo.example"])
     page.goto(host_url("blank"))
