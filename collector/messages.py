@@ -28,8 +28,9 @@ from .models import LANGUAGES
 CATALOG_DIR = Path(__file__).with_name("resident_texts")
 DEFAULT_LANG = "pl"
 # What the survey document carries for the widget (``survey_document``'s ``texts``): the words
-# around the questions, the answer problems, and the step flow's own (not needed before the survey).
-SURVEY_SECTIONS = ("form", "fields", "widget_steps")
+# around the questions, the answer problems, the step flow's own and the thanks (not needed before
+# the survey is there).
+SURVEY_SECTIONS = ("form", "fields", "widget_steps", "thanks")
 
 
 def load_catalog_file(lang: str) -> dict[str, dict[str, str]]:

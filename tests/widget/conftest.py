@@ -187,8 +187,13 @@ def collector_app(servers):
             privacy_url=servers["host"].url + "/privacy.html",
         )
         db.session.remove()
-    use_short_survey(app)
     return app
+
+
+@pytest.fixture
+def short_survey(collector_app):
+    """The demo office answers the short survey (see use_short_survey)."""
+    use_short_survey(collector_app)
 
 
 # The short survey of issue 10 (overall first; department and resolved; five drivers in one group,

@@ -11,7 +11,7 @@ from playwright.sync_api import expect
 
 from tests.widget.conftest import check_axe, deep_active, save_screenshot, stored, tab_to
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("short_survey")]
 
 SURVEY_API = re.compile(r"/api/v1/offices/demo/survey")
 

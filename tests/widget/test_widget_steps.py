@@ -11,9 +11,15 @@ from playwright.sync_api import expect
 
 from collector.extensions import db
 from collector.models import Office
-from tests.widget.conftest import check_axe, save_screenshot, stored, tab_to
+from tests.widget.conftest import (
+    check_axe,
+    save_screenshot,
+    settle_animations,
+    stored,
+    tab_to,
+)
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("short_survey")]
 
 RESPONSES = re.compile(r"/api/v1/offices/demo/responses$")
 
@@ -49,6 +55,7 @@ def next_step(page, name: str = "Dalej") -> int:
 
 def scale_tops(page, question: str) -> list[float]:
     """Return the top offsets of a rating's five targets, checking each is at least 44 x 44 px."""
+    settle_animations(page)  # not halfway through the dialog's slide-in
     boxes = [page.locator(f"#q-{question} .pt").nth(i).bounding_box() for i in range(5)]
     assert all(box["width"] >= 44 and box["height"] >= 44 for box in boxes), boxes
     return sorted({round(box["y"]) for box in boxes})

@@ -6,7 +6,7 @@
 
 import { getSurvey, postResponse } from './api.js'
 import { planInvite, snooze } from './invite.js'
-import { BOOT, THANKS, fill } from './messages.js'
+import { BOOT, fill } from './messages.js'
 import { h, planSteps, renderStep, validate, visible } from './render.js'
 import { loadState, saveState, uuid } from './store.js'
 import { CSS, SAFE, safeColor, themeCss } from './styles.js'
@@ -33,20 +33,12 @@ export function createWidget(cfg) {
   const $host = document.createElement('ocen-urzad')
   const root = $host.attachShadow({ mode: 'open' })
   const theme = (dialogColor) => themeCss(bannerColor, dialogColor, !!cfg.target)
-  let setTheme
-  if (root.adoptedStyleSheets && window.CSSStyleSheet && 'replaceSync' in CSSStyleSheet.prototype) {
-    const base = new CSSStyleSheet()
-    const themed = new CSSStyleSheet()
-    base.replaceSync(CSS)
-    root.adoptedStyleSheets = [base, themed]
-    setTheme = (color) => themed.replaceSync(theme(color))
-  } else {
-    // Older browsers without constructable stylesheets (a strict CSP would block this one).
-    const $style = h('style', {}, CSS)
-    const $theme = h('style')
-    root.append($style, $theme)
-    setTheme = (color) => { $theme.textContent = theme(color) }
-  }
+  // Constructable stylesheets (every browser since 2023): a page's CSP without 'unsafe-inline' allows them.
+  const base = new CSSStyleSheet()
+  const themed = new CSSStyleSheet()
+  base.replaceSync(CSS)
+  root.adoptedStyleSheets = [base, themed]
+  const setTheme = (color) => themed.replaceSync(theme(color))
   setTheme(bannerColor === SAFE ? SAFE : bannerColor)
 
   const $banner = h('button', {
@@ -89,15 +81,13 @@ export function createWidget(cfg) {
     // Polite: announced when it appears, but focus stays where the visitor is.
     const $invite = h('section', { class: 'invite' + (cfg.left ? ' left' : ''), 'aria-label': I.label },
       h('p', { 'aria-live': 'polite' }, I.text),
-      h('div', { class: 'actions' },
-        h('button', { type: 'button', onclick: answer(true), onpointerenter: prefetch, onfocus: prefetch }, I.yes),
-        h('button', { type: 'button', class: 'alt', onclick: answer(false) }, I.no)))
+      h('div', { class: 'actions' }, button(I.yes, answer(true)), button(I.no, answer(false), 1)))
     root.append($invite)
   }
 
   function prefetch() {
     // After the whole survey this session is not asked again, so there is nothing to fetch.
-    if (state.done) return
+    if (state.thanks) return
     surveyPromise = surveyPromise || getSurvey(cfg.surveyUrl).catch((error) => {
       surveyPromise = null
       throw error
@@ -109,7 +99,8 @@ export function createWidget(cfg) {
   function show(...children) {
     form = null
     $dialog.scrollTop = 0
-    $body.replaceChildren(...(cfg.preview ? [h('p', { class: 'note' }, B.preview)] : []), ...children.filter(Boolean))
+    // The staff preview's note comes with the draft's texts (shown once the survey is there).
+    $body.replaceChildren(...(cfg.preview && W ? [h('p', { class: 'note' }, W.preview)] : []), ...children.filter(Boolean))
   }
 
   async function open() {
@@ -117,17 +108,13 @@ export function createWidget(cfg) {
     if (!$dialog.open) $dialog.showModal()
     // Focus the heading, so a screen reader announces the dialog's title first.
     $title.focus()
-    if (state.done) return showThanks()
+    if (state.thanks) return showThanks()
     if (!survey) {
       show(h('p', { role: 'status' }, B.loading))
       try {
         survey = await prefetch()
       } catch {
-        const $retry = h('button', { type: 'button', onclick: open }, B.retry)
-        show(h('p', { role: 'alert' }, B.load_fail),
-          h('div', { class: 'actions' }, $retry, pageLink()))
-        $retry.focus()
-        return
+        return screen(h('p', { role: 'alert' }, B.load_fail), [button(B.retry, open), pageLink()])
       }
       setTheme(safeColor(survey.office && survey.office.look && survey.office.look.color))
       $title.textContent = survey.title || B.title
@@ -135,6 +122,7 @@ export function createWidget(cfg) {
       W = survey.texts.widget_steps
       steps = planSteps(survey.questions)
     }
+    if (state.done) return showThanks()
     // The collector says now, not after the visitor has answered, that this page may not post.
     if (survey.origin_allowed === false && !cfg.preview) return showRefused()
     if (!state.id) {
@@ -235,7 +223,7 @@ export function createWidget(cfg) {
   /** After step i is stored: the thanks and "tell us more" after the first, the next step, or the end. */
   function advance(next) {
     if (next < 0) {
-      state = cfg.preview ? {} : { done: true, sent: true }
+      state = cfg.preview ? {} : { done: true, sent: true, thanks: survey.texts.thanks }
       if (!cfg.preview) saveState(cfg.office, state)
       return showThanks()
     }
@@ -260,7 +248,7 @@ export function createWidget(cfg) {
       delete state.pending
       state.sent = true
       if (i == null || !$dialog.open) {
-        if (completed || result.status === 409) state = { done: true, sent: true }
+        if (completed || result.status === 409) state = { done: true, sent: true, thanks: survey && survey.texts.thanks }
         saveState(cfg.office, state)
         return
       }
@@ -302,28 +290,30 @@ export function createWidget(cfg) {
     return h('a', { href: cfg.pageUrl, target: '_blank', rel: 'noopener' }, B.open_page)
   }
 
+  const button = (text, onclick, alt) => h('button', { type: 'button', class: alt && 'alt', onclick }, text)
+
+  /** Show a message and its actions, focusing the message (a screen reader reads it). */
+  function screen($message, ...rest) {
+    $message.tabIndex = -1
+    show($message, ...rest.slice(0, -1), h('div', { class: 'actions' }, rest[rest.length - 1]))
+    $message.focus()
+  }
+
   /** The thanks after the first click, and the way on to the other steps. */
   function showMore() {
-    const $thanks = h('p', { class: 'big', tabindex: '-1' }, THANKS[cfg.lang].title)
-    show($thanks, h('p', {}, W.rating_saved), h('div', { class: 'actions' },
-      h('button', { type: 'button', onclick: () => { state.more = true; showStep(state.at) } }, W.more),
-      h('button', { type: 'button', class: 'alt', onclick: close }, B.close)))
-    $thanks.focus()
+    const TH = survey.texts.thanks
+    screen(h('p', { class: 'big' }, TH.title), h('p', {}, W.rating_saved), [
+      button(W.more, () => showStep(state.at, (state.more = true))), button(B.close, close, 1)])
   }
 
   function showThanks() {
-    const $thanks = h('p', { class: 'big', tabindex: '-1' }, THANKS[cfg.lang].title)
-    show($thanks, h('p', {}, THANKS[cfg.lang].body), h('div', { class: 'actions' },
-      h('button', { type: 'button', onclick: close }, B.close)))
-    $thanks.focus()
+    const TH = state.thanks || survey.texts.thanks
+    screen(h('p', { class: 'big' }, TH.title), h('p', {}, TH.body), button(B.close, close))
   }
 
   /** The collector does not take answers from this page: say so, and offer the hosted page. */
   function showRefused() {
-    const $text = h('p', { role: 'alert', tabindex: '-1' }, W.refused)
-    show($text, h('div', { class: 'actions' }, pageLink(),
-      h('button', { type: 'button', class: 'alt', onclick: close }, B.close)))
-    $text.focus()
+    screen(h('p', { role: 'alert' }, W.refused), [pageLink(), button(B.close, close, 1)])
   }
 
   return { open, close }
