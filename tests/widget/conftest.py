@@ -16,7 +16,6 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 import pytest
-import sqlalchemy as sa
 from flask import Flask, Response, render_template, request
 from werkzeug.serving import WSGIRequestHandler, make_server
 
@@ -188,66 +187,6 @@ def collector_app(servers):
         )
         db.session.remove()
     return app
-
-
-@pytest.fixture
-def short_survey(collector_app):
-    """The demo office answers the short survey (see use_short_survey)."""
-    use_short_survey(collector_app)
-
-
-# The short survey of issue 10 (overall first; department and resolved; five drivers in one group,
-# optional with "nie dotyczy"; the follow-up for an overall 1-2; one comment), for the browser
-# tests; the office's default survey is replaced by it unless the default already is that survey.
-SCALE = ["bardzo słabo", "słabo", "dostatecznie", "dobrze", "bardzo dobrze"]
-DRIVERS = [
-    ("service_politeness", "Uprzejmość obsługi"),
-    ("service_competence", "Kompetencje pracowników"),
-    ("service_clarity", "Jasność informacji"),
-    ("service_waiting", "Czas oczekiwania"),
-    ("service_deadlines", "Dotrzymywanie terminów"),
-]
-
-
-def short_questions() -> list[dict]:
-    def opt(key: str, text: str) -> dict:
-        return {"key": key, "texts": {"pl": text}}
-
-    return [
-        {"key": "overall", "type": "rating", "required": True, "allow_na": False,
-         "texts": {"pl": "Jak ogólnie ocenia Pan/Pani obsługę w urzędzie?"}, "scale": {"pl": SCALE}},
-        {"key": "department", "type": "department", "required": False,
-         "texts": {"pl": "W którym wydziale załatwiano sprawę?"}},
-        {"key": "resolved", "type": "single", "required": False,
-         "texts": {"pl": "Czy sprawa została załatwiona?"},
-         "options": [opt("tak", "Tak"), opt("czesciowo", "Częściowo"), opt("nie", "Nie")]},
-        *[
-            {"key": key, "type": "rating", "required": False, "allow_na": True, "group": "service",
-             "group_texts": {"pl": "Jak ocenia Pan/Pani:"}, "texts": {"pl": text}, "scale": {"pl": SCALE}}
-            for key, text in DRIVERS
-        ],
-        {"key": "low_reason", "type": "multi", "required": False, "max_picks": 3,
-         "texts": {"pl": "Co poszło nie tak?"}, "show_if": {"question": "overall", "min": 1, "max": 2},
-         "options": [opt("czas", "Długi czas oczekiwania"), opt("informacja", "Niejasne informacje"),
-                     opt("obsluga", "Sposób obsługi"), opt("inne", "Inne")]},
-        {"key": "comment", "type": "text", "required": False, "max_length": 2000,
-         "texts": {"pl": "Co możemy poprawić?"}},
-    ]  # fmt: skip
-
-
-def use_short_survey(app) -> None:
-    """Give the demo office the short survey (unless its default already starts with the overall rating)."""
-    from collector.models import Question, SurveyVersion
-
-    with app.app_context():
-        version = db.session.scalars(sa.select(SurveyVersion)).one()
-        if [q.key for q in version.questions][:1] != ["overall"]:
-            version.questions.clear()
-            db.session.flush()
-            for position, fields in enumerate(short_questions()):
-                version.questions.append(Question(position=position, **fields))
-            db.session.commit()
-        db.session.remove()
 
 
 @pytest.fixture

@@ -11,7 +11,7 @@ from playwright.sync_api import expect
 
 from tests.widget.conftest import check_axe, deep_active, save_screenshot, stored, tab_to
 
-pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("short_survey")]
+pytestmark = pytest.mark.browser
 
 SURVEY_API = re.compile(r"/api/v1/offices/demo/survey")
 
@@ -19,12 +19,12 @@ SURVEY_API = re.compile(r"/api/v1/offices/demo/survey")
 def open_survey(page):
     """Click the banner and wait until the survey's first question (the one-click rating) is there."""
     page.get_by_role("button", name="Oceń Urząd").click()
-    expect(page.get_by_role("button", name="4 — dobrze")).to_be_visible()
+    expect(page.get_by_role("button", name="4 — raczej zadowolony(a)")).to_be_visible()
 
 
 def answer_required(page):
     """Give the overall rating: the only required answer, and the one click that sends it."""
-    page.get_by_role("button", name="4 — dobrze").click()
+    page.get_by_role("button", name="4 — raczej zadowolony(a)").click()
 
 
 def test_page_view_is_one_request_and_the_banner_passes_axe(page, host_url, servers):
@@ -47,7 +47,7 @@ def test_escape_closes_and_focus_returns_to_the_banner(page, host_url):
     page.goto(host_url("blank"))
     tab_to(page, "banner")
     page.keyboard.press("Enter")
-    expect(page.get_by_role("button", name="4 — dobrze")).to_be_visible()
+    expect(page.get_by_role("button", name="4 — raczej zadowolony(a)")).to_be_visible()
     expect(page.locator("dialog")).to_have_css("animation-name", "ou-in")  # a short fade-in
     page.keyboard.press("Escape")
     expect(page.get_by_role("dialog")).to_be_hidden()
@@ -71,6 +71,7 @@ def test_validation_errors_are_next_to_questions_and_linked_from_a_summary(
     open_survey(page)
     answer_required(page)
     page.get_by_role("button", name="Powiedz nam więcej (ok. 1 minuty)").click()
+    page.get_by_role("radio", name="Urząd Stanu Cywilnego").check()
     for _ in range(2):
         page.get_by_role("button", name="Dalej").click()
         expect(page.get_by_role("heading", name=re.compile("Krok [34] z 4"))).to_be_focused()
@@ -96,7 +97,7 @@ def test_failed_survey_fetch_offers_retry_and_the_hosted_page(page, host_url, se
     check_axe(page, "failed network")
     page.unroute(SURVEY_API)
     page.get_by_role("button", name="Spróbuj ponownie").click()
-    expect(page.get_by_role("button", name="4 — dobrze")).to_be_visible()
+    expect(page.get_by_role("button", name="4 — raczej zadowolony(a)")).to_be_visible()
 
 
 def test_collector_down_at_submit_then_a_retry_stores_exactly_one(
@@ -225,7 +226,7 @@ def test_two_tags_and_double_load_give_one_banner(page, host_url):
     assert page.locator("ocen-urzad").count() == 1
     assert page.evaluate("Object.keys(window.OcenUrzad)") == ["open", "close"]
     page.evaluate("window.OcenUrzad.open()")
-    expect(page.get_by_role("button", name="4 — dobrze")).to_be_visible()
+    expect(page.get_by_role("button", name="4 — raczej zadowolony(a)")).to_be_visible()
     page.evaluate("window.OcenUrzad.close()")
     expect(page.get_by_role("dialog")).to_be_hidden()
 

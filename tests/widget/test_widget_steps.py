@@ -19,7 +19,7 @@ from tests.widget.conftest import (
     tab_to,
 )
 
-pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("short_survey")]
+pytestmark = pytest.mark.browser
 
 RESPONSES = re.compile(r"/api/v1/offices/demo/responses$")
 
@@ -36,7 +36,7 @@ def change_office(app, **fields) -> None:
 
 def open_widget(page):
     page.get_by_role("button", name="Oceń Urząd").click()
-    expect(page.get_by_role("button", name="5 — bardzo dobrze")).to_be_visible()
+    expect(page.get_by_role("button", name="5 — bardzo zadowolony(a)")).to_be_visible()
 
 
 def rate(page, value: int, word: str) -> None:
@@ -67,10 +67,10 @@ def test_one_click_is_a_stored_and_counted_response(page, host_url, collector_ap
     # The dialog opens on the overall question alone.
     expect(page.locator("fieldset")).to_have_count(1)
     expect(
-        page.get_by_role("group", name="Jak ogólnie ocenia Pan/Pani obsługę w urzędzie?")
+        page.get_by_role("group", name="Jak ogólnie ocenia Pan/Pani obsługę w Urzędzie?")
     ).to_be_visible()
 
-    rate(page, 4, "dobrze")
+    rate(page, 4, "raczej zadowolony(a)")
 
     expect(page.get_by_role("button", name="Powiedz nam więcej (ok. 1 minuty)")).to_be_visible()
     [response] = stored(collector_app)
@@ -81,7 +81,7 @@ def test_one_click_is_a_stored_and_counted_response(page, host_url, collector_ap
 def test_the_steps_to_the_end_each_update_the_same_response(page, host_url, collector_app):
     page.goto(host_url("blank"))
     open_widget(page)
-    rate(page, 5, "bardzo dobrze")
+    rate(page, 5, "bardzo zadowolony(a)")
     page.get_by_role("button", name="Powiedz nam więcej (ok. 1 minuty)").click()
 
     # Each step's heading says where the visitor is and takes the focus: a screen reader says it.
@@ -127,8 +127,9 @@ def test_the_steps_to_the_end_each_update_the_same_response(page, host_url, coll
 def test_closing_midway_keeps_what_was_sent_and_what_was_typed(page, host_url, collector_app):
     page.goto(host_url("blank"))
     open_widget(page)
-    rate(page, 3, "dostatecznie")
+    rate(page, 3, "ani zadowolony(a), ani niezadowolony(a)")
     page.get_by_role("button", name="Powiedz nam więcej (ok. 1 minuty)").click()
+    page.get_by_role("radio", name="Urząd Stanu Cywilnego").check()
     page.get_by_role("radio", name="Nie", exact=True).check()
     assert next_step(page) == 200
     # On the drivers' step the visitor picks one and leaves without sending it.
@@ -137,7 +138,7 @@ def test_closing_midway_keeps_what_was_sent_and_what_was_typed(page, host_url, c
     expect(page.get_by_role("dialog")).to_be_hidden()
 
     [response] = stored(collector_app)
-    assert response["answers"] == {"overall": 3, "resolved": "nie"}
+    assert response["answers"] == {"overall": 3, "department": "usc", "resolved": "nie"}
     assert response["completed"] is False
 
     page.reload()
@@ -151,7 +152,11 @@ def test_closing_midway_keeps_what_was_sent_and_what_was_typed(page, host_url, c
 
 @pytest.mark.parametrize(
     ("value", "word", "follow_up"),
-    [(1, "bardzo słabo", True), (2, "słabo", True), (3, "dostatecznie", False)],
+    [
+        (1, "bardzo niezadowolony(a)", True),
+        (2, "raczej niezadowolony(a)", True),
+        (3, "ani zadowolony(a), ani niezadowolony(a)", False),
+    ],
 )
 def test_the_low_score_follow_up_only_for_1_and_2(
     page, host_url, collector_app, value, word, follow_up
@@ -162,6 +167,7 @@ def test_the_low_score_follow_up_only_for_1_and_2(
     page.get_by_role("button", name="Powiedz nam więcej (ok. 1 minuty)").click()
     steps = 5 if follow_up else 4
     expect(page.get_by_role("heading", name=f"Krok 2 z {steps}")).to_be_visible()
+    page.get_by_role("radio", name="Wydział Podatków i Opłat").check()
     assert next_step(page) == 200
     assert next_step(page) == 200
     if follow_up:
@@ -174,7 +180,9 @@ def test_the_low_score_follow_up_only_for_1_and_2(
     [response] = stored(collector_app)
     assert response["completed"] is True
     assert response["answers"] == (
-        {"overall": value, "low_reason": "czas"} if follow_up else {"overall": value}
+        {"overall": value, "department": "podatki", "what_went_wrong": "czas"}
+        if follow_up
+        else {"overall": value, "department": "podatki"}
     )
 
 
@@ -185,7 +193,7 @@ def test_a_refused_origin_says_so_and_offers_the_hosted_page(
     change_office(collector_app, allowed_origins=["https://www.demo.example"])
     page.goto(host_url("blank"))
     page.get_by_role("button", name="Oceń Urząd").click()
-    scale = page.get_by_role("button", name="4 — dobrze")
+    scale = page.get_by_role("button", name="4 — raczej zadowolony(a)")
     # The survey document already says it (origin_allowed: false); else the first post finds out.
     refused = page.get_by_text("Ankieta nie jest włączona na tej stronie.")
     expect(refused.or_(scale)).to_be_visible()
@@ -211,7 +219,7 @@ def test_a_403_from_the_collector_is_the_same_message(page, host_url, collector_
     )
     page.goto(host_url("blank"))
     open_widget(page)
-    page.get_by_role("button", name="4 — dobrze").click()
+    page.get_by_role("button", name="4 — raczej zadowolony(a)").click()
     expect(page.get_by_text("Ankieta nie jest włączona na tej stronie.")).to_be_focused()
 
 
@@ -375,7 +383,7 @@ def test_keyboard_only_one_click_in_6_and_the_whole_survey_in_40(page, host_url,
         "department": "komunikacja",
         "resolved": "tak",
         **{key: 5 for key in ("service_politeness", "service_competence", "service_clarity",
-                              "service_waiting", "service_deadlines")},
+                              "service_waiting", "service_deadline")},
         "comment": "Dobrze.",
     }  # fmt: skip
 
@@ -398,14 +406,18 @@ def test_every_state_passes_axe_and_is_photographed(browser, host_url, collector
     # No sideways scrolling inside the dialog, which fits the screen.
     assert page.locator("dialog").evaluate("d => d.scrollWidth <= d.clientWidth")
     state("1-overall")
-    rate(page, 2, "słabo")
+    rate(page, 2, "raczej niezadowolony(a)")
     state("2-thanks-more")
     page.get_by_role("button", name="Powiedz nam więcej (ok. 1 minuty)").click()
     expect(page.get_by_role("heading", name="Krok 2 z 5")).to_be_focused()
     state("3-department")
+    page.get_by_role("button", name="Dalej").click()  # the department is required
+    expect(page.locator("#e-department")).to_be_visible()
+    state("3-department-error")
+    page.get_by_role("radio", name="Urząd Stanu Cywilnego").check()
     next_step(page)
     expect(page.get_by_role("heading", name="Krok 3 z 5")).to_be_focused()
-    for key in ("service_politeness", "service_deadlines"):
+    for key in ("service_politeness", "service_deadline"):
         assert len(scale_tops(page, key)) == 1
     state("4-drivers")
     next_step(page)

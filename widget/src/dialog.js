@@ -201,11 +201,9 @@ export function createWidget(cfg) {
     // Answers of questions whose condition is false are not sent (the collector would refuse them).
     const answers = {}
     for (const q of survey.questions) if (q.key in state.answers && visible(q, state.answers)) answers[q.key] = state.answers[q.key]
-    // A response is stored once every required question shown so far is answered (the default
-    // survey: after the first click); until then the steps go on in the browser only.
-    const ready = survey.questions.every((q) => !q.required || q.key in answers || !visible(q, state.answers))
+    // Every step is stored: the collector asks for the required answers only with completed: true.
     state.at = next < 0 ? i : next
-    if (cfg.preview || !ready) return advance(next)
+    if (cfg.preview) return advance(next)
     state.pending = {
       id: state.id,
       version: survey.version,
