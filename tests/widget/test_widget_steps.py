@@ -204,6 +204,10 @@ def test_a_refused_origin_says_so_and_offers_the_hosted_page(
     link = page.get_by_role("link", name="Otwórz ankietę na osobnej stronie")
     assert link.get_attribute("href") == servers["collector"].url + "/s/demo?lang=pl"
     check_axe(page, "refused")
+    for width in (1280, 390, 320):
+        page.set_viewport_size({"width": width, "height": 800})
+        save_screenshot(page, f"steps-refused-{width}px")
+    check_axe(page, "refused at 320px")
     assert stored(collector_app) == []
 
 
@@ -310,7 +314,10 @@ def test_the_invitation_samples_visitors_and_never_comes_back_once_answered(
     expect(invitation).to_be_visible()
     expect(page.get_by_role("button", name="Oceń Urząd")).to_be_visible()  # the banner stays
     check_axe(page, "invitation")
-    save_screenshot(page, "invitation-1280px")
+    for width in (1280, 390, 320):
+        page.set_viewport_size({"width": width, "height": 800})
+        save_screenshot(page, f"invitation-{width}px")
+    check_axe(page, "invitation at 320px")
     page.get_by_role("button", name="Nie, dziękuję").click()
     expect(invitation).to_be_hidden()
     flag = page.evaluate("Object.entries(localStorage)")

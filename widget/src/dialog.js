@@ -245,6 +245,8 @@ export function createWidget(cfg) {
       // was sent stays, and the visitor is thanked.
       delete state.pending
       state.sent = true
+      // Answered: the invitation, if the office has one, does not come back for its N days.
+      if (cfg.invite) snooze(cfg.invite.snooze)
       if (i == null || !$dialog.open) {
         if (completed || result.status === 409) state = { done: true, sent: true, thanks: survey && survey.texts.thanks }
         saveState(cfg.office, state)
