@@ -24,8 +24,16 @@ QR_SCALE = 10  # pixels per module in the PNG: about 4 cm at 300 dpi for a short
 def embed_snippet(office: Office) -> str:
     """Return the one tag a webmaster pastes into the office's website.
 
-    The widget fetches nothing on page view, so the office's banner label, colour and position
-    travel in the tag itself (only where they differ from the widget's defaults).
+    ``/o/<slug>.js`` carries the office's look, languages and invitation from the panel, so a
+    change here reaches every page within the hour (its cache) without pasting the tag again.
+    """
+    return f'<script src="{current_app.config["PUBLIC_URL"]}/o/{escape(office.slug)}.js" async></script>'
+
+
+def legacy_snippet(office: Office) -> str:
+    """Return the older ``/widget.js`` tag, with the look in ``data-`` attributes (still served).
+
+    Its attributes override the panel's settings, so the look stays as pasted.
     """
     attributes = [
         f'src="{current_app.config["PUBLIC_URL"]}/widget.js"',
@@ -88,6 +96,7 @@ class EmbedView(PanelView):
             "admin/ocen/embed.html",
             office=office,
             snippet=embed_snippet(office),
+            legacy_snippet=legacy_snippet(office),
             hosted_url=hosted_url(office),
             departments=departments,
             department_url=department_url,

@@ -36,7 +36,7 @@ def healthz():
 
 def init_app(app: Flask) -> None:
     """Bind the extensions, the database and the collector's routes and commands to the app."""
-    from . import api, cli, hosted
+    from . import api, cli, embed_script, hosted
 
     if app.config.get("PROXY_COUNT"):
         # Behind N reverse proxies, take the client's address (the rate-limit key; never stored for
@@ -65,4 +65,5 @@ def init_app(app: Flask) -> None:
     app.add_url_rule("/healthz", "healthz", healthz)
     api.init_app(app)
     hosted.init_app(app)
+    embed_script.init_app(app)
     cli.init_app(app)

@@ -27,8 +27,10 @@ from .models import LANGUAGES
 
 CATALOG_DIR = Path(__file__).with_name("resident_texts")
 DEFAULT_LANG = "pl"
-# What the survey document carries for the widget (``survey_document``'s ``texts``).
-SURVEY_SECTIONS = ("form", "fields")
+# What the survey document carries for the widget (``survey_document``'s ``texts``): the words
+# around the questions, the answer problems, the step flow's own and the thanks (not needed before
+# the survey is there).
+SURVEY_SECTIONS = ("form", "fields", "widget_steps", "thanks")
 
 
 def load_catalog_file(lang: str) -> dict[str, dict[str, str]]:

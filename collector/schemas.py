@@ -418,6 +418,21 @@ class SurveyTextsSchema(Schema):
             "`{max}` and `{max_length}` are the question's limits."
         },
     )
+    widget_steps = fields.Dict(
+        keys=fields.String(),
+        values=fields.String(),
+        required=True,
+        metadata={
+            "description": "The widget's step flow: the thanks after the first click (`rating_saved`), "
+            "`more`, `step` (`{n}`, `{count}`), `next`, `refused` (this page may not post), `preview`."
+        },
+    )
+    thanks = fields.Dict(
+        keys=fields.String(),
+        values=fields.String(),
+        required=True,
+        metadata={"description": "The thanks once the response is stored: `title`, `body`."},
+    )
 
 
 class SurveyDocumentSchema(Schema):

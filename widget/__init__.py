@@ -26,6 +26,7 @@ SHORT_CACHE = "public, max-age=300"
 LONG_CACHE = "public, max-age=31536000, immutable"
 HASH_RE = re.compile(r"[0-9a-f]{8,64}")
 ENCODINGS = ("br", "gzip")  # in order of preference
+MAX_COMPRESSED = 512
 
 bp = Blueprint("widget", __name__)
 
@@ -60,6 +61,8 @@ def compress(code: bytes) -> dict[str, bytes]:
     key = hashlib.sha256(code).hexdigest()
     bodies = _compressed.get(key)
     if bodies is None:
+        if len(_compressed) >= MAX_COMPRESSED:  # the bundle and each office's script: a few dozen
+            _compressed.clear()
         bodies = _compressed[key] = {
             "identity": code,
             "gzip": gzip.compress(code, compresslevel=9, mtime=0),

@@ -14,7 +14,7 @@ await build({
   bundle: true,
   minify: true,
   format: 'iife',
-  target: ['chrome100', 'firefox100', 'safari15.4'],
+  target: ['chrome100', 'firefox101', 'safari16.4'],
   legalComments: 'none',
   charset: 'utf8',
 })

@@ -44,9 +44,9 @@ def test_the_embed_page_shows_the_tag_origins_and_hosted_page(client, office):
 
     field = re.search(r'<input type="text" id="embed-snippet"[^>]*readonly value="([^"]+)"', page)
     assert (
-        html.unescape(field.group(1))
-        == f'<script src="{PUBLIC_URL}/widget.js" data-office="leszno" async></script>'
+        html.unescape(field.group(1)) == f'<script src="{PUBLIC_URL}/o/leszno.js" async></script>'
     )
+    assert page.index('id="embed-snippet"') < page.index('id="legacy-snippet"')
     assert re.search(r'<label for="embed-snippet">', page)
     button = re.search(
         r'<button type="button"[^>]*data-copy-target="embed-snippet"[^>]*>Kopiuj</button>',
@@ -106,16 +106,21 @@ def test_a_reviewer_sees_the_embed_page_too(client, office):
     assert reviewer.get("/admin/embed/").status_code == 200
 
 
-def test_the_tag_carries_the_offices_banner_look(client, office):
-    # Nothing is fetched on page view, so the banner's label, colour and position must be in the tag.
+def test_the_new_tag_follows_the_panel_and_the_older_one_carries_the_look(client, office):
     office.look_label = 'Oceń "nas"'
     office.look_color = "#7a1f3d"
     office.look_position = "bottom-left"
     db.session.commit()
     page = text(client.get("/admin/embed/"))
     field = re.search(r'<input type="text" id="embed-snippet"[^>]*readonly value="([^"]+)"', page)
-    assert html.unescape(field.group(1)) == (
+    # The per-office script reads the look from the panel: the tag stays the same.
+    assert (
+        html.unescape(field.group(1)) == f'<script src="{PUBLIC_URL}/o/leszno.js" async></script>'
+    )
+    assert "bez ponownego wklejania znacznika" in page
+    legacy = re.search(r'<input type="text" id="legacy-snippet"[^>]*readonly value="([^"]+)"', page)
+    assert html.unescape(legacy.group(1)) == (
         f'<script src="{PUBLIC_URL}/widget.js" data-office="leszno" data-label="Oceń &#34;nas&#34;" '
         'data-color="#7a1f3d" data-position="bottom-left" async></script>'
     )
-    assert "wklej znacznik na stronę ponownie" in page
+    assert page.index(field.group(0)) < page.index(legacy.group(0))

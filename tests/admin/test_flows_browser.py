@@ -148,7 +148,7 @@ def test_edit_publish_download_and_copy_in_a_browser(app, server, browser, tmp_p
         page.get_by_role("button", name="Kopiuj").click()
         page.get_by_role("status").filter(has_text="Skopiowano kod do schowka.").wait_for()
         copied = page.evaluate("navigator.clipboard.readText()")
-        assert copied == f'<script src="{server}/widget.js" data-office="demo" async></script>'
+        assert copied == f'<script src="{server}/o/demo.js" async></script>'
     finally:
         context.close()
 
@@ -157,3 +157,37 @@ def test_edit_publish_download_and_copy_in_a_browser(app, server, browser, tmp_p
     assert numbers == {1: "retired", 2: "published"}
     report = db.session.scalar(sa.select(Report))
     assert (report.reason, report.versions, report.response_count) == ("pre-change", [1], 2)
+
+
+def test_the_embed_page_copies_the_office_script_tag_first(app, server, browser):
+    office_with_admin()
+    db.session.commit()
+    context = browser.new_context(permissions=["clipboard-read", "clipboard-write"], locale="pl-PL")
+    page = context.new_page()
+    page.set_default_timeout(15000)
+    try:
+        page.goto(f"{server}/admin/login")
+        page.get_by_label("Adres e-mail").fill("admin@demo.test")
+        page.get_by_label("Hasło").fill(DEFAULT_PASSWORD)
+        page.get_by_role("button", name="Zaloguj się").click()
+        page.wait_for_url(f"{server}/admin/")
+        page.goto(f"{server}/admin/embed/")
+        assert serious_violations(page) == [], "embed page"
+        page.get_by_role("button", name="Kopiuj").click()
+        page.get_by_role("status").filter(has_text="Skopiowano kod do schowka.").wait_for()
+        assert page.evaluate("navigator.clipboard.readText()") == (
+            f'<script src="{server}/o/demo.js" async></script>'
+        )
+        # The older tag is there too, folded, for pages that already carry it.
+        page.get_by_text("Starszy znacznik (widget.js z atrybutami data-)").click()
+        legacy = page.get_by_label(re.compile("^Nadal działa"))
+        assert (
+            legacy.input_value()
+            == f'<script src="{server}/widget.js" data-office="demo" async></script>'
+        )
+        assert serious_violations(page) == [], "embed page, older tag shown"
+        for width in (1280, 390):
+            page.set_viewport_size({"width": width, "height": 900})
+            page.screenshot(path=f"test-artifacts/screenshots/admin-embed-{width}px.png")
+    finally:
+        context.close()

@@ -207,8 +207,10 @@ def widget_keys() -> set[str]:
     """Return the catalog keys the widget's source uses, as "section.key"."""
     source = widget_source()
     used = {f"widget_boot.{key}" for key in re.findall(r"\bB\.(\w+)", source)}
-    used |= {f"thanks.{key}" for key in re.findall(r"THANKS\[cfg\.lang\]\.(\w+)", source)}
+    used |= {f"thanks.{key}" for key in re.findall(r"\bTH\.(\w+)", source)}
     used |= {f"form.{key}" for key in re.findall(r"\bT\.(\w+)", source)}
+    used |= {f"widget_steps.{key}" for key in re.findall(r"\bW\.(\w+)", source)}
+    used |= {f"invite.{key}" for key in re.findall(r"\bI\.(\w+)", source)}
     used |= {f"fields.{key}" for key in re.findall(r"\bPROBLEMS\.(\w+)", source)}
     # The codes the widget's own checks give (the same codes as the collector's).
     validate = re.search(r"const REQUIRED_CODE = \{.*?\}\n(.*?)\n\}\n", source, re.S)
@@ -238,7 +240,7 @@ def test_the_widget_bundles_only_the_sections_it_shows_before_the_survey():
     )
     sections = {part.split(" as ")[0].strip() for group in imported for part in group.split(",")}
 
-    assert sections == {"widget_boot", "thanks"}
+    assert sections == {"widget_boot"}
     assert set(POLISH) >= sections
 
 

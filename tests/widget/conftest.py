@@ -315,6 +315,7 @@ def stored(app) -> list[dict]:
                     "channel": response.channel,
                     "lang": response.lang,
                     "department": response.department_key,
+                    "completed": response.completed,
                     "answers": answers,
                 }
             )

@@ -17,107 +17,37 @@ SURVEY_API = re.compile(r"/api/v1/offices/demo/survey")
 
 
 def open_survey(page):
-    """Click the banner and wait until the survey's first question is there."""
+    """Click the banner and wait until the survey's first question (the one-click rating) is there."""
     page.get_by_role("button", name="Oceń Urząd").click()
-    expect(page.get_by_role("radio", name="Wydział Komunikacji")).to_be_visible()
+    expect(page.get_by_role("button", name="4 — raczej zadowolony(a)")).to_be_visible()
 
 
 def answer_required(page):
-    page.get_by_role("radio", name="Urząd Stanu Cywilnego").check()
-    page.locator("#q-overall").get_by_role("radio", name="raczej zadowolony(a)").check()
+    """Give the overall rating: the only required answer, and the one click that sends it."""
+    page.get_by_role("button", name="4 — raczej zadowolony(a)").click()
 
 
-def test_keyboard_only_full_flow_stores_the_response(page, host_url, servers, collector_app):
+def test_page_view_is_one_request_and_the_banner_passes_axe(page, host_url, servers):
     requests: list[str] = []
     page.on("request", lambda request: requests.append(request.url))
     page.goto(host_url("blank"))
-    banner = page.get_by_role("button", name="Oceń Urząd")
-    expect(banner).to_be_visible()
+    expect(page.get_by_role("button", name="Oceń Urząd")).to_be_visible()
     # Page view: the only request to the collector is the script itself.
     collector = servers["collector"].url
     assert [url for url in requests if url.startswith(collector)] == [collector + "/widget.js"]
     check_axe(page, "banner")
-
     tab_to(page, "banner")
     page.keyboard.press("Enter")
-    dialog = page.get_by_role("dialog", name="Badanie satysfakcji klienta")
-    expect(dialog).to_be_visible()
-    expect(page.get_by_role("radio", name="Wydział Komunikacji")).to_be_visible()
-    assert deep_active(page)["tag"] == "h2"  # focus moved into the dialog, on its title
+    expect(page.get_by_role("dialog", name="Badanie satysfakcji klienta")).to_be_visible()
+    assert deep_active(page)["text"].startswith("1")  # focus on the scale's first target
     check_axe(page, "open survey")
-    save_screenshot(page, "open-survey-1280px")
-
-    tab_to(page, "department")  # department: radio group, arrows pick
-    page.keyboard.press("ArrowDown")  # -> Urząd Stanu Cywilnego
-    tab_to(page, "purpose")  # multi: checkboxes, Space ticks
-    page.keyboard.press("Space")  # złożenie wniosku
-    for _ in range(3):
-        page.keyboard.press("Tab")
-    page.keyboard.press("Space")  # uzyskanie informacji
-    tab_to(page, "resolved")  # single
-    page.keyboard.press("Space")  # Tak
-    tab_to(page, "service_politeness")  # rating grid item
-    for _ in range(4):
-        page.keyboard.press("ArrowRight")  # 1 -> 5
-    tab_to(page, "service_waiting")
-    for _ in range(5):
-        page.keyboard.press("ArrowRight")  # -> Nie dotyczy
-    tab_to(page, "overall")
-    page.keyboard.press("Space")
-    for _ in range(3):
-        page.keyboard.press("ArrowRight")  # -> 4
-    tab_to(page, "comment")  # text
-    page.keyboard.type("Długo czekałem, ale obsługa była miła.")
-    expect(page.get_by_text("Pozostało znaków: 1962")).to_be_visible()
-    tab_to(page, "important")  # multi, max 3
-    page.keyboard.press("Space")
-    tab_to(page, "age")
-    page.keyboard.press("Space")  # do 25
-    for _ in range(30):
-        page.keyboard.press("Tab")
-        if (deep_active(page) or {}).get("text") == "Wyślij odpowiedzi":
-            break
-    page.keyboard.press("Enter")
-
-    expect(page.get_by_text("Twoja odpowiedź została zapisana.")).to_be_visible()
-    check_axe(page, "thank-you")
-    save_screenshot(page, "thank-you")
-    [response] = stored(collector_app)
-    assert (
-        response["channel"] == "widget"
-        and response["lang"] == "pl"
-        and response["department"] == "usc"
-    )
-    assert response["answers"] == {
-        "department": "usc",
-        "purpose": ["informacja", "wniosek"],
-        "resolved": "tak",
-        "service_politeness": 5,
-        "service_waiting": "na",
-        "overall": 4,
-        "comment": "Długo czekałem, ale obsługa była miła.",
-        "important": "service_politeness",
-        "age": "do25",
-    }
-
-    # Not offered again in this session: the banner stays, but it shows the thanks, not the form.
-    page.keyboard.press("Escape")
-    page.reload()
-    requests.clear()
-    page.get_by_role("button", name="Oceń Urząd").click()
-    expect(page.get_by_text("Twoja odpowiedź została zapisana.")).to_be_visible()
-    expect(page.get_by_role("radio")).to_have_count(0)
-    assert not [url for url in requests if "/api/" in url]
-    assert page.evaluate("document.cookie") == ""
-    assert page.evaluate("localStorage.length") == 0
-    assert len(stored(collector_app)) == 1
 
 
 def test_escape_closes_and_focus_returns_to_the_banner(page, host_url):
     page.goto(host_url("blank"))
     tab_to(page, "banner")
     page.keyboard.press("Enter")
-    expect(page.get_by_role("radio", name="Wydział Komunikacji")).to_be_visible()
+    expect(page.get_by_role("button", name="4 — raczej zadowolony(a)")).to_be_visible()
     expect(page.locator("dialog")).to_have_css("animation-name", "ou-in")  # a short fade-in
     page.keyboard.press("Escape")
     expect(page.get_by_role("dialog")).to_be_hidden()
@@ -139,23 +69,22 @@ def test_validation_errors_are_next_to_questions_and_linked_from_a_summary(
 ):
     page.goto(host_url("blank"))
     open_survey(page)
-    page.locator("#q-important").get_by_role("checkbox").nth(0).check()
-    for n in (1, 2, 3):
-        page.locator("#q-important").get_by_role("checkbox").nth(n).check()
+    answer_required(page)
+    page.get_by_role("button", name="Powiedz nam więcej (ok. 1 minuty)").click()
+    page.get_by_role("radio", name="Urząd Stanu Cywilnego").check()
+    for _ in range(2):
+        page.get_by_role("button", name="Dalej").click()
+        expect(page.get_by_role("heading", name=re.compile("Krok [34] z 4"))).to_be_focused()
+    page.get_by_role("textbox").fill("x" * 2001)
     page.get_by_role("button", name="Wyślij odpowiedzi").click()
 
-    summary = page.get_by_role("alert").filter(has_text="Popraw odpowiedzi na pytania (3):")
+    summary = page.get_by_role("alert").filter(has_text="(1):")
     expect(summary).to_be_focused()
-    expect(page.locator("#e-department")).to_have_text(
-        re.compile("Wybierz wydział, w którym załatwiano sprawę")
-    )
-    expect(page.locator("#e-overall")).to_have_text(re.compile("wybierz ocenę od 1 do 5"))
-    expect(page.locator("#e-important")).to_have_text(re.compile("Zaznacz najwyżej 3 odpowiedzi."))
+    expect(page.locator("#e-comment")).to_have_text(re.compile("2000 znaków"))
     check_axe(page, "validation errors")
-    save_screenshot(page, "validation-errors")
-    summary.get_by_role("link", name=re.compile("^„Ogólnie")).click()
-    assert deep_active(page)["name"] == "overall"
-    assert stored(collector_app) == []
+    summary.get_by_role("link").click()
+    assert deep_active(page)["tag"] == "textarea"
+    assert stored(collector_app)[0]["completed"] is False
 
 
 def test_failed_survey_fetch_offers_retry_and_the_hosted_page(page, host_url, servers):
@@ -168,7 +97,7 @@ def test_failed_survey_fetch_offers_retry_and_the_hosted_page(page, host_url, se
     check_axe(page, "failed network")
     page.unroute(SURVEY_API)
     page.get_by_role("button", name="Spróbuj ponownie").click()
-    expect(page.get_by_role("radio", name="Wydział Komunikacji")).to_be_visible()
+    expect(page.get_by_role("button", name="4 — raczej zadowolony(a)")).to_be_visible()
 
 
 def test_collector_down_at_submit_then_a_retry_stores_exactly_one(
@@ -176,28 +105,26 @@ def test_collector_down_at_submit_then_a_retry_stores_exactly_one(
 ):
     page.goto(host_url("blank"))
     open_survey(page)
-    answer_required(page)
     servers["collector"].stop()
     try:
-        page.get_by_role("button", name="Wyślij odpowiedzi").click()
+        answer_required(page)
         expect(
             page.get_by_text(re.compile("Nie udało się wysłać odpowiedzi: brak połączenia"))
         ).to_be_visible(timeout=15_000)
     finally:
         servers["collector"].start()
     assert stored(collector_app) == []
-    page.get_by_role("button", name="Wyślij odpowiedzi").click()
-    expect(page.get_by_text("Twoja odpowiedź została zapisana.")).to_be_visible()
+    answer_required(page)
+    expect(page.get_by_text("Ocena została zapisana.")).to_be_visible()
     assert len(stored(collector_app)) == 1
 
 
 def test_pending_answer_is_sent_on_the_next_page_view(page, host_url, servers, collector_app):
     page.goto(host_url("blank"))
     open_survey(page)
-    answer_required(page)
     servers["collector"].stop()
     try:
-        page.get_by_role("button", name="Wyślij odpowiedzi").click()
+        answer_required(page)
         expect(page.get_by_text(re.compile("Nie udało się wysłać"))).to_be_visible(timeout=15_000)
     finally:
         servers["collector"].start()
@@ -205,7 +132,7 @@ def test_pending_answer_is_sent_on_the_next_page_view(page, host_url, servers, c
         page.reload()
     assert posted.value.status == 201
     [response] = stored(collector_app)
-    assert response["answers"] == {"department": "usc", "overall": 4}
+    assert response["answers"] == {"overall": 4}
 
 
 def test_strict_csp_host_page_shows_and_submits(page, host_url, collector_app):
@@ -222,8 +149,7 @@ def test_strict_csp_host_page_shows_and_submits(page, host_url, collector_app):
     open_survey(page)
     expect(page.locator("dialog")).to_have_css("max-width", "640px")
     answer_required(page)
-    page.get_by_role("button", name="Wyślij odpowiedzi").click()
-    expect(page.get_by_text("Twoja odpowiedź została zapisana.")).to_be_visible()
+    expect(page.get_by_text("Ocena została zapisana.")).to_be_visible()
     assert len(stored(collector_app)) == 1
     assert violations == []
 
@@ -239,8 +165,7 @@ WIDGET_METRICS = """async () => {
                         'padding', 'margin', 'border', 'position'].map((p) => s.getPropertyValue(p))}
     }
     const out = {}
-    for (const sel of ['.banner', 'dialog', 'h2', '.close', 'legend', 'label.opt', 'input[type=radio]',
-                       'input[type=checkbox]', 'textarea', 'button[type=submit]', '.foot a'])
+    for (const sel of ['.banner', 'dialog', 'h2', '.close', 'legend', '.scale', '.pt', '.ends', '.foot a'])
         out[sel] = root.querySelector(sel) && pick(root.querySelector(sel))
     return out
 }"""
@@ -260,7 +185,7 @@ def test_host_css_does_not_reach_in_and_ours_does_not_leak_out(page, host_url):
     open_survey(page)
     hostile = page.evaluate(WIDGET_METRICS)
     assert hostile == blank
-    assert all(blank.values())
+    assert all(blank.values()), [k for k, v in blank.items() if not v]
 
     host_after = page.evaluate("""() => ['#host-p', '#host-button', '#host-dialog', 'h1'].map((s) => {
         const c = getComputedStyle(document.querySelector(s)); return [c.fontSize, c.display, c.color, c.fontFamily]})""")
@@ -301,28 +226,27 @@ def test_two_tags_and_double_load_give_one_banner(page, host_url):
     assert page.locator("ocen-urzad").count() == 1
     assert page.evaluate("Object.keys(window.OcenUrzad)") == ["open", "close"]
     page.evaluate("window.OcenUrzad.open()")
-    expect(page.get_by_role("radio", name="Wydział Komunikacji")).to_be_visible()
+    expect(page.get_by_role("button", name="4 — raczej zadowolony(a)")).to_be_visible()
     page.evaluate("window.OcenUrzad.close()")
     expect(page.get_by_role("dialog")).to_be_hidden()
 
 
 @pytest.mark.parametrize(
-    ("query", "banner", "question"),
+    ("query", "banner", "more"),
     [
-        ({"lang": "en"}, "Rate the Office", "Which department handled your matter?"),
-        ({"data-lang": "uk"}, "Оцініть установу", "У якому відділі Ви вирішували свою справу?"),
-        (
-            {"data-label": "Jak nas oceniasz?", "data-department": "usc"},
-            "Jak nas oceniasz?",
-            "W którym wydziale/referacie załatwiał(a) Pan/Pani sprawę?",
-        ),
+        ({"lang": "en"}, "Rate the Office", "Tell us more (about 1 minute)"),
+        ({"data-lang": "uk"}, "Оцініть установу", "Розкажіть більше (близько 1 хвилини)"),
+        ({"data-label": "Jak nas oceniasz?", "data-department": "usc"}, "Jak nas oceniasz?", None),
     ],
 )
-def test_language_label_and_department_from_the_tag(page, host_url, query, banner, question):
+def test_language_label_and_department_from_the_tag(page, host_url, query, banner, more):
     page.goto(host_url("blank", **query))
     page.get_by_role("button", name=banner).click()
-    expect(page.get_by_role("group", name=question)).to_be_visible()
-    if "data-department" in query:
+    page.locator(".pt").nth(3).click()
+    if more:
+        expect(page.get_by_role("button", name=more)).to_be_visible()
+    else:
+        page.get_by_role("button", name="Powiedz nam więcej (ok. 1 minuty)").click()
         expect(page.get_by_role("radio", name="Urząd Stanu Cywilnego")).to_be_checked()
 
 
@@ -348,11 +272,10 @@ def test_staff_preview_uses_the_given_survey_and_sends_nothing(
     expect(page.get_by_role("dialog", name="Wersja robocza ankiety")).to_be_visible()
     expect(page.get_by_text("Podgląd — odpowiedzi nie są zapisywane")).to_be_visible()
     # The draft's colour (#ffee00) is too light for white text: the dark safe colour is used instead.
-    expect(page.get_by_role("button", name="Wyślij odpowiedzi")).to_have_css(
-        "background-color", "rgb(26, 68, 128)"
+    expect(page.get_by_role("button", name="5 — bardzo dobrze")).to_have_css(
+        "border-color", "rgb(26, 68, 128)"
     )
-    page.get_by_role("radio", name="bardzo dobrze").check()
-    page.get_by_role("button", name="Wyślij odpowiedzi").click()
+    page.get_by_role("button", name="5 — bardzo dobrze").click()
     expect(page.get_by_text("Dziękujemy!")).to_be_visible()
     assert posts == [] and stored(collector_app) == []
     assert page.evaluate("sessionStorage.length") == 0
@@ -362,6 +285,8 @@ def test_server_field_errors_are_shown_next_to_the_question(page, host_url, coll
     page.goto(host_url("blank"))
     open_survey(page)
     answer_required(page)
+    page.get_by_role("button", name="Powiedz nam więcej (ok. 1 minuty)").click()
+    page.get_by_role("radio", name="Urząd Stanu Cywilnego").check()
     # The office closes the chosen department while the visitor is answering: only the server knows.
     with collector_app.app_context():
         from collector.extensions import db
@@ -372,18 +297,17 @@ def test_server_field_errors_are_shown_next_to_the_question(page, host_url, coll
         )
         db.session.commit()
         db.session.remove()
-    page.get_by_role("button", name="Wyślij odpowiedzi").click()
+    page.get_by_role("button", name="Dalej").click()
     expect(page.locator("#e-department")).to_contain_text("Tego wydziału nie ma na liście")
-    expect(page.get_by_role("alert").filter(has_text="Popraw odpowiedzi")).to_be_focused()
-    assert stored(collector_app) == []
+    expect(page.locator(".summary")).to_be_focused()
+    assert stored(collector_app)[0]["answers"] == {"overall": 4}
 
 
 def test_a_refusal_from_the_server_is_shown_in_the_visitors_language(page, host_url, collector_app):
     # The survey the Ukrainian visitor is answering was retired over a day ago (past the grace period).
     page.goto(host_url("blank", **{"data-lang": "uk"}))
     page.get_by_role("button", name="Оцініть установу").click()
-    page.locator("#q-department input[type=radio]").first.check()
-    page.locator("#q-overall input[type=radio][value='4']").check()
+    expect(page.locator(".pt").nth(3)).to_be_visible()
     with collector_app.app_context():
         from collector.extensions import db
         from collector.messages import error_message
@@ -396,6 +320,6 @@ def test_a_refusal_from_the_server_is_shown_in_the_visitors_language(page, host_
         db.session.commit()
         db.session.remove()
         refusal = error_message("version_retired", "uk")
-    page.get_by_role("button", name="Надіслати відповіді").click()
+    page.locator(".pt").nth(3).click()
     expect(page.get_by_role("alert")).to_have_text(refusal)
     assert stored(collector_app) == []

@@ -5,9 +5,9 @@ const BACKOFF_MS = 500
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms))
 
-/** Fetch the survey document; reject on a network error or a non-2xx answer. */
-export async function getSurvey(url) {
-  const response = await fetch(url)
+/** Fetch the survey document (``fresh``: past the HTTP cache); reject on a network error or a non-2xx answer. */
+export async function getSurvey(url, fresh) {
+  const response = await fetch(url, fresh ? { cache: 'no-store' } : {})
   if (!response.ok) throw new Error('HTTP ' + response.status)
   return response.json()
 }
@@ -17,9 +17,11 @@ export async function getSurvey(url) {
  *
  * A string body goes as text/plain, which keeps the cross-origin POST a simple request (no
  * preflight); keepalive lets it finish when the visitor leaves the page. Network errors and 5xx
- * are retried with a growing pause: the id makes a repeated post harmless.
+ * are retried with a growing pause: the id makes a repeated post harmless. After a network error,
+ * ``probe()`` tells whether the collector answers other requests: then the browser refused this
+ * one (CORS: the page's origin is not allowed), which no retry will change.
  */
-export async function postResponse(url, payload) {
+export async function postResponse(url, payload, probe) {
   for (let attempt = 0; ; attempt++) {
     try {
       const response = await fetch(url, {
@@ -32,6 +34,7 @@ export async function postResponse(url, payload) {
         return { status: response.status, body: await response.json().catch(() => ({})) }
       }
     } catch {
+      if (attempt === 0 && probe && await probe()) return { status: 403, body: { error: 'origin_not_allowed' } }
       // Offline or the collector is down: retried below like a 5xx.
     }
     if (attempt >= RETRIES) return { status: 0, body: {} }

@@ -9,8 +9,7 @@ const INK = '#1b1b1b'
 const RED = '#b00020'
 const FOCUS = `outline:3px solid ${INK};outline-offset:2px;box-shadow:0 0 0 2px #fff`
 
-export const CSS = `
-:host{all:initial!important;display:block!important;font:16px/1.5 ${FONT}!important;color:${INK}!important;direction:ltr!important}
+export const CSS = `:host{all:initial!important;display:block!important;font:16px/1.5 ${FONT}!important;color:${INK}!important;direction:ltr!important}
 *{box-sizing:border-box;margin:0;padding:0;border:0;font:inherit;color:inherit;background:none;line-height:inherit;letter-spacing:normal;text-transform:none;text-align:left;text-decoration:none}
 [hidden]{display:none!important}
 button{display:inline-block;cursor:pointer;border-radius:6px;font-weight:700;padding:8px 16px;border:2px solid var(--c);background:var(--c);color:#fff}
@@ -19,7 +18,7 @@ button[aria-disabled=true]{cursor:progress}
 a{color:var(--c);text-decoration:underline}
 :focus-visible{${FOCUS}}
 .banner{position:fixed;bottom:12px;right:12px;z-index:2147483000;max-width:calc(100vw - 24px);font-size:15px;line-height:1.3;border-color:#fff;background:var(--b);box-shadow:0 2px 6px rgba(0,0,0,.35)}
-.banner.left{right:auto;left:12px}
+.left{right:auto!important;left:12px}
 .banner.inline{position:static;box-shadow:none;border-color:var(--b)}
 dialog{position:fixed;inset:0;margin:auto;width:calc(100% - 16px);max-width:640px;height:fit-content;max-height:calc(100% - 16px);overflow:auto;background:#fff;border-radius:8px;box-shadow:0 8px 32px rgba(0,0,0,.45);overscroll-behavior:contain}
 dialog:not([open]){display:none}
@@ -39,8 +38,23 @@ legend{display:block;float:none;width:100%;font-weight:700;padding:0;margin:0 0 
 .group>legend{font-size:18px;padding:0 4px;width:auto;max-width:100%}
 .group fieldset{margin-top:12px}
 .group fieldset legend{font-weight:400}
-.opts{display:flex;flex-wrap:wrap;gap:6px}
-.col{flex-direction:column}
+.opts{display:flex;flex-direction:column;gap:6px}
+.rating{display:flex;flex-wrap:wrap;align-items:center;gap:8px 16px}
+.scale{display:flex;gap:6px;flex:0 1 344px}
+.pt{position:relative;flex:1 1 0;min-width:44px;max-width:64px;min-height:44px;display:flex;align-items:center;justify-content:center;padding:0;border:2px solid var(--c);border-radius:6px;background:#fff;color:var(--c);font-size:18px;font-weight:700;cursor:pointer}
+.pt input{position:absolute;inset:0;width:100%;height:100%;opacity:0}
+.pt:has(:checked),.pt[aria-pressed=true]{background:var(--c);color:#fff}
+.pt:has(:focus-visible){${FOCUS}}
+.ends{display:flex;justify-content:space-between;gap:12px;max-width:344px;flex:1 0 100%;font-size:14px;color:#4a4a4a;margin-top:-4px}
+.group>.ends{margin:0}
+.ends span:last-child{text-align:right}
+.na{min-height:44px}
+.step{font-size:16px;font-weight:700;color:#4a4a4a;margin-top:8px}
+.step:focus{outline:none}
+.step,fieldset{scroll-margin-top:96px}
+.invite{position:fixed;bottom:64px;right:12px;z-index:2147483000;max-width:min(360px,calc(100vw - 24px));padding:12px 16px;background:#fff;border:2px solid var(--b);border-radius:8px;box-shadow:0 4px 16px rgba(0,0,0,.35)}
+.invite .actions{margin-top:8px;gap:8px}
+.invite button{padding:6px 12px}
 label.opt{display:flex;align-items:center;gap:8px;min-height:40px;padding:6px 10px;border:1px solid #767676;border-radius:4px;cursor:pointer}
 label.opt:has(:checked){border-color:var(--c);box-shadow:inset 0 0 0 1px var(--c)}
 input{flex:none;width:20px;height:20px;margin:0;accent-color:var(--c);cursor:pointer}
