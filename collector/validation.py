@@ -22,6 +22,7 @@ from marshmallow import ValidationError
 from . import messages
 from .enums import QuestionType, VersionStatus
 from .extensions import db
+from .masking import mask_personal_data
 from .models import Question, utcnow
 from .office_cache import OfficeContext, VersionInfo, get_cache
 from .schemas import (
@@ -272,6 +273,11 @@ def check_answers(context: OfficeContext, envelope: dict[str, Any]) -> Submissio
         raise SubmissionError(400, "invalid_answers_content", codes, params) from None
     # Attributes are q0, q1… in question order; give them their keys back.
     answers = {rules.questions[int(name[1:])].key: value for name, value in loaded.items()}
+    # Personal data typed into a comment is masked here, before anything stores it.
+    answers = {
+        k: mask_personal_data(v) if rules.types[k] == QuestionType.TEXT else v
+        for k, v in answers.items()
+    }
     department_key = next((answers[k] for k in rules.department_keys if k in answers), None)
     return Submission(
         id=envelope["id"],
