@@ -152,7 +152,6 @@ def corrective_action_form(office: Office) -> dict:
         "owner": "Naczelnik",
         "deadline": "2025-06-30",
         "status": "planned",
-        "question_key": "",
         "done_at": "",
         "office": str(office.id),
     }
@@ -165,7 +164,6 @@ def corrective_action_edit(action: CorrectiveAction) -> dict:
         "owner": action.owner,
         "deadline": "",
         "status": "in_progress",
-        "question_key": "",
         "done_at": "",
     }
 
