@@ -217,7 +217,9 @@ def test_filters_and_search(client, office):
     page = text(client.get(INBOX))
     groups = json.loads(re.search(r'id="filter-groups-data"[^>]*>(.*?)</div>', page).group(1))
     labels = list(groups)
-    assert sorted(labels) == sorted(["Okres", "Wydział", "Temat", "Stan", "Ocena ogólna", "W raportach"])
+    assert sorted(labels) == sorted(
+        ["Okres", "Wydział", "Temat", "Stan", "Ocena ogólna", "W raportach"]
+    )
     index = {}
     for label in labels:
         index[label] = groups[label][0]["index"]
