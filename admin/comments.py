@@ -11,12 +11,22 @@ from __future__ import annotations
 from typing import Any
 
 import sqlalchemy as sa
-from flask import flash, g, has_request_context, redirect, request, url_for
+from flask import (
+    flash,
+    g,
+    has_request_context,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_admin.actions import action
 from flask_admin.contrib.sqla.filters import BaseSQLAFilter, FilterEqual
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup, escape
+from werkzeug.wrappers import Response
 from wtforms.validators import ValidationError
 
 from collector.default_survey import OTHER_DEPARTMENT
@@ -27,7 +37,7 @@ from collector.operations import DomainError
 from collector.operations import comments as ops
 
 from .auditing import get_actor
-from .base import ALL_ROLES, WRITER_ROLES, OfficeScopedView, error_page, get_user, is_superadmin
+from .base import ALL_ROLES, WRITER_ROLES, OfficeScopedView, get_user, is_superadmin
 from .localtime import LocalDateTimeBetweenFilter, local_time
 from .problems import error_text
 
@@ -47,7 +57,8 @@ def theme_options() -> list[tuple[str, str]]:
     office_id = user_office_id()
     if office_id is not None:
         themes = ops.get_themes(office_id)
-        return [(str(t.id), t.name) for t in themes]
+        db.session.commit()  # the default set, made on first sight, must outlive this request
+        return [(str(t.id), t.name) for t in themes if t.active]
     rows = db.session.execute(
         sa.select(CommentTheme.id, CommentTheme.name, Office.name)
         .join(Office, Office.id == CommentTheme.office_id)
@@ -67,6 +78,14 @@ def department_options() -> list[tuple[str, str]]:
     options = dict(db.session.execute(query).all())
     options[OTHER_DEPARTMENT["key"]] = OTHER_DEPARTMENT["texts"]["pl"]
     return list(options.items())
+
+
+def refusal_page(error: DomainError) -> Response:
+    """Answer a refused comment operation: a human page saying why, 400, nothing changed."""
+    body = render_template(
+        "admin/ocen/error.html", title=_("Nie wykonano"), message=error_text(error), status=400
+    )
+    return make_response(body, 400)
 
 
 class ThemeFilter(BaseSQLAFilter):
@@ -176,7 +195,8 @@ class CommentInboxView(OfficeScopedView):
     can_view_details = False
     column_display_actions = False
     list_template = "admin/ocen/comment_inbox.html"
-    column_list = ("submitted_at", "department_key", "score", "text", "themes", "status", "hidden")
+    # The comment first: on a phone it is what shows before the table scrolls sideways.
+    column_list = ("text", "submitted_at", "department_key", "score", "themes", "status", "hidden")
     column_labels = {
         "submitted_at": _l("Data"),
         "department_key": _l("Wydział"),
@@ -272,7 +292,7 @@ class CommentInboxView(OfficeScopedView):
 
     def _refused(self, error: DomainError) -> Any:
         db.session.rollback()
-        return error_page(400, error_text(error))
+        return refusal_page(error)
 
     @action("mark_read", _l("Oznacz jako przeczytane"))
     def action_mark_read(self, ids: Any) -> Any:

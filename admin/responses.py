@@ -22,10 +22,10 @@ from collector.models import CHANNELS, NA, Answer, Department, Response, SurveyV
 from collector.operations import DomainError, comments
 
 from .auditing import get_actor
-from .base import ALL_ROLES, OfficeScopedView, error_page, expose, scoped
+from .base import ALL_ROLES, OfficeScopedView, expose, scoped
+from .comments import refusal_page
 from .localtime import LocalDateTimeBetweenFilter
 from .pages import get_scoped_or_404
-from .problems import error_text
 
 
 def version_options() -> list[tuple[int, str]]:
@@ -165,7 +165,7 @@ class ResponseView(OfficeScopedView):
                 )
             except DomainError as error:
                 db.session.rollback()
-                return error_page(400, error_text(error))
+                return refusal_page(error)
             db.session.commit()
             if changed:
                 flash(
