@@ -393,10 +393,17 @@ class CommentThemeView(OfficeScopedView):
             db.session.commit()
         return super().get_query()
 
+    def edit_form(self, obj: Any = None) -> Any:
+        form = super().edit_form(obj)
+        if hasattr(form, "office"):
+            del form.office  # a theme stays with the office it was made for
+        return form
+
     def validate_change(self, form: Any, model: CommentTheme, is_created: bool) -> None:
-        ops.get_themes(model.office_id)  # a new name is checked against the default set too
+        # A superadmin's form sets the relationship; its id is written only at the flush.
+        office_id = model.office_id or (model.office.id if model.office else None)
         try:
-            model.name = ops.check_theme_name(model.office_id, model.name, model.id)
+            model.name = ops.check_theme_name(office_id, model.name, model.id)
         except DomainError as error:
             raise ValidationError(error_text(error)) from None
 
@@ -404,9 +411,7 @@ class CommentThemeView(OfficeScopedView):
 def init_comment_views(panel: Any) -> None:
     """Add the comment inbox and the office's themes to the panel."""
     panel.add_view(
-        CommentInboxView(
-            Answer, db.session, name=_l("Skrzynka uwag"), endpoint="comment", url="/admin/comments"
-        )
+        CommentInboxView(Answer, db.session, name=_l("Skrzynka uwag"), endpoint="comment")
     )
     panel.add_view(
         CommentThemeView(
@@ -414,7 +419,6 @@ def init_comment_views(panel: Any) -> None:
             db.session,
             name=_l("Tematy uwag"),
             endpoint="comment_theme",
-            url="/admin/comment-themes",
         )
     )
 

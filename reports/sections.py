@@ -28,8 +28,8 @@ from .queries import (
     department_labels,
     load_versions,
     read_comments,
-    read_theme_counts,
     read_grain,
+    read_theme_counts,
 )
 from .statistics import (
     SUPPRESSED,
@@ -130,7 +130,9 @@ def build_report_data(
     data["themes"] = [
         {"name": name, "count": count} for name, count in read_theme_counts(session, scope)
     ]
-    data["actions"] = actions_section(session, office, period, lang, labels_of_items(versions, lang))
+    data["actions"] = actions_section(
+        session, office, period, lang, labels_of_items(versions, lang)
+    )
     data["annex"] = annex_section(versions, labels, department_order, lang)
     return data
 

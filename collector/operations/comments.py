@@ -13,8 +13,9 @@ The rules the panel's inbox and any other caller share:
 * Linking comments to a corrective action marks them ``needs_action``; when the action is done,
   its comments become ``answered`` ("odpowiedziano działaniem naprawczym"). A comment that a
   clerk set to ``answered`` by hand stays so.
-* Each office has its own themes: a default set in Polish is created the first time the office's
-  themes are asked for; a theme in use is retired (``active`` False), never deleted.
+* Each office has its own themes: a default set in Polish (``default_survey.DEFAULT_THEMES``) is
+  made with the office, or the first time the themes of an office made before are asked for; a
+  theme is retired (``active`` False), never deleted.
 
 Every change writes one audit row per changed comment (before and after).
 """
@@ -27,22 +28,12 @@ from typing import Any
 import sqlalchemy as sa
 
 from ..audit import Actor, audit_change, model_values
+from ..default_survey import DEFAULT_THEMES
 from ..enums import CommentStatus, HideReason
 from ..extensions import db
 from ..models import Answer, CommentTheme, CorrectiveAction, Office, utcnow
 from .problems import DomainError
 
-DEFAULT_THEMES = (
-    "obsługa",
-    "czas oczekiwania",
-    "informacja",
-    "terminowość",
-    "strona internetowa",
-    "lokal i dostępność",
-    "procedury",
-    "pochwała",
-    "inne",
-)
 THEME_NAME_MAX = 80
 DONE = "done"  # CorrectiveAction.status when it is carried out (reports.texts.ACTION_STATUSES)
 
@@ -275,9 +266,9 @@ def add_theme(office: Office, name: str, actor: Actor) -> CommentTheme:
     return theme
 
 
-def check_theme_name(office: Office | int, name: str, theme_id: int | None = None) -> str:
+def check_theme_name(office: Office | int | None, name: str, theme_id: int | None = None) -> str:
     """Return the cleaned theme name, or raise DomainError if it is empty, too long or taken."""
-    office_id = office if isinstance(office, int) else office.id
+    office_id = office.id if isinstance(office, Office) else office
     name = " ".join((name or "").split())
     if not name:
         raise DomainError("theme_name_missing", field="name")

@@ -10,16 +10,17 @@ import sqlalchemy as sa
 
 from collector.extensions import db
 from collector.models import Answer, AuditEvent, CorrectiveAction
+from tests.admin import test_flows_browser as flows
 from tests.admin.flowtools import answer_survey, office_with_admin
-from tests.admin.test_flows_browser import (  # noqa: F401  (fixtures)
-    app_config,
-    browser,
-    serious_violations,
-    server,
-)
 from tests.factories import DEFAULT_PASSWORD
 
 pytestmark = pytest.mark.browser
+
+# The panel's browser fixtures: CSRF on, one Chromium per module, the app served on a real port.
+app_config = flows.app_config
+browser = flows.browser
+server = flows.server
+serious_violations = flows.serious_violations
 
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
 WAITING = "Kolejka była za długa, czekałem godzinę."
@@ -58,7 +59,7 @@ def test_theme_hide_and_turn_comments_into_an_action_in_a_browser(app, server, b
         page.get_by_role("button", name="Zaloguj się").click()
         page.wait_for_url(f"{server}/admin/")
 
-        page.goto(f"{server}/admin/comments/")
+        page.goto(f"{server}/admin/comment/")
         page.get_by_text("Nieprzeczytane: 3.").wait_for()
         assert serious_violations(page) == [], "comment inbox"
         assert "Urząd Stanu Cywilnego" in row(page, WAITING).inner_text()
