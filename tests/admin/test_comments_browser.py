@@ -91,6 +91,20 @@ def test_theme_hide_and_turn_comments_into_an_action_in_a_browser(app, server, b
         assert "wymaga działania" in evidence and "czas oczekiwania" in evidence
         assert serious_violations(page) == [], "corrective action with its evidence"
         shoot(page, "corrective-action-evidence")
+
+        # The dashboard counts the themes of comments not hidden.
+        page.goto(f"{server}/admin/reports/")
+        themes = page.locator("#themes").inner_text()
+        assert "czas oczekiwania" in themes and "2" in themes
+        page.locator("#themes").scroll_into_view_if_needed()
+        shoot(page, "dashboard-themes")
+
+        # A response's page hides its comment with a reason too.
+        row_link = page.goto(f"{server}/admin/comment/")
+        assert row_link.status == 200
+        row(page, PRAISE).get_by_role("link", name="odpowiedź").click()
+        page.get_by_label("Powód ukrycia").wait_for()
+        shoot(page, "response-details-hide")
     finally:
         context.close()
 
