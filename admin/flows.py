@@ -18,5 +18,8 @@ def add_flow_views(panel: Admin) -> None:
 
     panel.add_view(SurveyView(name=_l("Ankieta"), endpoint="survey", url="/admin/survey"))
     panel.add_view(ResponseView(Response, db.session, name=_l("Odpowiedzi"), endpoint="response"))
+    from .comments import init_comment_views
+
+    init_comment_views(panel)
     panel.add_view(PaperView(name=_l("Ankiety papierowe"), endpoint="paper", url="/admin/paper"))
     panel.add_view(EmbedView(name=_l("Osadzanie i kody QR"), endpoint="embed", url="/admin/embed"))

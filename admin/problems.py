@@ -66,6 +66,17 @@ TEXTS: dict[str, str] = {
     "self_demotion": "Nie możesz dezaktywować własnego konta ani odebrać sobie roli.",
     "password_too_short": "Hasło musi mieć co najmniej %(min)s znaków.",
     "email_taken": "Użytkownik %(email)s już istnieje.",
+    # comments and corrective actions
+    "unknown_status": "Nieznany stan komentarza: „%(status)s”.",
+    "unknown_theme": "Nie ma takiego tematu w tym urzędzie. Wybierz temat z listy.",
+    "unknown_hide_reason": "Nieznany powód ukrycia: „%(reason)s”. Wybierz: obraźliwy, spam albo dane osobowe.",
+    "action_title_missing": "Podaj nazwę działania naprawczego.",
+    "action_title_too_long": "Nazwa działania może mieć najwyżej %(max)s znaków.",
+    "no_comments_selected": "Zaznacz co najmniej jeden komentarz tego urzędu.",
+    "comments_of_several_offices": "Działanie dotyczy jednego urzędu: zaznacz komentarze tylko jednego urzędu.",
+    "theme_name_missing": "Podaj nazwę tematu.",
+    "theme_name_too_long": "Nazwa tematu może mieć najwyżej %(max)s znaków.",
+    "theme_name_taken": "Temat „%(name)s” już jest na liście.",
 }
 IN_QUESTION = "Pytanie „%(question)s”: %(problem)s"
 

@@ -192,6 +192,7 @@ class ReportsView(PanelView):
                 report_tables.department_summary_ids(data)
             ),
             charts=charts,
+            themes=report_tables.themes(data, lang),
             status=status,
             last_local=to_local(status.last) if status.last else None,
             due_local=to_local(status.due),

@@ -1,7 +1,8 @@
 """Responses in the panel: a read-only list with filters, each answer shown with its version's texts.
 
 Responses are never edited or deleted here. A comment (free-text answer) can be hidden from
-reports: it is kept, marked ``hidden`` and the change is audited.
+reports with a reason: it is kept, marked ``hidden`` and the change is audited
+(``collector.operations.comments``, as in the comment inbox).
 """
 
 from __future__ import annotations
@@ -15,12 +16,14 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from collector.default_survey import OTHER_DEPARTMENT, SCALE
-from collector.enums import CHANNEL_LABELS, QuestionType, VersionStatus
+from collector.enums import CHANNEL_LABELS, HIDE_REASON_LABELS, QuestionType, VersionStatus
 from collector.extensions import db
 from collector.models import CHANNELS, NA, Answer, Department, Response, SurveyVersion, pick_text
+from collector.operations import DomainError, comments
 
-from .auditing import audit
+from .auditing import get_actor
 from .base import ALL_ROLES, OfficeScopedView, expose, scoped
+from .comments import refusal_page
 from .localtime import LocalDateTimeBetweenFilter
 from .pages import get_scoped_or_404
 
@@ -142,26 +145,33 @@ class ResponseView(OfficeScopedView):
             rows.append({"key": question.key, "text": text, "answers": shown, "comment": comment})
         return rows
 
+    def hide_reasons(self) -> list[tuple[str, str]]:
+        """Return the reasons a comment may be hidden for, in the panel's language."""
+        return [(k, _(v)) for k, v in HIDE_REASON_LABELS.items()]
+
     @expose("/comment/<int:answer_id>", methods=("POST",))
     def comment_view(self, answer_id: int) -> Any:
-        """Hide a comment from reports, or show it again; the answer itself is kept."""
+        """Hide a comment from reports with a reason, or show it again; the answer itself is kept."""
         answer = get_scoped_or_404(Answer, answer_id)
         hide = request.form.get("hidden") == "1"
         if answer.text is None:
             flash(_("Ukryć można tylko odpowiedź tekstową."), "error")
-        elif answer.hidden != hide:
-            audit(
-                "response.comment_hide" if hide else "response.comment_show",
-                answer,
-                before={"hidden": answer.hidden, "response_id": str(answer.response_id)},
-                after={"hidden": hide, "response_id": str(answer.response_id)},
-            )
-            answer.hidden = hide
+        else:
+            try:
+                changed = (
+                    comments.hide([answer], request.form.get("reason", ""), get_actor())
+                    if hide
+                    else comments.show([answer], get_actor())
+                )
+            except DomainError as error:
+                db.session.rollback()
+                return refusal_page(error)
             db.session.commit()
-            flash(
-                _("Komentarz ukryto w raportach (pozostaje zapisany).")
-                if hide
-                else _("Komentarz znów jest widoczny w raportach."),
-                "success",
-            )
+            if changed:
+                flash(
+                    _("Komentarz ukryto w raportach (pozostaje zapisany).")
+                    if hide
+                    else _("Komentarz znów jest widoczny w raportach."),
+                    "success",
+                )
         return redirect(url_for(".details_view", id=str(answer.response_id)))

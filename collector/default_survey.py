@@ -79,6 +79,19 @@ DEPARTMENTS = [
         "Відділ у справах громадян",
     ),
 ]
+# The themes a new office's comment inbox starts with (its admin edits them; see
+# collector/operations/comments.py). Polish: they are the office's own words, not translated.
+DEFAULT_THEMES = (
+    "obsługa",
+    "czas oczekiwania",
+    "informacja",
+    "terminowość",
+    "strona internetowa",
+    "lokal i dostępność",
+    "procedury",
+    "pochwała",
+    "inne",
+)
 OTHER_DEPARTMENT: dict[str, Any] = {
     "key": "other",
     "texts": {"pl": "Inny / nie wiem", "en": "Other / I don't know", "uk": "Інший / не знаю"},

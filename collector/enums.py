@@ -85,6 +85,31 @@ class Role(LabelledEnum):
         return ROLE_LABELS
 
 
+class CommentStatus(LabelledEnum):
+    """Where a comment is in the clerk's work: unread (new), read, needs action, answered by an action."""
+
+    NEW = "new"
+    READ = "read"
+    NEEDS_ACTION = "needs_action"
+    ANSWERED = "answered"
+
+    @classmethod
+    def _msgids(cls) -> dict[str, str]:
+        return COMMENT_STATUS_LABELS
+
+
+class HideReason(LabelledEnum):
+    """Why a comment is hidden from reports (it is kept, never deleted)."""
+
+    OFFENSIVE = "offensive"
+    SPAM = "spam"
+    PERSONAL_DATA = "personal_data"
+
+    @classmethod
+    def _msgids(cls) -> dict[str, str]:
+        return HIDE_REASON_LABELS
+
+
 # The labels' msgids (Polish), one table per enum: `make messages` reads these tables (babel.cfg).
 VERSION_STATUS_LABELS = {
     "draft": "wersja robocza",
@@ -104,6 +129,17 @@ QUESTION_TYPE_LABELS = {
     "multi": "wielokrotny wybór",
     "text": "odpowiedź otwarta",
     "department": "wybór wydziału",
+}
+COMMENT_STATUS_LABELS = {
+    "new": "nowy",
+    "read": "przeczytany",
+    "needs_action": "wymaga działania",
+    "answered": "odpowiedziano działaniem naprawczym",
+}
+HIDE_REASON_LABELS = {
+    "offensive": "obraźliwy",
+    "spam": "spam",
+    "personal_data": "dane osobowe",
 }
 ROLE_LABELS = {
     "admin": "administrator",

@@ -12,7 +12,7 @@ from typing import Any, TypeAlias
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from .enums import Channel, QuestionType, Role, VersionStatus
+from .enums import Channel, CommentStatus, QuestionType, Role, VersionStatus
 from .extensions import db
 
 LANGUAGES = ("pl", "en", "uk")
@@ -244,8 +244,48 @@ class Answer(Model):
     option_key: Mapped[str | None] = mapped_column(sa.String(64), default=None)  # or "na"
     text: Mapped[str | None] = mapped_column(sa.Text, default=None)
     hidden: Mapped[bool] = mapped_column(default=False)  # a comment hidden from reports
+    # The clerk's work on a comment (text answers only; see collector/operations/comments.py).
+    status: Mapped[str] = mapped_column(
+        sa.String(16), default=CommentStatus.NEW.value, server_default=CommentStatus.NEW.value
+    )
+    hidden_reason: Mapped[str | None] = mapped_column(sa.String(16), default=None)
+    hidden_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("app_user.id"), default=None)
+    hidden_at: Mapped[datetime | None] = mapped_column(default=None)
 
     response: Mapped[Response] = relationship(back_populates="answers")
+    themes: Mapped[list[CommentTheme]] = relationship(
+        secondary="answer_theme", order_by="CommentTheme.position"
+    )
+    hidden_by: Mapped[User | None] = relationship(foreign_keys=[hidden_by_id])
+
+
+class CommentTheme(Model):
+    """A theme a clerk gives comments ("czas oczekiwania"); each office edits its own set."""
+
+    __tablename__ = "comment_theme"
+    __table_args__ = (
+        sa.UniqueConstraint("office_id", "name", name="uq_comment_theme_office_name"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    office_id: Mapped[int] = mapped_column(sa.ForeignKey("office.id"), index=True)
+    name: Mapped[str] = mapped_column(sa.String(80))
+    position: Mapped[int] = mapped_column(default=0)
+    # A theme in use is retired, not deleted, so that past counts keep their name.
+    active: Mapped[bool] = mapped_column(default=True, server_default=sa.true())
+
+    office: Mapped[Office] = relationship()
+
+    def __str__(self) -> str:
+        return self.name
+
+
+answer_theme = sa.Table(
+    "answer_theme",
+    Model.metadata,
+    sa.Column("answer_id", sa.ForeignKey("answer.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("theme_id", sa.ForeignKey("comment_theme.id", ondelete="CASCADE"), primary_key=True),
+)
 
 
 class RefusedOrigin(Model):
@@ -363,7 +403,30 @@ class CorrectiveAction(Model):
     deadline: Mapped[date | None] = mapped_column(default=None)
     status: Mapped[str] = mapped_column(sa.String(20), default="planned")
     question_key: Mapped[str | None] = mapped_column(sa.String(64), default=None)
+    # The items (rating question keys) that prompted the action; ``question_key`` is the first.
+    question_keys: Mapped[list[str]] = mapped_column(sa.JSON, default=list, server_default="[]")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     done_at: Mapped[date | None] = mapped_column(default=None)
 
     office: Mapped[Office] = relationship()
+    # The comments that prompted it (its evidence).
+    answers: Mapped[list[Answer]] = relationship(
+        secondary="corrective_action_answer", order_by="Answer.submitted_at"
+    )
+
+    def item_keys(self) -> list[str]:
+        """Return the items the action is about, the legacy single item included."""
+        keys = list(self.question_keys or [])
+        if self.question_key and self.question_key not in keys:
+            keys.insert(0, self.question_key)
+        return keys
+
+
+corrective_action_answer = sa.Table(
+    "corrective_action_answer",
+    Model.metadata,
+    sa.Column(
+        "action_id", sa.ForeignKey("corrective_action.id", ondelete="CASCADE"), primary_key=True
+    ),
+    sa.Column("answer_id", sa.ForeignKey("answer.id", ondelete="CASCADE"), primary_key=True),
+)

@@ -12,6 +12,7 @@ from .extensions import db
 from .messages import survey_texts
 from .models import (
     LANGUAGES,
+    CommentTheme,
     Department,
     Office,
     Question,
@@ -57,6 +58,11 @@ def create_office(
     for position, fields in enumerate(default_survey.default_questions()):
         version.questions.append(Question(position=position, **fields))
     db.session.add(survey)
+    db.session.flush()
+    db.session.add_all(
+        CommentTheme(office_id=office.id, name=name, position=position)
+        for position, name in enumerate(default_survey.DEFAULT_THEMES)
+    )
     db.session.flush()
     return office
 

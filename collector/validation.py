@@ -22,6 +22,7 @@ from marshmallow import ValidationError
 from . import messages
 from .enums import QuestionType, VersionStatus
 from .extensions import db
+from .masking import mask_personal_data
 from .models import Question, utcnow
 from .office_cache import OfficeContext, VersionInfo, get_cache
 from .schemas import (
@@ -320,6 +321,11 @@ def check_answers(context: OfficeContext, envelope: dict[str, Any]) -> Submissio
         codes = dict(sorted(codes.items(), key=lambda item: order.get(item[0], len(order))))
         params = {key: rules.params[key] for key in codes if key in rules.params}
         raise SubmissionError(400, "invalid_answers_content", codes, params)
+    # Personal data typed into a comment is masked here, before anything stores it.
+    answers = {
+        k: mask_personal_data(v) if rules.types[k] == QuestionType.TEXT else v
+        for k, v in answers.items()
+    }
     department_key = next((answers[k] for k in rules.department_keys if k in answers), None)
     return Submission(
         id=envelope["id"],

@@ -270,5 +270,7 @@ def write_aggregates_xlsx(data: dict[str, Any], out: IO[bytes]) -> None:
     sheet(m("importance"), tables.importance(data, lang))
     sheet(m("needs_action"), tables.needs_action(data, lang))
     sheet(m("comments"), tables.comments(data, lang))
+    sheet(m("themes"), tables.themes(data, lang))
     sheet(m("actions"), tables.actions(data, lang))
+    sheet(m("you_said_title"), tables.you_said_we_did(data, lang))
     workbook.save(out)

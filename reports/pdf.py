@@ -501,6 +501,8 @@ def comments(data: dict[str, Any], st: dict[str, ParagraphStyle], lang: str) -> 
     out: list[Any] = [para(message("comments", lang), st["h1"])]
     if not c["total"]:
         return out + [para(message("comments_none", lang), st["body"]), PageBreak()]
+    out += themes(data, st, lang)
+    out.append(para(message("comments_list", lang), st["h2"]))
     out.append(
         para(
             message("comments_note", lang).format(
@@ -520,8 +522,8 @@ def comments(data: dict[str, Any], st: dict[str, ParagraphStyle], lang: str) -> 
         )
     rows_by_group: dict[str, list[list[Any]]] = {}
     listed = tables.comments(data, lang)
-    for key, (_department, day, version, body) in zip(listed.keys, listed.texts(), strict=True):
-        rows_by_group.setdefault(key, []).append([day, version, para(body, st["cell"])])
+    for key, (_department, month, version, body) in zip(listed.keys, listed.texts(), strict=True):
+        rows_by_group.setdefault(key, []).append([month, version, para(body, st["cell"])])
     for group in c["groups"]:
         out.append(para(group["label"], st["h3"]))
         rows = rows_by_group.get(group["key"], [])
@@ -536,8 +538,20 @@ def comments(data: dict[str, Any], st: dict[str, ParagraphStyle], lang: str) -> 
     return out
 
 
+def themes(data: dict[str, Any], st: dict[str, ParagraphStyle], lang: str) -> list:
+    """Return the comments' counts by theme (kept on the comments' page)."""
+    out: list[Any] = [para(message("themes", lang), st["h2"])]
+    counted = tables.themes(data, lang)
+    if not counted.rows:
+        return out + [para(message("themes_none", lang), st["body"])]
+    return out + [
+        para(message("themes_note", lang), st["small"]),
+        table(grid(counted), [10 * cm, 3 * cm], st),
+    ]
+
+
 def actions(data: dict[str, Any], st: dict[str, ParagraphStyle], lang: str) -> list:
-    """Return the corrective actions with owner, deadline and status."""
+    """Return the corrective actions with owner, deadline and status, then "you said — we did"."""
     out: list[Any] = [
         para(message("actions", lang), st["h1"]),
         para(message("actions_note", lang), st["small"]),
@@ -548,6 +562,13 @@ def actions(data: dict[str, Any], st: dict[str, ParagraphStyle], lang: str) -> l
         table(
             grid(tables.actions(data, lang)),
             [7 * cm, 3.2 * cm, 2.2 * cm, 2.2 * cm, CONTENT_W - 14.6 * cm],
+            st,
+            align_right_from=99,
+        ),
+        para(message("you_said_title", lang), st["h2"]),
+        table(
+            grid(tables.you_said_we_did(data, lang)),
+            [7 * cm, 7 * cm, CONTENT_W - 14 * cm],
             st,
             align_right_from=99,
         ),

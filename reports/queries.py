@@ -19,7 +19,17 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session, selectinload
 
 from collector.default_survey import OTHER_DEPARTMENT
-from collector.models import Answer, Department, Office, Response, Survey, SurveyVersion, pick_text
+from collector.models import (
+    Answer,
+    CommentTheme,
+    Department,
+    Office,
+    Response,
+    Survey,
+    SurveyVersion,
+    answer_theme,
+    pick_text,
+)
 
 from .periods import Period
 from .texts import message
@@ -272,6 +282,24 @@ def read_comments(
         .limit(limit)
     )
     return [tuple(row) for row in session.execute(query) if row.text is not None]
+
+
+def read_theme_counts(session: Session, scope: Scope) -> list[tuple[str, int]]:
+    """Return (theme, comments not hidden in the period) for each of the office's themes in use, most first."""
+    count = sa.func.count(Answer.id)
+    query = (
+        sa.select(CommentTheme.name, count)
+        .join(answer_theme, answer_theme.c.theme_id == CommentTheme.id)
+        .join(Answer, Answer.id == answer_theme.c.answer_id)
+        .where(
+            CommentTheme.office_id == scope.office.id,
+            *scope.where(Answer),
+            Answer.hidden.is_(False),
+        )
+        .group_by(CommentTheme.id, CommentTheme.name, CommentTheme.position)
+        .order_by(count.desc(), CommentTheme.position, CommentTheme.name)
+    )
+    return [(name, n) for name, n in session.execute(query)]
 
 
 def load_versions(session: Session, office: Office) -> dict[int, SurveyVersion]:

@@ -31,6 +31,7 @@ from .queries import (
     read_comments,
     read_driver_pairs,
     read_grain,
+    read_theme_counts,
 )
 from .statistics import (
     MIN_CELL,
@@ -140,7 +141,12 @@ def build_report_data(
         data["departments"]["hidden"],
         lang,
     )
-    data["actions"] = actions_section(session, office, period, lang)
+    data["themes"] = [
+        {"name": name, "count": count} for name, count in read_theme_counts(session, scope)
+    ]
+    data["actions"] = actions_section(
+        session, office, period, lang, labels_of_items(versions, lang)
+    )
     data["annex"] = annex_section(versions, labels, department_order, lang)
     return data
 
@@ -717,8 +723,9 @@ def comments_section(
         group = (
             SUPPRESSED if (department or NO_DEPARTMENT) in merged else (department or NO_DEPARTMENT)
         )
+        # The month, never the day: with the department it could point to one visit.
         entry = {
-            "date": to_local(submitted_at).date().isoformat(),
+            "month": to_local(submitted_at).strftime("%Y-%m"),
             "version": numbers.get(version_id),
             "text": text,
         }
@@ -743,13 +750,29 @@ def comments_section(
     }
 
 
+def labels_of_items(versions: list[SurveyVersion], lang: str) -> dict[str, str]:
+    """Return question key -> its text in the newest version that has it."""
+    labels: dict[str, str] = {}
+    for version in versions:
+        for q in version.questions:
+            labels[q.key] = pick_text(q.texts, lang)
+    return labels
+
+
 def actions_section(
-    session: Session, office: Office, period: Period, lang: str
+    session: Session,
+    office: Office,
+    period: Period,
+    lang: str,
+    item_labels: dict[str, str] | None = None,
 ) -> list[dict[str, Any]]:
     """Return the corrective actions recorded since the previous period began, and every one still open.
 
-    Their status is as it stands when the report is generated: the model keeps no history.
+    Their status is as it stands when the report is generated: the model keeps no history. What
+    prompted each ("you said — we did") is given as the items, the themes of its comments and how
+    many comments: never a comment's text, so a hidden comment cannot leak through an action.
     """
+    item_labels = item_labels or {}
     start = period.previous().utc_start
     query = (
         sa.select(CorrectiveAction)
@@ -776,6 +799,9 @@ def actions_section(
                 "status_label": ACTION_STATUSES.get(action.status, {}).get(lang, action.status),
                 "question_key": action.question_key,
                 "done_at": action.done_at.isoformat() if action.done_at else None,
+                "items": [item_labels.get(k, k) for k in action.item_keys()],
+                "themes": sorted({t.name for a in action.answers for t in a.themes}),
+                "comments": len(action.answers),
             }
         )
     return out

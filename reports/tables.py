@@ -439,12 +439,15 @@ def needs_action(data: dict[str, Any], lang: str) -> Table:
 
 
 def comments(data: dict[str, Any], lang: str) -> Table:
-    """Return the comments not hidden, by department group (the keys), oldest first within a group."""
+    """Return the comments not hidden, by department group (the keys), oldest first within a group.
+
+    A comment carries its month, not its day; small departments share one group (sections.py).
+    """
     m = lambda key: message(key, lang)  # noqa: E731
     table = Table(
         [
             Column("department", m("department")),
-            Column("date", m("comment_date")),
+            Column("month", m("month")),
             Column("version", m("version")),
             Column("comment", m("comment")),
         ]
@@ -457,7 +460,7 @@ def comments(data: dict[str, Any], lang: str) -> Table:
             table.rows.append(
                 [
                     text(group["label"]),
-                    Figure(comment["date"], fmt_date(comment["date"], lang)),
+                    Figure(comment["month"], fmt_month(comment["month"], lang, short=True)),
                     Figure(comment["version"], f"v{comment['version']}"),
                     text(body),
                 ]
@@ -489,6 +492,41 @@ def actions(data: dict[str, Any], lang: str) -> Table:
                 ),
                 text(label(ACTION_STATUSES, a["status"], lang)),
                 Figure(a["question_key"] or "", a["question_key"] or "—"),
+            ]
+        )
+        table.keys.append(a["title"])
+    return table
+
+
+def themes(data: dict[str, Any], lang: str) -> Table:
+    """Return the comments not hidden per theme the staff gave them, most first."""
+    m = lambda key: message(key, lang)  # noqa: E731
+    table = Table([Column("theme", m("theme")), Column("count", m("theme_count"), "int")])
+    for theme in data.get("themes", []):
+        table.rows.append([text(theme["name"]), integer(theme["count"], lang)])
+        table.keys.append(theme["name"])
+    return table
+
+
+def you_said_we_did(data: dict[str, Any], lang: str) -> Table:
+    """Return "you said — we did": each action, its status and what prompted it (items, themes)."""
+    m = lambda key: message(key, lang)  # noqa: E731
+    table = Table(
+        [
+            Column("prompted", m("you_said")),
+            Column("action", m("we_did")),
+            Column("status", m("status")),
+        ]
+    )
+    for a in data["actions"]:
+        prompted = list(a.get("items", [])) + [f"„{t}”" for t in a.get("themes", [])]
+        if a.get("comments"):
+            prompted.append(m("comments_count").format(n=fmt_int(a["comments"], lang)))
+        table.rows.append(
+            [
+                text("; ".join(prompted) or "—"),
+                text(a["title"]),
+                text(label(ACTION_STATUSES, a["status"], lang)),
             ]
         )
         table.keys.append(a["title"])

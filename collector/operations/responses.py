@@ -9,7 +9,14 @@ import sqlalchemy as sa
 
 from ..audit import Actor, audit_change
 from ..extensions import db
-from ..models import Answer, Office, Response, utcnow
+from ..models import (
+    Answer,
+    Office,
+    Response,
+    answer_theme,
+    corrective_action_answer,
+    utcnow,
+)
 from .problems import DomainError
 
 
@@ -21,6 +28,10 @@ def purge_responses(office: Office, days: int, actor: Actor) -> int:
     old = sa.select(Response.id).where(
         Response.office_id == office.id, Response.submitted_at < cutoff
     )
+    old_answers = sa.select(Answer.id).where(Answer.response_id.in_(old))
+    # SQLite enforces no ON DELETE CASCADE unless asked: drop the links of the answers explicitly.
+    for link in (answer_theme, corrective_action_answer):
+        db.session.execute(sa.delete(link).where(link.c.answer_id.in_(old_answers)))
     db.session.execute(sa.delete(Answer).where(Answer.response_id.in_(old)))
     # A DELETE statement's result is a CursorResult; Session.execute is typed as returning Result.
     result = cast(

@@ -76,7 +76,7 @@ ATTEMPTS = [
     ("GET", "/admin/embed/qr/{department}.svg", None),
     ("GET", "/admin/embed/poster/{department}.pdf", None),
     ("GET", "/admin/response/details/?id={response}", None),
-    ("POST", "/admin/response/comment/{answer}", {"hidden": "1"}),
+    ("POST", "/admin/response/comment/{answer}", {"hidden": "1", "reason": "personal_data"}),
     ("GET", "/admin/paper/?office_id={office}", None),
     ("GET", "/admin/paper/questionnaire.pdf?office_id={office}", None),
     (

@@ -348,16 +348,17 @@ def test_admin_records_a_corrective_action_and_the_report_lists_it(client, datas
             "owner": "Naczelnik Wydziału Komunikacji",
             "deadline": "2025-03-31",
             "status": "in_progress",
-            "question_key": "service_waiting",
+            "question_keys": ["service_waiting", "service_politeness"],
             "done_at": "",
         },
     )
     assert response.status_code == 302, text(response)
     action = db.session.scalar(sa.select(CorrectiveAction))
-    assert (action.office_id, action.status, action.question_key) == (
+    assert (action.office_id, action.status, action.question_key, action.question_keys) == (
         dataset.office.id,
         "in_progress",
         "service_waiting",
+        ["service_waiting", "service_politeness"],
     )
     listing = text(client.get("/admin/corrective_action/"))
     assert "Drugi automat biletowy" in listing and "w realizacji" in listing
@@ -384,7 +385,7 @@ def test_admin_records_a_corrective_action_and_the_report_lists_it(client, datas
         ({"title": "Tablica", "status": "unknown"}, "Not a valid choice"),
         ({"title": "Tablica", "status": "planned", "deadline": "31.02.2025"}, "date"),
         (
-            {"title": "Tablica", "status": "planned", "question_key": "no_such_item"},
+            {"title": "Tablica", "status": "planned", "question_keys": ["no_such_item"]},
             "Not a valid choice",
         ),
     ],

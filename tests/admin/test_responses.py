@@ -72,7 +72,10 @@ def test_the_details_show_each_answer_with_its_question(client, office):
 def test_a_comment_is_hidden_from_reports_kept_and_audited_then_shown_again(client, office):
     answer = comment()
     response = post(
-        client, f"/admin/response/comment/{answer.id}", {"hidden": "1"}, follow_redirects=True
+        client,
+        f"/admin/response/comment/{answer.id}",
+        {"hidden": "1", "reason": "personal_data"},
+        follow_redirects=True,
     )
 
     assert any("ukryto" in m for m in flashes(response))
@@ -96,7 +99,11 @@ def test_a_hidden_comment_is_left_out_of_the_reports_comments(client, office):
     import reports
     from reports.periods import local_today
 
-    post(client, f"/admin/response/comment/{comment().id}", {"hidden": "1"})
+    post(
+        client,
+        f"/admin/response/comment/{comment().id}",
+        {"hidden": "1", "reason": "personal_data"},
+    )
     report = reports.archive_report(
         db.session,
         office,
@@ -130,7 +137,21 @@ def test_a_reviewer_reads_responses_but_cannot_hide_comments(client, office):
     page = text(reviewer.get(f"/admin/response/details/?id={comment().response_id}"))
     assert "Pani Anna Kowalska" in page and "Ukryj w raportach" not in page
     assert (
-        post(reviewer, f"/admin/response/comment/{comment().id}", {"hidden": "1"}).status_code
+        post(
+            reviewer,
+            f"/admin/response/comment/{comment().id}",
+            {"hidden": "1", "reason": "personal_data"},
+        ).status_code
         == 403
     )
+    assert comment().hidden is False
+
+
+@pytest.mark.parametrize("reason", ["", "nudny", "<script>"])
+def test_hiding_without_a_known_reason_is_refused(client, office, reason):
+    response = post(
+        client, f"/admin/response/comment/{comment().id}", {"hidden": "1", "reason": reason}
+    )
+    assert response.status_code == 400
+    assert "Nieznany powód ukrycia" in text(response)
     assert comment().hidden is False

@@ -17,7 +17,16 @@ from typing import Any
 
 from collector.audit import record_event
 from collector.extensions import db
-from collector.models import AuditEvent, CorrectiveAction, Department, Office, Response, User
+from collector.models import (
+    Answer,
+    AuditEvent,
+    CommentTheme,
+    CorrectiveAction,
+    Department,
+    Office,
+    Response,
+    User,
+)
 from tests.factories import create_user
 
 ROLES = ("admin", "reviewer", "superadmin")
@@ -152,7 +161,6 @@ def corrective_action_form(office: Office) -> dict:
         "owner": "Naczelnik",
         "deadline": "2025-06-30",
         "status": "planned",
-        "question_key": "",
         "done_at": "",
         "office": str(office.id),
     }
@@ -165,9 +173,44 @@ def corrective_action_edit(action: CorrectiveAction) -> dict:
         "owner": action.owner,
         "deadline": "",
         "status": "in_progress",
-        "question_key": "",
         "done_at": "",
     }
+
+
+def make_theme(office: Office) -> CommentTheme:
+    theme = CommentTheme(office_id=office.id, name=f"temat-{next(_serial)}", position=50)
+    db.session.add(theme)
+    db.session.commit()
+    return theme
+
+
+def theme_form(office: Office) -> dict:
+    return {
+        "name": f"nowy-temat-{next(_serial)}",
+        "position": "20",
+        "active": "y",
+        "office": str(office.id),
+    }
+
+
+def theme_edit(theme: CommentTheme) -> dict:
+    return {"name": theme.name + " (po zmianie)", "position": "21", "active": "y"}
+
+
+def make_comment(office: Office) -> Answer:
+    """Store a response with one comment; the comment's text is its label in the inbox."""
+    response = make_response(office)
+    answer = Answer(
+        response_id=response.id,
+        office_id=office.id,
+        version_id=response.version_id,
+        submitted_at=response.submitted_at,
+        question_key="comment",
+        text=f"komentarz-{next(_serial)}",
+    )
+    db.session.add(answer)
+    db.session.commit()
+    return answer
 
 
 def make_response(office: Office) -> Response:
@@ -247,5 +290,25 @@ VIEW_CASES: list[ViewCase] = [
         make=make_response,
         label=lambda r: r.department_key,
         may={"admin": set(READ), "reviewer": set(READ), "superadmin": set(READ)},
+    ),
+    ViewCase(
+        endpoint="comment_theme",
+        model=CommentTheme,
+        make=make_theme,
+        label=lambda t: t.name,
+        may={
+            "admin": READ | {"create", "edit"},
+            "reviewer": set(READ),
+            "superadmin": READ | {"create", "edit"},
+        },
+        create_data=theme_form,
+        edit_data=theme_edit,
+    ),
+    ViewCase(
+        endpoint="comment",
+        model=Answer,
+        make=make_comment,
+        label=lambda a: a.text,
+        may={"admin": {"list"}, "reviewer": {"list"}, "superadmin": {"list"}},
     ),
 ]

@@ -256,6 +256,11 @@ def test_a_stored_response_holds_no_address_user_agent_cookie_or_other_identifie
         "option_key",
         "text",
         "hidden",
+        # The staff's work on a comment (inbox status, who hid it, when, why): nothing of the resident.
+        "status",
+        "hidden_reason",
+        "hidden_by_id",
+        "hidden_at",
     }
     stored_values = [str(value) for row in [*response_rows, *answer_rows] for value in row.values()]
     for secret in secrets_sent:
