@@ -32,11 +32,26 @@ TEXTS: dict[str, str] = {
     "group_key_format": "Klucz grupy może mieć %(rule)s.",
     "group_text_pl_missing": "Podaj tytuł siatki po polsku.",
     "group_not_rating": "Siatkę ocen tworzą tylko pytania typu ocena 1–5.",
+    "group_unknown": "Wybierz siatkę z listy albo „nowa siatka…” z tytułem.",
+    "scale_incomplete": "Podaj wszystkie pięć opisów ocen w tym języku albo zostaw wszystkie puste.",
+    "show_if_format": "Warunek wyświetlania jest nieprawidłowy; wybierz pytanie i zakres ocen z list.",
+    "show_if_self": "Pytanie nie może zależeć od odpowiedzi na samo siebie.",
+    "show_if_unknown": "W tej wersji nie ma pytania „%(key)s”, od którego zależy warunek.",
+    "show_if_not_rating": "Warunek może dotyczyć tylko pytania typu ocena 1–5; „%(key)s” nim nie jest.",
+    "show_if_not_earlier": "Pytanie „%(key)s”, od którego zależy warunek, musi stać wcześniej w ankiecie.",
+    "show_if_range": "Zakres ocen: od 1 do %(points)s, a „od” nie może być większe niż „do”.",
+    "type_has_dependants": "Nie można zmienić rodzaju: od oceny w tym pytaniu zależy wyświetlanie pytań: "
+    "%(dependants)s. Najpierw zmień ich warunki.",
     # versions
     "title_pl_missing": "Podaj tytuł ankiety po polsku.",
     "no_questions": "Ankieta musi mieć co najmniej jedno pytanie.",
     "key_repeated": "Klucz „%(key)s” powtarza się w %(count)s pytaniach; każde pytanie potrzebuje własnego klucza.",
     "grid_split": "Pytania siatki „%(group)s” muszą stać jedno pod drugim; przesuń je razem.",
+    "question_has_dependants": "Nie usunięto pytania „%(key)s”: od oceny w nim zależy wyświetlanie pytań: "
+    "%(dependants)s. Najpierw zmień lub usuń ich warunki.",
+    "position_out_of_range": "Nie ma miejsca %(position)s: pytań jest %(count)s.",
+    "move_breaks_condition": "Nie przesunięto pytania „%(key)s”: pytanie, od którego zależy warunek, musi "
+    "stać przed pytaniem z warunkiem (dotyczy: %(dependants)s).",
     "no_survey": "Urząd nie ma jeszcze ankiety.",
     "not_draft": "Wersja %(number)s nie jest wersją roboczą, więc nie można jej zmieniać.",
     "invalid_version": "Nie opublikowano — popraw najpierw: %(problems)s",
