@@ -76,12 +76,14 @@
     function renderPreview () {
       const type = $type.value
       const $body = document.createDocumentFragment()
-      if ($condition && $condition.value && SECTIONS[type].includes('condition')) {
+      const $note = document.getElementById('preview-condition')
+      $note.hidden = !($condition && $condition.value && SECTIONS[type].includes('condition'))
+      if (!$note.hidden) {
         const number = ($condition.selectedOptions[0].textContent.match(/^(\d+)\./) || [])[1] || '?'
-        $body.append(element('p', 'pv-condition', TEXTS.condition
+        $note.textContent = TEXTS.condition
           .replace('%(min)s', value('show_if_min'))
           .replace('%(max)s', value('show_if_max'))
-          .replace('%(n)s', number)))
+          .replace('%(n)s', number)
       }
       if (type === 'rating' && $group.value) {
         const title = value('group_text_pl') || ((GRID_TITLES[$group.value] || {}).pl || '')

@@ -776,6 +776,9 @@ def test_a_follow_up_is_shown_only_for_a_range_of_an_earlier_rating(client, draf
     assert f"widoczne, gdy ocena w pytaniu {n} („Jak ogólnie?”) to 1–2" in page.replace(
         "&#34;", '"'
     )
+    form = text(client.get(f"/admin/survey/question/{follow_up.id}"))
+    note = re.search(r'id="preview-condition">([^<]*)<', form).group(1)
+    assert note == f"Pytanie pojawi się tylko po ocenie od 1 do 2 w pytaniu {n}."
     event = db.session.scalar(
         sa.select(AuditEvent)
         .where(AuditEvent.action == "survey.question_add")

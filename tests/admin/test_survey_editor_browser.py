@@ -139,7 +139,7 @@ def test_the_question_form_shows_its_types_fields_and_a_live_preview(page, serve
     page.get_by_label("Pokaż tylko, gdy odpowiedź na pytanie").select_option(rating.key)
     page.get_by_label("jest od").select_option("1")
     page.get_by_label("do", exact=True).select_option("2")
-    preview.locator(".pv-condition").filter(has_text="od 1 do 2").wait_for()
+    page.locator("#preview-condition").filter(has_text="od 1 do 2").wait_for()
     assert page.locator("[data-no-js]").is_hidden()
     assert serious_violations(page) == [], "question form (rating)"
     screenshots(page, "question-rating")
