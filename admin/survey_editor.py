@@ -1,9 +1,11 @@
 """The survey editor: versions, the draft's questions, preview in the real widget, publishing.
 
 A published or retired version is read-only. "Edytuj" makes a draft (a copy of the newest version
-with the next number; one draft at a time), whose questions are added, removed, reordered with
-up/down buttons (plain forms, so keyboard and screen-reader users reorder like everyone else),
-retyped and re-worded. Every change is a ``collector.operations.versions`` operation; the rules
+with the next number; one draft at a time), whose questions are added, removed, retyped and
+re-worded, and reordered: by drag and drop, or with a "move to position N" select and button on each
+row (a plain form, so keyboard and screen-reader users, and browsers without JavaScript, reorder like
+everyone else). ``static/survey_editor.js`` enhances the pages: the move goes to a JSON endpoint
+without a reload, the question form shows only its type's fields, and a preview follows the form. Every change is a ``collector.operations.versions`` operation; the rules
 are ``collector.operations.problems``' codes, worded by ``admin.problems``. "Opublikuj" runs
 ``admin.workflows.publish_draft``: the pre-change report, the new version and the retirement of
 the old one in one transaction.
@@ -30,11 +32,12 @@ from wtforms import (
 )
 from wtforms.validators import Length, NumberRange, Optional, ValidationError
 
+from collector import default_survey, messages
 from collector.enums import QUESTION_TYPE_LABELS, VERSION_STATUS_LABELS, QuestionType, VersionStatus
 from collector.extensions import db
-from collector.models import LANGUAGES, Question, Report, SurveyVersion
+from collector.models import LANGUAGES, Department, Question, Report, SurveyVersion
 from collector.operations import DomainError, Problem
-from collector.operations.problems import CHOICE_TYPES, check_version
+from collector.operations.problems import CHOICE_TYPES, SCALE_POINTS, check_version
 from collector.operations.versions import (
     check_question_values,
     delete_question,
@@ -43,14 +46,16 @@ from collector.operations.versions import (
     get_draft,
     keys_of_earlier_versions,
     move_question,
+    move_question_to,
     save_question,
     start_draft,
+    suggest_group_key,
     suggest_key,
 )
 from collector.surveys import get_survey, survey_document
 
 from .auditing import get_actor
-from .base import ALL_ROLES, WRITER_ROLES, PanelView, error_page, expose
+from .base import ALL_ROLES, WRITER_ROLES, PanelView, error_page, expose, scoped
 from .pages import get_chosen_office, get_scoped_or_404, render_office_choice
 from .problems import describe, describe_all, error_text
 from .workflows import publish_draft
@@ -62,6 +67,16 @@ LANGUAGE_NAMES = {"pl": "polski", "en": "angielski", "uk": "ukraiński"}
 EMPTY_OPTION_ROWS = 3
 MAX_OPTIONS = 30
 TEXT_MAX = 500
+NEW_GROUP = "+new"  # the group select's "new grid" choice; never a key (keys have no "+")
+POINTS = [str(n) for n in range(1, SCALE_POINTS + 1)]
+# Which fieldsets of the question form each type uses (the template and the script both read it).
+TYPE_SECTIONS = {
+    QuestionType.RATING: ("rating", "condition"),
+    QuestionType.SINGLE: ("options", "condition"),
+    QuestionType.MULTI: ("options", "picks", "condition"),
+    QuestionType.TEXT: ("text", "condition"),
+    QuestionType.DEPARTMENT: (),
+}
 
 
 class OptionForm(Form):
@@ -115,20 +130,44 @@ class QuestionForm(FlaskForm):
             NumberRange(1, 2000, message=_l("Podaj liczbę od 1 do 2000 albo zostaw puste.")),
         ],
     )
-    group = StringField(
-        _l("Siatka ocen (klucz grupy)"),
-        validators=[Length(max=64)],
+    group = SelectField(
+        _l("Siatka ocen"),
+        choices=[],
+        validate_choice=False,  # checked in ``check``: the version's grids, none, or a new one
+        default="",
         description=_l(
-            "Pytania z tym samym kluczem grupy, stojące jedno pod drugim, tworzą "
-            "siatkę ocen ze wspólnym tytułem. Puste: pytanie osobne."
+            "Pytania jednej siatki stoją jedno pod drugim pod wspólnym tytułem. Nowa siatka "
+            "dostaje klucz utworzony z tytułu; zmiana tytułu zmienia go w całej siatce."
         ),
     )
     group_text_pl = StringField(_l("Tytuł siatki po polsku"), validators=[Length(max=TEXT_MAX)])
     group_text_en = StringField(_l("Tytuł siatki po angielsku"), validators=[Length(max=TEXT_MAX)])
     group_text_uk = StringField(_l("Tytuł siatki po ukraińsku"), validators=[Length(max=TEXT_MAX)])
+    show_if_question = SelectField(
+        _l("Pokaż tylko, gdy odpowiedź na pytanie"),
+        choices=[],
+        validate_choice=False,  # checked by the rule set (an earlier rating question)
+        default="",
+    )
+    show_if_min = SelectField(
+        _l("jest od"), choices=[(n, n) for n in POINTS], validate_choice=False, default="1"
+    )
+    show_if_max = SelectField(
+        _l("do"), choices=[(n, n) for n in POINTS], validate_choice=False, default="2"
+    )
     options = FieldList(FormField(OptionForm), min_entries=0, max_entries=MAX_OPTIONS)
     options_problem = ""  # a problem with the answers as a whole, shown above their table
+    scale_problems: dict[str, str]  # language -> a problem with that language's scale labels
     failed = False  # set when a POST was refused: the page says so at the top
+    group_key = ""  # the key of a new grid, made from its title by ``check``
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.scale_problems = {}
+
+    def scale_field(self, lang: str, point: int) -> Any:
+        """Return the field of the label of ``point`` (1..5) in ``lang``."""
+        return getattr(self, f"scale_{lang}_{point}")
 
     # -- loading ----------------------------------------------------------------------------
 
@@ -145,6 +184,11 @@ class QuestionForm(FlaskForm):
         self.max_picks.data = question.max_picks
         self.max_length.data = question.max_length if question.type == QuestionType.TEXT else None
         self.group.data = question.group or ""
+        self.load_scale(question.scale or default_survey.SCALE)
+        if question.show_if:
+            self.show_if_question.data = str(question.show_if.get("question", ""))
+            self.show_if_min.data = str(question.show_if.get("min", ""))
+            self.show_if_max.data = str(question.show_if.get("max", ""))
         for option in question.options or []:
             self.options.append_entry(
                 {
@@ -152,6 +196,38 @@ class QuestionForm(FlaskForm):
                     **{lang: (option.get("texts") or {}).get(lang, "") for lang in LANGUAGES},
                 }
             )
+
+    def load_scale(self, scale: dict[str, list[str]]) -> None:
+        """Fill the scale labels (five per language)."""
+        for lang in LANGUAGES:
+            labels = list(scale.get(lang) or [])
+            for point in range(1, SCALE_POINTS + 1):
+                self.scale_field(lang, point).data = (
+                    labels[point - 1] if point <= len(labels) else ""
+                )
+
+    def set_choices(self, version: SurveyVersion, question: Question | None) -> None:
+        """Offer the version's grids and the earlier rating questions a condition may name."""
+        grids: dict[str, str] = {}
+        for q in sorted(version.questions, key=lambda q: q.position):
+            if q.group and q.group not in grids:
+                grids[q.group] = (q.group_texts or {}).get("pl") or q.group
+        self.group.choices = [
+            ("", _("bez siatki (pytanie osobne)")),
+            *grids.items(),
+            (NEW_GROUP, _("nowa siatka…")),
+        ]
+        ordered = sorted(version.questions, key=lambda q: q.position)
+        earlier = ordered if question is None else ordered[: ordered.index(question)]
+        choices = [("", _("zawsze (bez warunku)"))] + [
+            (q.key, f"{ordered.index(q) + 1}. {truncate((q.texts or {}).get('pl') or q.key)}")
+            for q in earlier
+            if q.type == QuestionType.RATING
+        ]
+        chosen = self.show_if_question.data or ""
+        if chosen and chosen not in dict(choices):
+            choices.append((chosen, chosen))  # a broken condition stays visible with its problem
+        self.show_if_question.choices = choices
 
     def add_empty_rows(self) -> None:
         """Offer a few empty rows for new answers (more after saving)."""
@@ -198,15 +274,59 @@ class QuestionForm(FlaskForm):
             "options": self.clean_options(),
             "max_picks": self.max_picks.data,
             "max_length": self.max_length.data,
-            "group": (self.group.data or "").strip(),
+            "group": self.group_key or (self.group.data or "").strip(),
+            "scale": self.scale_values(),
+            "show_if": self.show_if_value(),
         }
+
+    def scale_values(self) -> dict[str, list[str]] | None:
+        """Return the scale labels per language (a language left blank is left out; Polish
+        defaults to the standard words); None when the form did not send them at all."""
+        fields = [self.scale_field(lang, p) for lang in LANGUAGES for p in range(1, 6)]
+        if not any(field.raw_data for field in fields):
+            return None
+        scale = {}
+        for lang in LANGUAGES:
+            labels = [
+                (self.scale_field(lang, p).data or "").strip() for p in range(1, SCALE_POINTS + 1)
+            ]
+            if any(labels):
+                scale[lang] = labels
+        scale.setdefault("pl", list(default_survey.SCALE["pl"]))
+        return scale
+
+    def show_if_value(self) -> dict[str, Any] | None:
+        """Return the condition as stored (``{"question", "min", "max"}``), or None for "always".
+
+        A bound that is not a number is kept as sent, so the rule set names the problem.
+        """
+        key = (self.show_if_question.data or "").strip()
+        if not key:
+            return None
+
+        def bound(field: Any) -> Any:
+            value = (field.data or "").strip()
+            return int(value) if value.isdigit() and len(value) < 4 else value
+
+        return {"question": key, "min": bound(self.show_if_min), "max": bound(self.show_if_max)}
 
     def check(self, version: SurveyVersion, question: Question | None) -> bool:
         """Run the question rules (``collector.operations.problems``); put each problem next to its field."""
         self.key.data = (self.key.data or "").strip()
         group = (self.group.data or "").strip()
         self.group.data = group
-        if (
+        self.group_key = ""
+        grids = {q.group for q in version.questions if q.group}
+        if self.type.data == QuestionType.RATING and group == NEW_GROUP:
+            title = (self.group_text_pl.data or "").strip()
+            if not title:
+                self.show(Problem("group_text_pl_missing", "group_text_pl"))
+                return False
+            self.group_key = suggest_group_key(version, title)
+        elif self.type.data == QuestionType.RATING and group and group not in grids:
+            self.show(Problem("group_unknown", "group", {"group": group[:64]}))
+            return False
+        elif (
             self.type.data == QuestionType.RATING
             and group
             and not (self.group_text_pl.data or "").strip()
@@ -239,6 +359,9 @@ class QuestionForm(FlaskForm):
         if name == "options" or (name.startswith("options-") and not self.clean_options()):
             self.options_problem = message
             return
+        if name.startswith("scale_"):
+            self.scale_problems[name.removeprefix("scale_")] = message
+            return
         if name.startswith("options-"):
             _prefix, index, part = name.split("-")
             filled = [entry.form for entry in self.options.entries if not entry.form.is_empty()]
@@ -248,6 +371,28 @@ class QuestionForm(FlaskForm):
             if field is None:
                 field = self.type
         field.errors = [*field.errors, message] if isinstance(field.errors, list) else [message]
+
+
+LANGUAGE_LABELS = {"pl": _l("po polsku"), "en": _l("po angielsku"), "uk": _l("po ukraińsku")}
+for _lang in LANGUAGES:
+    for _point in range(1, SCALE_POINTS + 1):
+        setattr(
+            QuestionForm,
+            f"scale_{_lang}_{_point}",
+            StringField(
+                _l(
+                    "Opis oceny %(point)s %(language)s",
+                    point=_point,
+                    language=LANGUAGE_LABELS[_lang],
+                ),
+                validators=[Length(max=100)],
+            ),
+        )
+
+
+def truncate(text: str, length: int = 60) -> str:
+    """Return ``text`` cut to ``length`` characters with an ellipsis."""
+    return text if len(text) <= length else text[: length - 1].rstrip() + "…"
 
 
 class DetailsForm(FlaskForm):
@@ -263,6 +408,105 @@ class DetailsForm(FlaskForm):
     def validate_title_pl(self, field: Any) -> None:
         if not (field.data or "").strip():
             raise ValidationError(_("Podaj tytuł ankiety po polsku."))
+
+
+def json_error(status: int, code: str, message: str) -> Any:
+    """Answer the editor's script: ``{"error": code, "message": text}`` with ``status``."""
+    return jsonify(error=code, message=message), status
+
+
+def position_message(count: int) -> str:
+    return _("Podaj miejsce od 1 do %(count)s.", count=count)
+
+
+def moved_message(question: Question) -> str:
+    return _(
+        "Przesunięto pytanie „%(key)s” na miejsce %(n)s.",
+        key=question.key,
+        n=question.position + 1,
+    )
+
+
+def question_notes(
+    question: Question, numbers: dict[str, int], by_key: dict[str, Question]
+) -> list[str]:
+    """Return the list's notes on a question: its grid by title, the condition it is shown on."""
+    notes = []
+    if question.group:
+        title = (question.group_texts or {}).get("pl") or question.group
+        notes.append(_("siatka „%(title)s”", title=truncate(title, 50)))
+    condition = question.show_if or {}
+    if condition:
+        target = by_key.get(str(condition.get("question")))
+        name = (
+            truncate((target.texts or {}).get("pl") or target.key, 40)
+            if target
+            else str(condition.get("question"))
+        )
+        notes.append(
+            _(
+                "widoczne, gdy ocena w pytaniu %(n)s („%(question)s”) to %(min)s–%(max)s",
+                n=numbers.get(str(condition.get("question")), "?"),
+                question=name,
+                min=condition.get("min"),
+                max=condition.get("max"),
+            )
+        )
+    return notes
+
+
+def preview_texts(office: Any) -> dict[str, Any]:
+    """Return the residents' words the preview shows (Polish, from the resident catalog)."""
+    departments = db.session.scalars(
+        sa.select(Department)
+        .where(Department.office_id == office.id, Department.active.is_(True))
+        .order_by(Department.position, Department.id)
+        .limit(4)
+    )
+    return {
+        "required": messages.text("form.required_mark", "pl"),
+        "na": messages.text("form.not_applicable", "pl"),
+        "up_to": messages.get_section("form", "pl")["up_to"],
+        "max_length": messages.get_section("form", "pl")["max_length"],
+        "personal": messages.text("form.personal", "pl"),
+        "departments": [d.name for d in departments],
+        "empty": _("(treść pytania)"),
+        "option": _("(odpowiedź)"),
+        "condition": _("Pytanie pojawi się tylko po ocenie od %(min)s do %(max)s w pytaniu %(n)s."),
+    }
+
+
+def preview_of(form: QuestionForm, version: SurveyVersion, kind: str) -> dict[str, Any]:
+    """Return the question as the preview draws it, from the form's values (in Polish)."""
+    group = (form.group.data or "").strip()
+    group_title = (form.group_text_pl.data or "").strip()
+    if not group_title and group and group != NEW_GROUP:
+        group_title = next(
+            ((q.group_texts or {}).get("pl", "") for q in version.questions if q.group == group),
+            "",
+        )
+    condition = form.show_if_value()
+    ordered = sorted(version.questions, key=lambda q: q.position)
+    number = next(
+        (n for n, q in enumerate(ordered, 1) if condition and q.key == condition["question"]), "?"
+    )
+    return {
+        "type": kind,
+        "text": (form.text_pl.data or "").strip(),
+        "hint": (form.hint_pl.data or "").strip(),
+        "required": bool(form.required.data),
+        "allow_na": bool(form.allow_na.data),
+        "group_title": group_title if kind == QuestionType.RATING and group else "",
+        "scale": [(form.scale_field("pl", p).data or "").strip() for p in (1, SCALE_POINTS)],
+        "options": [
+            (entry.form.pl.data or "").strip()
+            for entry in form.options.entries
+            if not entry.form.is_empty()
+        ],
+        "max_picks": form.max_picks.data,
+        "max_length": form.max_length.data or 2000,
+        "condition": {**condition, "n": number} if condition else None,
+    }
 
 
 def pre_change_reports(office: Any) -> dict[int, Report]:
@@ -283,6 +527,14 @@ class SurveyView(PanelView):
 
     read_roles = ALL_ROLES
     write_roles = WRITER_ROLES
+
+    @property
+    def extra_js(self) -> list[str]:  # type: ignore[override]
+        return [url_for("admin_ui.static", filename="survey_editor.js")]
+
+    @property
+    def extra_css(self) -> list[str]:  # type: ignore[override]
+        return [url_for("admin_ui.static", filename="survey_editor.css")]
 
     # -- lookups ----------------------------------------------------------------------------
 
@@ -369,6 +621,9 @@ class SurveyView(PanelView):
         version = self.get_version(version_id)
         office = version.survey.office
         questions = sorted(version.questions, key=lambda q: q.position)
+        numbers = {q.key: n for n, q in enumerate(questions, start=1)}
+        by_key = {q.key: q for q in questions}
+        notes = {q.id: question_notes(q, numbers, by_key) for q in questions}
         problems = (
             describe_all(check_version(version)) if version.status == VersionStatus.DRAFT else []
         )
@@ -377,6 +632,7 @@ class SurveyView(PanelView):
             office=office,
             version=version,
             questions=questions,
+            notes=notes,
             problems=problems,
             editable=version.status == VersionStatus.DRAFT and self.is_writer(),
             can_write=self.is_writer(),
@@ -420,6 +676,7 @@ class SurveyView(PanelView):
             form.type.data = kind if kind in TYPE_LABELS else QuestionType.SINGLE
             form.key.data = suggest_key(version, form.type.data)
             form.allow_na.data = form.type.data == QuestionType.RATING
+            form.load_scale(default_survey.SCALE)
         return self.question_page(form, version, None)
 
     @expose("/question/<int:question_id>", methods=("GET", "POST"))
@@ -433,7 +690,15 @@ class SurveyView(PanelView):
     def question_page(
         self, form: QuestionForm, version: SurveyVersion, question: Question | None
     ) -> Any:
-        """Show the question form; on a valid POST store the question and go back to the version."""
+        """Show the question form; on a valid POST store the question and go back to the version.
+
+        "Pokaż pola tego rodzaju" (``change_type``, for browsers without JavaScript) only redraws
+        the form with the fields of the chosen type; nothing is checked or stored.
+        """
+        if form.is_submitted() and request.form.get("change_type"):
+            if form.type.data not in TYPE_LABELS:
+                form.type.data = QuestionType.SINGLE
+            return self.render_question_page(form, version, question, status=200)
         if form.is_submitted():
             valid = form.validate()
             form.failed = not (form.check(version, question) and valid)
@@ -458,45 +723,129 @@ class SurveyView(PanelView):
         return self.render_question_page(form, version, question)
 
     def render_question_page(
-        self, form: QuestionForm, version: SurveyVersion, question: Question | None
+        self,
+        form: QuestionForm,
+        version: SurveyVersion,
+        question: Question | None,
+        status: int | None = None,
     ) -> Any:
         form.add_empty_rows()
-        status = 400 if form.is_submitted() else 200
+        form.set_choices(version, question)
+        if status is None:
+            status = 400 if form.is_submitted() else 200
         earlier = keys_of_earlier_versions(version)
+        kind = form.type.data if form.type.data in TYPE_LABELS else QuestionType.SINGLE
+        office = version.survey.office
+        grid_titles = {
+            q.group: {lang: (q.group_texts or {}).get(lang, "") for lang in LANGUAGES}
+            for q in version.questions
+            if q.group
+        }
         return self.render(
             "admin/ocen/survey_question.html",
             form=form,
             version=version,
             question=question,
-            office=version.survey.office,
+            office=office,
             languages=LANGUAGES,
             language_names=LANGUAGE_NAMES,
             kept_key=question is not None and question.key in earlier,
+            kind=kind,
+            sections=TYPE_SECTIONS,
+            shown=set(TYPE_SECTIONS[QuestionType(kind)]),
+            grid_titles=grid_titles,
+            new_group=NEW_GROUP,
+            points=POINTS,
+            preview=preview_of(form, version, kind),
+            preview_texts=preview_texts(office),
         ), status
 
     @expose("/question/<int:question_id>/move", methods=("POST",))
     def move_view(self, question_id: int) -> Any:
+        """Move a question to the chosen place (``position``, 1 = first) or one step (``direction``)."""
         question = self.get_question(question_id)
+        position = request.form.get("position", "")
         step = {"up": -1, "down": 1}.get(request.form.get("direction", ""))
-        if step is None:
+        count = len(question.version.questions)
+        if position:
+            if not position.isdigit() or not 1 <= int(position) <= count:
+                return error_page(400, position_message(count))
+        elif step is None:
             return error_page(400, _("Nieznany kierunek przesunięcia."))
-        if move_question(question, step, get_actor()):
+        try:
+            if position:
+                moved = move_question_to(question, int(position) - 1, get_actor())
+            else:
+                moved = move_question(question, step or 0, get_actor())
+        except DomainError as error:
+            db.session.rollback()
+            flash(error_text(error), "error")
+            return redirect(self.version_url(question.version, f"q-{question.id}"))
+        if moved:
             db.session.commit()
-            flash(
-                _(
-                    "Przesunięto pytanie „%(key)s” na miejsce %(n)s.",
-                    key=question.key,
-                    n=question.position + 1,
-                ),
-                "success",
-            )
+            flash(moved_message(question), "success")
         return redirect(self.version_url(question.version, f"q-{question.id}"))
+
+    @expose("/question/<int:question_id>/position", methods=("POST",))
+    def position_view(self, question_id: int) -> Any:
+        """Move a question to ``{"position": N}`` (1 = first) for the page's script; answer JSON.
+
+        404 for a question of another office, 409 for a version that is not a draft, 400 for a
+        position that is not a whole number within the list or a move that breaks a condition.
+        """
+        found = db.session.scalar(
+            scoped(sa.select(Question).where(Question.id == question_id), Question)
+        )
+        if found is None:
+            return json_error(
+                404,
+                "not_found",
+                _("Nie ma takiego pytania albo nie należy ono do Twojego urzędu."),
+            )
+        question: Question = found
+        version = question.version
+        if version.status != VersionStatus.DRAFT:
+            return json_error(
+                409,
+                "not_draft",
+                _(
+                    "Wersja %(number)s jest %(status)s i nie można jej zmieniać.",
+                    number=version.number,
+                    status=_(STATUS_LABELS[version.status]),
+                ),
+            )
+        body = request.get_json(silent=True)
+        position = body.get("position") if isinstance(body, dict) else None
+        count = len(version.questions)
+        if (
+            not isinstance(position, int)
+            or isinstance(position, bool)
+            or not 1 <= position <= count
+        ):
+            return json_error(400, "invalid_position", position_message(count))
+        try:
+            moved = move_question_to(question, position - 1, get_actor())
+        except DomainError as error:
+            db.session.rollback()
+            return json_error(400, error.code, error_text(error))
+        db.session.commit()
+        ordered = sorted(version.questions, key=lambda q: q.position)
+        return jsonify(
+            moved=moved,
+            message=moved_message(question),
+            order=[q.id for q in ordered],
+        )
 
     @expose("/question/<int:question_id>/delete", methods=("POST",))
     def delete_question_view(self, question_id: int) -> Any:
         question = self.get_question(question_id)
         version = question.version
-        delete_question(question, get_actor())
+        try:
+            delete_question(question, get_actor())
+        except DomainError as error:
+            db.session.rollback()
+            flash(error_text(error), "error")
+            return redirect(self.version_url(version, f"q-{question.id}"))
         db.session.commit()
         flash(_("Usunięto pytanie „%(key)s” z wersji roboczej.", key=question.key), "success")
         return redirect(self.version_url(version))

@@ -10,7 +10,7 @@ from __future__ import annotations
 import dataclasses
 import re
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from ..enums import QuestionType
@@ -18,6 +18,8 @@ from ..models import Question, SurveyVersion
 
 KEY_RE = re.compile(r"^[a-z0-9_]{1,64}$")
 CHOICE_TYPES = (QuestionType.SINGLE, QuestionType.MULTI)
+SCALE_POINTS = 5
+SHOW_IF_KEYS = frozenset({"question", "min", "max"})
 
 
 @dataclasses.dataclass(frozen=True)
@@ -101,6 +103,14 @@ def check_question(
                     {"picks": question.max_picks, "count": len(options)},
                 )
             )
+    if question.type == QuestionType.RATING:
+        for lang, labels in (question.scale or {}).items():
+            if (
+                not isinstance(labels, list)
+                or len(labels) != SCALE_POINTS
+                or not all(isinstance(label, str) and label.strip() for label in labels)
+            ):
+                problems.append(Problem("scale_incomplete", f"scale_{lang}", {"lang": lang}))
     if question.group:
         if question.type != QuestionType.RATING:
             problems.append(Problem("group_not_rating", "group"))
@@ -109,9 +119,6 @@ def check_question(
         elif not (question.group_texts or {}).get("pl", "").strip():
             problems.append(Problem("group_text_pl_missing", "group_text_pl"))
     return problems
-
-
-SCALE_MIN, SCALE_MAX = 1, 5
 
 
 def show_if_targets(question: Question, questions: Iterable[Question]) -> list[Question]:
@@ -132,40 +139,44 @@ def show_if_targets(question: Question, questions: Iterable[Question]) -> list[Q
     ]
 
 
-def check_show_if(question: Question, questions: Iterable[Question]) -> list[Problem]:
+def check_show_if(question: Question, ordered: Sequence[Question]) -> list[Problem]:
     """Return what is wrong with the question's condition (``show_if``); empty when fine or none.
 
-    A condition is ``{"question": key, "min": m, "max": n}``: shown only when the rating question
-    ``key``, earlier in the same version, was answered with m..n, 1 <= m <= n <= 5. Codes:
-    ``show_if_format``, ``show_if_unknown`` / ``show_if_not_rating`` / ``show_if_not_earlier``
-    (parameter ``key``), ``show_if_range`` (``min``, ``max``). The editor may offer
-    ``show_if_targets`` as the choices.
+    ``ordered``: the version's questions in their order, ``question`` among them at its place.
+    A condition is ``{"question": key, "min": m, "max": n}``: shown only when the answer to an
+    earlier rating question of the same version is within m..n (1 <= m <= n <= 5), so the resident
+    has answered it before the question appears, and the frozen version keeps its meaning.
     """
-    show_if = question.show_if
-    if show_if is None:
+    condition = question.show_if
+    if condition is None:
         return []
-    if (
-        not isinstance(show_if, dict)
-        or set(show_if) != {"question", "min", "max"}
-        or not isinstance(show_if["question"], str)
-        or not all(
-            isinstance(show_if[n], int) and not isinstance(show_if[n], bool) for n in ("min", "max")
-        )
-    ):
-        return [Problem("show_if_format", "show_if")]
-    key, low, high = show_if["question"], show_if["min"], show_if["max"]
-    questions = list(questions)
+    if not isinstance(condition, dict) or set(condition) != SHOW_IF_KEYS:
+        return [Problem("show_if_format", "show_if_question")]
+    key, low, high = condition["question"], condition["min"], condition["max"]
     problems: list[Problem] = []
-    target = next((q for q in questions if q.key == key and q is not question), None)
-    if target is None or key == question.key:
-        problems.append(Problem("show_if_unknown", "show_if", {"key": key}))
-    elif target.type != QuestionType.RATING:
-        problems.append(Problem("show_if_not_rating", "show_if", {"key": key}))
-    elif target not in show_if_targets(question, questions):
-        problems.append(Problem("show_if_not_earlier", "show_if", {"key": key}))
-    if not SCALE_MIN <= low <= high <= SCALE_MAX:
-        problems.append(Problem("show_if_range", "show_if", {"min": low, "max": high}))
+    if not isinstance(key, str) or not key:
+        problems.append(Problem("show_if_format", "show_if_question"))
+    elif key == question.key:
+        problems.append(Problem("show_if_self", "show_if_question"))
+    else:
+        index = next((n for n, q in enumerate(ordered) if q is question), len(ordered))
+        target = next((q for q in ordered if q is not question and q.key == key), None)
+        if target is None:
+            problems.append(Problem("show_if_unknown", "show_if_question", {"key": key}))
+        elif target.type != QuestionType.RATING:
+            problems.append(Problem("show_if_not_rating", "show_if_question", {"key": key}))
+        elif ordered.index(target) > index:
+            problems.append(Problem("show_if_not_earlier", "show_if_question", {"key": key}))
+    if not all(isinstance(v, int) and not isinstance(v, bool) for v in (low, high)):
+        problems.append(Problem("show_if_range", "show_if_min", {"points": SCALE_POINTS}))
+    elif not 1 <= low <= high <= SCALE_POINTS:
+        problems.append(Problem("show_if_range", "show_if_min", {"points": SCALE_POINTS}))
     return problems
+
+
+def dependants_of(key: str, questions: Iterable[Question]) -> list[Question]:
+    """Return the questions whose condition refers to the question with this key."""
+    return [q for q in questions if q.show_if and (q.show_if or {}).get("question") == key]
 
 
 def check_version(version: SurveyVersion) -> list[Problem]:
@@ -187,7 +198,7 @@ def check_version(version: SurveyVersion) -> list[Problem]:
     for q in questions:
         problems += [
             Problem(p.code, p.field, {**p.params, "question": q.key})
-            for p in [*check_question(q), *check_show_if(q, questions)]
+            for p in check_question(q) + check_show_if(q, questions)
         ]
     # A grid is a run of rating questions sharing a group: its rows must stand together.
     seen: set[str] = set()

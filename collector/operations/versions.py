@@ -7,6 +7,7 @@ report there: reports/ sits above collector/, so it is passed in, not imported).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -25,6 +26,7 @@ from .problems import (
     check_question,
     check_show_if,
     check_version,
+    dependants_of,
 )
 
 QUESTION_COLUMNS = (
@@ -171,6 +173,22 @@ def suggest_key(version: SurveyVersion, kind: str) -> str:
     return f"{kind}_{n}"
 
 
+POLISH_LETTERS = str.maketrans("ąćęłńóśźż", "acelnoszz")
+
+
+def suggest_group_key(version: SurveyVersion, title: str) -> str:
+    """Return a grid key made from its title and free in this version: ``Obsługa w wydziale`` →
+    ``obsluga_w_wydziale`` (``_2``, ``_3``… when taken)."""
+    base = re.sub(r"[^a-z0-9]+", "_", title.lower().translate(POLISH_LETTERS)).strip("_")
+    base = base[:60].rstrip("_") or "siatka"
+    taken = {q.group for q in version.questions if q.group}
+    key, n = base, 1
+    while key in taken:
+        n += 1
+        key = f"{base}_{n}"
+    return key
+
+
 def new_question_defaults(kind: str) -> dict[str, Any]:
     """Return the columns a new question of ``kind`` starts with."""
     return {
@@ -186,7 +204,9 @@ def question_candidate(values: dict[str, Any], question: Question | None = None)
 
     ``values``: type, key (a new question only), texts, hint, group_texts (dicts by language),
     required, allow_na, options (``[{"key", "texts"}]``), max_picks, max_length, group, and
-    show_if (``{"question", "min", "max"}`` or None; left out, an edited question keeps its own).
+    optionally scale (labels of 1..5 per language; absent: kept) and show_if
+    (``{"question", "min", "max"}`` or None; left out, an edited question keeps its own; always None
+    for the department question).
     """
     kind = values["type"]
     if "show_if" in values:
@@ -194,6 +214,7 @@ def question_candidate(values: dict[str, Any], question: Question | None = None)
     else:
         show_if = copy_value(question.show_if) if question is not None else None
     group = (values.get("group") or "").strip() if kind == QuestionType.RATING else ""
+    scale = values.get("scale") if kind == QuestionType.RATING else None
     return Question(
         key=question.key if question is not None else (values.get("key") or "").strip(),
         type=kind,
@@ -206,9 +227,12 @@ def question_candidate(values: dict[str, Any], question: Question | None = None)
         max_length=values.get("max_length") or DEFAULT_MAX_LENGTH,
         group=group or None,
         group_texts=dict(values.get("group_texts") or {}) if group else {},
-        scale=(question.scale if question is not None and question.scale else None)
+        scale=copy_value(scale)
+        if scale
+        else (question.scale if question is not None and question.scale else None)
         or new_question_defaults(kind)["scale"],
-        show_if=show_if,
+        # The department question is asked of everyone: its answer groups the whole report.
+        show_if=show_if if kind != QuestionType.DEPARTMENT else None,
         position=question.position if question is not None else None,
     )
 
@@ -220,10 +244,26 @@ def check_question_values(
     others = [q for q in version.questions if question is None or q.id != question.id]
     candidate = question_candidate(values, question)
     earlier = keys_of_earlier_versions(version) if question is None else None
-    return [
-        *check_question(candidate, others, earlier_keys=earlier, new=question is None),
-        *check_show_if(candidate, others),
+    problems = check_question(candidate, others, earlier_keys=earlier, new=question is None)
+    # The candidate stands where the question stands (a new one: at the end).
+    ordered = [
+        candidate if q is question else q
+        for q in sorted(version.questions, key=lambda q: (q.position, q.id or 0))
     ]
+    if question is None:
+        ordered.append(candidate)
+    problems += check_show_if(candidate, ordered)
+    dependants = dependants_of(candidate.key, others) if question is not None else []
+    if dependants and candidate.type != QuestionType.RATING:
+        problems.append(
+            Problem("type_has_dependants", "type", {"dependants": keys_list(dependants)})
+        )
+    return problems
+
+
+def keys_list(questions: list[Question]) -> str:
+    """Return the questions' keys as one listing, in their order: ``a, b``."""
+    return ", ".join(q.key for q in sorted(questions, key=lambda q: q.position))
 
 
 def question_snapshot(question: Question) -> dict[str, Any]:
@@ -282,17 +322,50 @@ def save_question(
 
 def move_question(question: Question, step: int, actor: Actor) -> bool:
     """Move a question one place up (-1) or down (+1); return whether it moved."""
+    renumber(question.version)
+    target = question.position + step
+    if not 0 <= target < len(question.version.questions):
+        require_draft(question.version)
+        return False
+    return move_question_to(question, target, actor)
+
+
+def move_question_to(question: Question, position: int, actor: Actor) -> bool:
+    """Move a question to ``position`` (0 = first), the others closing up; return whether it moved.
+
+    Refuses ``position_out_of_range``, and ``move_breaks_condition`` when a condition would then
+    refer to a question standing after the one it governs (either the moved question's own
+    condition, or that of a question depending on it).
+    """
     version = question.version
     require_draft(version)
     renumber(version)
     ordered = sorted(version.questions, key=lambda q: q.position)
-    index = ordered.index(question)
-    target = index + step
-    if not 0 <= target < len(ordered):
-        return False
+    if not 0 <= position < len(ordered):
+        raise DomainError(
+            "position_out_of_range", field="position", position=position + 1, count=len(ordered)
+        )
     before = question.position
-    other = ordered[target]
-    question.position, other.position = other.position, question.position
+    if position == before:
+        return False
+    before_order = list(ordered)
+    ordered.remove(question)
+    ordered.insert(position, question)
+    # Only what this move breaks: a condition already wrong is the publish check's to report.
+    broken = [
+        q
+        for q in ordered
+        if is_condition_after(q, ordered) and not is_condition_after(q, before_order)
+    ]
+    if broken:
+        raise DomainError(
+            "move_breaks_condition",
+            field="position",
+            key=question.key,
+            dependants=keys_list(broken),
+        )
+    for n, q in enumerate(ordered):
+        q.position = n
     audit_change(
         "survey.question_move",
         question,
@@ -304,10 +377,22 @@ def move_question(question: Question, step: int, actor: Actor) -> bool:
     return True
 
 
+def is_condition_after(question: Question, ordered: list[Question]) -> bool:
+    """Tell whether the question's condition refers to a question standing after it."""
+    return bool(question.show_if) and any(
+        p.code == "show_if_not_earlier" for p in check_show_if(question, ordered)
+    )
+
+
 def delete_question(question: Question, actor: Actor) -> None:
-    """Remove a question from the draft."""
+    """Remove a question from the draft; refuse ``question_has_dependants`` while a condition refers to it."""
     version = question.version
     require_draft(version)
+    dependants = dependants_of(question.key, version.questions)
+    if dependants:
+        raise DomainError(
+            "question_has_dependants", key=question.key, dependants=keys_list(dependants)
+        )
     audit_change(
         "survey.question_delete",
         question,

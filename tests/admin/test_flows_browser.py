@@ -125,8 +125,10 @@ def test_edit_publish_download_and_copy_in_a_browser(app, server, browser, tmp_p
         assert posts == []
         page.goto(version_page)
 
-        # Reorder with the keyboard only: focus "W dół" on question 1 and press Enter.
-        page.get_by_role("button", name="Przesuń pytanie 1 w dół").focus()
+        # Reorder with the keyboard only: choose place 2 for question 1, Tab to "Przesuń", Enter.
+        page.get_by_label(re.compile(r"^Miejsce pytania 1:")).select_option("2")
+        page.get_by_label(re.compile(r"^Miejsce pytania 1:")).focus()
+        page.keyboard.press("Tab")
         page.keyboard.press("Enter")
         page.get_by_text("Przesunięto pytanie „department” na miejsce 2").wait_for()
 

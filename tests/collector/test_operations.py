@@ -271,9 +271,9 @@ FOLLOW_UP_CONDITIONS = [
     ({"question": "nope", "min": 1, "max": 2}, ["show_if_unknown"]),
     ({"question": "later", "min": 1, "max": 2}, ["show_if_not_earlier"]),
     ({"question": "resolved", "min": 1, "max": 2}, ["show_if_not_rating"]),
-    ({"question": "follow_up", "min": 1, "max": 2}, ["show_if_unknown"]),
-    ({"question": "overall", "min": "1", "max": 2}, ["show_if_format"]),
-    ({"question": "overall", "min": True, "max": 2}, ["show_if_format"]),
+    ({"question": "follow_up", "min": 1, "max": 2}, ["show_if_self"]),
+    ({"question": "overall", "min": "1", "max": 2}, ["show_if_range"]),
+    ({"question": "overall", "min": True, "max": 2}, ["show_if_range"]),
     ({"question": "overall", "max": 2}, ["show_if_format"]),
     (["overall", 1, 2], ["show_if_format"]),
 ]
@@ -293,18 +293,23 @@ def test_a_condition_refers_to_an_earlier_rating_with_a_range_within_1_to_5(show
     assert [q.key for q in show_if_targets(follow_up, questions)] == ["overall"]
 
 
-def test_a_condition_moved_above_its_question_stops_the_publication(app):
+def test_a_condition_cannot_be_moved_above_its_question_and_a_broken_one_stops_publication(app):
     office = create_office()
     draft, _ = ops.start_draft(office, CLI_ACTOR)
     follow_up = next(q for q in draft.questions if q.key == "what_went_wrong")
     assert check_version(draft) == []
-    for _step in range(len(draft.questions)):
-        ops.move_question(follow_up, -1, CLI_ACTOR)
 
+    with pytest.raises(DomainError) as refused:
+        for _step in range(len(draft.questions)):
+            ops.move_question(follow_up, -1, CLI_ACTOR)
+    assert refused.value.code == "move_breaks_condition"
+    assert check_version(draft) == []  # every move before the refused one kept the condition
+
+    follow_up.show_if = {"question": "comment", "min": 1, "max": 2}  # not a rating
     problems = check_version(draft)
 
     assert [(p.code, p.params) for p in problems] == [
-        ("show_if_not_earlier", {"key": "overall", "question": "what_went_wrong"})
+        ("show_if_not_rating", {"key": "comment", "question": "what_went_wrong"})
     ]
 
 
