@@ -112,7 +112,7 @@ CASES = [
         415,
         "unsupported_media_type",
         None,
-        "Wyślij odpowiedź jako JSON",
+        "Odpowiedź należy wysłać jako JSON",
     ),
     (
         "XML body",
@@ -120,7 +120,7 @@ CASES = [
         415,
         "unsupported_media_type",
         None,
-        "Wyślij odpowiedź jako JSON",
+        "Odpowiedź należy wysłać jako JSON",
     ),
     (
         "body over 16 KB",
@@ -226,7 +226,7 @@ CASES = [
         400,
         "invalid_answers_content",
         "overall",
-        "Wybierz ocenę od 1 do 5",
+        "Prosimy wybrać ocenę od 1 do 5",
     ),
     (
         "rating 5.5",
@@ -234,7 +234,7 @@ CASES = [
         400,
         "invalid_answers_content",
         "overall",
-        "Wybierz ocenę od 1 do 5",
+        "Prosimy wybrać ocenę od 1 do 5",
     ),
     (
         "rating true",
@@ -242,7 +242,7 @@ CASES = [
         400,
         "invalid_answers_content",
         "overall",
-        "Wybierz ocenę od 1 do 5",
+        "Prosimy wybrać ocenę od 1 do 5",
     ),
     (
         "rating null",
@@ -250,7 +250,7 @@ CASES = [
         400,
         "invalid_answers_content",
         "service_waiting",
-        "Wybierz ocenę od 1 do 5",
+        "Prosimy wybrać ocenę od 1 do 5",
     ),
     (
         "huge rating",
@@ -282,7 +282,7 @@ CASES = [
         400,
         "invalid_answers_content",
         "resolved",
-        "Wybierz jedną z podanych odpowiedzi",
+        "Prosimy wybrać jedną z podanych odpowiedzi",
     ),
     (
         "duplicated option",
@@ -308,7 +308,7 @@ CASES = [
         400,
         "invalid_answers_content",
         "important",
-        "najwyżej 3 odpowiedzi",
+        "za dużo odpowiedzi — najwyżej 3",
     ),
     (
         "unknown option in a multi",
@@ -324,7 +324,7 @@ CASES = [
         400,
         "invalid_answers_content",
         "purpose",
-        "Zaznacz jedną lub kilka",
+        "Prosimy zaznaczyć jedną lub kilka",
     ),
     (
         "unknown department",
@@ -348,7 +348,7 @@ CASES = [
         400,
         "invalid_answers_content",
         "overall",
-        "obowiązkowe — wybierz ocenę",
+        "obowiązkowe — prosimy wybrać ocenę",
     ),
     (
         "missing required department",
@@ -356,7 +356,7 @@ CASES = [
         400,
         "invalid_answers_content",
         "department",
-        "Wybierz wydział",
+        "Prosimy wybrać wydział",
     ),
     (
         "unknown question key",
@@ -380,7 +380,7 @@ CASES = [
         400,
         "invalid_answers_content",
         "comment",
-        "skróć go do 2000 znaków",
+        "prosimy skrócić go do 2000 znaków",
     ),
     (
         "text with NUL",
@@ -548,7 +548,7 @@ CASES = [
         400,
         "invalid_channel",
         None,
-        "widget, page albo qr",
+        "widget, page, qr albo kiosk",
     ),
     (
         "unknown top-level field",

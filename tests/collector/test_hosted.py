@@ -153,7 +153,7 @@ def test_errors_are_shown_next_to_each_question_and_in_a_linked_summary(client):
         assert f'<fieldset id="q-{key}" class="q invalid" aria-describedby="e-{key}">' in html
         assert f'<a href="#q-{key}">' in html
     assert (
-        'id="e-overall"><span class="sr">Błąd:</span> To pytanie jest obowiązkowe — wybierz ocenę od 1 do 5.'
+        'id="e-overall"><span class="sr">Błąd:</span> To pytanie jest obowiązkowe — prosimy wybrać ocenę od 1 do 5.'
         in html
     )
     assert ">Zostaje</textarea>" in html and 'value="wniosek" checked' in html  # answers kept
@@ -179,8 +179,8 @@ TOO_LONG = "x" * 2001
         ({"token": ""}, 400, "Formularz był otwarty zbyt długo albo został zmieniony"),
         ({"id": str(uuid.uuid4())}, 400, "Formularz był otwarty zbyt długo albo został zmieniony"),
         ({"website": "http://spam.example"}, 400, "wysłane automatycznie"),
-        ({"overall": "7"}, 400, "wybierz jedną z pięciu ocen"),
-        ({"overall": "bardzo"}, 400, "Wybierz ocenę od 1 do 5"),
+        ({"overall": "7"}, 400, "prosimy wybrać jedną z pięciu ocen"),
+        ({"overall": "bardzo"}, 400, "Prosimy wybrać ocenę od 1 do 5"),
         ({"overall": "na"}, 400, "nie można wybrać „Nie dotyczy”"),
         ({"department": "nope"}, 400, "Tego wydziału nie ma na liście"),
         ({"resolved": "perhaps"}, 400, "nie ma na liście"),
@@ -194,9 +194,9 @@ TOO_LONG = "x" * 2001
                 ]
             },
             400,
-            "Zaznacz najwyżej 3 odpowiedzi.",
+            "Zaznaczono za dużo odpowiedzi — najwyżej 3.",
         ),
-        ({"comment": TOO_LONG}, 400, "skróć go do 2000 znaków"),
+        ({"comment": TOO_LONG}, 400, "prosimy skrócić go do 2000 znaków"),
         ({"comment": "zły\x00znak"}, 400, "znaki sterujące"),
         ({"comment": "x" * 70_000}, 413, "Formularz jest za duży"),
     ],

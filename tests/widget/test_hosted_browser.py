@@ -47,11 +47,11 @@ def test_hosted_page_without_javascript_shows_errors_next_to_the_fields(
     page.get_by_label("Co powinniśmy poprawić? Inne uwagi.").fill("Zostaje po błędzie")
     page.get_by_role("button", name="Wyślij odpowiedzi").click()
     summary = page.get_by_role("alert")
-    expect(summary).to_contain_text("Popraw odpowiedzi na pytania (2):")
+    expect(summary).to_contain_text("Prosimy poprawić odpowiedzi na pytania (2):")
     expect(page.locator("#q-department .err")).to_have_text(
-        "Błąd: Wybierz wydział, w którym załatwiano sprawę, albo „Inny / nie wiem”."
+        "Błąd: Prosimy wybrać wydział, w którym załatwiano sprawę, albo „Inny / nie wiem”."
     )
-    expect(page.locator("#q-overall .err")).to_contain_text("wybierz ocenę od 1 do 5")
+    expect(page.locator("#q-overall .err")).to_contain_text("prosimy wybrać ocenę od 1 do 5")
     expect(page.get_by_label("Co powinniśmy poprawić? Inne uwagi.")).to_have_value(
         "Zostaje po błędzie"
     )
@@ -64,7 +64,7 @@ def test_hosted_page_has_no_axe_violations_with_and_without_errors(page, servers
     page.goto(servers["collector"].url + "/s/demo")
     check_axe(page, "hosted page")
     page.get_by_role("button", name="Wyślij odpowiedzi").click()
-    expect(page.get_by_role("alert")).to_contain_text("Popraw odpowiedzi na pytania (2):")
+    expect(page.get_by_role("alert")).to_contain_text("Prosimy poprawić odpowiedzi na pytania (2):")
     check_axe(page, "hosted page with errors")
 
 

@@ -79,7 +79,7 @@ def test_keyboard_only_full_flow_stores_the_response(page, host_url, servers, co
             break
     page.keyboard.press("Enter")
 
-    expect(page.get_by_text("Twoja odpowiedź została zapisana.")).to_be_visible()
+    expect(page.get_by_text("Odpowiedź została zapisana.")).to_be_visible()
     check_axe(page, "thank-you")
     save_screenshot(page, "thank-you")
     [response] = stored(collector_app)
@@ -105,7 +105,7 @@ def test_keyboard_only_full_flow_stores_the_response(page, host_url, servers, co
     page.reload()
     requests.clear()
     page.get_by_role("button", name="Oceń Urząd").click()
-    expect(page.get_by_text("Twoja odpowiedź została zapisana.")).to_be_visible()
+    expect(page.get_by_text("Odpowiedź została zapisana.")).to_be_visible()
     expect(page.get_by_role("radio")).to_have_count(0)
     assert not [url for url in requests if "/api/" in url]
     assert page.evaluate("document.cookie") == ""
@@ -144,13 +144,17 @@ def test_validation_errors_are_next_to_questions_and_linked_from_a_summary(
         page.locator("#q-important").get_by_role("checkbox").nth(n).check()
     page.get_by_role("button", name="Wyślij odpowiedzi").click()
 
-    summary = page.get_by_role("alert").filter(has_text="Popraw odpowiedzi na pytania (3):")
+    summary = page.get_by_role("alert").filter(
+        has_text="Prosimy poprawić odpowiedzi na pytania (3):"
+    )
     expect(summary).to_be_focused()
     expect(page.locator("#e-department")).to_have_text(
-        re.compile("Wybierz wydział, w którym załatwiano sprawę")
+        re.compile("Prosimy wybrać wydział, w którym załatwiano sprawę")
     )
-    expect(page.locator("#e-overall")).to_have_text(re.compile("wybierz ocenę od 1 do 5"))
-    expect(page.locator("#e-important")).to_have_text(re.compile("Zaznacz najwyżej 3 odpowiedzi."))
+    expect(page.locator("#e-overall")).to_have_text(re.compile("prosimy wybrać ocenę od 1 do 5"))
+    expect(page.locator("#e-important")).to_have_text(
+        re.compile("Zaznaczono za dużo odpowiedzi — najwyżej 3.")
+    )
     check_axe(page, "validation errors")
     save_screenshot(page, "validation-errors")
     summary.get_by_role("link", name=re.compile("^„Ogólnie")).click()
@@ -163,11 +167,11 @@ def test_failed_survey_fetch_offers_retry_and_the_hosted_page(page, host_url, se
     page.goto(host_url("blank"))
     page.get_by_role("button", name="Oceń Urząd").click()
     expect(page.get_by_role("alert")).to_have_text(re.compile("Nie udało się wczytać ankiety"))
-    link = page.get_by_role("link", name="Otwórz ankietę na osobnej stronie")
+    link = page.get_by_role("link", name="Ankieta na osobnej stronie")
     assert link.get_attribute("href") == servers["collector"].url + "/s/demo?lang=pl"
     check_axe(page, "failed network")
     page.unroute(SURVEY_API)
-    page.get_by_role("button", name="Spróbuj ponownie").click()
+    page.get_by_role("button", name="Wczytaj ponownie").click()
     expect(page.get_by_role("radio", name="Wydział Komunikacji")).to_be_visible()
 
 
@@ -187,7 +191,7 @@ def test_collector_down_at_submit_then_a_retry_stores_exactly_one(
         servers["collector"].start()
     assert stored(collector_app) == []
     page.get_by_role("button", name="Wyślij odpowiedzi").click()
-    expect(page.get_by_text("Twoja odpowiedź została zapisana.")).to_be_visible()
+    expect(page.get_by_text("Odpowiedź została zapisana.")).to_be_visible()
     assert len(stored(collector_app)) == 1
 
 
@@ -223,7 +227,7 @@ def test_strict_csp_host_page_shows_and_submits(page, host_url, collector_app):
     expect(page.locator("dialog")).to_have_css("max-width", "640px")
     answer_required(page)
     page.get_by_role("button", name="Wyślij odpowiedzi").click()
-    expect(page.get_by_text("Twoja odpowiedź została zapisana.")).to_be_visible()
+    expect(page.get_by_text("Odpowiedź została zapisana.")).to_be_visible()
     assert len(stored(collector_app)) == 1
     assert violations == []
 
@@ -374,7 +378,7 @@ def test_server_field_errors_are_shown_next_to_the_question(page, host_url, coll
         db.session.remove()
     page.get_by_role("button", name="Wyślij odpowiedzi").click()
     expect(page.locator("#e-department")).to_contain_text("Tego wydziału nie ma na liście")
-    expect(page.get_by_role("alert").filter(has_text="Popraw odpowiedzi")).to_be_focused()
+    expect(page.get_by_role("alert").filter(has_text="Prosimy poprawić odpowiedzi")).to_be_focused()
     assert stored(collector_app) == []
 
 
