@@ -72,8 +72,13 @@ class PaperView(PanelView):
                         },
                     )
 
-                _response, created = store_submission(
-                    submission, entered_by_id=user.id if user else None, before_commit=audit_entry
+                created = (
+                    store_submission(
+                        submission,
+                        entered_by_id=user.id if user else None,
+                        before_commit=audit_entry,
+                    )
+                    == "created"
                 )
             except SubmissionError as error:
                 errors = error.fields

@@ -300,14 +300,15 @@ def parse_json(raw: bytes) -> Any:
 
 @limiter.limit(get_responses_limit, methods=["POST"])
 def submit_response(slug: str) -> tuple[HttpResponse, int]:
-    """Store one response: 201 new, 200 the same again, 4xx refused (JSON), 503 not stored."""
+    """Store one response: 201 new, 200 the same again or updated by its id, 4xx refused (JSON),
+    503 not stored."""
     context = get_context_or_404(slug)
     check_origin(context)
     data = read_json_body()
     submission = validate_submission(context, data)
-    _response, created = store_submission(submission)
-    body = to_json({"id": str(submission.id), "status": "created" if created else "duplicate"})
-    return HttpResponse(body, mimetype="application/json"), 201 if created else 200
+    status = store_submission(submission)
+    body = to_json({"id": str(submission.id), "status": status})
+    return HttpResponse(body, mimetype="application/json"), 201 if status == "created" else 200
 
 
 def preflight_response(slug: str) -> HttpResponse:

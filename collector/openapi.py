@@ -31,6 +31,29 @@ ORIGIN = {
 }
 
 
+UPDATE_SEMANTICS = """\
+The client's UUID (`id`) is the response's key. The first POST stores it (`201 created`). A later
+POST with the same id:
+
+- the same content, at any time: `200 duplicate`, nothing changes;
+- to the same office and survey version, through the same channel, within 60 minutes of the first
+  POST: `200 updated`, the response and all its answers replaced atomically by this body's answers;
+  the response keeps the first POST's time (it counts from the resident's first click);
+- otherwise `409`: `update_other_office`, `update_other_version`, `update_window_closed`,
+  `conflict` (another channel, or a paper entry).
+
+An update may add answers and change them, but not drop one already stored (`409
+update_drops_answer`, the questions in `field_codes` as `answer_dropped`) — except the answer to a
+conditional question (`show_if`) whose condition this change made false: that answer must go (an
+answer to a question whose condition is false is refused, `400`, `condition_not_met`).
+
+`completed`: whether the resident reached the end. Absent means `true` (a client posting the whole
+form at once is counted as complete). With `false`, required questions are not enforced yet (the
+one-click overall rating); every answer given is checked all the same. Once `true`, a response
+stays complete: a later `false` does not undo it.
+"""
+
+
 def build_openapi() -> dict[str, Any]:
     """Return the OpenAPI document as a dict."""
     spec = APISpec(
@@ -88,7 +111,8 @@ def build_openapi() -> dict[str, Any]:
         operations={
             "post": {
                 "operationId": "submit_response",
-                "summary": "Submit one response (idempotent on its id)",
+                "summary": "Submit one response, or update it by its id",
+                "description": UPDATE_SEMANTICS,
                 "parameters": [SLUG, ORIGIN],
                 "requestBody": {
                     "required": True,
@@ -98,14 +122,24 @@ def build_openapi() -> dict[str, Any]:
                     },
                 },
                 "responses": {
-                    "201": {"description": "Stored.", **stored},
-                    "200": {"description": "Already stored with the same content.", **stored},
+                    "201": {"description": "Stored: `status` is `created`.", **stored},
+                    "200": {
+                        "description": "This id was stored already: `status` is `duplicate` (the "
+                        "same content again, nothing changed) or `updated` (replaced by this body).",
+                        **stored,
+                    },
                     "400": _error(
                         "Malformed or refused response; `fields` name each question's problem."
                     ),
                     "403": _error("Origin missing or not allowed for this office."),
                     "404": _error("Unknown office."),
-                    "409": _error("This id was stored with other content."),
+                    "409": _error(
+                        "This id was stored and this body may not update it; `error` says why: "
+                        "`update_window_closed` (over 60 minutes after the first POST), "
+                        "`update_other_office`, `update_other_version`, `update_drops_answer` "
+                        "(`field_codes` name the dropped answers as `answer_dropped`), `conflict` "
+                        "(another channel, or a paper entry)."
+                    ),
                     "413": _error("Body over 16 KB."),
                     "415": _error("Not application/json or text/plain."),
                     "429": _error("Too many responses from this address."),

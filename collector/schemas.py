@@ -31,6 +31,15 @@ def _not_nil(value: uuid.UUID) -> None:
         raise ValidationError("invalid_id")
 
 
+class StrictBoolean(fields.Boolean):
+    """A JSON true or false, nothing else (not 1, "true" or null)."""
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> bool:
+        if not isinstance(value, bool):
+            raise self.make_error("invalid")
+        return value
+
+
 class ResponseSchema(Schema):
     """A resident's response as the widget and the hosted page post it."""
 
@@ -82,6 +91,15 @@ class ResponseSchema(Schema):
             "an option key, a list of option keys, or text."
         },
     )
+    completed = StrictBoolean(
+        load_default=True,
+        error_messages=_codes("invalid_completed", "null", "invalid"),
+        metadata={
+            "description": "Whether the resident reached the end of the survey. Absent means true, "
+            "so a client that posts the whole form at once is counted as complete; the widget "
+            "sends false with the one-click overall rating and true on the last step."
+        },
+    )
 
 
 class StaffEntrySchema(ResponseSchema):
@@ -98,6 +116,11 @@ class StaffEntrySchema(ResponseSchema):
         validate=validate.Range(min=0, error="invalid_elapsed"),
         error_messages=_codes("invalid_elapsed", "null", "invalid"),
     )
+    completed = StrictBoolean(
+        load_default=True,
+        validate=validate.Equal(True, error="invalid_completed"),
+        error_messages=_codes("invalid_completed", "null", "invalid"),
+    )
 
 
 # The order in which problems with the envelope are reported, first one wins.
@@ -109,6 +132,7 @@ RESPONSE_FIELD_CODES = {
     "elapsed_ms": "invalid_elapsed",
     "answers": "invalid_answers",
     "website": "invalid_website",
+    "completed": "invalid_completed",
 }
 
 
@@ -239,20 +263,35 @@ class AnswersSchema(Schema):
         }
 
 
-def answer_field(question: Any, options: Iterable[str]) -> fields.Field:
-    """Return the marshmallow field that checks an answer to ``question``."""
+REQUIRED_BY_TYPE = {  # the code of a required question left unanswered
+    QuestionType.RATING: "required_rating",
+    QuestionType.SINGLE: "required_choice",
+    QuestionType.DEPARTMENT: "required_department",
+    QuestionType.MULTI: "required_multi",
+    QuestionType.TEXT: "required",
+}
+
+
+def answer_field(question: Any, options: Iterable[str], *, partial: bool = False) -> fields.Field:
+    """Return the marshmallow field that checks an answer to ``question``.
+
+    A conditional question (``show_if``) is never required here: whether it is depends on the
+    other answers, which ``collector.validation`` checks after loading. ``partial``: a response
+    the resident has not finished (``completed`` false), where nothing is required yet.
+    """
     kind = question.type
+    required = question.required and not partial and not getattr(question, "show_if", None)
     if kind == QuestionType.RATING:
         return RatingAnswer(
             allow_na=question.allow_na,
-            required=question.required,
+            required=required,
             data_key=question.key,
             error_messages={"required": "required_rating"},
         )
     if kind == QuestionType.SINGLE:
         return ChoiceAnswer(
             options=options,
-            required=question.required,
+            required=required,
             data_key=question.key,
             error_messages={"required": "required_choice"},
         )
@@ -260,7 +299,7 @@ def answer_field(question: Any, options: Iterable[str]) -> fields.Field:
         return ChoiceAnswer(
             options=options,
             unknown="unknown_department",
-            required=question.required,
+            required=required,
             data_key=question.key,
             error_messages={"required": "required_department"},
         )
@@ -269,27 +308,32 @@ def answer_field(question: Any, options: Iterable[str]) -> fields.Field:
         return MultiAnswer(
             options=keys,
             max_picks=question.max_picks or len(keys),
-            required=question.required,
+            required=required,
             data_key=question.key,
             error_messages={"required": "required_multi"},
         )
     if kind == QuestionType.TEXT:
         return TextAnswer(
             max_length=question.max_length or 2000,
-            required=question.required,
+            required=required,
             data_key=question.key,
             error_messages={"required": "required"},
         )
     raise ValueError(f"unknown question type {kind!r}")
 
 
-def build_answers_schema(questions: list[Any], options: dict[str, list[str]]) -> AnswersSchema:
+def build_answers_schema(
+    questions: list[Any], options: dict[str, list[str]], *, partial: bool = False
+) -> AnswersSchema:
     """Build the schema that checks the answers to one survey version.
 
     The attribute names are positional (``q0``, ``q1``…) and the question keys are data keys, so
     a question called ``fields`` or ``load`` cannot clash with the Schema's own attributes.
     """
-    declared = {f"q{i}": answer_field(q, options.get(q.key, ())) for i, q in enumerate(questions)}
+    declared = {
+        f"q{i}": answer_field(q, options.get(q.key, ()), partial=partial)
+        for i, q in enumerate(questions)
+    }
     # from_dict subclasses the class it is called on; it is typed as returning type[Schema].
     cls = cast(type[AnswersSchema], AnswersSchema.from_dict(declared, name="VersionAnswersSchema"))
     cls.question_types = {q.key: q.type for q in questions}
@@ -320,6 +364,12 @@ class OptionSchema(Schema):
     text = fields.String(required=True)
 
 
+class ShowIfSchema(Schema):
+    question = fields.String(required=True, metadata={"example": "overall"})
+    min = fields.Integer(required=True, metadata={"example": 1})
+    max = fields.Integer(required=True, metadata={"example": 2})
+
+
 class QuestionSchema(Schema):
     key = fields.String(required=True)
     type = fields.String(required=True, validate=validate.OneOf(QuestionType.values()))
@@ -337,6 +387,13 @@ class QuestionSchema(Schema):
     allow_na = fields.Boolean(metadata={"description": 'rating: "na" (nie dotyczy) is accepted'})
     scale = fields.List(fields.String(), metadata={"description": "rating: labels of 1..5"})
     max_length = fields.Integer(metadata={"description": "text: most characters allowed"})
+    show_if = fields.Nested(
+        ShowIfSchema,
+        metadata={
+            "description": "Shown (and answerable) only when the rating question `question`, "
+            "earlier in the survey, was answered with a value from `min` to `max`; absent = always."
+        },
+    )
 
 
 class SurveyTextsSchema(Schema):
@@ -382,10 +439,17 @@ class SurveyDocumentSchema(Schema):
 
 
 class StoredSchema(Schema):
-    """The answer to a stored response (201) or to a replay of it (200)."""
+    """The answer to a stored response (201), a replay of it or an update by its id (200)."""
 
     id = fields.UUID(required=True)
-    status = fields.String(required=True, validate=validate.OneOf(["created", "duplicate"]))
+    status = fields.String(
+        required=True,
+        validate=validate.OneOf(["created", "duplicate", "updated"]),
+        metadata={
+            "description": "created (201): stored now; duplicate (200): the same content again, "
+            "nothing changed; updated (200): the response with this id was replaced."
+        },
+    )
 
 
 class ErrorSchema(Schema):

@@ -25,6 +25,7 @@ from .extensions import db
 from .models import Question, utcnow
 from .office_cache import OfficeContext, VersionInfo, get_cache
 from .schemas import (
+    REQUIRED_BY_TYPE,
     RESPONSE_FIELD_CODES,
     AnswersSchema,
     ResponseSchema,
@@ -87,6 +88,9 @@ class Submission:
         default_factory=dict
     )  # key -> int | "na" | str | sorted list[str]
     question_types: Mapping[str, str] = field(default_factory=dict, compare=False)  # key -> type
+    completed: bool = True  # the resident reached the end (absent in the body: true)
+    # key -> (condition's question, min, max) of the version's conditional questions
+    conditions: Mapping[str, tuple[str, int, int]] = field(default_factory=dict, compare=False)
 
     def content_hash(self) -> str:
         """Return the SHA-256 of the normalized content, to tell a replay from another response."""
@@ -116,6 +120,7 @@ class QuestionRule:
     max_picks: int | None
     max_length: int
     options: tuple[str, ...]
+    show_if: tuple[str, int, int] | None = None  # (rating question's key, min, max)
 
 
 @dataclass(frozen=True)
@@ -126,6 +131,30 @@ class VersionRules:
     types: dict[str, str]
     params: dict[str, dict[str, Any]]
     department_keys: tuple[str, ...]  # keys of department questions, whose options are live
+    conditions: dict[str, tuple[str, int, int]]  # conditional question's key -> its show_if
+
+
+def read_show_if(value: Any) -> tuple[str, int, int] | None:
+    """Return a stored ``show_if`` as (question, min, max), or None if it is none or unreadable."""
+    if not isinstance(value, dict):
+        return None
+    key, low, high = value.get("question"), value.get("min"), value.get("max")
+    if not isinstance(key, str) or not isinstance(low, int) or not isinstance(high, int):
+        return None
+    return key, int(low), int(high)
+
+
+def is_shown(condition: tuple[str, int, int] | None, answers: Mapping[str, Any]) -> bool:
+    """Tell whether a question with ``condition`` is shown, given the (checked) answers.
+
+    The condition holds when its rating question was answered with a number from min to max;
+    unanswered or "nie dotyczy" means the question is not shown.
+    """
+    if condition is None:
+        return True
+    key, low, high = condition
+    value = answers.get(key)
+    return isinstance(value, int) and not isinstance(value, bool) and low <= value <= high
 
 
 def get_version_rules(version_id: int) -> VersionRules:
@@ -147,6 +176,7 @@ def get_version_rules(version_id: int) -> VersionRules:
                 max_picks=q.max_picks,
                 max_length=q.max_length or 2000,
                 options=tuple(q.option_keys()),
+                show_if=read_show_if(q.show_if),
             )
             for q in rows
         )
@@ -158,6 +188,7 @@ def get_version_rules(version_id: int) -> VersionRules:
                 for q in questions
             },
             department_keys=tuple(q.key for q in questions if q.type == QuestionType.DEPARTMENT),
+            conditions={q.key: q.show_if for q in questions if q.show_if is not None},
         )
         if len(cache) > 512:
             cache.clear()
@@ -166,11 +197,18 @@ def get_version_rules(version_id: int) -> VersionRules:
 
 
 def get_answers_schema(
-    rules: VersionRules, version_id: int, department_options: tuple[str, ...]
+    rules: VersionRules,
+    version_id: int,
+    department_options: tuple[str, ...],
+    *,
+    partial: bool = False,
 ) -> AnswersSchema:
-    """Return the (cached) answers schema for a version and the office's current departments."""
+    """Return the (cached) answers schema for a version and the office's current departments.
+
+    ``partial``: for a response not completed yet, which need not answer the required questions.
+    """
     cache = get_cache("schemas")
-    key = (version_id, department_options)
+    key = (version_id, department_options, partial)
     schema = cache.get(key)
     if schema is None:
         options = {
@@ -179,7 +217,7 @@ def get_answers_schema(
             else list(q.options)
             for q in rules.questions
         }
-        schema = build_answers_schema(list(rules.questions), options)
+        schema = build_answers_schema(list(rules.questions), options, partial=partial)
         if len(cache) > 512:
             cache.clear()
         cache[key] = schema
@@ -263,15 +301,25 @@ def check_answers(context: OfficeContext, envelope: dict[str, Any]) -> Submissio
             if isinstance(picked, str) and not context.has_department(picked):
                 break  # unknown even after a fresh look: the schema refuses it with its own message
         department_options = context.department_keys  # as known after that look
-    schema = get_answers_schema(rules, version.id, department_options)
+    # A response the resident has not finished yet (the one-click overall rating, a step) need not
+    # answer the required questions; every answer it does give is checked all the same.
+    partial = not envelope.get("completed", True)
+    schema = get_answers_schema(rules, version.id, department_options, partial=partial)
+    codes: dict[str, str] = {}
     try:
         loaded = schema.load(answers_in)
     except ValidationError as exc:
         codes = {key: _field_code(problem) for key, problem in exc.messages_dict.items()}
-        params = {key: rules.params[key] for key in codes if key in rules.params}
-        raise SubmissionError(400, "invalid_answers_content", codes, params) from None
+        loaded = exc.valid_data if isinstance(exc.valid_data, dict) else {}
     # Attributes are q0, q1… in question order; give them their keys back.
     answers = {rules.questions[int(name[1:])].key: value for name, value in loaded.items()}
+    if rules.conditions:
+        codes.update(check_conditions(rules, answers, codes, partial=partial))
+    if codes:
+        order = {q.key: n for n, q in enumerate(rules.questions)}
+        codes = dict(sorted(codes.items(), key=lambda item: order.get(item[0], len(order))))
+        params = {key: rules.params[key] for key in codes if key in rules.params}
+        raise SubmissionError(400, "invalid_answers_content", codes, params)
     department_key = next((answers[k] for k in rules.department_keys if k in answers), None)
     return Submission(
         id=envelope["id"],
@@ -282,4 +330,39 @@ def check_answers(context: OfficeContext, envelope: dict[str, Any]) -> Submissio
         department_key=department_key,
         answers=answers,
         question_types=rules.types,
+        completed=envelope.get("completed", True),
+        conditions=rules.conditions,
     )
+
+
+def check_conditions(
+    rules: VersionRules, answers: Mapping[str, Any], codes: Mapping[str, str], *, partial: bool
+) -> dict[str, str]:
+    """Return the problems of conditional questions: answered while hidden, or required and missing.
+
+    ``codes`` are problems found already (a question's own, or its condition's, come first).
+    """
+    problems: dict[str, str] = {}
+    for question in rules.questions:
+        if question.show_if is None or question.key in codes or question.show_if[0] in codes:
+            continue
+        code = condition_problem_code(question, answers, partial=partial)
+        if code is not None:
+            problems[question.key] = code
+    return problems
+
+
+def condition_problem_code(
+    question: QuestionRule, answers: Mapping[str, Any], *, partial: bool
+) -> str | None:
+    """Return what is wrong with a conditional question's answer, or None.
+
+    A question whose condition is false must not be answered (``condition_not_met``); a required
+    one is required only while its condition holds (and the response is to be complete).
+    """
+    shown = is_shown(question.show_if, answers)
+    if not shown and question.key in answers:
+        return "condition_not_met"
+    if shown and question.required and not partial and question.key not in answers:
+        return REQUIRED_BY_TYPE[QuestionType(question.type)]
+    return None

@@ -142,11 +142,12 @@ def test_the_same_id_and_content_again_is_acknowledged_once(client):
     assert count(Answer) == 10
 
 
-def test_the_same_id_with_other_content_is_a_conflict_and_changes_nothing(client):
+def test_the_same_id_with_other_content_through_another_channel_is_a_conflict(client):
+    # Other content through the same channel is an update (tests/collector/test_api_updates.py).
     office = create_office()
     payload = valid_payload(office)
     post_response(client, payload=payload)
-    changed = {**payload, "answers": {**payload["answers"], "overall": 1}}
+    changed = {**payload, "channel": "qr", "answers": {**payload["answers"], "overall": 1}}
 
     response = post_response(client, payload=changed)
 
@@ -169,6 +170,7 @@ def test_the_same_id_at_another_office_is_a_conflict(client):
     )
 
     assert response.status_code == 409
+    assert response.get_json()["error"] == "update_other_office"
     assert count(Response) == 1
 
 

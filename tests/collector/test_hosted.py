@@ -5,13 +5,14 @@ from __future__ import annotations
 import re
 import time
 import uuid
+from datetime import timedelta
 
 import pytest
 import sqlalchemy as sa
 
 from collector import hosted
 from collector.extensions import db
-from collector.models import Answer, Response
+from collector.models import Answer, Response, utcnow
 from tests.factories import count, create_office
 
 VALID = {
@@ -133,10 +134,23 @@ def test_posting_the_same_form_twice_stores_one_response(client):
     assert count(Response) == 1
 
 
-def test_same_form_with_other_answers_is_refused(client):
+def test_same_form_with_other_answers_updates_the_response(client):
+    # The same form id within 60 minutes is an update of that response (collector.storage).
     create_office()
     fields = aged_form(client)
     post(client, fields, VALID)
+    response = post(client, fields, {**VALID, "overall": "1"})
+    assert response.status_code == 303
+    assert count(Response) == 1
+    assert db.session.scalar(sa.select(Answer.value).where(Answer.question_key == "overall")) == 1
+
+
+def test_same_form_with_other_answers_after_an_hour_is_refused(client):
+    create_office()
+    fields = aged_form(client)
+    post(client, fields, VALID)
+    db.session.execute(sa.update(Response).values(submitted_at=utcnow() - timedelta(minutes=61)))
+    db.session.commit()
     response = post(client, fields, {**VALID, "overall": "1"})
     assert response.status_code == 409
     assert "została już wysłana" in response.text

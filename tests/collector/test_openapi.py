@@ -19,9 +19,28 @@ def test_the_openapi_document_is_valid_and_lists_the_endpoints(client):
         post["responses"]
     )
     response_schema = spec["components"]["schemas"]["Response"]
-    assert {"id", "version", "lang", "channel", "elapsed_ms", "website", "answers"} == set(
-        response_schema["properties"]
-    )
+    assert {
+        "id",
+        "version",
+        "lang",
+        "channel",
+        "elapsed_ms",
+        "website",
+        "answers",
+        "completed",
+    } == set(response_schema["properties"])
+    assert response_schema["properties"]["completed"]["default"] is True
+    for code in (
+        "update_window_closed",
+        "update_other_office",
+        "update_other_version",
+        "update_drops_answer",
+    ):
+        assert code in post["responses"]["409"]["description"]
+    assert "updated" in post["responses"]["200"]["description"]
+    assert "60 minutes" in post["description"]
+    stored = spec["components"]["schemas"]["Stored"]["properties"]["status"]
+    assert stored["enum"] == ["created", "duplicate", "updated"]
     assert response_schema["properties"]["channel"]["enum"] == ["widget", "page", "qr", "kiosk"]
     assert set(spec["components"]["schemas"]["Error"]["properties"]) == {
         "error",

@@ -147,6 +147,8 @@ def emitted_codes() -> tuple[set[str], set[str]]:
                         arg = node.args[position]
                         if isinstance(arg, ast.Constant) and isinstance(arg.value, str):
                             found.add(arg.value)
+                        if calls is CODE_CALLS and len(node.args) > position + 1:
+                            other |= strings(node.args[position + 1])  # the field codes
                 for keyword in node.keywords:
                     if keyword.arg in {"error", "unknown"} and isinstance(
                         keyword.value, ast.Constant
