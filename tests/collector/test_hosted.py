@@ -80,7 +80,7 @@ def test_department_from_the_qr_link_is_preselected(client):
     html = client.get("/s/demo?department=usc&src=qr").text
     assert re.search(r'value="usc" checked', html)
     assert html.count("checked") == 1
-    assert 'action="/s/demo?lang=pl&amp;src=qr"' in html
+    assert 'action="/s/demo?lang=pl&amp;src=qr&amp;department=usc"' in html
 
 
 def test_unknown_department_preselects_nothing(client):
@@ -164,7 +164,10 @@ def test_errors_are_shown_next_to_each_question_and_in_a_linked_summary(client):
     html = response.text
     assert "<title>Błędy (2)" in html
     for key in ("department", "overall"):
-        assert f'<fieldset id="q-{key}" class="q invalid" aria-describedby="e-{key}">' in html
+        assert (
+            f'<fieldset id="q-{key}" class="q{" rating" if key == "overall" else ""} invalid" aria-describedby="e-{key}">'
+            in html
+        )
         assert f'<a href="#q-{key}">' in html
     assert (
         'id="e-overall"><span class="sr">Błąd:</span> To pytanie jest obowiązkowe — prosimy wybrać ocenę od 1 do 5.'
