@@ -63,6 +63,7 @@ LANGUAGE_NAMES = {"pl": "Polski", "en": "English", "uk": "Українська"}
 # long without an answer on any other page (a resident who walked away).
 KIOSK_THANKS_SECONDS = 8
 KIOSK_IDLE_SECONDS = 90
+KIOSK_WARN_SECONDS = 20  # the warning before going back, with a button to stay (WCAG 2.2.1)
 # The kiosk's start page reloads itself hourly, so that its form never outlives its token.
 KIOSK_START_REFRESH_SECONDS = 3600
 
@@ -299,6 +300,7 @@ def render_form(
         start=page.url("show", office, "", department=department if page.kiosk else None),
         kiosk=page.kiosk,
         idle_seconds=KIOSK_IDLE_SECONDS,
+        warn_seconds=KIOSK_WARN_SECONDS,
         start_refresh_seconds=KIOSK_START_REFRESH_SECONDS,
     )
     return html, status

@@ -74,9 +74,14 @@ SHORT_QUESTIONS = [
 def short_office(slug: str = "demo", **fields) -> Office:
     """Create an office whose published survey is the short one (overall rating first)."""
     office = create_office(slug, **fields)
+    ensure_short_survey(office)
+    return office
+
+
+def ensure_short_survey(office: Office) -> None:
+    """Publish the short survey for ``office`` unless its published survey already is one."""
     version = published_version(office)
     if version.questions[0].key != "overall" or not any(q.show_if for q in version.questions):
         create_version(
             office, drop=tuple(q.key for q in version.questions), add=tuple(SHORT_QUESTIONS)
         )
-    return office

@@ -295,7 +295,10 @@ def test_the_kiosk_cycle_stores_channel_kiosk_and_the_preset_department(client):
     start = client.get("/k/demo?department=usc")
     assert start.status_code == 200 and '<body class="kiosk">' in start.text
     assert legends(start.text) == ["Jak ocenia Pan/Pani załatwienie sprawy w Urzędzie? (wymagane)"]
-    assert '<meta http-equiv="refresh" content="3600;url=/k/demo?department=usc">' in start.text
+    assert (
+        '<noscript><meta http-equiv="refresh" content="3600;url=/k/demo?department=usc"></noscript>'
+        in start.text
+    )
 
     page = first_page(client, "/k/demo?department=usc", rating="2")
     assert page.status_code == 201
@@ -309,7 +312,8 @@ def test_the_kiosk_cycle_stores_channel_kiosk_and_the_preset_department(client):
         '<noscript><meta http-equiv="refresh" content="90;url=/k/demo?department=usc"></noscript>'
         in page.text
     )
-    assert 'data-idle-seconds="90" data-start="/k/demo?department=usc"' in page.text
+    assert 'data-idle-seconds="90" data-start="/k/demo?department=usc">' in page.text
+    assert '<button type="button" id="idle-stay">Potrzebuję więcej czasu</button>' in page.text
 
     done = second_page(client, page, {"resolved": "nie"}, path="/k/demo/wiecej?department=usc")
     assert done.status_code == 303
@@ -318,7 +322,7 @@ def test_the_kiosk_cycle_stores_channel_kiosk_and_the_preset_department(client):
     assert "Dziękujemy!" in thanks.text
     # Back to the start a few seconds after the thank-you, without JavaScript.
     assert (
-        f'<meta http-equiv="refresh" content="{hosted.KIOSK_THANKS_SECONDS};url=/k/demo?department=usc">'
+        f'<noscript><meta http-equiv="refresh" content="{hosted.KIOSK_THANKS_SECONDS};url=/k/demo?department=usc"></noscript>'
         in thanks.text
     )
     [response] = stored()
