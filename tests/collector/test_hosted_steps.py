@@ -390,3 +390,27 @@ def test_the_favicon_is_a_small_svg(client):
     response = client.get("/s/static/favicon.svg")
     assert response.status_code == 200 and response.mimetype == "image/svg+xml"
     assert len(response.data) < 1024 and b"<script" not in response.data
+
+
+@pytest.mark.parametrize(
+    ("text", "hint"),
+    [("Co jest najważniejsze? (najwyżej 2)", False), ("Co jest najważniejsze?", True)],
+)
+def test_the_limit_of_picks_is_said_once(client, text, hint):
+    office = short_office()
+    options = [{"key": k, "texts": {"pl": k}} for k in ("a", "b", "c")]
+    create_version(
+        office,
+        add=(
+            {
+                "key": "important",
+                "type": "multi",
+                "max_picks": 2,
+                "texts": {"pl": text},
+                "options": options,
+            },
+        ),
+    )
+    page = first_page(client, rating="4")
+    assert text in page.text
+    assert ("Można zaznaczyć najwyżej 2." in page.text) is hint
