@@ -414,3 +414,47 @@ def test_the_limit_of_picks_is_said_once(client, text, hint):
     page = first_page(client, rating="4")
     assert text in page.text
     assert ("Można zaznaczyć najwyżej 2." in page.text) is hint
+
+
+PAGE_TWO_BAD_INPUT = [
+    ({"department": "nope"}, 400, "Tego wydziału nie ma na liście"),
+    ({"resolved": "perhaps"}, 400, "nie ma na liście"),
+    ({"service_waiting": "7"}, 400, "prosimy wybrać jedną z pięciu ocen"),
+    ({"service_waiting": "bardzo"}, 400, "Prosimy wybrać ocenę od 1 do 5"),
+    ({"comment": "zły\x00znak"}, 400, "znaki sterujące"),
+    ({"comment": "x" * 70_000}, 413, "Formularz jest za duży"),
+    ({"website": "http://spam.example"}, 400, "wysłane automatycznie"),
+]
+
+
+@pytest.mark.parametrize(
+    ("answers", "status", "message"),
+    PAGE_TWO_BAD_INPUT,
+    ids=[
+        "unknown-department",
+        "unknown-option",
+        "rating-7",
+        "rating-word",
+        "control-char",
+        "oversized",
+        "honeypot",
+    ],
+)
+def test_bad_page_two_is_refused_with_a_page_and_the_rating_kept(client, answers, status, message):
+    short_office()
+    page = first_page(client, rating="4")
+    response = second_page(client, page, answers)
+    assert response.status_code == status and response.mimetype == "text/html"
+    assert message in response.text
+    [stored_response] = stored()
+    assert stored_response["answers"] == {"overall": 4} and stored_response["completed"] is False
+
+
+def test_page_two_cannot_change_the_rating_or_unlock_the_follow_up(client):
+    short_office()
+    page = first_page(client, rating="4")
+    response = second_page(
+        client, page, {"overall": "1", "what_wrong": ["inne"], "resolved": "tak"}
+    )
+    assert response.status_code == 303
+    assert stored()[0]["answers"] == {"overall": 4, "resolved": "tak"}
