@@ -16,7 +16,9 @@ from tests.factories import (
     count,
     create_office,
     create_version,
+    low_score_answers,
     post_response,
+    published_version,
     valid_answers,
     valid_payload,
 )
@@ -41,6 +43,26 @@ def answers(**changes):
         else:
             result[key] = value
     return result
+
+
+def low(**changes):
+    """Return complete answers with an overall 2 (the follow-up shown) and ``changes``."""
+    return {**low_score_answers(), **changes}
+
+
+def picky_follow_up(office):
+    """Allow at most 2 picks in the follow-up (version 2), then pick 3."""
+    from collector.models import Question
+
+    create_version(office)
+    db.session.execute(
+        sa.update(Question)
+        .where(Question.version_id == published_version(office).id)
+        .where(Question.key == "what_went_wrong")
+        .values(max_picks=2)
+    )
+    db.session.commit()
+    return body(office, version=2, answers=low(what_went_wrong=["czas", "inne", "warunki"]))
 
 
 def body(office, **overrides):
@@ -286,44 +308,34 @@ CASES = [
     ),
     (
         "duplicated option",
-        lambda o: body(o, answers=answers(purpose=["wniosek", "wniosek"])),
+        lambda o: body(o, answers=low(what_went_wrong=["czas", "czas"])),
         400,
         "invalid_answers_content",
-        "purpose",
+        "what_went_wrong",
         "zaznaczona dwa razy",
     ),
     (
         "too many picks",
-        lambda o: body(
-            o,
-            answers=answers(
-                important=[
-                    "service_politeness",
-                    "service_waiting",
-                    "conditions_hours",
-                    "conditions_premises",
-                ]
-            ),
-        ),
+        picky_follow_up,
         400,
         "invalid_answers_content",
-        "important",
-        "za dużo odpowiedzi — najwyżej 3",
+        "what_went_wrong",
+        "za dużo odpowiedzi — najwyżej 2",
     ),
     (
         "unknown option in a multi",
-        lambda o: body(o, answers=answers(purpose=["wniosek", "spacer"])),
+        lambda o: body(o, answers=low(what_went_wrong=["czas", "spacer"])),
         400,
         "invalid_answers_content",
-        "purpose",
+        "what_went_wrong",
         "Tej odpowiedzi nie ma na liście",
     ),
     (
         "string for a multi",
-        lambda o: body(o, answers=answers(purpose="wniosek")),
+        lambda o: body(o, answers=low(what_went_wrong="czas")),
         400,
         "invalid_answers_content",
-        "purpose",
+        "what_went_wrong",
         "Prosimy zaznaczyć jedną lub kilka",
     ),
     (
@@ -549,6 +561,40 @@ CASES = [
         "invalid_channel",
         None,
         "widget, page, qr albo kiosk",
+    ),
+    (
+        "answer to a question whose condition is false",
+        lambda o: body(o, answers=answers(what_went_wrong=["czas"])),  # overall 4: not shown
+        400,
+        "invalid_answers_content",
+        "what_went_wrong",
+        "nie dotyczy udzielonej odpowiedzi",
+    ),
+    (
+        "answer to a conditional question whose condition is unanswered",
+        lambda o: body(
+            o, completed=False, answers={"department": "usc", "what_went_wrong": ["czas"]}
+        ),
+        400,
+        "invalid_answers_content",
+        "what_went_wrong",
+        "nie dotyczy udzielonej odpowiedzi",
+    ),
+    (
+        "completed as a string",
+        lambda o: body(o, completed="false"),
+        400,
+        "invalid_completed",
+        None,
+        "true albo false",
+    ),
+    (
+        "a complete response without a required answer",
+        lambda o: body(o, completed=True, answers={"overall": 4}),
+        400,
+        "invalid_answers_content",
+        "department",
+        "Wybierz wydział",
     ),
     (
         "unknown top-level field",
