@@ -1,4 +1,9 @@
-"""The hosted survey page /s/<slug>: server-rendered, works without JavaScript, same rules as the API."""
+"""The hosted survey page /s/<slug> as one page: server-rendered, no JavaScript, same rules as the API.
+
+A survey that does not open with a required rating (an office's own form) is one page; these tests
+publish the default survey's questions with the department first to get one. The two steps of a
+survey that opens with the overall rating are in ``test_hosted_steps``.
+"""
 
 from __future__ import annotations
 
@@ -13,7 +18,8 @@ import sqlalchemy as sa
 from collector import hosted
 from collector.extensions import db
 from collector.models import Answer, Response, utcnow
-from tests.factories import count, create_office
+from tests import factories
+from tests.factories import QUESTION_COLUMNS, count, create_version, published_version
 
 VALID = {
     "department": "usc",
@@ -23,6 +29,16 @@ VALID = {
     "what_went_wrong": ["czas", "informacja"],
     "comment": "Długo czekałem.\r\nAle miło.",
 }
+
+
+def create_office(slug: str = "demo", **fields):
+    """Create an office whose published survey is the default's questions, department first."""
+    office = factories.create_office(slug, **fields)
+    version = published_version(office)
+    questions = [{c: getattr(q, c) for c in QUESTION_COLUMNS} for q in version.questions]
+    questions.sort(key=lambda q: q["key"] != "department")
+    create_version(office, drop=tuple(q["key"] for q in questions), add=tuple(questions))
+    return office
 
 
 def form_fields(html: str) -> dict[str, str]:

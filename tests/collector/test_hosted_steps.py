@@ -458,3 +458,27 @@ def test_page_two_cannot_change_the_rating_or_unlock_the_follow_up(client):
     )
     assert response.status_code == 303
     assert stored()[0]["answers"] == {"overall": 4, "resolved": "tak"}
+
+
+def test_the_default_survey_opens_with_its_overall_rating_alone_and_asks_the_rest_after(client):
+    from tests.factories import create_office
+
+    create_office()  # the seeded default survey
+    html = client.get("/s/demo").text
+    assert legends(html) == ["Jak ogólnie ocenia Pan/Pani obsługę w Urzędzie? (wymagane)"]
+    low = first_page(client, rating="1")
+    high = first_page(client, rating="5")
+    assert (low.status_code, high.status_code) == (201, 201)
+    assert "Co poszło nie tak?" in low.text and "Co poszło nie tak?" not in high.text
+    for page in (low, high):
+        assert "W którym wydziale załatwiana była sprawa?" in page.text
+        assert "Co należałoby poprawić?" in page.text
+    done = second_page(client, low, {"department": "usc", "what_went_wrong": ["czas", "inne"]})
+    assert done.status_code == 303
+    answers = {r["answers"]["overall"]: r for r in stored()}
+    assert answers[1]["completed"] is True and answers[5]["completed"] is False
+    assert answers[1]["answers"] == {
+        "overall": 1,
+        "department": "usc",
+        "what_went_wrong": ["czas", "inne"],
+    }
