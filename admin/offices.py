@@ -21,7 +21,6 @@ from wtforms import (
 )
 from wtforms.validators import (
     DataRequired,
-    InputRequired,
     Length,
     NumberRange,
     Optional,
@@ -224,7 +223,7 @@ class OfficeForm(PanelForm):
         default=100,
         description=_l("Od 1 do 100 procent odwiedzających, losowo."),
         validators=[
-            InputRequired(_l("Podaj liczbę od 1 do 100.")),
+            Optional(),
             NumberRange(1, 100, message=_l("Podaj liczbę od %(min)s do %(max)s.")),
         ],
     )
@@ -236,7 +235,7 @@ class OfficeForm(PanelForm):
             "przeglądarka odwiedzającego, bez identyfikatora)."
         ),
         validators=[
-            InputRequired(_l("Podaj liczbę dni od 1 do 365.")),
+            Optional(),
             NumberRange(1, 365, message=_l("Podaj liczbę dni od %(min)s do %(max)s.")),
         ],
     )
@@ -254,6 +253,13 @@ class OfficeForm(PanelForm):
             ),
         ],
     )
+
+    def populate_obj(self, obj: Any) -> None:
+        """Set the office's values; a blank sample or snooze keeps the value it had (or the default)."""
+        for name in ("invite_sample_percent", "invite_snooze_days"):
+            if getattr(self, name).data is None:
+                getattr(self, name).data = getattr(obj, name, None) or getattr(self, name).default
+        super().populate_obj(obj)
 
     def validate_slug(self, field: Any) -> None:
         field.data = (field.data or "").strip().lower()

@@ -107,11 +107,9 @@ BAD_FIELDS = [
     ("invite_delay_seconds", "pół minuty", "liczb"),
     ("invite_sample_percent", "0", "Podaj liczbę od 1 do 100."),
     ("invite_sample_percent", "101", "Podaj liczbę od 1 do 100."),
-    ("invite_sample_percent", "", "Podaj liczbę od 1 do 100."),
     ("invite_sample_percent", "50%", "liczb"),
     ("invite_snooze_days", "0", "Podaj liczbę dni od 1 do 365."),
     ("invite_snooze_days", "366", "Podaj liczbę dni od 1 do 365."),
-    ("invite_snooze_days", "", "Podaj liczbę dni od 1 do 365."),
     ("invite_paths", "sprawy", "„sprawy”: ścieżka musi zaczynać się od jednego ukośnika"),
     ("invite_paths", "https://www.alfa.pl/sprawy", "ścieżka musi zaczynać się od jednego ukośnika"),
     ("invite_paths", "//evil.example/x", "ścieżka musi zaczynać się od jednego ukośnika"),
@@ -223,11 +221,20 @@ def test_footer_and_invitation_settings_are_saved_and_audited(admin_client, offi
     assert event.after["invite_paths"] == ["/sprawy", "/kontakt"]
     assert event.after["accessibility_url"] == "https://www.alfa.pl/deklaracja-dostepnosci"
 
-    # Unchecking the box turns the invitation off again; the empty delay means "no delay".
-    response = edit_office(admin_client, office, invite_enabled=None, invite_delay_seconds="")
+    # Unchecking the box turns the invitation off again; the empty delay means "no delay"; a
+    # blank sample or snooze keeps the value set before.
+    response = edit_office(
+        admin_client,
+        office,
+        invite_enabled=None,
+        invite_delay_seconds="",
+        invite_sample_percent="",
+        invite_snooze_days=None,
+    )
     assert response.status_code == 302, messages(response)
     state = office_state(office.id)
     assert state["invite_enabled"] is False and state["invite_delay_seconds"] is None
+    assert (state["invite_sample_percent"], state["invite_snooze_days"]) == (25, 30)
 
 
 def test_office_form_explains_the_new_settings_in_polish(admin_client, office):

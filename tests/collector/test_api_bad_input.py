@@ -594,7 +594,7 @@ CASES = [
         400,
         "invalid_answers_content",
         "department",
-        "Wybierz wydział",
+        "Prosimy wybrać wydział",
     ),
     (
         "unknown top-level field",
