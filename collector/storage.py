@@ -307,7 +307,12 @@ def store_update(submission: Submission, content_hash: str) -> str:
                 current_app.logger.error("A response's id was taken and then not found")
                 raise SubmissionError(503, "unavailable")
             now = utcnow()
-            if not check_update(stored, submission, content_hash, now):
+            try:
+                is_update = check_update(stored, submission, content_hash, now)
+            except SubmissionError:
+                session.rollback()  # hand the connection back before answering 409
+                raise
+            if not is_update:
                 session.rollback()
                 return "duplicate"
             if update_response(connection, stored, submission, content_hash, now):
