@@ -19,7 +19,13 @@ from wtforms import (
     TextAreaField,
     widgets,
 )
-from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
+from wtforms.validators import (
+    DataRequired,
+    Length,
+    NumberRange,
+    Optional,
+    ValidationError,
+)
 
 from collector.enums import Role
 from collector.extensions import db
@@ -39,6 +45,10 @@ DEPARTMENT_KEY_RE = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
 RESERVED_DEPARTMENT_KEYS = frozenset({"other"})
 LANGUAGE_LABELS = {"pl": "polski", "en": "angielski", "uk": "ukraiński"}
 POSITIONS = (("bottom-right", "prawy dolny róg"), ("bottom-left", "lewy dolny róg"))
+MAX_INVITE_DELAY_SECONDS = 600
+MAX_INVITE_PATHS = 20
+MAX_INVITE_PATH_LENGTH = 200
+MAX_INFO_CLAUSE = 5000
 
 
 # ---------------------------------------------------------------------------------------------
@@ -77,6 +87,47 @@ class LanguagesField(SelectMultipleField):
         self.data = [lang for lang in LANGUAGES if lang in self.data]
 
 
+class PathsField(TextAreaField):
+    """Path prefixes of the office's site, one per line in the form, a list in the model."""
+
+    def _value(self) -> str:
+        return "\n".join(self.data or [])
+
+    def process_formdata(self, valuelist: list[str]) -> None:
+        if valuelist:
+            self.data = [line.strip() for line in valuelist[0].splitlines() if line.strip()]
+
+    def pre_validate(self, form: Any) -> None:
+        paths = list(dict.fromkeys(self.data or []))
+        if len(paths) > MAX_INVITE_PATHS:
+            raise ValidationError(_("Najwyżej %(max)s ścieżek.", max=MAX_INVITE_PATHS))
+        for path in paths:
+            shown = path[:60]
+            if not path.startswith("/") or path.startswith("//"):
+                raise ValidationError(
+                    _(
+                        "„%(path)s”: ścieżka musi zaczynać się od jednego ukośnika, np. /sprawy.",
+                        path=shown,
+                    )
+                )
+            if len(path) > MAX_INVITE_PATH_LENGTH:
+                raise ValidationError(
+                    _(
+                        "„%(path)s”: najwyżej %(max)s znaków.",
+                        path=shown,
+                        max=MAX_INVITE_PATH_LENGTH,
+                    )
+                )
+            if any(ch.isspace() or ord(ch) < 32 or ch in "?#" for ch in path):
+                raise ValidationError(
+                    _(
+                        "„%(path)s”: sama ścieżka, bez spacji, parametrów (?) i kotwicy (#).",
+                        path=shown,
+                    )
+                )
+        self.data = paths
+
+
 def validate_page_url(form: Any, field: Any) -> None:
     if field.data:
         field.data = check_page_url(field.data)
@@ -103,6 +154,21 @@ class OfficeForm(PanelForm):
         _l("Adres klauzuli informacyjnej (RODO)"),
         validators=[Optional(), Length(max=500), validate_page_url],
     )
+    accessibility_url = StringField(
+        _l("Adres deklaracji dostępności"),
+        description=_l(
+            "Strona z deklaracją dostępności urzędu; link do niej jest w stopce strony ankiety."
+        ),
+        validators=[Optional(), Length(max=500), validate_page_url],
+    )
+    info_clause = TextAreaField(
+        _l("Klauzula informacyjna (treść)"),
+        description=_l(
+            "Krótka treść klauzuli (RODO art. 13) pokazywana na stronie ankiety po rozwinięciu; "
+            "pełna wersja może być pod adresem klauzuli informacyjnej."
+        ),
+        validators=[Optional(), Length(max=MAX_INFO_CLAUSE)],
+    )
     allowed_origins = OriginsField(
         _l("Dozwolone adresy stron (originy)"),
         description=_l(
@@ -128,6 +194,51 @@ class OfficeForm(PanelForm):
     look_position = SelectField(
         _l("Położenie przycisku"), choices=[(k, _l(v)) for k, v in POSITIONS]
     )
+    invite_enabled = BooleanField(
+        _l("Zaproszenie do ankiety"),
+        description=_l(
+            "Włączone: widżet sam zaprasza części odwiedzających do ankiety; przycisk zostaje."
+        ),
+    )
+    invite_delay_seconds = IntegerField(
+        _l("Zaproszenie po (sekundach na stronie)"),
+        description=_l("Od 0 do 600 sekund. Puste: od razu na wskazanych ścieżkach."),
+        validators=[
+            Optional(),
+            NumberRange(
+                0,
+                MAX_INVITE_DELAY_SECONDS,
+                message=_l("Podaj liczbę sekund od %(min)s do %(max)s albo zostaw puste."),
+            ),
+        ],
+    )
+    invite_paths = PathsField(
+        _l("Zaproszenie na stronach (ścieżki)"),
+        description=_l(
+            "Początki ścieżek, jeden na wiersz, np. /sprawy. Puste: na każdej stronie z widżetem."
+        ),
+    )
+    invite_sample_percent = IntegerField(
+        _l("Odsetek zapraszanych odwiedzających (%)"),
+        default=100,
+        description=_l("Od 1 do 100 procent odwiedzających, losowo."),
+        validators=[
+            Optional(),
+            NumberRange(1, 100, message=_l("Podaj liczbę od %(min)s do %(max)s.")),
+        ],
+    )
+    invite_snooze_days = IntegerField(
+        _l("Bez ponownego zaproszenia przez (dni)"),
+        default=90,
+        description=_l(
+            "Od 1 do 365 dni po odpowiedzi lub zamknięciu zaproszenia (zapamiętuje to tylko "
+            "przeglądarka odwiedzającego, bez identyfikatora)."
+        ),
+        validators=[
+            Optional(),
+            NumberRange(1, 365, message=_l("Podaj liczbę dni od %(min)s do %(max)s.")),
+        ],
+    )
     retention_days = IntegerField(
         _l("Przechowywanie odpowiedzi (dni)"),
         description=_l(
@@ -142,6 +253,13 @@ class OfficeForm(PanelForm):
             ),
         ],
     )
+
+    def populate_obj(self, obj: Any) -> None:
+        """Set the office's values; a blank sample or snooze keeps the value it had (or the default)."""
+        for name in ("invite_sample_percent", "invite_snooze_days"):
+            if getattr(self, name).data is None:
+                getattr(self, name).data = getattr(obj, name, None) or getattr(self, name).default
+        super().populate_obj(obj)
 
     def validate_slug(self, field: Any) -> None:
         field.data = (field.data or "").strip().lower()
@@ -177,11 +295,18 @@ class OfficeView(OfficeScopedView):
         "contact_email",
         "contact_phone",
         "privacy_url",
+        "accessibility_url",
+        "info_clause",
         "allowed_origins",
         "languages",
         "look_label",
         "look_color",
         "look_position",
+        "invite_enabled",
+        "invite_delay_seconds",
+        "invite_paths",
+        "invite_sample_percent",
+        "invite_snooze_days",
         "retention_days",
         "created_at",
     )
@@ -192,6 +317,13 @@ class OfficeView(OfficeScopedView):
         "contact_email": _l("E-mail kontaktowy"),
         "contact_phone": _l("Telefon kontaktowy"),
         "privacy_url": _l("Adres klauzuli informacyjnej (RODO)"),
+        "accessibility_url": _l("Adres deklaracji dostępności"),
+        "info_clause": _l("Klauzula informacyjna (treść)"),
+        "invite_enabled": _l("Zaproszenie do ankiety"),
+        "invite_delay_seconds": _l("Zaproszenie po (sekundach na stronie)"),
+        "invite_paths": _l("Zaproszenie na stronach (ścieżki)"),
+        "invite_sample_percent": _l("Odsetek zapraszanych odwiedzających (%)"),
+        "invite_snooze_days": _l("Bez ponownego zaproszenia przez (dni)"),
         "allowed_origins": _l("Dozwolone adresy stron (originy)"),
         "languages": _l("Języki ankiety"),
         "look_label": _l("Napis na przycisku"),
@@ -203,6 +335,7 @@ class OfficeView(OfficeScopedView):
     column_formatters = {
         "look_color": _format_colour,
         "allowed_origins": _format_list,
+        "invite_paths": _format_list,
         "languages": _format_list,
     }
     column_formatters_detail = column_formatters

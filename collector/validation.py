@@ -282,12 +282,15 @@ def validate_submission(
         envelope = (_staff_entry_schema if staff_entry else _response_schema).load(data)
     except ValidationError as exc:
         raise SubmissionError(400, _first_error_code(exc.messages)) from None
+    submission = check_answers(context, envelope)
+    # The anti-bot checks come after the answers': a person who sends an empty form at once is
+    # told which answers are missing, not that the form looks automated.
     if not staff_entry:
         if envelope["website"].strip():
             raise SubmissionError(400, "honeypot")
         if envelope["elapsed_ms"] < current_app.config.get("MIN_FILL_SECONDS", 2) * 1000:
             raise SubmissionError(400, "too_fast")
-    return check_answers(context, envelope)
+    return submission
 
 
 def check_answers(context: OfficeContext, envelope: dict[str, Any]) -> Submission:

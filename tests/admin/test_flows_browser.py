@@ -193,3 +193,34 @@ def test_the_embed_page_copies_the_office_script_tag_first(app, server, browser)
             page.screenshot(path=f"test-artifacts/screenshots/admin-embed-{width}px.png")
     finally:
         context.close()
+
+
+@pytest.mark.parametrize("width", [390, 1280])
+def test_office_form_languages_do_not_overlap_the_next_label(app, server, browser, width):
+    office, _user = office_with_admin()
+    db.session.commit()
+    context = browser.new_context(viewport={"width": width, "height": 900}, locale="pl-PL")
+    page = context.new_page()
+    try:
+        page.goto(f"{server}/admin/login")
+        page.get_by_label("Adres e-mail").fill("admin@demo.test")
+        page.get_by_label("Hasło").fill(DEFAULT_PASSWORD)
+        page.get_by_role("button", name="Zaloguj się").click()
+        page.wait_for_url(f"{server}/admin/")
+        page.goto(f"{server}/admin/office/edit/?id={office.id}")
+        languages = page.locator("#languages").bounding_box()
+        label = page.locator("label[for=look_label]").bounding_box()
+        last = page.get_by_label("ukraiński").bounding_box()
+        # The checkbox list ends above the next field's label, the last box inside the list.
+        assert languages["y"] + languages["height"] <= label["y"], (languages, label)
+        assert last["y"] + last["height"] <= languages["y"] + languages["height"], (last, languages)
+        page.locator("#languages").scroll_into_view_if_needed()
+        from tests.widget.conftest import save_screenshot
+
+        save_screenshot(page, f"panel-office-form-languages-{width}")
+        page.get_by_label("Zaproszenie do ankiety").evaluate(
+            "box => box.scrollIntoView({block: 'center'})"
+        )
+        save_screenshot(page, f"panel-office-form-invitation-{width}")
+    finally:
+        context.close()

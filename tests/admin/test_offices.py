@@ -95,6 +95,28 @@ BAD_FIELDS = [
     ("retention_days", "dużo", "liczb"),
     ("name", "", "To pole jest wymagane."),
     ("contact_email", "not an address", "Nieprawidłowy adres e-mail."),
+    # the hosted page's footer
+    ("accessibility_url", "alfa.pl/deklaracja", "Podaj pełny adres strony"),
+    ("accessibility_url", "http://www.alfa.pl/deklaracja", "Adres musi zaczynać się od https://"),
+    ("accessibility_url", "javascript:alert(1)", "Podaj pełny adres strony"),
+    ("accessibility_url", "https://" + "a" * 500 + ".pl", "500"),
+    ("info_clause", "x" * 5001, "5000"),
+    # the invitation
+    ("invite_delay_seconds", "-1", "Podaj liczbę sekund od 0 do 600 albo zostaw puste."),
+    ("invite_delay_seconds", "601", "Podaj liczbę sekund od 0 do 600 albo zostaw puste."),
+    ("invite_delay_seconds", "pół minuty", "liczb"),
+    ("invite_sample_percent", "0", "Podaj liczbę od 1 do 100."),
+    ("invite_sample_percent", "101", "Podaj liczbę od 1 do 100."),
+    ("invite_sample_percent", "50%", "liczb"),
+    ("invite_snooze_days", "0", "Podaj liczbę dni od 1 do 365."),
+    ("invite_snooze_days", "366", "Podaj liczbę dni od 1 do 365."),
+    ("invite_paths", "sprawy", "„sprawy”: ścieżka musi zaczynać się od jednego ukośnika"),
+    ("invite_paths", "https://www.alfa.pl/sprawy", "ścieżka musi zaczynać się od jednego ukośnika"),
+    ("invite_paths", "//evil.example/x", "ścieżka musi zaczynać się od jednego ukośnika"),
+    ("invite_paths", "/sprawy?x=1", "bez spacji, parametrów (?) i kotwicy (#)"),
+    ("invite_paths", "/moje sprawy", "bez spacji, parametrów (?) i kotwicy (#)"),
+    ("invite_paths", "/" + "a" * 200, "najwyżej 200 znaków"),
+    ("invite_paths", "\n".join(f"/s{n}" for n in range(21)), "Najwyżej 20 ścieżek."),
 ]
 
 
@@ -172,6 +194,62 @@ def test_office_update_is_saved_and_audited_with_before_and_after(admin_client, 
     ]
     assert "slug" not in event.after  # only what changed
     assert event.user_email == "admin@alfa.test" and event.office_id == office.id
+
+
+def test_footer_and_invitation_settings_are_saved_and_audited(admin_client, office):
+    response = edit_office(
+        admin_client,
+        office,
+        accessibility_url="https://www.alfa.pl/deklaracja-dostepnosci",
+        info_clause="Administratorem danych jest Burmistrz Miasta Alfa.",
+        invite_enabled="y",
+        invite_delay_seconds="30",
+        invite_paths="/sprawy\n  /kontakt  \n\n/sprawy",
+        invite_sample_percent="25",
+        invite_snooze_days="30",
+    )
+    assert response.status_code == 302, messages(response)
+    state = office_state(office.id)
+    assert state["accessibility_url"] == "https://www.alfa.pl/deklaracja-dostepnosci"
+    assert state["info_clause"] == "Administratorem danych jest Burmistrz Miasta Alfa."
+    assert state["invite_enabled"] is True
+    assert (state["invite_delay_seconds"], state["invite_sample_percent"]) == (30, 25)
+    assert state["invite_paths"] == ["/sprawy", "/kontakt"]
+    assert state["invite_snooze_days"] == 30
+    event = db.session.scalars(sa.select(AuditEvent).where(AuditEvent.action == "update")).one()
+    assert event.before["invite_enabled"] is False and event.after["invite_enabled"] is True
+    assert event.after["invite_paths"] == ["/sprawy", "/kontakt"]
+    assert event.after["accessibility_url"] == "https://www.alfa.pl/deklaracja-dostepnosci"
+
+    # Unchecking the box turns the invitation off again; the empty delay means "no delay"; a
+    # blank sample or snooze keeps the value set before.
+    response = edit_office(
+        admin_client,
+        office,
+        invite_enabled=None,
+        invite_delay_seconds="",
+        invite_sample_percent="",
+        invite_snooze_days=None,
+    )
+    assert response.status_code == 302, messages(response)
+    state = office_state(office.id)
+    assert state["invite_enabled"] is False and state["invite_delay_seconds"] is None
+    assert (state["invite_sample_percent"], state["invite_snooze_days"]) == (25, 30)
+
+
+def test_office_form_explains_the_new_settings_in_polish(admin_client, office):
+    page = text(admin_client.get(f"/admin/office/edit/?id={office.id}"))
+    for label in (
+        "Adres deklaracji dostępności",
+        "Klauzula informacyjna (treść)",
+        "Zaproszenie do ankiety",
+        "Zaproszenie po (sekundach na stronie)",
+        "Zaproszenie na stronach (ścieżki)",
+        "Odsetek zapraszanych odwiedzających (%)",
+        "Bez ponownego zaproszenia przez (dni)",
+        "Początki ścieżek, jeden na wiersz",
+    ):
+        assert label in page, label
 
 
 def test_slug_cannot_be_changed(admin_client, office):

@@ -102,7 +102,9 @@ def test_an_entry_whose_audit_row_cannot_be_written_is_not_stored(client, office
     response = post(client, "/admin/paper/", entry(), follow_redirects=True)
 
     assert response.status_code == 400
-    assert "Nie udało się zapisać odpowiedzi. Spróbuj ponownie za chwilę." in text(response)
+    assert "Nie udało się zapisać odpowiedzi. Prosimy spróbować ponownie za chwilę." in text(
+        response
+    )
     db.session.rollback()
     assert count(Response) == 0 and count(Answer) == 0  # never a paper entry without its audit row
 
@@ -117,7 +119,7 @@ def test_sending_the_same_form_twice_stores_it_once(client, office):
 
 BAD_ENTRIES = [
     # (case, answers, the question whose message shows, words)
-    ("required department missing", {"department": None}, "department", "Wybierz wydział"),
+    ("required department missing", {"department": None}, "department", "Prosimy wybrać wydział"),
     ("required overall missing", {"overall": None}, "overall", "obowiązkowe"),
     ("rating out of range", {"overall": "7"}, "overall", "od 1 do 5"),
     ("rating not a number", {"overall": "dobrze"}, "overall", "od 1 do 5"),

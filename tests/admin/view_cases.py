@@ -65,9 +65,19 @@ def office_form(office: Office, **changes: Any) -> dict:
         "look_color": office.look_color,
         "look_position": office.look_position,
         "retention_days": office.retention_days or "",
+        "accessibility_url": office.accessibility_url or "",
+        "info_clause": office.info_clause or "",
+        "invite_delay_seconds": ""
+        if office.invite_delay_seconds is None
+        else office.invite_delay_seconds,
+        "invite_paths": "\n".join(office.invite_paths or []),
+        "invite_sample_percent": office.invite_sample_percent,
+        "invite_snooze_days": office.invite_snooze_days,
     }
+    if office.invite_enabled:
+        data["invite_enabled"] = "y"
     data.update(changes)
-    return data
+    return {name: value for name, value in data.items() if value is not None}  # None: left out
 
 
 def make_office(office: Office) -> Office:

@@ -134,7 +134,7 @@ CASES = [
         415,
         "unsupported_media_type",
         None,
-        "Wyślij odpowiedź jako JSON",
+        "Odpowiedź należy wysłać jako JSON",
     ),
     (
         "XML body",
@@ -142,7 +142,7 @@ CASES = [
         415,
         "unsupported_media_type",
         None,
-        "Wyślij odpowiedź jako JSON",
+        "Odpowiedź należy wysłać jako JSON",
     ),
     (
         "body over 16 KB",
@@ -248,7 +248,7 @@ CASES = [
         400,
         "invalid_answers_content",
         "overall",
-        "Wybierz ocenę od 1 do 5",
+        "Prosimy wybrać ocenę od 1 do 5",
     ),
     (
         "rating 5.5",
@@ -256,7 +256,7 @@ CASES = [
         400,
         "invalid_answers_content",
         "overall",
-        "Wybierz ocenę od 1 do 5",
+        "Prosimy wybrać ocenę od 1 do 5",
     ),
     (
         "rating true",
@@ -264,7 +264,7 @@ CASES = [
         400,
         "invalid_answers_content",
         "overall",
-        "Wybierz ocenę od 1 do 5",
+        "Prosimy wybrać ocenę od 1 do 5",
     ),
     (
         "rating null",
@@ -272,7 +272,7 @@ CASES = [
         400,
         "invalid_answers_content",
         "service_waiting",
-        "Wybierz ocenę od 1 do 5",
+        "Prosimy wybrać ocenę od 1 do 5",
     ),
     (
         "huge rating",
@@ -304,7 +304,7 @@ CASES = [
         400,
         "invalid_answers_content",
         "resolved",
-        "Wybierz jedną z podanych odpowiedzi",
+        "Prosimy wybrać jedną z podanych odpowiedzi",
     ),
     (
         "duplicated option",
@@ -320,7 +320,7 @@ CASES = [
         400,
         "invalid_answers_content",
         "what_went_wrong",
-        "najwyżej 2 odpowiedzi",
+        "za dużo odpowiedzi — najwyżej 2",
     ),
     (
         "unknown option in a multi",
@@ -336,7 +336,7 @@ CASES = [
         400,
         "invalid_answers_content",
         "what_went_wrong",
-        "Zaznacz jedną lub kilka",
+        "Prosimy zaznaczyć jedną lub kilka",
     ),
     (
         "unknown department",
@@ -360,7 +360,7 @@ CASES = [
         400,
         "invalid_answers_content",
         "overall",
-        "obowiązkowe — wybierz ocenę",
+        "obowiązkowe — prosimy wybrać ocenę",
     ),
     (
         "missing required department",
@@ -368,7 +368,7 @@ CASES = [
         400,
         "invalid_answers_content",
         "department",
-        "Wybierz wydział",
+        "Prosimy wybrać wydział",
     ),
     (
         "unknown question key",
@@ -392,7 +392,7 @@ CASES = [
         400,
         "invalid_answers_content",
         "comment",
-        "skróć go do 2000 znaków",
+        "prosimy skrócić go do 2000 znaków",
     ),
     (
         "text with NUL",
@@ -560,7 +560,7 @@ CASES = [
         400,
         "invalid_channel",
         None,
-        "widget, page albo qr",
+        "widget, page, qr albo kiosk",
     ),
     (
         "answer to a question whose condition is false",
@@ -594,7 +594,7 @@ CASES = [
         400,
         "invalid_answers_content",
         "department",
-        "Wybierz wydział",
+        "Prosimy wybrać wydział",
     ),
     (
         "unknown top-level field",

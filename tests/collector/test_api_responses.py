@@ -335,7 +335,7 @@ def test_a_failed_commit_answers_503_and_stores_nothing(client, failing_commits)
 
     assert response.status_code == 503
     assert response.get_json()["error"] == "unavailable"
-    assert "Spróbuj ponownie" in response.get_json()["message"]
+    assert "Prosimy spróbować ponownie" in response.get_json()["message"]
     db.session.remove()
     assert count(Response) == 0
     assert count(Answer) == 0

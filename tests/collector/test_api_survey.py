@@ -128,9 +128,9 @@ def test_an_office_without_a_published_survey_says_so(client):
 @pytest.mark.parametrize(
     ("lang", "submit", "too_many"),
     [
-        ("pl", "Wyślij odpowiedzi", "Zaznacz najwyżej {max} odpowiedzi."),
-        ("en", "Send answers", "Tick at most {max} answers."),
-        ("uk", "Надіслати відповіді", "Позначте не більше {max} відповідей."),
+        ("pl", "Wyślij odpowiedzi", "Zaznaczono za dużo odpowiedzi — najwyżej {max}."),
+        ("en", "Send answers", "Too many answers ticked: {max} at most."),
+        ("uk", "Надіслати відповіді", "Позначено забагато відповідей — не більше {max}."),
     ],
 )
 def test_the_survey_carries_the_texts_to_show_it_in_its_language(client, lang, submit, too_many):

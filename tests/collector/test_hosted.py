@@ -1,4 +1,9 @@
-"""The hosted survey page /s/<slug>: server-rendered, works without JavaScript, same rules as the API."""
+"""The hosted survey page /s/<slug> as one page: server-rendered, no JavaScript, same rules as the API.
+
+A survey that does not open with a required rating (an office's own form) is one page; these tests
+publish the default survey's questions with the department first to get one. The two steps of a
+survey that opens with the overall rating are in ``test_hosted_steps``.
+"""
 
 from __future__ import annotations
 
@@ -13,7 +18,8 @@ import sqlalchemy as sa
 from collector import hosted
 from collector.extensions import db
 from collector.models import Answer, Response, utcnow
-from tests.factories import count, create_office
+from tests import factories
+from tests.factories import QUESTION_COLUMNS, count, create_version, published_version
 
 VALID = {
     "department": "usc",
@@ -23,6 +29,16 @@ VALID = {
     "what_went_wrong": ["czas", "informacja"],
     "comment": "Długo czekałem.\r\nAle miło.",
 }
+
+
+def create_office(slug: str = "demo", **fields):
+    """Create an office whose published survey is the default's questions, department first."""
+    office = factories.create_office(slug, **fields)
+    version = published_version(office)
+    questions = [{c: getattr(q, c) for c in QUESTION_COLUMNS} for q in version.questions]
+    questions.sort(key=lambda q: q["key"] != "department")
+    create_version(office, drop=tuple(q["key"] for q in questions), add=tuple(questions))
+    return office
 
 
 def form_fields(html: str) -> dict[str, str]:
@@ -82,7 +98,7 @@ def test_department_from_the_qr_link_is_preselected(client):
     html = client.get("/s/demo?department=usc&src=qr").text
     assert re.search(r'value="usc" checked', html)
     assert html.count("checked") == 1
-    assert 'action="/s/demo?lang=pl&amp;src=qr"' in html
+    assert 'action="/s/demo?lang=pl&amp;src=qr&amp;department=usc"' in html
 
 
 def test_unknown_department_preselects_nothing(client):
@@ -166,10 +182,13 @@ def test_errors_are_shown_next_to_each_question_and_in_a_linked_summary(client):
     html = response.text
     assert "<title>Błędy (2)" in html
     for key in ("department", "overall"):
-        assert f'<fieldset id="q-{key}" class="q invalid" aria-describedby="e-{key}">' in html
+        assert (
+            f'<fieldset id="q-{key}" class="q{" rating" if key == "overall" else ""} invalid" aria-describedby="e-{key}">'
+            in html
+        )
         assert f'<a href="#q-{key}">' in html
     assert (
-        'id="e-overall"><span class="sr">Błąd:</span> To pytanie jest obowiązkowe — wybierz ocenę od 1 do 5.'
+        'id="e-overall"><span class="sr">Błąd:</span> To pytanie jest obowiązkowe — prosimy wybrać ocenę od 1 do 5.'
         in html
     )
     assert ">Zostaje</textarea>" in html and 'value="czas" checked' in html  # answers kept
@@ -195,8 +214,8 @@ TOO_LONG = "x" * 2001
         ({"token": ""}, 400, "Formularz był otwarty zbyt długo albo został zmieniony"),
         ({"id": str(uuid.uuid4())}, 400, "Formularz był otwarty zbyt długo albo został zmieniony"),
         ({"website": "http://spam.example"}, 400, "wysłane automatycznie"),
-        ({"overall": "7"}, 400, "wybierz jedną z pięciu ocen"),
-        ({"overall": "bardzo"}, 400, "Wybierz ocenę od 1 do 5"),
+        ({"overall": "7"}, 400, "prosimy wybrać jedną z pięciu ocen"),
+        ({"overall": "bardzo"}, 400, "Prosimy wybrać ocenę od 1 do 5"),
         ({"overall": "na"}, 400, "nie można wybrać „Nie dotyczy”"),
         ({"department": "nope"}, 400, "Tego wydziału nie ma na liście"),
         ({"resolved": "perhaps"}, 400, "nie ma na liście"),
@@ -205,7 +224,7 @@ TOO_LONG = "x" * 2001
             400,
             "To pytanie nie dotyczy udzielonej odpowiedzi",
         ),
-        ({"comment": TOO_LONG}, 400, "skróć go do 2000 znaków"),
+        ({"comment": TOO_LONG}, 400, "prosimy skrócić go do 2000 znaków"),
         ({"comment": "zły\x00znak"}, 400, "znaki sterujące"),
         ({"comment": "x" * 70_000}, 413, "Formularz jest za duży"),
     ],

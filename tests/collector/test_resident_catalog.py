@@ -292,3 +292,64 @@ def test_the_hosted_error_summary_quotes_questions_the_way_the_language_does(
     assert response.status_code == 400 and link, response.text[:500]
     assert link.group(1).startswith(opening) and f"{closing} — " in link.group(1)
     assert link.group(1).endswith(text("fields.required_rating", lang))
+
+
+# -- one voice ----------------------------------------------------------------------------------
+
+# Second-person forms that address the resident as "ty". Buttons name the action ("Wyślij
+# odpowiedzi", "Zakończ"), as Polish public forms do; sentences are formal or impersonal
+# ("Prosimy wybrać…", "Można zaznaczyć…", "Dziękujemy").
+INFORMAL_POLISH = re.compile(
+    r"\b(twoj\w*|twój|twoim\w*|tobie|ciebie|jesteś|masz|możesz|popraw|wybierz|zaznacz|wpisz"
+    r"|sprawdź|spróbuj|skróć|odśwież|otwórz|usuń|wypełnij|wypełniaj|zostaw|podaj|wróć|kliknij"
+    r"|naciśnij|wyślij(?! odpowiedzi| ocenę))\b",
+    re.IGNORECASE,
+)
+
+
+def test_polish_texts_address_the_resident_formally_or_impersonally():
+    informal = {
+        f"{s}.{k}": INFORMAL_POLISH.findall(get_text("pl", s, k))
+        for s, k in ALL_KEYS
+        if INFORMAL_POLISH.search(get_text("pl", s, k))
+    }
+
+    assert not informal, f"pl.json speaks to the resident as „ty”: {informal}"
+
+
+def test_the_informal_forms_check_finds_what_the_issue_quoted():
+    # The check itself: the texts the issue found must be caught by it.
+    for quoted in ("Popraw odpowiedzi", "Możesz zaznaczyć", "Twoja odpowiedź", "wybierz ocenę"):
+        assert INFORMAL_POLISH.search(quoted), quoted
+    for formal in ("Prosimy wybrać ocenę", "Wyślij odpowiedzi", "Można zaznaczyć", "poprawić"):
+        assert not INFORMAL_POLISH.search(formal), formal
+
+
+QUOTES = {"pl": ("„", "”"), "en": ("“", "”"), "uk": ("«", "»")}
+FOREIGN_QUOTES = {"pl": '“«»"', "en": '„«»"', "uk": '„“”"'}
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_every_language_uses_its_own_quotes_in_pairs(lang):
+    opening, closing = QUOTES[lang]
+    wrong = {
+        f"{s}.{k}": get_text(lang, s, k)
+        for s, k in ALL_KEYS
+        if any(mark in get_text(lang, s, k) for mark in FOREIGN_QUOTES[lang])
+        or get_text(lang, s, k).count(opening) != get_text(lang, s, k).count(closing)
+    }
+
+    assert not wrong, f"{lang}.json: quote with {opening}…{closing} only, in pairs: {wrong}"
+
+
+def test_no_hint_repeats_in_the_matching_error():
+    # The hint under a multi-choice question and the error for too many picks say different things.
+    for lang in LANGUAGES:
+        assert text("form.up_to", lang, max=3) != text("fields.too_many", lang, max=3)
+
+
+def test_rating_errors_name_the_numbers_the_buttons_show():
+    # The buttons show the numbers 1–5 (the words at the ends): the errors speak of 1 to 5.
+    for lang in LANGUAGES:
+        for key in ("required_rating", "not_a_rating", "na_not_allowed"):
+            assert "1" in text(f"fields.{key}", lang) and "5" in text(f"fields.{key}", lang)
