@@ -302,7 +302,7 @@ def test_the_hosted_error_summary_quotes_questions_the_way_the_language_does(
 INFORMAL_POLISH = re.compile(
     r"\b(twoj\w*|twój|twoim\w*|tobie|ciebie|jesteś|masz|możesz|popraw|wybierz|zaznacz|wpisz"
     r"|sprawdź|spróbuj|skróć|odśwież|otwórz|usuń|wypełnij|wypełniaj|zostaw|podaj|wróć|kliknij"
-    r"|naciśnij|wyślij(?! odpowiedzi| ocenę))\b",
+    r"|naciśnij|powiedz|napisz|wyślij(?! odpowiedzi| ocenę))\b",
     re.IGNORECASE,
 )
 
@@ -319,7 +319,13 @@ def test_polish_texts_address_the_resident_formally_or_impersonally():
 
 def test_the_informal_forms_check_finds_what_the_issue_quoted():
     # The check itself: the texts the issue found must be caught by it.
-    for quoted in ("Popraw odpowiedzi", "Możesz zaznaczyć", "Twoja odpowiedź", "wybierz ocenę"):
+    for quoted in (
+        "Popraw odpowiedzi",
+        "Możesz zaznaczyć",
+        "Twoja odpowiedź",
+        "wybierz ocenę",
+        "Powiedz nam więcej",
+    ):
         assert INFORMAL_POLISH.search(quoted), quoted
     for formal in ("Prosimy wybrać ocenę", "Wyślij odpowiedzi", "Można zaznaczyć", "poprawić"):
         assert not INFORMAL_POLISH.search(formal), formal

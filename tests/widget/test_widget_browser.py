@@ -70,7 +70,7 @@ def test_validation_errors_are_next_to_questions_and_linked_from_a_summary(
     page.goto(host_url("blank"))
     open_survey(page)
     answer_required(page)
-    page.get_by_role("button", name="Powiedz nam więcej (ok. 1 minuty)").click()
+    page.get_by_role("button", name="Prosimy powiedzieć nam więcej (ok. 1 minuty)").click()
     page.get_by_role("radio", name="Urząd Stanu Cywilnego").check()
     for _ in range(2):
         page.get_by_role("button", name="Dalej").click()
@@ -92,11 +92,11 @@ def test_failed_survey_fetch_offers_retry_and_the_hosted_page(page, host_url, se
     page.goto(host_url("blank"))
     page.get_by_role("button", name="Oceń Urząd").click()
     expect(page.get_by_role("alert")).to_have_text(re.compile("Nie udało się wczytać ankiety"))
-    link = page.get_by_role("link", name="Otwórz ankietę na osobnej stronie")
+    link = page.get_by_role("link", name="Ankieta na osobnej stronie")
     assert link.get_attribute("href") == servers["collector"].url + "/s/demo?lang=pl"
     check_axe(page, "failed network")
     page.unroute(SURVEY_API)
-    page.get_by_role("button", name="Spróbuj ponownie").click()
+    page.get_by_role("button", name="Wczytaj ponownie").click()
     expect(page.get_by_role("button", name="4 — raczej zadowolony(a)")).to_be_visible()
 
 
@@ -246,7 +246,7 @@ def test_language_label_and_department_from_the_tag(page, host_url, query, banne
     if more:
         expect(page.get_by_role("button", name=more)).to_be_visible()
     else:
-        page.get_by_role("button", name="Powiedz nam więcej (ok. 1 minuty)").click()
+        page.get_by_role("button", name="Prosimy powiedzieć nam więcej (ok. 1 minuty)").click()
         expect(page.get_by_role("radio", name="Urząd Stanu Cywilnego")).to_be_checked()
 
 
@@ -285,7 +285,7 @@ def test_server_field_errors_are_shown_next_to_the_question(page, host_url, coll
     page.goto(host_url("blank"))
     open_survey(page)
     answer_required(page)
-    page.get_by_role("button", name="Powiedz nam więcej (ok. 1 minuty)").click()
+    page.get_by_role("button", name="Prosimy powiedzieć nam więcej (ok. 1 minuty)").click()
     page.get_by_role("radio", name="Urząd Stanu Cywilnego").check()
     # The office closes the chosen department while the visitor is answering: only the server knows.
     with collector_app.app_context():

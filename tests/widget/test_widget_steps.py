@@ -72,7 +72,7 @@ def test_one_click_is_a_stored_and_counted_response(page, host_url, collector_ap
 
     rate(page, 4, "raczej zadowolony(a)")
 
-    expect(page.get_by_role("button", name="Powiedz nam więcej (ok. 1 minuty)")).to_be_visible()
+    expect(page.get_by_role("button", name="Prosimy powiedzieć nam więcej (ok. 1 minuty)")).to_be_visible()
     [response] = stored(collector_app)
     assert response["answers"] == {"overall": 4}
     assert response["channel"] == "widget" and response["completed"] is False
@@ -82,7 +82,7 @@ def test_the_steps_to_the_end_each_update_the_same_response(page, host_url, coll
     page.goto(host_url("blank"))
     open_widget(page)
     rate(page, 5, "bardzo zadowolony(a)")
-    page.get_by_role("button", name="Powiedz nam więcej (ok. 1 minuty)").click()
+    page.get_by_role("button", name="Prosimy powiedzieć nam więcej (ok. 1 minuty)").click()
 
     # Each step's heading says where the visitor is and takes the focus: a screen reader says it.
     heading = page.get_by_role("heading", name="Krok 2 z 4")
@@ -128,7 +128,7 @@ def test_closing_midway_keeps_what_was_sent_and_what_was_typed(page, host_url, c
     page.goto(host_url("blank"))
     open_widget(page)
     rate(page, 3, "ani zadowolony(a), ani niezadowolony(a)")
-    page.get_by_role("button", name="Powiedz nam więcej (ok. 1 minuty)").click()
+    page.get_by_role("button", name="Prosimy powiedzieć nam więcej (ok. 1 minuty)").click()
     page.get_by_role("radio", name="Urząd Stanu Cywilnego").check()
     page.get_by_role("radio", name="Nie", exact=True).check()
     assert next_step(page) == 200
@@ -164,7 +164,7 @@ def test_the_low_score_follow_up_only_for_1_and_2(
     page.goto(host_url("blank"))
     open_widget(page)
     rate(page, value, word)
-    page.get_by_role("button", name="Powiedz nam więcej (ok. 1 minuty)").click()
+    page.get_by_role("button", name="Prosimy powiedzieć nam więcej (ok. 1 minuty)").click()
     steps = 5 if follow_up else 4
     expect(page.get_by_role("heading", name=f"Krok 2 z {steps}")).to_be_visible()
     page.get_by_role("radio", name="Wydział Podatków i Opłat").check()
@@ -201,7 +201,7 @@ def test_a_refused_origin_says_so_and_offers_the_hosted_page(
         scale.click()
     expect(refused).to_be_visible()
     expect(page.get_by_text(re.compile("spróbuj|ponownie za chwilę", re.I))).to_have_count(0)
-    link = page.get_by_role("link", name="Otwórz ankietę na osobnej stronie")
+    link = page.get_by_role("link", name="Ankieta na osobnej stronie")
     assert link.get_attribute("href") == servers["collector"].url + "/s/demo?lang=pl"
     check_axe(page, "refused")
     for width in (1280, 390, 320):
@@ -356,7 +356,7 @@ def test_keyboard_only_one_click_in_6_and_the_whole_survey_in_40(page, host_url,
     assert len(presses) <= 6, presses
     assert stored(collector_app)[0]["answers"] == {"overall": 5}
 
-    press("Tab")  # -> "Powiedz nam więcej"
+    press("Tab")  # -> "Prosimy powiedzieć nam więcej"
     press("Enter")
     expect(page.get_by_role("heading", name="Krok 2 z 4")).to_be_focused()
     press("Tab")  # department: the first option
@@ -415,7 +415,7 @@ def test_every_state_passes_axe_and_is_photographed(browser, host_url, collector
     state("1-overall")
     rate(page, 2, "raczej niezadowolony(a)")
     state("2-thanks-more")
-    page.get_by_role("button", name="Powiedz nam więcej (ok. 1 minuty)").click()
+    page.get_by_role("button", name="Prosimy powiedzieć nam więcej (ok. 1 minuty)").click()
     expect(page.get_by_role("heading", name="Krok 2 z 5")).to_be_focused()
     state("3-department")
     page.get_by_role("button", name="Dalej").click()  # the department is required
