@@ -31,6 +31,7 @@ from werkzeug.exceptions import HTTPException
 from .enums import QuestionType
 from .extensions import db, limiter
 from .form_answers import read_form_answers
+from .headers import HOSTED_PAGE_POLICY, set_security_headers
 from .messages import get_catalog, text
 from .models import LANGUAGES, NA, Office
 from .office_cache import get_office_context
@@ -185,15 +186,8 @@ def render_not_found(lang: str) -> tuple[str, int]:
 
 @bp.after_request
 def page_headers(response: Response) -> Response:
-    """Keep the page out of frames and caches; it loads nothing from elsewhere (its one script: the counter)."""
-    response.headers["Content-Security-Policy"] = (
-        "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; form-action 'self'; "
-        "base-uri 'none'; frame-ancestors 'none'"
-    )
-    response.headers["Cache-Control"] = "no-store"
-    response.headers["Referrer-Policy"] = "no-referrer"
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    return response
+    """Keep the page out of frames and caches; it loads nothing from elsewhere."""
+    return set_security_headers(response, HOSTED_PAGE_POLICY)
 
 
 @bp.get("/<slug>")
