@@ -16,6 +16,7 @@ from collector.operations.users import set_password
 from collector.passwords import MIN_PASSWORD_LENGTH, verify_password
 
 from .auditing import get_actor
+from .auth import start_session
 from .base import ALL_ROLES, PanelView, expose, get_user
 
 
@@ -64,6 +65,8 @@ class AccountView(PanelView):
             user = get_user()
             set_password(user, form.new_password.data, get_actor(user), action="password_changed")
             db.session.commit()
+            # The change ended every session of the user; this one goes on under the new version.
+            start_session(user)
             flash(_("Hasło zostało zmienione."), "success")
             return redirect(url_for(".index"))
         status = 400 if form.is_submitted() else 200

@@ -33,6 +33,7 @@ from wtforms.validators import DataRequired, Length
 from collector.enums import Role
 from collector.extensions import db
 from collector.models import AuditEvent, User, utcnow
+from collector.operations.users import end_sessions
 from collector.passwords import verify_password
 from reports.periods import to_local
 
@@ -64,13 +65,21 @@ class LogoutForm(FlaskForm):
 
 
 @login_manager.user_loader
-def load_user(user_id: str) -> User | None:
-    """Return the session's user if it still exists and is active."""
+def load_user(session_user_id: str) -> User | None:
+    """Return the session's user if it still exists, is active and the session was not ended.
+
+    The session holds ``User.get_id()``: the id and the session version it began with. Logout,
+    a password change and deactivation raise the version, which ends every session at once.
+    """
+    user_id, _sep, version = str(session_user_id).partition(":")
     try:
         user = db.session.get(User, int(user_id))
+        version_number = int(version)
     except (TypeError, ValueError):
         return None
-    return user if user is not None and user.active else None
+    if user is None or not user.active or version_number != (user.session_version or 0):
+        return None
+    return user
 
 
 @login_manager.unauthorized_handler
@@ -254,7 +263,9 @@ def login() -> Response | str | tuple[str, int]:
 @panel_access(roles=tuple(Role))
 def logout() -> Response:
     """Log out (a POST with the CSRF token, so no other site can log a user out)."""
-    audit("logout", current_user._get_current_object())
+    user = current_user._get_current_object()
+    audit("logout", user)
+    end_sessions(user)  # every session of the user, in every browser, ends here
     db.session.commit()
     end_session()
     flash(_("Wylogowano."), "success")

@@ -22,6 +22,7 @@ from collector.operations.users import (
     check_membership,
     check_password,
     check_role_change,
+    end_sessions,
 )
 
 from .auditing import audit
@@ -127,7 +128,7 @@ class UserView(OfficeScopedView):
     def validate_change(self, form: Any, model: User, is_created: bool) -> None:
         before = g.get("audit_before") or {}
         # The acting user may be the record being edited: judge them by the role they had.
-        actor_id = int(current_user.get_id())
+        actor_id = current_user.id
         editing_self = not is_created and model.id == actor_id
         actor_role = before.get("role") if editing_self else current_user.role
         try:
@@ -148,6 +149,9 @@ class UserView(OfficeScopedView):
             raise ValidationError(error_text(error)) from error
 
     def on_model_change(self, form: Any, model: User, is_created: bool) -> None:
+        before = g.get("audit_before") or {}
+        if not is_created and before.get("active") and not model.active:
+            end_sessions(model)  # a deactivated user is out at once, and stays out if reactivated
         super().on_model_change(form, model, is_created)
         if form.password.data:
             # The audit says the password was set, never what it is or its hash.
