@@ -61,6 +61,11 @@ TEXTS: dict[str, str] = {
     "self_demotion": "Nie możesz dezaktywować własnego konta ani odebrać sobie roli.",
     "password_too_short": "Hasło musi mieć co najmniej %(min)s znaków.",
     "email_taken": "Użytkownik %(email)s już istnieje.",
+    # two-factor login
+    "two_factor_already_on": "Logowanie dwuetapowe jest już włączone.",
+    "two_factor_not_started": "Logowanie dwuetapowe nie jest włączone.",
+    "two_factor_code_wrong": "Kod jest nieprawidłowy albo już wygasł. Wpisz bieżący kod z aplikacji.",
+    "two_factor_required_by_office": "Urząd wymaga logowania dwuetapowego: nie można go wyłączyć.",
 }
 IN_QUESTION = "Pytanie „%(question)s”: %(problem)s"
 
