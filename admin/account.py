@@ -133,6 +133,7 @@ class AccountView(PanelView):
             except DomainError as error:
                 db.session.rollback()
                 form.code.errors = [error_text(error)]
+                form.code.data = ""  # typed afresh from the app
                 return self.render_two_factor(user, form, required), 400
             db.session.commit()
             if step == "confirm":

@@ -420,6 +420,7 @@ def login_code() -> Response | str | tuple[str, int]:
         count_account_failure(user)
         count_address_failure()
         db.session.commit()
+        form.code.data = ""  # typed afresh from the app, not edited
         return page(_(TEXTS["two_factor_code_wrong"]), 401)
     next_page = session.pop(PENDING_KEY, {}).get("next", "")
     if method == "recovery":
