@@ -135,6 +135,24 @@ def disable(user: User, code: str, actor: Actor, *, required: bool) -> None:
     audit_change("two_factor_disabled", user, actor=actor)
 
 
+def reset(user: User, actor: Actor) -> None:
+    """Switch a user's two-factor login off for them (a lost phone and lost codes); an admin's act.
+
+    The user's sessions end; if the office requires two-factor login, they enrol again at the
+    next login.
+    """
+    if not user.totp_enabled and not user.totp_secret:
+        return
+    user.totp_enabled = False
+    user.totp_secret = None
+    user.totp_last_step = None
+    for old in list(user.recovery_codes):
+        db.session.delete(old)
+    user.recovery_codes.clear()
+    end_sessions(user)
+    audit_change("two_factor_reset", user, actor=actor)
+
+
 def check_login_code(user: User, code: str) -> str | None:
     """Return how the second step was passed ("totp" or "recovery"), or None for a wrong code.
 

@@ -292,3 +292,25 @@ def test_the_english_panel_words_the_code_page(client, clerk):
     form_login(client, "clerk@demo.test")
     page = text(client.get("/admin/login/code"))
     assert "Sign-in code" in page and '<html lang="en">' in page
+
+
+def test_an_admin_switches_off_a_users_lost_two_factor(app, client, office, clerk):
+    clerk_browser = app.test_client()
+    form_login(clerk_browser, "clerk@demo.test")
+    enrol(clerk_browser, clerk.id)
+    create_user("head@demo.test", office=office)
+    form_login(client, "head@demo.test")
+    listing = text(client.get("/admin/user/"))
+    assert "Logowanie dwuetapowe" in listing
+    form = {"email": "clerk@demo.test", "name": "", "role": "admin", "active": "y"}
+    response = post(client, f"/admin/user/edit/?id={clerk.id}", {**form, "reset_two_factor": "y"})
+    assert response.status_code == 302
+    user = db.session.get(User, clerk.id)
+    assert not user.totp_enabled and user.totp_secret is None
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(RecoveryCode)) == 0
+    assert "two_factor_reset" in actions("head@demo.test")
+    assert clerk_browser.get("/admin/").status_code == 302  # the clerk's sessions ended
+    # The secret never reached the audit log.
+    for event in db.session.scalars(sa.select(AuditEvent)):
+        assert "totp_secret" not in str(event.before) + str(event.after)
+    assert form_login(clerk_browser, "clerk@demo.test").location == "/admin/"
