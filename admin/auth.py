@@ -35,7 +35,7 @@ from collector.enums import Role
 from collector.extensions import db
 from collector.models import AuditEvent, User, utcnow
 from collector.operations.two_factor import (
-    check_login_code,
+    check_second_factor,
     is_two_factor_required,
     recovery_codes_left,
 )
@@ -413,7 +413,7 @@ def login_code() -> Response | str | tuple[str, int]:
     if not form.validate_on_submit():
         return page(None, 400 if request.method == "POST" else 200)
 
-    method = check_login_code(user, form.code.data)
+    method = check_second_factor(user, form.code.data)
     if method is None:
         audit("login_failed", user, user=user, after={"reason": "code"})
         db.session.flush()

@@ -2,7 +2,7 @@
 
 Enrolment has two steps: ``start_enrolment`` gives the user a new secret (shown as a QR code and
 as text), ``confirm_enrolment`` switches it on once a code from the app matches and returns ten
-one-time recovery codes, shown once and stored only as Argon2 hashes. ``check_login_code`` is the
+one-time recovery codes, shown once and stored only as Argon2 hashes. ``check_second_factor`` is the
 second step of a login. Every step is audited; the caller commits.
 """
 
@@ -124,7 +124,7 @@ def disable(user: User, code: str, actor: Actor, *, required: bool) -> None:
         raise DomainError("two_factor_required_by_office")
     if not user.totp_enabled:
         raise DomainError("two_factor_not_started")
-    if check_login_code(user, code) is None:
+    if check_second_factor(user, code) is None:
         raise DomainError("two_factor_code_wrong", field="code")
     user.totp_enabled = False
     user.totp_secret = None
@@ -153,7 +153,7 @@ def reset(user: User, actor: Actor) -> None:
     audit_change("two_factor_reset", user, actor=actor)
 
 
-def check_login_code(user: User, code: str) -> str | None:
+def check_second_factor(user: User, code: str) -> str | None:
     """Return how the second step was passed ("totp" or "recovery"), or None for a wrong code.
 
     A recovery code works once: it is marked used.
