@@ -143,6 +143,7 @@ def test_every_admin_get_endpoint_sends_the_security_headers(app, client, datase
     assert seen.get(200, 0) >= 30, seen  # pages, downloads (PDF, PNG, SVG, CSV, JSON) and files
     # An error page and a refused form.
     assert_secure(client.get("/admin/response/details/?id=999999"), "404")
+    assert_secure(client.get("/admin/no-such-page"), "unknown address")
     assert_secure(client.post("/admin/logout"), "CSRF refusal")
 
 
