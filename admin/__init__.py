@@ -12,9 +12,11 @@ Every view must derive from ``admin.base.OfficeScopedView`` (model views) or
 
 from __future__ import annotations
 
+import secrets
 from typing import Any
 
-from flask import Blueprint, Flask, current_app, request, url_for
+from flask import Blueprint, Flask, current_app, g, request, url_for
+from flask import Response as HttpResponse
 from flask_admin import Admin
 from flask_admin.theme import Bootstrap4Theme
 from flask_babel import gettext as _
@@ -22,6 +24,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError, CSRFProtect
 
 from collector.extensions import db
+from collector.headers import panel_policy, set_security_headers
 from collector.models import AuditEvent, Department, Office, User
 
 from . import auth, i18n
@@ -72,6 +75,24 @@ def template_helpers() -> dict[str, Any]:
     }
 
 
+def get_csp_nonce() -> str:
+    """Return this request's nonce for the panel's inline scripts (Flask-Admin's few)."""
+    if "csp_nonce" not in g:
+        g.csp_nonce = secrets.token_urlsafe(16)
+    return g.csp_nonce
+
+
+def add_panel_headers(response: HttpResponse) -> HttpResponse:
+    """Put the security headers on every panel response: pages, errors, redirects, downloads.
+
+    Static files (Bootstrap, panel.js) stay cacheable: they hold nothing of anyone's.
+    """
+    if auth.is_panel_request():
+        is_static = (request.endpoint or "").endswith(".static")
+        set_security_headers(response, panel_policy(g.get("csp_nonce")), cache=is_static)
+    return response
+
+
 def build_admin(app: Flask) -> Admin:
     """Build the panel and its views for this app."""
     from .account import AccountView
@@ -86,6 +107,7 @@ def build_admin(app: Flask) -> Admin:
         url="/admin",
         theme=Bootstrap4Theme(base_template="admin/ocen/base.html"),
         index_view=HomeView(name=_l("Strona główna"), url="/admin"),
+        csp_nonce_generator=get_csp_nonce,
     )
     panel.add_view(OfficeView(Office, db.session, name=_l("Dane urzędu"), endpoint="office"))
     panel.add_view(
@@ -118,6 +140,7 @@ def init_app(app: Flask) -> None:
     app.before_request(protect_panel_forms)
     app.before_request(remember_panel_language)
     app.register_error_handler(CSRFError, handle_csrf_error)
+    app.after_request(add_panel_headers)
     app.register_blueprint(
         Blueprint(
             "admin_ui",

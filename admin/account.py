@@ -1,22 +1,37 @@
-"""The signed-in user's own account: change the password (the current one is required)."""
+"""The signed-in user's own account: change the password (the current one is required) and
+switch two-factor login (TOTP codes from an authenticator app) on or off."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from flask import flash, redirect, url_for
+import segno
+from flask import current_app, flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import PasswordField
+from markupsafe import Markup
+from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired, Length, ValidationError
 
 from collector.extensions import db
+from collector.operations import DomainError
+from collector.operations.two_factor import (
+    confirm_enrolment,
+    disable,
+    is_two_factor_required,
+    provisioning_uri,
+    recovery_codes_left,
+    regenerate_recovery_codes,
+    start_enrolment,
+)
 from collector.operations.users import set_password
 from collector.passwords import MIN_PASSWORD_LENGTH, verify_password
 
 from .auditing import get_actor
+from .auth import start_session
 from .base import ALL_ROLES, PanelView, expose, get_user
+from .problems import error_text
 
 
 class PasswordChangeForm(FlaskForm):
@@ -51,6 +66,27 @@ class PasswordChangeForm(FlaskForm):
             raise ValidationError(_("Powtórzone hasło różni się od nowego."))
 
 
+class TwoFactorCodeForm(FlaskForm):
+    code = StringField(
+        _l("Kod z aplikacji"),
+        validators=[DataRequired(_l("Wpisz kod.")), Length(max=40)],
+        render_kw={"autocomplete": "one-time-code", "inputmode": "numeric", "spellcheck": "false"},
+    )
+
+
+def qr_svg(uri: str) -> Markup:
+    """Return the otpauth address as an inline SVG QR code (made here: no outside service)."""
+    svg = segno.make(uri, error="m").svg_inline(
+        scale=5, title=_("Kod QR do zeskanowania aplikacją uwierzytelniającą")
+    )
+    return Markup(svg.replace("<svg ", '<svg role="img" focusable="false" ', 1))
+
+
+def group_secret(secret: str) -> str:
+    """Return the secret in groups of four, easier to type into an app by hand."""
+    return " ".join(secret[i : i + 4] for i in range(0, len(secret), 4))
+
+
 class AccountView(PanelView):
     """Every signed-in user changes their own password here."""
 
@@ -64,7 +100,63 @@ class AccountView(PanelView):
             user = get_user()
             set_password(user, form.new_password.data, get_actor(user), action="password_changed")
             db.session.commit()
+            # The change ended every session of the user; this one goes on under the new version.
+            start_session(user)
             flash(_("Hasło zostało zmienione."), "success")
             return redirect(url_for(".index"))
         status = 400 if form.is_submitted() else 200
-        return self.render("admin/ocen/account.html", form=form), status
+        return self.render("admin/ocen/account.html", form=form, user=get_user()), status
+
+    @expose("/two-factor", methods=("GET", "POST"))
+    def two_factor(self) -> Any:
+        """Enrol in two-factor login, confirm it with a code, get new recovery codes, switch it off."""
+        user = get_user()
+        required = is_two_factor_required(
+            user, superadmins_required=current_app.config["SUPERADMIN_REQUIRE_TWO_FACTOR"]
+        )
+        form = TwoFactorCodeForm()
+        step = request.form.get("step", "")
+        if form.validate_on_submit():
+            actor = get_actor(user)
+            try:
+                if step == "confirm":
+                    codes = confirm_enrolment(user, form.code.data, actor)
+                elif step == "regenerate":
+                    codes = regenerate_recovery_codes(user, form.code.data, actor)
+                elif step == "disable":
+                    disable(user, form.code.data, actor, required=required)
+                    db.session.commit()
+                    flash(_("Logowanie dwuetapowe zostało wyłączone."), "success")
+                    return redirect(url_for(".two_factor"))
+                else:
+                    return self.render_two_factor(user, form, required), 400
+            except DomainError as error:
+                db.session.rollback()
+                form.code.errors = [error_text(error)]
+                form.code.data = ""  # typed afresh from the app
+                return self.render_two_factor(user, form, required), 400
+            db.session.commit()
+            if step == "confirm":
+                # Enrolling ended the user's other sessions; this one goes on.
+                start_session(user)
+            return self.render(
+                "admin/ocen/recovery_codes.html", codes=codes, enrolled=step == "confirm"
+            )
+        if not user.totp_enabled and (not user.totp_secret or request.args.get("new")):
+            start_enrolment(user, get_actor(user))
+            db.session.commit()
+        status = 400 if form.is_submitted() else 200
+        return self.render_two_factor(user, form, required), status
+
+    def render_two_factor(self, user: Any, form: Any, required: bool) -> str:
+        uri = provisioning_uri(user) if user.totp_secret and not user.totp_enabled else ""
+        return self.render(
+            "admin/ocen/two_factor.html",
+            user=user,
+            form=form,
+            required=required,
+            uri=uri,
+            qr=qr_svg(uri) if uri else "",
+            secret=group_secret(user.totp_secret) if uri else "",
+            codes_left=recovery_codes_left(user) if user.totp_enabled else 0,
+        )

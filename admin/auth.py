@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import hashlib
 import math
 import time
 from datetime import timedelta
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 import sqlalchemy as sa
 from flask import (
@@ -27,17 +28,24 @@ from limits import parse as parse_limit
 from limits.storage import storage_from_string
 from limits.strategies import MovingWindowRateLimiter
 from werkzeug.wrappers import Response
-from wtforms import EmailField, PasswordField
+from wtforms import EmailField, PasswordField, StringField
 from wtforms.validators import DataRequired, Length
 
 from collector.enums import Role
 from collector.extensions import db
 from collector.models import AuditEvent, User, utcnow
-from collector.passwords import verify_password
+from collector.operations.two_factor import (
+    check_second_factor,
+    is_two_factor_required,
+    recovery_codes_left,
+)
+from collector.operations.users import end_sessions
+from collector.passwords import verify_dummy_password, verify_password
 from reports.periods import to_local
 
 from .auditing import audit, get_remote_addr
 from .base import panel_access, redirect_to_login
+from .problems import TEXTS
 
 bp = Blueprint("auth", __name__, url_prefix="/admin")
 login_manager = LoginManager()
@@ -64,13 +72,21 @@ class LogoutForm(FlaskForm):
 
 
 @login_manager.user_loader
-def load_user(user_id: str) -> User | None:
-    """Return the session's user if it still exists and is active."""
+def load_user(session_user_id: str) -> User | None:
+    """Return the session's user if it still exists, is active and the session was not ended.
+
+    The session holds ``User.get_id()``: the id and the session version it began with. Logout,
+    a password change and deactivation raise the version, which ends every session at once.
+    """
+    user_id, _sep, version = str(session_user_id).partition(":")
     try:
         user = db.session.get(User, int(user_id))
+        version_number = int(version)
     except (TypeError, ValueError):
         return None
-    return user if user is not None and user.active else None
+    if user is None or not user.active or version_number != (user.session_version or 0):
+        return None
+    return user
 
 
 @login_manager.unauthorized_handler
@@ -84,7 +100,8 @@ def unauthorized() -> Response:
 
 def get_address_limiter() -> tuple[MovingWindowRateLimiter, object]:
     """Return the per-address failure counter (memory or Redis) and its limit."""
-    return current_app.extensions["admin_login_limiter"]
+    limiter, failures, _lock = current_app.extensions["admin_login_limiter"]
+    return limiter, failures
 
 
 def minutes_left(seconds: float) -> int:
@@ -135,17 +152,69 @@ def count_account_failure(user: User) -> None:
         )
 
 
+# An address that has no account is "locked" exactly as an account would be (five failures in
+# the window, then the lockout), so that the lock message does not tell which addresses have an
+# account. Counted where the address counters are (memory or Redis), under a hash of the address.
+
+
+def unknown_account_key(email: str) -> str:
+    return hashlib.sha256(email.encode()).hexdigest()
+
+
+def unknown_account_lock_seconds(email: str) -> float:
+    """Return how long an address without an account stays "locked" (0 when not)."""
+    limiter, _failures, lock = current_app.extensions["admin_login_limiter"]
+    key = unknown_account_key(email)
+    if limiter.test(lock, "admin-login-lock", key):
+        return 0
+    stats = limiter.get_window_stats(lock, "admin-login-lock", key)
+    return max(1.0, stats.reset_time - time.time())
+
+
+def count_unknown_account_failure(email: str) -> None:
+    """Count a failure for an address without an account; "lock" it at the limit."""
+    limiter, failures, lock = current_app.extensions["admin_login_limiter"]
+    key = unknown_account_key(email)
+    limiter.hit(failures, "admin-login-unknown", key)
+    if not limiter.test(failures, "admin-login-unknown", key):
+        limiter.hit(lock, "admin-login-lock", key)
+        limiter.clear(failures, "admin-login-unknown", key)
+
+
+def account_lock_seconds(user: User | None, email: str) -> float:
+    """Return how long the account (or the address without one) stays locked; 0 when not."""
+    if user is None:
+        return unknown_account_lock_seconds(email)
+    now = utcnow()
+    if user.locked_until is not None and user.locked_until > now:
+        return (user.locked_until - now).total_seconds()
+    return 0
+
+
 def find_user(email: str) -> User | None:
     return db.session.scalar(sa.select(User).where(User.email == email.strip().lower()))
 
 
 def is_safe_next(target: str | None) -> bool:
-    """Accept only a local path under /admin as the page to return to after login."""
-    if not target:
+    """Accept only a plain local path under /admin as the page to return to after login.
+
+    Refused: other sites (``https://…``, ``//…``), backslashes (browsers read them as ``/``),
+    and control characters or spaces, typed or percent-encoded (a CR LF would split the
+    redirect's headers).
+    """
+    if not target or len(target) > 2000:
         return False
+    decoded = unquote(target)
+    for text in (target, decoded):
+        if any(ord(char) < 0x21 or ord(char) == 0x7F for char in text) or "\\" in text:
+            return False
+        if text.startswith("//"):
+            return False
     parts = urlsplit(target)
     return (
-        not parts.scheme and not parts.netloc and target.startswith("/admin") and "\\" not in target
+        not parts.scheme
+        and not parts.netloc
+        and (target == "/admin" or target.startswith(("/admin/", "/admin?")))
     )
 
 
@@ -167,54 +236,92 @@ def end_session() -> None:
     session.update(kept)
 
 
+def lock_message(seconds: float) -> str:
+    """Return the account lock message (the same whether or not the account exists)."""
+    until = utcnow() + timedelta(seconds=seconds)
+    return _(
+        "Zbyt wiele nieudanych prób logowania na to konto. Konto jest zablokowane do %(until)s "
+        "(jeszcze około %(minutes)s min). Spróbuj później lub poproś administratora o pomoc.",
+        until=to_local(until).strftime("%H:%M"),
+        minutes=minutes_left(seconds),
+    )
+
+
+def address_lock_message(seconds: float) -> str:
+    return _(
+        "Zbyt wiele nieudanych prób logowania z tego adresu. Kolejne próby są wstrzymane na "
+        "około %(minutes)s min. Spróbuj później.",
+        minutes=minutes_left(seconds),
+    )
+
+
+def get_next_page() -> str:
+    next_page = request.values.get("next", "")
+    return next_page if is_safe_next(next_page) else ""
+
+
+def finish_login(user: User, next_page: str, **details: str) -> Response:
+    """Record the login and start the session; send the user on (to enrol if 2FA is required)."""
+    user.failed_logins = 0
+    user.locked_until = None
+    user.last_login_at = utcnow()
+    audit("login", user, user=user, after=details or None)
+    db.session.commit()
+    start_session(user)
+    if needs_enrolment(user):
+        flash(
+            _(
+                "Urząd wymaga logowania dwuetapowego. Włącz je teraz, aby korzystać z panelu: "
+                "zeskanuj kod QR aplikacją uwierzytelniającą i wpisz kod, który pokaże."
+            ),
+            "warning",
+        )
+        return redirect(url_for("account.two_factor"))
+    return redirect(next_page or url_for("admin.index"))
+
+
 @bp.route("/login", methods=["GET", "POST"])
 def login() -> Response | str | tuple[str, int]:
-    """Show the login form and log the user in; refuse locked accounts and addresses."""
+    """Show the login form and log the user in; refuse locked accounts and addresses.
+
+    The answer takes the same time and says the same whether or not the address has an account:
+    a password is always checked against an Argon2 hash (a dummy one when there is no account),
+    and addresses without an account are "locked" after as many failures as real ones.
+    """
     if current_user.is_authenticated:
         return redirect(url_for("admin.index"))
     form = LoginForm()
-    next_page = request.values.get("next", "")
-    if not is_safe_next(next_page):
-        next_page = ""
+    next_page = get_next_page()
+
+    def page(error: str | None, status: int) -> tuple[str, int]:
+        return render_template(
+            "admin/ocen/login.html", form=form, error=error, next=next_page
+        ), status
+
     if request.method == "POST":
         locked_for = address_lock_seconds()
         if locked_for:
-            message = _(
-                "Zbyt wiele nieudanych prób logowania z tego adresu. Kolejne próby są wstrzymane na "
-                "około %(minutes)s min. Spróbuj później.",
-                minutes=minutes_left(locked_for),
-            )
-            return render_template(
-                "admin/ocen/login.html", form=form, error=message, next=next_page
-            ), 429
+            return page(address_lock_message(locked_for), 429)
     if not form.validate_on_submit():
-        status = 400 if request.method == "POST" else 200
-        return render_template(
-            "admin/ocen/login.html", form=form, error=None, next=next_page
-        ), status
+        return page(None, 400 if request.method == "POST" else 200)
 
     email = form.email.data.strip().lower()
     user = find_user(email)
-    now = utcnow()
-    if user is not None and user.locked_until is not None and user.locked_until > now:
-        audit("login_failed", user, user=user, after={"reason": "locked"})
-        db.session.commit()
-        left = (user.locked_until - now).total_seconds()
-        message = _(
-            "Zbyt wiele nieudanych prób logowania na to konto. Konto jest zablokowane do %(until)s "
-            "(jeszcze około %(minutes)s min). Spróbuj później lub poproś administratora o pomoc.",
-            until=to_local(user.locked_until).strftime("%H:%M"),
-            minutes=minutes_left(left),
-        )
-        return render_template(
-            "admin/ocen/login.html", form=form, error=message, next=next_page
-        ), 429
+    if user is not None:
+        password_ok = verify_password(user.password_hash, form.password.data)
+    else:
+        password_ok = verify_dummy_password(form.password.data)
 
-    if (
-        user is None
-        or not user.active
-        or not verify_password(user.password_hash, form.password.data)
-    ):
+    locked_for = account_lock_seconds(user, email)
+    if locked_for:
+        if user is not None:
+            audit("login_failed", user, user=user, after={"reason": "locked"})
+        else:
+            audit("login_failed", user_email=email[:254], after={"reason": "unknown user, locked"})
+        db.session.commit()
+        return page(lock_message(locked_for), 429)
+
+    if user is None or not user.active or not password_ok:
         if user is not None:
             audit(
                 "login_failed",
@@ -226,6 +333,7 @@ def login() -> Response | str | tuple[str, int]:
             count_account_failure(user)
         else:
             audit("login_failed", user_email=email[:254], after={"reason": "unknown user"})
+            count_unknown_account_failure(email)
         if count_address_failure():
             audit(
                 "address_locked",
@@ -234,31 +342,136 @@ def login() -> Response | str | tuple[str, int]:
                 after={"address": get_remote_addr()},
             )
         db.session.commit()
-        return render_template(
-            "admin/ocen/login.html",
-            form=form,
-            error=_("Nieprawidłowy adres e-mail lub hasło."),
-            next=next_page,
-        ), 401
+        return page(_("Nieprawidłowy adres e-mail lub hasło."), 401)
 
-    user.failed_logins = 0
-    user.locked_until = None
-    user.last_login_at = now
-    audit("login", user, user=user)
-    db.session.commit()
-    start_session(user)
-    return redirect(next_page or url_for("admin.index"))
+    if user.totp_enabled:
+        # The password was right; the session knows only that, until the code is right too.
+        kept = {k: session[k] for k in KEPT_SESSION_KEYS if k in session}
+        session.clear()
+        session.update(kept)
+        session[PENDING_KEY] = {"user": user.get_id(), "at": int(time.time()), "next": next_page}
+        audit("login_password_accepted", user, user=user)
+        db.session.commit()
+        return redirect(url_for("auth.login_code"))
+    return finish_login(user, next_page)
+
+
+# ---------------------------------------------------------------------------------------------
+# Two-factor login: the code after the password
+
+PENDING_KEY = "two_factor_pending"
+PENDING_SECONDS = 5 * 60
+
+
+class CodeForm(FlaskForm):
+    code = StringField(
+        _l("Kod z aplikacji albo kod odzyskiwania"),
+        validators=[DataRequired(_l("Wpisz kod.")), Length(max=40)],
+        render_kw={
+            "autocomplete": "one-time-code",
+            "autofocus": True,
+            "autocapitalize": "none",
+            "spellcheck": "false",
+        },
+    )
+
+
+def get_pending_user() -> User | None:
+    """Return the user whose password was accepted in this session a moment ago, or None."""
+    pending = session.get(PENDING_KEY)
+    if not isinstance(pending, dict) or not isinstance(pending.get("at"), int):
+        return None
+    if time.time() - pending["at"] > PENDING_SECONDS:
+        return None
+    user = load_user(str(pending.get("user", "")))
+    return user if user is not None and user.totp_enabled else None
+
+
+@bp.route("/login/code", methods=["GET", "POST"])
+def login_code() -> Response | str | tuple[str, int]:
+    """Ask for the TOTP (or a recovery) code after the password; wrong codes count as failures."""
+    if current_user.is_authenticated:
+        return redirect(url_for("admin.index"))
+    user = get_pending_user()
+    if user is None:
+        session.pop(PENDING_KEY, None)
+        flash(_("Zaloguj się ponownie: minęło zbyt wiele czasu od podania hasła."), "warning")
+        return redirect(url_for("auth.login"))
+    form = CodeForm()
+
+    def page(error: str | None, status: int) -> tuple[str, int]:
+        return render_template("admin/ocen/login_code.html", form=form, error=error), status
+
+    if request.method == "POST":
+        locked_for = address_lock_seconds() or account_lock_seconds(user, user.email)
+        if locked_for:
+            session.pop(PENDING_KEY, None)
+            audit("login_failed", user, user=user, after={"reason": "locked"})
+            db.session.commit()
+            message = address_lock_message(locked_for) if address_lock_seconds() else None
+            return page(message or lock_message(locked_for), 429)
+    if not form.validate_on_submit():
+        return page(None, 400 if request.method == "POST" else 200)
+
+    method = check_second_factor(user, form.code.data)
+    if method is None:
+        audit("login_failed", user, user=user, after={"reason": "code"})
+        db.session.flush()
+        count_account_failure(user)
+        count_address_failure()
+        db.session.commit()
+        form.code.data = ""  # typed afresh from the app, not edited
+        return page(_(TEXTS["two_factor_code_wrong"]), 401)
+    next_page = session.pop(PENDING_KEY, {}).get("next", "")
+    if method == "recovery":
+        left = recovery_codes_left(user)
+        response = finish_login(user, next_page if is_safe_next(next_page) else "", code=method)
+        flash(
+            _(
+                "Użyto kodu odzyskiwania; zostało ich %(left)s. Każdy działa tylko raz — "
+                "w „Moje konto” można wygenerować nowe.",
+                left=left,
+            ),
+            "warning",
+        )
+        return response
+    return finish_login(user, next_page if is_safe_next(next_page) else "", code=method)
 
 
 @bp.route("/logout", methods=["POST"])
 @panel_access(roles=tuple(Role))
 def logout() -> Response:
     """Log out (a POST with the CSRF token, so no other site can log a user out)."""
-    audit("logout", current_user._get_current_object())
+    user = current_user._get_current_object()
+    audit("logout", user)
+    end_sessions(user)  # every session of the user, in every browser, ends here
     db.session.commit()
     end_session()
     flash(_("Wylogowano."), "success")
     return redirect(url_for("auth.login"))
+
+
+def needs_enrolment(user: User) -> bool:
+    """Tell whether the user must switch two-factor login on before using the panel."""
+    required = is_two_factor_required(
+        user, superadmins_required=current_app.config["SUPERADMIN_REQUIRE_TWO_FACTOR"]
+    )
+    return required and not user.totp_enabled
+
+
+# What a user who must enrol may still open: the enrolment page, logging out, static files.
+ENROLMENT_ENDPOINTS = frozenset({"account.two_factor", "auth.logout", "auth.login"})
+
+
+def require_enrolment() -> Response | None:
+    """Send a user whose office requires two-factor login, and who has not enrolled, to enrol."""
+    if not is_panel_request() or request.endpoint is None:
+        return None
+    if request.endpoint in ENROLMENT_ENDPOINTS or request.endpoint.endswith(".static"):
+        return None
+    if not current_user.is_authenticated or not needs_enrolment(current_user):
+        return None
+    return redirect(url_for("account.two_factor"))
 
 
 def is_panel_request() -> bool:
@@ -289,6 +502,8 @@ def init_app(app: Flask) -> None:
     app.config.setdefault("LOGIN_MAX_FAILURES", 5)
     app.config.setdefault("LOGIN_FAILURE_WINDOW_MINUTES", 15)
     app.config.setdefault("LOGIN_LOCKOUT_MINUTES", 15)
+    # Superadmins see every office: a deployment may require them to log in with a code too.
+    app.config.setdefault("SUPERADMIN_REQUIRE_TWO_FACTOR", False)
     login_manager.init_app(app)
     login_manager.session_protection = "basic"
     # Flask-Login looks into the session after every request (for "remember me", which the panel
@@ -303,6 +518,8 @@ def init_app(app: Flask) -> None:
     item = parse_limit(
         f"{app.config['LOGIN_MAX_FAILURES']} per {app.config['LOGIN_FAILURE_WINDOW_MINUTES']} minutes"
     )
-    app.extensions["admin_login_limiter"] = (MovingWindowRateLimiter(storage), item)
+    lock = parse_limit(f"1 per {app.config['LOGIN_LOCKOUT_MINUTES']} minutes")
+    app.extensions["admin_login_limiter"] = (MovingWindowRateLimiter(storage), item, lock)
     app.before_request(check_idle_session)
+    app.before_request(require_enrolment)
     app.register_blueprint(bp)

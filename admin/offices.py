@@ -7,6 +7,7 @@ import unicodedata
 from typing import Any
 
 import sqlalchemy as sa
+from flask import g
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup, escape
@@ -260,6 +261,13 @@ class OfficeForm(PanelForm):
             if getattr(self, name).data is None:
                 getattr(self, name).data = getattr(obj, name, None) or getattr(self, name).default
         super().populate_obj(obj)
+    require_two_factor = BooleanField(
+        _l("Wymagaj logowania dwuetapowego"),
+        description=_l(
+            "Każde konto urzędu loguje się hasłem i kodem z aplikacji uwierzytelniającej; "
+            "kto go jeszcze nie włączył, zostanie poproszony o to po zalogowaniu."
+        ),
+    )
 
     def validate_slug(self, field: Any) -> None:
         field.data = (field.data or "").strip().lower()
@@ -274,6 +282,24 @@ def _format_colour(view: Any, context: Any, model: Office, name: str) -> Markup:
     return Markup(
         f'<span class="colour-swatch" style="background:{colour}" aria-hidden="true"></span>{colour}'
     )
+
+
+# Office settings that are not the survey's: changing them alone archives no pre-change report.
+SECURITY_SETTINGS = frozenset({"require_two_factor"})
+
+
+def changes_survey_data(form: Any, office: Office) -> bool:
+    """Tell whether saving ``form`` changes more than the office's security settings."""
+    if form is None:
+        return True
+    with db.session.no_autoflush:
+        form.populate_obj(office)
+        state = sa.inspect(office)
+        changed = any(
+            attr.history.has_changes() for attr in state.attrs if attr.key not in SECURITY_SETTINGS
+        )
+    db.session.expire(office)
+    return changed
 
 
 def _format_list(view: Any, context: Any, model: Any, name: str) -> str:
@@ -308,6 +334,7 @@ class OfficeView(OfficeScopedView):
         "invite_sample_percent",
         "invite_snooze_days",
         "retention_days",
+        "require_two_factor",
         "created_at",
     )
     column_labels = {
@@ -330,6 +357,7 @@ class OfficeView(OfficeScopedView):
         "look_color": _l("Kolor przycisku"),
         "look_position": _l("Położenie przycisku"),
         "retention_days": _l("Przechowywanie odpowiedzi (dni)"),
+        "require_two_factor": _l("Wymagaj logowania dwuetapowego"),
         "created_at": _l("Kiedy"),
     }
     column_formatters = {
@@ -347,8 +375,13 @@ class OfficeView(OfficeScopedView):
         del form.slug  # the slug is in every embed code: it never changes
         return form
 
+    def update_model(self, form: Any, model: Any) -> bool:
+        g.office_form = form
+        return super().update_model(form, model)
+
     def before_change(self, model: Office | None, is_created: bool) -> None:
-        if model is not None:
+        # Requiring two-factor login changes nothing residents see: no pre-change report for it.
+        if model is not None and changes_survey_data(g.get("office_form"), model):
             before_office_change(model)
 
     def create_model(self, form: Any) -> Any:

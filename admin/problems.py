@@ -87,6 +87,11 @@ TEXTS: dict[str, str] = {
     "theme_name_missing": "Podaj nazwę tematu.",
     "theme_name_too_long": "Nazwa tematu może mieć najwyżej %(max)s znaków.",
     "theme_name_taken": "Temat „%(name)s” już jest na liście.",
+    # two-factor login
+    "two_factor_already_on": "Logowanie dwuetapowe jest już włączone.",
+    "two_factor_not_started": "Logowanie dwuetapowe nie jest włączone.",
+    "two_factor_code_wrong": "Kod jest nieprawidłowy albo już wygasł. Wpisz bieżący kod z aplikacji.",
+    "two_factor_required_by_office": "Urząd wymaga logowania dwuetapowego: nie można go wyłączyć.",
 }
 IN_QUESTION = "Pytanie „%(question)s”: %(problem)s"
 

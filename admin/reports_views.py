@@ -9,7 +9,7 @@ from __future__ import annotations
 import base64
 import io
 import uuid
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 import sqlalchemy as sa
@@ -28,7 +28,14 @@ from reports.archive import MAX_PERIOD_DAYS
 from reports.cycle import periodic_status
 from reports.export import write_aggregates_xlsx, write_responses_csv, write_responses_xlsx
 from reports.fonts import register_fonts
-from reports.periods import Period, local_today, to_local
+from reports.periods import (
+    EARLIEST_DAY,
+    MAX_DAYS_AHEAD,
+    Period,
+    is_sane_day,
+    local_today,
+    to_local,
+)
 from reports.sections import build_report_data
 from reports.texts import REASONS, fmt_date
 
@@ -104,6 +111,14 @@ def parse_period(args: Any, default: Period) -> Period:
         raise BadRequest(_("Okres może obejmować najwyżej 10 lat."))
     if start > local_today():
         raise BadRequest(_("Okres zaczyna się w przyszłości."))
+    if not (is_sane_day(start) and is_sane_day(end)):
+        raise BadRequest(
+            _(
+                "Okres musi mieścić się między %(earliest)s a %(latest)s.",
+                earliest=EARLIEST_DAY.strftime("%d.%m.%Y"),
+                latest=(local_today() + timedelta(days=MAX_DAYS_AHEAD)).strftime("%d.%m.%Y"),
+            )
+        )
     return Period(start, end)
 
 

@@ -17,14 +17,16 @@ from collector.enums import Role
 from collector.extensions import db
 from collector.models import Office, User
 from collector.operations import DomainError
+from collector.operations.two_factor import reset as reset_two_factor
 from collector.operations.users import (
     apply_password,
     check_membership,
     check_password,
     check_role_change,
+    end_sessions,
 )
 
-from .auditing import audit
+from .auditing import audit, get_actor
 from .base import OfficeScopedView, is_superadmin, role_label
 from .forms import PanelForm, email_address
 from .problems import error_text
@@ -43,6 +45,10 @@ class UserForm(PanelForm):
         query_factory=lambda: db.session.query(Office).order_by(Office.name),
     )
     active = BooleanField(_l("Aktywne konto"), default=True)
+    reset_two_factor = BooleanField(
+        _l("Wyłącz logowanie dwuetapowe tego użytkownika (zgubiony telefon i kody odzyskiwania)"),
+        default=False,
+    )
     password = PasswordField(
         _l("Hasło (puste: bez zmian)"),
         validators=[Optional(), Length(max=1024)],
@@ -87,6 +93,8 @@ class UserForm(PanelForm):
             obj.office = self.office.data
         if self.password.data:
             apply_password(obj, self.password.data)  # audited by the view as "password_set"
+        if getattr(self, "reset_two_factor", None) is not None and self.reset_two_factor.data:
+            reset_two_factor(obj, get_actor())
 
 
 class UserView(OfficeScopedView):
@@ -95,13 +103,23 @@ class UserView(OfficeScopedView):
     form = UserForm
     read_roles = (Role.ADMIN, Role.SUPERADMIN)
     allow_delete = False  # deactivate instead: the audit log keeps pointing at the user
-    column_list = ("email", "name", "role", "office", "active", "last_login_at", "locked_until")
+    column_list = (
+        "email",
+        "name",
+        "role",
+        "office",
+        "active",
+        "totp_enabled",
+        "last_login_at",
+        "locked_until",
+    )
     column_details_list = (
         "email",
         "name",
         "role",
         "office",
         "active",
+        "totp_enabled",
         "last_login_at",
         "locked_until",
         "failed_logins",
@@ -113,6 +131,7 @@ class UserView(OfficeScopedView):
         "role": _l("Rola"),
         "office": _l("Urząd"),
         "active": _l("Aktywne konto"),
+        "totp_enabled": _l("Logowanie dwuetapowe"),
         "last_login_at": _l("Ostatnie logowanie"),
         "locked_until": _l("Zablokowane do"),
         "failed_logins": _l("nieudane logowanie"),
@@ -124,10 +143,15 @@ class UserView(OfficeScopedView):
     column_filters = ("role", "active")
     column_default_sort = "email"
 
+    def create_form(self, obj: Any = None) -> Any:
+        form = super().create_form(obj)
+        del form.reset_two_factor  # a new user has no two-factor login to switch off
+        return form
+
     def validate_change(self, form: Any, model: User, is_created: bool) -> None:
         before = g.get("audit_before") or {}
         # The acting user may be the record being edited: judge them by the role they had.
-        actor_id = int(current_user.get_id())
+        actor_id = current_user.id
         editing_self = not is_created and model.id == actor_id
         actor_role = before.get("role") if editing_self else current_user.role
         try:
@@ -148,6 +172,9 @@ class UserView(OfficeScopedView):
             raise ValidationError(error_text(error)) from error
 
     def on_model_change(self, form: Any, model: User, is_created: bool) -> None:
+        before = g.get("audit_before") or {}
+        if not is_created and before.get("active") and not model.active:
+            end_sessions(model)  # a deactivated user is out at once, and stays out if reactivated
         super().on_model_change(form, model, is_created)
         if form.password.data:
             # The audit says the password was set, never what it is or its hash.

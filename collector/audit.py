@@ -19,7 +19,7 @@ from .extensions import db
 from .models import AuditEvent, Office, User
 
 # Never written to the audit log, whatever the model.
-SECRET_FIELDS = frozenset({"password_hash"})
+SECRET_FIELDS = frozenset({"password_hash", "totp_secret"})
 CLI_EMAIL = "cli"  # user_email of every event written by a command-line tool
 
 

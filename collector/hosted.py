@@ -37,6 +37,7 @@ from werkzeug.exceptions import HTTPException
 from .enums import QuestionType
 from .extensions import db, limiter
 from .form_answers import read_form_answers
+from .headers import HOSTED_PAGE_POLICY, set_security_headers
 from .messages import get_catalog, text
 from .models import LANGUAGES, NA, Office, SurveyVersion
 from .office_cache import get_office_context
@@ -342,15 +343,8 @@ def render_not_found(lang: str, body: str = "") -> tuple[str, int]:
 
 
 def page_headers(response: Response) -> Response:
-    """Keep the page out of frames and caches; it loads nothing from elsewhere (its one script: ours)."""
-    response.headers["Content-Security-Policy"] = (
-        "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; form-action 'self'; "
-        "base-uri 'none'; frame-ancestors 'none'"
-    )
-    response.headers["Cache-Control"] = "no-store"
-    response.headers["Referrer-Policy"] = "no-referrer"
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    return response
+    """Keep the page out of frames and caches; it loads nothing from elsewhere."""
+    return set_security_headers(response, HOSTED_PAGE_POLICY)
 
 
 def get_submit_limit() -> str:

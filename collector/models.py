@@ -69,6 +69,8 @@ class Office(Model):
     # one of ``invite_paths``, to ``invite_sample_percent`` of visitors, not again for
     # ``invite_snooze_days`` once answered or dismissed.
     invite_enabled: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
+    # Every account of the office must log in with a one-time code as well (TOTP).
+    require_two_factor: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     invite_delay_seconds: Mapped[int | None] = mapped_column(default=None)
     invite_paths: Mapped[list[str]] = mapped_column(sa.JSON, default=list)
     invite_sample_percent: Mapped[int] = mapped_column(default=100, server_default="100")
@@ -320,8 +322,19 @@ class User(Model):
     locked_until: Mapped[datetime | None] = mapped_column(default=None)
     last_login_at: Mapped[datetime | None] = mapped_column(default=None)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Raised to end every session of the user at once (logout, password change, deactivation):
+    # sessions carry the value they started with and are refused once it differs.
+    session_version: Mapped[int] = mapped_column(default=0, server_default="0")
+    # Two-factor login (TOTP, RFC 6238): the base32 secret, set at enrolment and in force once
+    # confirmed; the last time step accepted, so that one code cannot be used twice.
+    totp_secret: Mapped[str | None] = mapped_column(sa.String(64), default=None)
+    totp_enabled: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
+    totp_last_step: Mapped[int | None] = mapped_column(sa.BigInteger, default=None)
 
     office: Mapped[Office | None] = relationship()
+    recovery_codes: Mapped[list[RecoveryCode]] = relationship(
+        back_populates="user", cascade="all, delete-orphan"
+    )
 
     # Flask-Login's user protocol.
     @property
@@ -337,10 +350,25 @@ class User(Model):
         return False
 
     def get_id(self) -> str:
-        return str(self.id)
+        """Return the session's user id: the row's id and its session version ("12:3")."""
+        return f"{self.id}:{self.session_version or 0}"
 
     def __str__(self) -> str:
         return self.email
+
+
+class RecoveryCode(Model):
+    """A one-time code that replaces the TOTP code once (lost phone); only its hash is stored."""
+
+    __tablename__ = "recovery_code"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("app_user.id", ondelete="CASCADE"))
+    code_hash: Mapped[str] = mapped_column(sa.String(255))
+    used_at: Mapped[datetime | None] = mapped_column(default=None)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    user: Mapped[User] = relationship(back_populates="recovery_codes")
 
 
 class AuditEvent(Model):

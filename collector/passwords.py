@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 from functools import lru_cache
 
 from argon2 import DEFAULT_MEMORY_COST, DEFAULT_PARALLELISM, DEFAULT_TIME_COST, PasswordHasher
@@ -45,3 +46,20 @@ def verify_password(password_hash: str, password: str) -> bool:
         return current_hasher().verify(password_hash, password)
     except (VerificationError, InvalidHashError):
         return False
+
+
+@lru_cache(maxsize=8)
+def get_dummy_hash(hasher: PasswordHasher) -> str:
+    """Return a hash, made at the hasher's cost, that no typed password matches."""
+    return hasher.hash(secrets.token_urlsafe(32))
+
+
+def verify_dummy_password(password: str) -> bool:
+    """Spend the time of a real check where there is no account, so that the answer's timing
+    does not tell whether the account exists; always False."""
+    hasher = current_hasher()
+    try:
+        hasher.verify(get_dummy_hash(hasher), password)
+    except (VerificationError, InvalidHashError):
+        pass
+    return False

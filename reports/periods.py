@@ -8,6 +8,10 @@ from zoneinfo import ZoneInfo
 
 # Offices, their clerks and their reports live in Polish time; responses are stored in naive UTC.
 REPORT_TZ = ZoneInfo("Europe/Warsaw")
+# The bounds of a period anyone may ask for. Before 2000 there are no responses, and dates near
+# year 1 or 9999 overflow once turned into UTC instants or stepped back to the previous period.
+EARLIEST_DAY = date(2000, 1, 1)
+MAX_DAYS_AHEAD = 366  # a period may end up to a year from today ("this year" in January)
 
 
 def local_midnight_utc(day: date) -> datetime:
@@ -28,6 +32,12 @@ def to_utc(moment: datetime) -> datetime:
 def local_today() -> date:
     """Return today's date in Polish time."""
     return datetime.now(REPORT_TZ).date()
+
+
+def is_sane_day(day: date, today: date | None = None) -> bool:
+    """Tell whether a period may start or end on ``day`` (from 2000 to a year from today)."""
+    today = today or local_today()
+    return EARLIEST_DAY <= day <= today + timedelta(days=MAX_DAYS_AHEAD)
 
 
 @dataclass(frozen=True)

@@ -62,12 +62,19 @@ def create_user(email: str, password: str, role: str, office: Office | None, act
     return user
 
 
+def end_sessions(user: User) -> None:
+    """End every session of the user at once: each carries the version it began with."""
+    user.session_version = (user.session_version or 0) + 1
+
+
 def apply_password(user: User, password: str) -> None:
-    """Check and hash a new password and unlock the account, without auditing (the caller does)."""
+    """Check and hash a new password, unlock the account and end its sessions, without auditing
+    (the caller does)."""
     check_password(password)
     user.password_hash = hash_password(password)
     user.failed_logins = 0
     user.locked_until = None
+    end_sessions(user)
 
 
 def set_password(user: User, password: str, actor: Actor, *, action: str = "password_set") -> None:

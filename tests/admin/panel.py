@@ -52,15 +52,16 @@ def login(client: FlaskClient, email: str):
     redirect to the panel (302), or the login page (200) when the user cannot log in.
     """
     app = client.application
-    user_id = db.session.scalar(sa.select(User.id).where(User.email == email.strip().lower()))
-    assert user_id is not None, f"no user {email}"
+    user = db.session.scalar(sa.select(User).where(User.email == email.strip().lower()))
+    assert user is not None, f"no user {email}"
+    user_id = user.get_id()  # the id and the session version, as Flask-Login stores it
     with app.test_request_context(environ_base=client.environ_base):
         identifier = app.login_manager._session_identifier_generator()
     with client.session_transaction() as session:
         kept = {key: session[key] for key in KEPT_SESSION_KEYS if key in session}
         session.clear()
         session.update(
-            kept, _user_id=str(user_id), _fresh=True, _id=identifier, last_seen=int(time.time())
+            kept, _user_id=user_id, _fresh=True, _id=identifier, last_seen=int(time.time())
         )
         session.permanent = True
     return client.get("/admin/login")
@@ -69,8 +70,8 @@ def login(client: FlaskClient, email: str):
 def post(client: FlaskClient, url: str, data: dict | None = None, **kwargs):
     """POST a form, with the session's CSRF token when the app checks it."""
     data = dict(data or {})
-    if is_csrf_on(client):
-        data.setdefault("csrf_token", csrf_token(client, "/admin/"))
+    if is_csrf_on(client) and "csrf_token" not in data:
+        data["csrf_token"] = csrf_token(client, "/admin/")
     return client.post(url, data=data, **kwargs)
 
 

@@ -464,3 +464,43 @@ def test_dashboard_pdf_and_xlsx_show_the_figures_of_the_report_tables(client, da
     assert [list(row) for row in sheet[2:]] == [pytest.approx(row) for row in headline.values()]
     sheet = list(book["Wyniki według wydziałów"].iter_rows(values_only=True))
     assert [list(row) for row in sheet[1:]] == [pytest.approx(row) for row in departments.values()]
+
+
+PERIOD_ENDPOINTS = [
+    ("GET", "/admin/reports/", {}),
+    ("GET", "/admin/reports/export", {"format": "csv"}),
+    ("GET", "/admin/reports/export", {"format": "xlsx"}),
+    ("GET", "/admin/reports/export", {"format": "summary"}),
+    ("POST", "/admin/reports/generate", {"reason": "periodic", "lang": "pl"}),
+]
+
+
+@pytest.mark.parametrize(("method", "url", "extra"), PERIOD_ENDPOINTS)
+@pytest.mark.parametrize(
+    ("period", "message"),
+    [
+        ({"from": "0001-01-01", "to": "0001-01-31"}, "Okres musi mieścić się między 01.01.2000"),
+        ({"from": "1999-12-31", "to": "2000-01-31"}, "Okres musi mieścić się między 01.01.2000"),
+        ({"from": "2024-01-01", "to": "9999-12-31"}, "najwyżej 10 lat"),
+        ({"from": "9999-12-01", "to": "9999-12-31"}, "w przyszłości"),
+        ({"from": "2026-01-01", "to": "2035-12-31"}, "Okres musi mieścić się między"),
+        ({"from": "2024-06-01", "to": "2024-05-01"}, "wcześniejszy niż jego początek"),
+        ({"from": "2010-01-01", "to": "2024-12-31"}, "najwyżej 10 lat"),
+        ({"from": "2024-02-30", "to": "2024-03-31"}, "nie jest datą"),
+        ({"from": "garbage!!!", "to": "2024-03-31"}, "nie jest datą"),
+        ({"from": "99999-01-01", "to": "2024-03-31"}, "nie jest datą"),
+        ({"from": "-001-01-01", "to": "2024-03-31"}, "nie jest datą"),
+    ],
+)
+def test_periods_out_of_bounds_get_400_with_a_polish_message_on_every_endpoint(
+    client, bare_admin, method, url, extra, period, message
+):
+    login(client, "admin@lodz.pl")
+    if method == "GET":
+        response = client.get(url, query_string={**extra, **period})
+    else:
+        response = post(client, url, {**extra, **period})
+    assert response.status_code == 400
+    assert message in text(response)
+    assert "text/html" in response.content_type
+    assert count(Report) == 0 and "report.export" not in actions()
