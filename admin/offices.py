@@ -261,6 +261,7 @@ class OfficeForm(PanelForm):
             if getattr(self, name).data is None:
                 getattr(self, name).data = getattr(obj, name, None) or getattr(self, name).default
         super().populate_obj(obj)
+
     require_two_factor = BooleanField(
         _l("Wymagaj logowania dwuetapowego"),
         description=_l(

@@ -72,7 +72,9 @@ def test_one_click_is_a_stored_and_counted_response(page, host_url, collector_ap
 
     rate(page, 4, "raczej zadowolony(a)")
 
-    expect(page.get_by_role("button", name="Prosimy powiedzieć nam więcej (ok. 1 minuty)")).to_be_visible()
+    expect(
+        page.get_by_role("button", name="Prosimy powiedzieć nam więcej (ok. 1 minuty)")
+    ).to_be_visible()
     [response] = stored(collector_app)
     assert response["answers"] == {"overall": 4}
     assert response["channel"] == "widget" and response["completed"] is False
