@@ -243,6 +243,8 @@ def login() -> Response | str | tuple[str, int]:
 
     user.failed_logins = 0
     user.locked_until = None
+    # Keep the login before this one: the start page shows it ("Ostatnie logowanie").
+    user.previous_login_at = user.last_login_at
     user.last_login_at = now
     audit("login", user, user=user)
     db.session.commit()

@@ -3,8 +3,13 @@
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 from urllib.parse import urlsplit
 
+import sqlalchemy as sa
+
+from ..extensions import db
+from ..models import RefusedOrigin, utcnow
 from .problems import DomainError
 
 LOCAL_HOSTS = frozenset({"localhost", "127.0.0.1"})
@@ -78,3 +83,19 @@ def origin_or_none(value: str | None) -> str | None:
         return normalize_origin(value)
     except DomainError:
         return None
+
+
+def refused_origins(office_id: int, days: int = 7) -> list[tuple[str, int]]:
+    """Return the origins refused for the office in the last ``days`` days (today included), most first.
+
+    Only page origins and daily counts are kept (``RefusedOrigin``), never a person's address.
+    """
+    since = utcnow().date() - timedelta(days=days - 1)
+    total = sa.func.sum(RefusedOrigin.count)
+    query = (
+        sa.select(RefusedOrigin.origin, total)
+        .where(RefusedOrigin.office_id == office_id, RefusedOrigin.day >= since)
+        .group_by(RefusedOrigin.origin)
+        .order_by(total.desc(), RefusedOrigin.origin)
+    )
+    return [(origin, int(count)) for origin, count in db.session.execute(query)]
