@@ -11,7 +11,7 @@ import hashlib
 import json
 import uuid
 from collections.abc import Container, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -165,12 +165,17 @@ def get_version_rules(version_id: int) -> VersionRules:
     return rules
 
 
+def optional_rules(rules: VersionRules) -> VersionRules:
+    """Return the rules with every question optional (a paper questionnaire is entered as it is)."""
+    return replace(rules, questions=tuple(replace(q, required=False) for q in rules.questions))
+
+
 def get_answers_schema(
     rules: VersionRules, version_id: int, department_options: tuple[str, ...]
 ) -> AnswersSchema:
     """Return the (cached) answers schema for a version and the office's current departments."""
     cache = get_cache("schemas")
-    key = (version_id, department_options)
+    key = (version_id, department_options, any(q.required for q in rules.questions))
     schema = cache.get(key)
     if schema is None:
         options = {
@@ -248,13 +253,20 @@ def validate_submission(
             raise SubmissionError(400, "honeypot")
         if envelope["elapsed_ms"] < current_app.config.get("MIN_FILL_SECONDS", 2) * 1000:
             raise SubmissionError(400, "too_fast")
-    return check_answers(context, envelope)
+    return check_answers(context, envelope, blanks_allowed=staff_entry)
 
 
-def check_answers(context: OfficeContext, envelope: dict[str, Any]) -> Submission:
-    """Check the answers against the version they answer; return the Submission."""
+def check_answers(
+    context: OfficeContext, envelope: dict[str, Any], *, blanks_allowed: bool = False
+) -> Submission:
+    """Check the answers against the version they answer; return the Submission.
+
+    ``blanks_allowed`` (paper entry): a question left blank on paper stays blank, required or not.
+    """
     version = find_version(context, envelope["version"])
     rules = get_version_rules(version.id)
+    if blanks_allowed:
+        rules = optional_rules(rules)
     answers_in = envelope["answers"]
     department_options: tuple[str, ...] = ()
     if rules.department_keys:
