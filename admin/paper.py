@@ -96,7 +96,9 @@ class PaperView(PanelView):
                 )
             else:
                 if not created:
-                    saved = _("Ta ankieta papierowa była już zapisana — nie zapisano jej drugi raz.")
+                    saved = _(
+                        "Ta ankieta papierowa była już zapisana — nie zapisano jej drugi raz."
+                    )
                 elif missing:
                     saved = _(
                         "Zapisano ankietę papierową (wersja %(number)s) z brakującymi odpowiedziami "
@@ -105,7 +107,9 @@ class PaperView(PanelView):
                         count=len(missing),
                     )
                 else:
-                    saved = _("Zapisano ankietę papierową (wersja %(number)s).", number=version.number)
+                    saved = _(
+                        "Zapisano ankietę papierową (wersja %(number)s).", number=version.number
+                    )
                 flash(saved, "success")
                 return redirect(url_for(".index_view", office_id=office.id))
         document = survey_document(office, version, "pl")

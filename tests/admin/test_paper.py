@@ -191,10 +191,8 @@ def test_the_report_counts_paper_entries_with_missing_answers(client, office):
     post_response(client, "demo", valid_payload(office))
     data = build_report_data(db.session, office, Period(local_today(), local_today()))
     assert data["responses"]["paper_missing"] == 2
-    rows = dict(
-        (key, row)
-        for key, row in zip(tables.channels(data, "pl").keys, tables.channels(data, "pl").texts())
-    )
+    table = tables.channels(data, "pl")
+    rows = dict(zip(table.keys, table.texts(), strict=True))
     assert rows["paper_missing"] == [
         "w tym ankiety papierowe z brakującymi odpowiedziami",
         "2",
