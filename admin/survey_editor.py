@@ -51,10 +51,10 @@ from collector.surveys import get_survey, survey_document
 
 from .auditing import get_actor
 from .base import ALL_ROLES, WRITER_ROLES, PanelView, error_page, expose
-from .pages import get_chosen_office, get_scoped_or_404, render_office_choice
-from .problems import describe, describe_all, error_text
 from .confirm import ConfirmationRefused, confirm_token, is_confirmed
 from .i18n import get_language
+from .pages import get_chosen_office, get_scoped_or_404, render_office_choice
+from .problems import describe, describe_all, error_text
 from .workflows import publish_draft, publish_preview
 
 TYPE_LABELS = QUESTION_TYPE_LABELS  # msgids, from the enum's table
