@@ -30,7 +30,7 @@ from reports.export import write_aggregates_xlsx, write_responses_csv, write_res
 from reports.fonts import register_fonts
 from reports.periods import Period, local_today, to_local
 from reports.sections import build_report_data
-from reports.texts import REASONS, fmt_date
+from reports.texts import REASONS, fmt_date, fmt_period
 
 from .auditing import ACTION_LABELS, audit, get_remote_addr
 from .base import (
@@ -43,7 +43,9 @@ from .base import (
     is_superadmin,
     scoped,
 )
+from .confirm import ConfirmationRefused, confirm_token, is_confirmed
 from .i18n import get_language
+from .localtime import local_time
 from .pages import get_chosen_office, render_office_choice
 
 ACTION_LABELS.update(
@@ -51,6 +53,7 @@ ACTION_LABELS.update(
         "report.generate": "wygenerowanie raportu",
         "report.download": "pobranie raportu",
         "report.export": "eksport danych",
+        "report.supersede": "zastąpienie raportu nowszym",
     }
 )
 EXPORTS = {
@@ -218,6 +221,28 @@ class ReportsView(PanelView):
         lang = request.form.get("lang", "pl")
         if lang not in ("pl", "en"):
             return self.bad_request(_("Raport można wygenerować po polsku albo po angielsku."))
+        earlier = db.session.scalar(
+            sa.select(Report)
+            .where(
+                Report.office_id == office.id,
+                Report.period_start == period.start,
+                Report.period_end == period.end,
+                Report.reason == reason,
+                Report.superseded_by_id.is_(None),
+            )
+            .order_by(Report.created_at.desc())
+            .limit(1)
+        )
+        if earlier is not None:
+            subject = f"{office.id}:{period.start}:{period.end}:{reason}:{earlier.id}"
+            try:
+                confirmed = is_confirmed("report.supersede", subject)
+            except ConfirmationRefused as refused:
+                return refused.page
+            if not confirmed:
+                return self.render_supersede_confirmation(
+                    office, period, reason, lang, earlier, subject
+                )
         try:
             report = archive_report(
                 db.session,
@@ -232,6 +257,14 @@ class ReportsView(PanelView):
         except ReportError as error:
             db.session.rollback()
             return self.bad_request(str(error))
+        if earlier is not None:
+            earlier.superseded_by_id = report.id
+            audit(
+                "report.supersede",
+                earlier,
+                before={"superseded_by": None},
+                after={"superseded_by": str(report.id)},
+            )
         db.session.commit()
         flash(
             _(
@@ -241,6 +274,48 @@ class ReportsView(PanelView):
             "success",
         )
         return redirect(url_for(".archive", office_id=office.id if is_superadmin() else None))
+
+    def render_supersede_confirmation(
+        self, office: Any, period: Period, reason: str, lang: str, earlier: Report, subject: str
+    ) -> Any:
+        """Answer the page that says a report of this period exists and asks before superseding it."""
+        office_id = office.id if is_superadmin() else None
+        fields = [
+            ("from", period.start.isoformat()),
+            ("to", period.end.isoformat()),
+            ("reason", reason),
+            ("lang", lang),
+        ]
+        if office_id:
+            fields.append(("office_id", str(office_id)))
+        return self.render(
+            "admin/ocen/confirm.html",
+            title=_("Raport za ten okres już istnieje"),
+            warning=_(
+                "Dla okresu %(period)s jest już %(reason)s, wygenerowany %(when)s (%(count)s odpowiedzi).",
+                period=fmt_period(period.start, period.end, report_lang()),
+                reason=REASONS[reason][report_lang()],
+                when=local_time(earlier.created_at),
+                count=earlier.response_count,
+            ),
+            lead=[],
+            preview=None,
+            consequences=[
+                _(
+                    "Zostanie wygenerowany nowy raport za ten sam okres i zapisany w archiwum na stałe."
+                ),
+                _(
+                    "Dotychczasowy raport zostanie oznaczony jako zastąpiony; oba pozostaną w "
+                    "archiwum i można je pobrać."
+                ),
+            ],
+            action_url=url_for(".generate"),
+            token=confirm_token("report.supersede", subject),
+            fields=fields,
+            button=_("Tak, wygeneruj nowy raport"),
+            button_class="btn-primary",
+            cancel_url=url_for(".archive", office_id=office_id),
+        )
 
     @expose("/archive/")
     def archive(self) -> Any:

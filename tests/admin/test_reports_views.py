@@ -463,3 +463,50 @@ def test_dashboard_pdf_and_xlsx_show_the_figures_of_the_report_tables(client, da
     assert [list(row) for row in sheet[2:]] == [pytest.approx(row) for row in headline.values()]
     sheet = list(book["Wyniki według wydziałów"].iter_rows(values_only=True))
     assert [list(row) for row in sheet[1:]] == [pytest.approx(row) for row in departments.values()]
+
+
+def test_a_second_report_of_the_same_period_asks_first_then_supersedes_the_older(
+    client, dataset, admin_user
+):
+    from tests.admin.panel import confirm_token_of
+
+    login(client, "admin@lodz.pl")
+    form = {**YEAR, "reason": "periodic", "lang": "pl"}
+    assert post(client, "/admin/reports/generate", form).status_code == 302
+    first = db.session.scalar(sa.select(Report))
+
+    asked = post(client, "/admin/reports/generate", form)
+
+    assert asked.status_code == 200
+    assert "Raport za ten okres już istnieje" in text(asked)
+    assert count(Report) == 1  # a second click alone makes nothing
+    token = confirm_token_of(asked)
+    done = post(client, "/admin/reports/generate", {**form, "confirm_token": token})
+    assert done.status_code == 302
+    reports = db.session.scalars(sa.select(Report).order_by(Report.created_at)).all()
+    assert len(reports) == 2 and reports[0].id == first.id
+    assert reports[0].superseded_by_id == reports[1].id and reports[1].superseded_by_id is None
+    archive = text(client.get("/admin/reports/archive/"))
+    assert archive.count('class="badge badge-secondary superseded">zastąpiony<') == 1
+    assert "report.supersede" in actions()
+    # The token was for the first report: replaying it now (a newer one exists) is refused.
+    replay = post(client, "/admin/reports/generate", {**form, "confirm_token": token})
+    assert replay.status_code == 400 and "Nieprawidłowe potwierdzenie" in text(replay)
+    assert count(Report) == 2
+
+
+def test_a_forged_supersede_confirmation_is_refused(client, dataset, admin_user):
+    login(client, "admin@lodz.pl")
+    form = {**YEAR, "reason": "periodic", "lang": "pl"}
+    post(client, "/admin/reports/generate", form)
+    response = post(client, "/admin/reports/generate", {**form, "confirm_token": "x.y.z"})
+    assert response.status_code == 400 and "Nieprawidłowe potwierdzenie" in text(response)
+    assert count(Report) == 1
+
+
+def test_another_period_is_generated_without_asking(client, dataset, admin_user):
+    login(client, "admin@lodz.pl")
+    post(client, "/admin/reports/generate", {**YEAR, "reason": "periodic", "lang": "pl"})
+    other = {"from": "2024-01-01", "to": "2024-06-30", "reason": "periodic", "lang": "pl"}
+    assert post(client, "/admin/reports/generate", other).status_code == 302
+    assert count(Report) == 2
