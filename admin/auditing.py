@@ -20,33 +20,11 @@ from collector.audit import (  # noqa: F401  (model_values, changed_values, offi
     model_values,
     office_of,
 )
+from collector.enums import AUDIT_ACTION_LABELS
 from collector.models import AuditEvent, User
 
-# The action names the panel writes; other packages add theirs (publish, report, export, ...).
-ACTION_LABELS = {
-    "login": "logowanie",
-    "login_failed": "nieudane logowanie",
-    "account_locked": "blokada konta",
-    "address_locked": "blokada adresu",
-    "logout": "wylogowanie",
-    "password_changed": "zmiana hasła",
-    "password_set": "ustawienie hasła",
-    "create": "utworzenie",
-    "update": "zmiana",
-    "delete": "usunięcie",
-    "survey.draft": "utworzenie wersji roboczej ankiety",
-    "survey.details": "zmiana tytułu lub wstępu ankiety",
-    "survey.question_add": "dodanie pytania",
-    "survey.question_edit": "zmiana pytania",
-    "survey.question_move": "przesunięcie pytania",
-    "survey.question_delete": "usunięcie pytania",
-    "survey.discard": "usunięcie wersji roboczej ankiety",
-    "survey.publish": "publikacja ankiety",
-    "response.comment_hide": "ukrycie komentarza w raportach",
-    "response.comment_show": "przywrócenie komentarza w raportach",
-    "response.paper_entry": "wprowadzenie ankiety papierowej",
-    "response.purge": "usunięcie starych odpowiedzi (retencja)",
-}
+# The action names and their labels live with the other label tables (collector/enums.py).
+ACTION_LABELS = AUDIT_ACTION_LABELS
 
 
 def get_remote_addr() -> str:

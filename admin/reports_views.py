@@ -32,7 +32,7 @@ from reports.periods import Period, local_today, to_local
 from reports.sections import build_report_data
 from reports.texts import REASONS, fmt_date, fmt_period
 
-from .auditing import ACTION_LABELS, audit, get_remote_addr
+from .auditing import audit, get_remote_addr
 from .base import (
     ALL_ROLES,
     WRITER_ROLES,
@@ -48,14 +48,6 @@ from .i18n import get_language
 from .localtime import local_time
 from .pages import get_chosen_office, render_office_choice
 
-ACTION_LABELS.update(
-    {
-        "report.generate": "wygenerowanie raportu",
-        "report.download": "pobranie raportu",
-        "report.export": "eksport danych",
-        "report.supersede": "zastąpienie raportu nowszym",
-    }
-)
 EXPORTS = {
     "csv": ("text/csv; charset=utf-8", "odpowiedzi-{slug}-{start}-{end}.csv"),
     "xlsx": (
