@@ -17,7 +17,6 @@ from flask import flash, redirect, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
-from reportlab.graphics import renderSVG
 
 from collector.extensions import db
 from collector.models import Report
@@ -27,7 +26,6 @@ from reports import tables as report_tables
 from reports.archive import MAX_PERIOD_DAYS
 from reports.cycle import periodic_status
 from reports.export import write_aggregates_xlsx, write_responses_csv, write_responses_xlsx
-from reports.fonts import register_fonts
 from reports.periods import Period, local_today, to_local
 from reports.sections import build_report_data
 from reports.texts import REASONS, fmt_date, fmt_period
@@ -110,13 +108,18 @@ def default_period() -> Period:
 
 
 def svg_image(drawing: Any, alt: str) -> Markup:
-    """Return an <img> holding the chart as SVG in a data: URL (the SVG is never inlined into the page)."""
-    register_fonts()
-    svg = renderSVG.drawToString(drawing)
-    data = base64.b64encode(svg.encode() if isinstance(svg, str) else svg).decode()
+    """Return an <img> holding the chart as SVG in a data: URL (the SVG is never inlined into the page).
+
+    The image is shown at its own size (labels at least 12 px, sans-serif: ``panel_svg``); on a
+    narrow screen its box scrolls sideways instead of shrinking the labels.
+    """
+    svg, width, height = report_charts.panel_svg(drawing)
+    data = base64.b64encode(svg.encode()).decode()
     return Markup(
-        '<img class="img-fluid report-chart" src="data:image/svg+xml;base64,{}" alt="{}">'
-    ).format(Markup(data), alt)
+        '<div class="report-chart-box" tabindex="0" role="group" aria-label="{}">'
+        '<img class="report-chart" width="{}" height="{}" src="data:image/svg+xml;base64,{}" alt="{}">'
+        "</div>"
+    ).format(alt, round(width), round(height), Markup(data), alt)
 
 
 class ReportsView(PanelView):
@@ -146,6 +149,7 @@ class ReportsView(PanelView):
         status = periodic_status(db.session, office)
         charts = []
         if data["responses"]["total"]:
+            items = report_tables.items(data, lang)
             for area in data["areas"]:
                 scale = next((i["scale"] for i in area["items"] if i["scale"]), None)
                 charts.append(
@@ -155,6 +159,7 @@ class ReportsView(PanelView):
                             report_charts.stacked_bars(area["items"], lang, scale=scale),
                             _("Rozkład ocen: %(area)s", area=area["label"]),
                         ),
+                        items.where(lambda key, area=area: key == area["key"]),
                     )
                 )
             charts.append(
@@ -164,6 +169,7 @@ class ReportsView(PanelView):
                         report_charts.trend_chart(data["trend"], lang),
                         _("Trend miesięczny średnich ocen"),
                     ),
+                    report_tables.trend(data, lang),
                 )
             )
             if data["departments"]["rows"]:
@@ -173,6 +179,9 @@ class ReportsView(PanelView):
                         svg_image(
                             report_charts.department_chart(data["departments"], lang),
                             _("Średnia ogólnego zadowolenia według wydziałów"),
+                        ),
+                        report_tables.departments(data, lang).pick(
+                            report_tables.department_summary_ids(data)
                         ),
                     )
                 )

@@ -59,6 +59,30 @@ def actions() -> list[str]:
     return list(db.session.scalars(sa.select(AuditEvent.action).order_by(AuditEvent.id)))
 
 
+def test_the_dashboards_charts_have_sans_serif_labels_of_at_least_12_px_and_tables(
+    client, dataset, admin_user
+):
+    login(client, "admin@lodz.pl")
+    html = text(client.get("/admin/reports/", query_string=YEAR))
+    images = re.findall(
+        r'<img class="report-chart" width="(\d+)" height="(\d+)" src="data:image/svg\+xml;base64,([^"]+)"',
+        html,
+    )
+    assert len(images) == 5
+    for width, _height, data in images:
+        svg = base64.b64decode(data).decode()
+        # Shown at its own size (the <img> says the SVG's size; the CSS never shrinks it) ...
+        assert abs(float(re.search(r'<svg width="([\d.]+)"', svg).group(1)) - int(width)) < 1
+        # ... where every label is at least 12 px: its font size times the one scaling group.
+        (scale,) = {float(s) for s in re.findall(r"matrix\(([\d.]+),0,0,[\d.]+,0,0\)", svg)}
+        sizes = [float(s) for s in re.findall(r"font-size: ([\d.]+)px", svg)]
+        assert sizes and min(sizes) * scale >= 12 - 1e-6
+        families = set(re.findall(r"font-family: ([^;]+);", svg))
+        assert families and all(f.rstrip().endswith("sans-serif") for f in families)
+    # Each chart has its table alternative.
+    assert html.count('<details class="mt-1 chart-table">') == 5
+
+
 def test_dashboard_shows_the_headline_numbers_charts_and_suppressed_departments(
     client, dataset, admin_user
 ):
@@ -77,7 +101,7 @@ def test_dashboard_shows_the_headline_numbers_charts_and_suppressed_departments(
         f"{expected['items']['overall']['satisfied_pct']:.1f}".replace(".", ",") + "%" in headline
     )
     charts = re.findall(
-        r'<img class="img-fluid report-chart" src="data:image/svg\+xml;base64,([^"]+)" alt="([^"]+)"',
+        r'<img class="report-chart" width="\d+" height="\d+" src="data:image/svg\+xml;base64,([^"]+)" alt="([^"]+)"',
         html,
     )
     assert len(charts) == 5  # two areas, other ratings, trend, departments
