@@ -112,7 +112,7 @@ def index_svg(months: list[dict[str, Any]], lang: str, title: str) -> Markup:
     Drawn at a fixed size (no scaling to the box) so the labels stay 13 px on a phone too; the
     table beside it carries every month's figure for screen readers and for reading exact values.
     """
-    width, height, left, right, top, bottom = 340, 180, 38, 10, 12, 40
+    width, height, left, right, top, bottom = 300, 180, 38, 14, 12, 40
     values = [m["value"] for m in months if m["value"] is not None]
     low = max(1.0, math.floor((min(values) if values else 3) * 2 - 1) / 2)
     high = min(5.0, math.ceil((max(values) if values else 4) * 2 + 1) / 2)
