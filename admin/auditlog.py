@@ -9,7 +9,14 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 
-from collector.enums import AUDIT_FIELD_LABELS, AUDIT_OBJECT_LABELS
+from collector.enums import (
+    AUDIT_FIELD_LABELS,
+    AUDIT_OBJECT_LABELS,
+    CHANNEL_LABELS,
+    ROLE_LABELS,
+    VERSION_STATUS_LABELS,
+)
+from reports.texts import ACTION_STATUSES, REASONS
 
 from .auditing import ACTION_LABELS
 from .base import WRITER_ROLES, OfficeScopedView
@@ -21,16 +28,31 @@ def field_label(name: str) -> str:
     return _(label) if label else name
 
 
-def show_value(value: Any) -> str:
+# Stored values shown by their labels, per field.
+VALUE_LABELS: dict[str, dict[str, str]] = {
+    "role": ROLE_LABELS,
+    "channel": CHANNEL_LABELS,
+    "status": {
+        **VERSION_STATUS_LABELS,
+        **{key: text["pl"] for key, text in ACTION_STATUSES.items()},
+    },
+    "reason": {key: text["pl"] for key, text in REASONS.items()},
+}
+
+
+def show_value(value: Any, field: str = "") -> str:
     """Write a stored value for a person: yes/no, lists joined, nested values by their labels."""
+    labels = VALUE_LABELS.get(field, {})
+    if isinstance(value, str) and value in labels:
+        return _(labels[value])
     if value is None or value == "" or value == []:
         return "—"
     if isinstance(value, bool):
         return _("tak") if value else _("nie")
     if isinstance(value, list):
-        return ", ".join(show_value(v) for v in value)
+        return ", ".join(show_value(v, field) for v in value)
     if isinstance(value, dict):
-        return "; ".join(f"{field_label(k)}: {show_value(v)}" for k, v in value.items())
+        return "; ".join(f"{field_label(k)}: {show_value(v, k)}" for k, v in value.items())
     return str(value)
 
 
@@ -43,8 +65,8 @@ def changes(
     return [
         (
             field_label(name),
-            show_value(before.get(name)) if name in before else "",
-            show_value(after.get(name)) if name in after else "",
+            show_value(before.get(name), name) if name in before else "",
+            show_value(after.get(name), name) if name in after else "",
         )
         for name in names
     ]

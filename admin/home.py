@@ -145,8 +145,10 @@ def index_svg(months: list[dict[str, Any]], lang: str, title: str) -> Markup:
     for i, month in enumerate(months):
         x = left + step * i
         if i % 3 == (len(months) - 1) % 3:
+            anchor = "end" if i == len(months) - 1 else "middle"
             parts.append(
-                f'<text x="{x:.1f}" y="{height - bottom + 18}" text-anchor="middle">'
+                f'<text x="{x + (8 if anchor == "end" else 0):.1f}" y="{height - bottom + 18}" '
+                f'text-anchor="{anchor}">'
                 f"{escape(fmt_month(month['month'], lang, short=True))}</text>"
             )
         if month["value"] is not None:

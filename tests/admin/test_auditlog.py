@@ -121,8 +121,12 @@ def test_the_log_names_actions_objects_and_fields_in_polish_before_and_after(adm
             action="update",
             object_type="User",
             object_id="7",
-            before={"active": True, "allowed_origins": ["https://a.pl"]},
-            after={"active": False, "allowed_origins": ["https://a.pl", "https://b.pl"]},
+            before={"active": True, "allowed_origins": ["https://a.pl"], "role": "admin"},
+            after={
+                "active": False,
+                "allowed_origins": ["https://a.pl", "https://b.pl"],
+                "role": "reviewer",
+            },
         )
     )
     db.session.commit()
@@ -132,6 +136,7 @@ def test_the_log_names_actions_objects_and_fields_in_polish_before_and_after(adm
         "<strong>dozwolone adresy stron</strong>: https://a.pl → https://a.pl, https://b.pl" in page
     )
     assert re.search(r"col-object_type\">\s*użytkownik\s*<", page) and ">User<" not in page
+    assert "<strong>rola</strong>: administrator → recenzent (tylko odczyt)" in page
     assert '{"active"' not in page and "allowed_origins" not in page
 
 
