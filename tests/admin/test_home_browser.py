@@ -154,5 +154,11 @@ def test_the_clerks_pages_read_well_at_each_width(busy_office, server, browser, 
         shoot(page, f"responses-{width}")
         page.goto(f"{server}/admin/paper/")
         shoot(page, f"paper-{width}")
+        # The office form: the survey's language checkboxes stay clear of the next label.
+        page.goto(f"{server}/admin/office/edit/?id={busy_office.id}")
+        boxes = page.locator("ul#languages").bounding_box()
+        label = page.locator("label[for=look_label]").bounding_box()
+        assert boxes["y"] + boxes["height"] <= label["y"]
+        shoot(page, f"office-form-{width}")
     finally:
         context.close()
