@@ -20,39 +20,11 @@ from collector.audit import (  # noqa: F401  (model_values, changed_values, offi
     model_values,
     office_of,
 )
+from collector.enums import AUDIT_ACTION_LABELS
 from collector.models import AuditEvent, User
 
-# The action names the panel writes; other packages add theirs (publish, report, export, ...).
-ACTION_LABELS = {
-    "login": "logowanie",
-    "login_failed": "nieudane logowanie",
-    "account_locked": "blokada konta",
-    "address_locked": "blokada adresu",
-    "logout": "wylogowanie",
-    "password_changed": "zmiana hasła",
-    "password_set": "ustawienie hasła",
-    "login_password_accepted": "logowanie: hasło poprawne, oczekiwanie na kod",
-    "two_factor_enrolment_started": "logowanie dwuetapowe: nowy klucz",
-    "two_factor_enabled": "włączenie logowania dwuetapowego",
-    "two_factor_disabled": "wyłączenie logowania dwuetapowego",
-    "two_factor_reset": "wyłączenie logowania dwuetapowego przez administratora",
-    "recovery_codes_regenerated": "nowe kody odzyskiwania",
-    "create": "utworzenie",
-    "update": "zmiana",
-    "delete": "usunięcie",
-    "survey.draft": "utworzenie wersji roboczej ankiety",
-    "survey.details": "zmiana tytułu lub wstępu ankiety",
-    "survey.question_add": "dodanie pytania",
-    "survey.question_edit": "zmiana pytania",
-    "survey.question_move": "przesunięcie pytania",
-    "survey.question_delete": "usunięcie pytania",
-    "survey.discard": "usunięcie wersji roboczej ankiety",
-    "survey.publish": "publikacja ankiety",
-    "response.comment_hide": "ukrycie komentarza w raportach",
-    "response.comment_show": "przywrócenie komentarza w raportach",
-    "response.paper_entry": "wprowadzenie ankiety papierowej",
-    "response.purge": "usunięcie starych odpowiedzi (retencja)",
-}
+# The action names and their labels live with the other label tables (collector/enums.py).
+ACTION_LABELS = AUDIT_ACTION_LABELS
 
 
 def get_remote_addr() -> str:

@@ -264,6 +264,8 @@ def finish_login(user: User, next_page: str, **details: str) -> Response:
     """Record the login and start the session; send the user on (to enrol if 2FA is required)."""
     user.failed_logins = 0
     user.locked_until = None
+    # Keep the login before this one: the start page shows it ("Ostatnie logowanie").
+    user.previous_login_at = user.last_login_at
     user.last_login_at = utcnow()
     audit("login", user, user=user, after=details or None)
     db.session.commit()

@@ -168,6 +168,10 @@ def get_office_or_404(office_id: Any = None) -> Office:
 ERROR_TEXTS = {
     403: ("Brak dostępu", "Nie masz uprawnień do tej strony lub tej operacji."),
     404: ("Nie znaleziono", "Nie ma takiego rekordu albo nie należy on do Twojego urzędu."),
+    409: (
+        "Nie można tego zrobić",
+        "Stan rekordu zmienił się i tej operacji nie można już wykonać.",
+    ),
     400: (
         "Formularz wygasł",
         "Formularz wygasł albo nie został wysłany z tej strony. Wróć, odśwież stronę i spróbuj ponownie.",

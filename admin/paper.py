@@ -10,11 +10,14 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
+import sqlalchemy as sa
 from flask import Response, flash, redirect, request, url_for
 from flask_babel import gettext as _
 
 from collector.enums import Channel
-from collector.form_answers import read_form_answers
+from collector.extensions import db
+from collector.form_answers import missing_required, read_form_answers
+from collector.models import Response as ResponseRow
 from collector.office_cache import get_office_context
 from collector.storage import store_submission
 from collector.surveys import get_published_version, survey_document
@@ -59,9 +62,17 @@ class PaperView(PanelView):
             try:
                 submission = validate_submission(context, data, staff_entry=True)
                 user = get_user()
+                missing = missing_required(version.questions, submission.answers)
 
                 def audit_entry() -> None:
-                    # In the response's own transaction: an entry is never stored without its audit row.
+                    # In the response's own transaction: an entry is never stored without its audit
+                    # row, nor without its mark of missing answers.
+                    if missing:
+                        db.session.execute(
+                            sa.update(ResponseRow)
+                            .where(ResponseRow.id == submission.id)
+                            .values(missing_answers=True)
+                        )
                     audit(
                         "response.paper_entry",
                         office_id=office.id,
@@ -69,6 +80,7 @@ class PaperView(PanelView):
                             "response_id": str(submission.id),
                             "version": version.number,
                             "answered_questions": len(submission.answers),
+                            "missing_answers": missing,
                         },
                     )
 
@@ -88,12 +100,22 @@ class PaperView(PanelView):
                     else _("Nie zapisano — popraw odpowiedzi oznaczone poniżej.")
                 )
             else:
-                flash(
-                    _("Zapisano ankietę papierową (wersja %(number)s).", number=version.number)
-                    if created
-                    else _("Ta ankieta papierowa była już zapisana — nie zapisano jej drugi raz."),
-                    "success",
-                )
+                if not created:
+                    saved = _(
+                        "Ta ankieta papierowa była już zapisana — nie zapisano jej drugi raz."
+                    )
+                elif missing:
+                    saved = _(
+                        "Zapisano ankietę papierową (wersja %(number)s) z brakującymi odpowiedziami "
+                        "(%(count)s pytań obowiązkowych bez odpowiedzi); raport liczy ją osobno.",
+                        number=version.number,
+                        count=len(missing),
+                    )
+                else:
+                    saved = _(
+                        "Zapisano ankietę papierową (wersja %(number)s).", number=version.number
+                    )
+                flash(saved, "success")
                 return redirect(url_for(".index_view", office_id=office.id))
         document = survey_document(office, version, "pl")
         entry_id = request.form.get("entry_id") if errors or message else str(uuid.uuid4())

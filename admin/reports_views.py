@@ -17,7 +17,6 @@ from flask import flash, redirect, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
-from reportlab.graphics import renderSVG
 
 from collector.extensions import db
 from collector.models import Report
@@ -27,7 +26,6 @@ from reports import tables as report_tables
 from reports.archive import MAX_PERIOD_DAYS
 from reports.cycle import periodic_status
 from reports.export import write_aggregates_xlsx, write_responses_csv, write_responses_xlsx
-from reports.fonts import register_fonts
 from reports.periods import (
     EARLIEST_DAY,
     MAX_DAYS_AHEAD,
@@ -37,9 +35,9 @@ from reports.periods import (
     to_local,
 )
 from reports.sections import build_report_data
-from reports.texts import REASONS, fmt_date
+from reports.texts import REASONS, fmt_date, fmt_period
 
-from .auditing import ACTION_LABELS, audit, get_remote_addr
+from .auditing import audit, get_remote_addr
 from .base import (
     ALL_ROLES,
     WRITER_ROLES,
@@ -50,16 +48,11 @@ from .base import (
     is_superadmin,
     scoped,
 )
+from .confirm import ConfirmationRefused, confirm_token, is_confirmed
 from .i18n import get_language
+from .localtime import local_time
 from .pages import get_chosen_office, render_office_choice
 
-ACTION_LABELS.update(
-    {
-        "report.generate": "wygenerowanie raportu",
-        "report.download": "pobranie raportu",
-        "report.export": "eksport danych",
-    }
-)
 EXPORTS = {
     "csv": ("text/csv; charset=utf-8", "odpowiedzi-{slug}-{start}-{end}.csv"),
     "xlsx": (
@@ -130,13 +123,18 @@ def default_period() -> Period:
 
 
 def svg_image(drawing: Any, alt: str) -> Markup:
-    """Return an <img> holding the chart as SVG in a data: URL (the SVG is never inlined into the page)."""
-    register_fonts()
-    svg = renderSVG.drawToString(drawing)
-    data = base64.b64encode(svg.encode() if isinstance(svg, str) else svg).decode()
+    """Return an <img> holding the chart as SVG in a data: URL (the SVG is never inlined into the page).
+
+    The image is shown at its own size (labels at least 12 px, sans-serif: ``panel_svg``); on a
+    narrow screen its box scrolls sideways instead of shrinking the labels.
+    """
+    svg, width, height = report_charts.panel_svg(drawing)
+    data = base64.b64encode(svg.encode()).decode()
     return Markup(
-        '<img class="img-fluid report-chart" src="data:image/svg+xml;base64,{}" alt="{}">'
-    ).format(Markup(data), alt)
+        '<div class="report-chart-box" tabindex="0" role="group" aria-label="{}">'
+        '<img class="report-chart" width="{}" height="{}" src="data:image/svg+xml;base64,{}" alt="{}">'
+        "</div>"
+    ).format(alt, round(width), round(height), Markup(data), alt)
 
 
 class ReportsView(PanelView):
@@ -166,6 +164,7 @@ class ReportsView(PanelView):
         status = periodic_status(db.session, office)
         charts = []
         if data["responses"]["total"]:
+            items = report_tables.items(data, lang)
             for area in data["areas"]:
                 scale = next((i["scale"] for i in area["items"] if i["scale"]), None)
                 charts.append(
@@ -175,6 +174,7 @@ class ReportsView(PanelView):
                             report_charts.stacked_bars(area["items"], lang, scale=scale),
                             _("Rozkład ocen: %(area)s", area=area["label"]),
                         ),
+                        items.where(lambda key, area=area: key == area["key"]),
                     )
                 )
             charts.append(
@@ -184,6 +184,7 @@ class ReportsView(PanelView):
                         report_charts.trend_chart(data["trend"], lang),
                         _("Trend miesięczny średnich ocen"),
                     ),
+                    report_tables.trend(data, lang),
                 )
             )
             if data["departments"]["rows"]:
@@ -193,6 +194,9 @@ class ReportsView(PanelView):
                         svg_image(
                             report_charts.department_chart(data["departments"], lang),
                             _("Średnia ogólnego zadowolenia według wydziałów"),
+                        ),
+                        report_tables.departments(data, lang).pick(
+                            report_tables.department_summary_ids(data)
                         ),
                     )
                 )
@@ -234,6 +238,28 @@ class ReportsView(PanelView):
         lang = request.form.get("lang", "pl")
         if lang not in ("pl", "en"):
             return self.bad_request(_("Raport można wygenerować po polsku albo po angielsku."))
+        earlier = db.session.scalar(
+            sa.select(Report)
+            .where(
+                Report.office_id == office.id,
+                Report.period_start == period.start,
+                Report.period_end == period.end,
+                Report.reason == reason,
+                Report.superseded_by_id.is_(None),
+            )
+            .order_by(Report.created_at.desc())
+            .limit(1)
+        )
+        if earlier is not None:
+            subject = f"{office.id}:{period.start}:{period.end}:{reason}:{earlier.id}"
+            try:
+                confirmed = is_confirmed("report.supersede", subject)
+            except ConfirmationRefused as refused:
+                return refused.page
+            if not confirmed:
+                return self.render_supersede_confirmation(
+                    office, period, reason, lang, earlier, subject
+                )
         try:
             report = archive_report(
                 db.session,
@@ -248,6 +274,14 @@ class ReportsView(PanelView):
         except ReportError as error:
             db.session.rollback()
             return self.bad_request(str(error))
+        if earlier is not None:
+            earlier.superseded_by_id = report.id
+            audit(
+                "report.supersede",
+                earlier,
+                before={"superseded_by": None},
+                after={"superseded_by": str(report.id)},
+            )
         db.session.commit()
         flash(
             _(
@@ -257,6 +291,48 @@ class ReportsView(PanelView):
             "success",
         )
         return redirect(url_for(".archive", office_id=office.id if is_superadmin() else None))
+
+    def render_supersede_confirmation(
+        self, office: Any, period: Period, reason: str, lang: str, earlier: Report, subject: str
+    ) -> Any:
+        """Answer the page that says a report of this period exists and asks before superseding it."""
+        office_id = office.id if is_superadmin() else None
+        fields = [
+            ("from", period.start.isoformat()),
+            ("to", period.end.isoformat()),
+            ("reason", reason),
+            ("lang", lang),
+        ]
+        if office_id:
+            fields.append(("office_id", str(office_id)))
+        return self.render(
+            "admin/ocen/confirm.html",
+            title=_("Raport za ten okres już istnieje"),
+            warning=_(
+                "Dla okresu %(period)s jest już %(reason)s, wygenerowany %(when)s (%(count)s odpowiedzi).",
+                period=fmt_period(period.start, period.end, report_lang()),
+                reason=REASONS[reason][report_lang()],
+                when=local_time(earlier.created_at),
+                count=earlier.response_count,
+            ),
+            lead=[],
+            preview=None,
+            consequences=[
+                _(
+                    "Zostanie wygenerowany nowy raport za ten sam okres i zapisany w archiwum na stałe."
+                ),
+                _(
+                    "Dotychczasowy raport zostanie oznaczony jako zastąpiony; oba pozostaną w "
+                    "archiwum i można je pobrać."
+                ),
+            ],
+            action_url=url_for(".generate"),
+            token=confirm_token("report.supersede", subject),
+            fields=fields,
+            button=_("Tak, wygeneruj nowy raport"),
+            button_class="btn-primary",
+            cancel_url=url_for(".archive", office_id=office_id),
+        )
 
     @expose("/archive/")
     def archive(self) -> Any:

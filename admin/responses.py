@@ -7,11 +7,12 @@ reports with a reason: it is kept, marked ``hidden`` and the change is audited
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 import sqlalchemy as sa
-from flask import flash, has_request_context, redirect, request, url_for
-from flask_admin.contrib.sqla.filters import FilterEqual, IntEqualFilter
+from flask import flash, g, has_request_context, redirect, request, url_for
+from flask_admin.contrib.sqla.filters import BaseSQLAFilter, FilterEqual, IntEqualFilter
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
@@ -63,6 +64,115 @@ def _format_channel(view: Any, context: Any, model: Response, name: str) -> str:
     return _(CHANNEL_LABELS.get(model.channel, model.channel))
 
 
+def department_names(office_id: int) -> dict[str, str]:
+    """Return the office's department names by key (once per request), "other" included."""
+    cache = g.setdefault("department_names", {})
+    if office_id not in cache:
+        names = {
+            d.key: d.name
+            for d in db.session.scalars(
+                sa.select(Department).where(Department.office_id == office_id)
+            )
+        }
+        names[OTHER_DEPARTMENT["key"]] = _(OTHER_DEPARTMENT["texts"]["pl"])
+        cache[office_id] = names
+    return cache[office_id]
+
+
+def _format_department(view: Any, context: Any, model: Response, name: str) -> str:
+    if not model.department_key:
+        return "—"
+    return department_names(model.office_id).get(model.department_key, model.department_key)
+
+
+def overall_key(version: SurveyVersion) -> str | None:
+    """Return the version's overall question: key "overall", else its first rating outside a grid."""
+    ratings = [q for q in version.questions if q.type == QuestionType.RATING]
+    for question in ratings:
+        if question.key == "overall":
+            return question.key
+    return next((q.key for q in ratings if not q.group), None)
+
+
+def list_figures(responses: list[Response]) -> dict[Any, dict[str, Any]]:
+    """Return per response on the page its overall rating and whether it holds a comment (one query)."""
+    ids = [r.id for r in responses]
+    out: dict[Any, dict[str, Any]] = {r.id: {"overall": None, "comment": False} for r in responses}
+    if not ids:
+        return out
+    wanted = {r.id: overall_key(r.version) for r in responses}
+    rows = db.session.execute(
+        sa.select(
+            Answer.response_id, Answer.question_key, Answer.value, Answer.option_key, Answer.text
+        ).where(Answer.response_id.in_(ids))
+    )
+    for response_id, key, value, option, text in rows:
+        if text is not None:
+            out[response_id]["comment"] = True
+        elif key == wanted.get(response_id):
+            out[response_id]["overall"] = value if value is not None else option
+    return out
+
+
+def _figures(model: Response) -> dict[str, Any]:
+    figures = g.get("response_figures")
+    if figures is None or model.id not in figures:
+        figures = list_figures([model])
+    return figures[model.id]
+
+
+def _format_overall(view: Any, context: Any, model: Response, name: str) -> str:
+    value = _figures(model)["overall"]
+    if value is None:
+        return "—"
+    return _("nie dotyczy") if value == NA else f"{value}/5"
+
+
+def _format_comment(view: Any, context: Any, model: Response, name: str) -> str:
+    return _("tak") if _figures(model)["comment"] else _("nie")
+
+
+class CommentFilter(BaseSQLAFilter):
+    """Responses with a comment (a text answer, hidden or not), or without."""
+
+    def __init__(self, name: Any) -> None:
+        super().__init__(Response.id, name, options=(("1", _l("tak")), ("0", _l("nie"))))
+
+    def apply(self, query: Any, value: Any, alias: Any = None) -> Any:
+        with_text = sa.select(Answer.response_id).where(Answer.text.is_not(None))
+        condition = Response.id.in_(with_text)
+        return query.filter(condition if value == "1" else sa.not_(condition))
+
+    def operation(self) -> Any:
+        return _l("równa się")
+
+
+# The list's filters, in column_filters order: their position is their name in the URL (flt0_<i>).
+FILTER_PERIOD, FILTER_VERSION, FILTER_DEPARTMENT, FILTER_CHANNEL, FILTER_COMMENT = range(5)
+
+
+def filter_args(
+    period: tuple[date, date] | None = None,
+    department: str | None = None,
+    comments: str | None = None,
+    channel: str | None = None,
+) -> dict[str, str]:
+    """Return the query arguments that open the responses list with these filters set."""
+    chosen = []
+    if period is not None:
+        start, end = period
+        chosen.append(
+            (FILTER_PERIOD, f"{start.isoformat()} 00:00:00 to {end.isoformat()} 23:59:59")
+        )
+    if department is not None:
+        chosen.append((FILTER_DEPARTMENT, department))
+    if channel is not None:
+        chosen.append((FILTER_CHANNEL, channel))
+    if comments is not None:
+        chosen.append((FILTER_COMMENT, comments))
+    return {f"flt{position}_{index}": value for position, (index, value) in enumerate(chosen)}
+
+
 class ResponseView(OfficeScopedView):
     """Read-only responses; writers may hide a comment from reports (and show it again)."""
 
@@ -71,8 +181,16 @@ class ResponseView(OfficeScopedView):
     allow_edit = False
     allow_delete = False
     details_template = "admin/ocen/response_details.html"
-    column_list = ("submitted_at", "version", "channel", "department_key", "lang")
-    column_details_list = ("id", "submitted_at", "version", "channel", "department_key", "lang")
+    column_list = ("submitted_at", "channel", "department_key", "overall", "comment", "version")
+    column_details_list = (
+        "id",
+        "submitted_at",
+        "version",
+        "channel",
+        "department_key",
+        "lang",
+        "missing_answers",
+    )
     column_labels = {
         "id": _l("Identyfikator"),
         "submitted_at": _l("Kiedy"),
@@ -80,9 +198,25 @@ class ResponseView(OfficeScopedView):
         "channel": _l("Kanał"),
         "department_key": _l("Wydział"),
         "lang": _l("Język"),
+        "overall": _l("Ocena ogólna"),
+        "comment": _l("Komentarz"),
+        "missing_answers": _l("Ankieta papierowa z brakującymi odpowiedziami"),
     }
-    column_formatters = {"version": _format_version, "channel": _format_channel}
-    column_formatters_detail = column_formatters
+    column_formatters = {
+        "version": _format_version,
+        "channel": _format_channel,
+        "department_key": _format_department,
+        "overall": _format_overall,
+        "comment": _format_comment,
+    }
+    column_formatters_detail = {
+        "version": _format_version,
+        "channel": _format_channel,
+        "department_key": _format_department,
+        "missing_answers": lambda view, context, model, name: (
+            _("tak") if model.missing_answers else _("nie")
+        ),
+    }
     column_default_sort = ("submitted_at", True)
     column_sortable_list = ("submitted_at", "channel", "department_key")
     column_filters = (
@@ -94,7 +228,14 @@ class ResponseView(OfficeScopedView):
             _l("Kanał"),
             options=lambda: [(c, _(CHANNEL_LABELS[c])) for c in CHANNELS],
         ),
+        CommentFilter(_l("Komentarz")),
     )
+
+    def get_list(self, *args: Any, **kwargs: Any) -> Any:
+        """Return the page of responses; their overall ratings and comments are read in one query."""
+        count, responses = super().get_list(*args, **kwargs)
+        g.response_figures = list_figures(list(responses))
+        return count, responses
 
     def _get_filter_groups(self) -> Any:
         # The version and department choices are the user's office's: build them for this request.

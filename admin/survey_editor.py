@@ -56,9 +56,11 @@ from collector.surveys import get_survey, survey_document
 
 from .auditing import get_actor
 from .base import ALL_ROLES, WRITER_ROLES, PanelView, error_page, expose, scoped
+from .confirm import ConfirmationRefused, confirm_token, is_confirmed
+from .i18n import get_language
 from .pages import get_chosen_office, get_scoped_or_404, render_office_choice
 from .problems import describe, describe_all, error_text
-from .workflows import publish_draft
+from .workflows import publish_draft, publish_preview
 
 TYPE_LABELS = QUESTION_TYPE_LABELS  # msgids, from the enum's table
 STATUS_LABELS = VERSION_STATUS_LABELS
@@ -861,9 +863,26 @@ class SurveyView(PanelView):
 
     @expose("/version/<int:version_id>/publish", methods=("POST",))
     def publish_view(self, version_id: int) -> Any:
-        version = self.get_draft_version(version_id)
+        """Publish a draft: first a confirmation page with the pre-change report's preview, then publish."""
+        version = self.get_version(version_id)
+        if version.status != VersionStatus.DRAFT:
+            return error_page(
+                409,
+                _(
+                    "Wersja %(number)s jest %(status)s — publikować można tylko wersję roboczą. "
+                    "Nic nie zostało zmienione.",
+                    number=version.number,
+                    status=_(STATUS_LABELS[version.status]),
+                ),
+            )
         office = version.survey.office
         number = version.number
+        try:
+            confirmed = is_confirmed("publish", version.id)
+        except ConfirmationRefused as refused:
+            return refused.page
+        if not confirmed:
+            return self.render_publish_confirmation(office, version)
         try:
             report = publish_draft(office, version, get_actor())
         except DomainError as error:
@@ -883,6 +902,61 @@ class SurveyView(PanelView):
         else:
             flash(_("Opublikowano wersję %(number)s.", number=number), "success")
         return redirect(url_for(".index_view", office_id=office.id))
+
+    def render_publish_confirmation(self, office: Any, version: SurveyVersion) -> Any:
+        """Answer the confirmation page: the pre-change report's period, responses and headline figures."""
+        from reports import tables as report_tables
+        from reports.texts import fmt_int, fmt_period
+
+        lang = "en" if get_language() == "en" else "pl"
+        preview = publish_preview(office)
+        consequences = []
+        shown = None
+        if preview is not None:
+            current = preview["version"]
+            data = preview["data"]
+            shown = {
+                "title": _("Raport przed zmianą, który zostanie zarchiwizowany"),
+                "facts": [
+                    (_("Wersja ankiety"), str(current.number)),
+                    (
+                        _("Okres"),
+                        fmt_period(preview["period"].start, preview["period"].end, lang),
+                    ),
+                    (_("Liczba odpowiedzi"), fmt_int(data["responses"]["total"], lang)),
+                ],
+                "table": report_tables.headline(data, lang),
+            }
+            consequences = [
+                _(
+                    "Raport z wynikami wersji %(old)s zostanie wygenerowany i zapisany w archiwum na stałe.",
+                    old=current.number,
+                ),
+                _(
+                    "Wersja %(old)s zostanie wycofana (odpowiedzi przyjmuje jeszcze przez 24 godziny).",
+                    old=current.number,
+                ),
+            ]
+        consequences.append(
+            _(
+                "Wersja %(number)s zostanie opublikowana; po publikacji nie można jej zmieniać.",
+                number=version.number,
+            )
+        )
+        return self.render(
+            "admin/ocen/confirm.html",
+            title=_("Opublikować wersję %(number)s ankiety?", number=version.number),
+            lead=[_("Sprawdź, co zostanie zapisane, zanim potwierdzisz.")],
+            warning=None,
+            preview=shown,
+            consequences=consequences,
+            action_url=url_for(".publish_view", version_id=version.id),
+            token=confirm_token("publish", version.id),
+            fields=[],
+            button=_("Tak, opublikuj wersję %(number)s", number=version.number),
+            button_class="btn-success",
+            cancel_url=self.version_url(version),
+        )
 
     # -- preview ----------------------------------------------------------------------------
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import sqlalchemy as sa
-from flask import g
+from flask import abort, g, make_response, request
 from flask_admin.contrib.sqla.fields import QuerySelectField
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -28,6 +28,7 @@ from collector.operations.users import (
 
 from .auditing import audit, get_actor
 from .base import OfficeScopedView, is_superadmin, role_label
+from .confirm import ConfirmationRefused, confirm_token, is_confirmed
 from .forms import PanelForm, email_address
 from .problems import error_text
 
@@ -170,6 +171,45 @@ class UserView(OfficeScopedView):
             check_membership(model.role, model.office_id)
         except DomainError as error:
             raise ValidationError(error_text(error)) from error
+
+    def update_model(self, form: Any, model: User) -> bool:
+        """Save the user; deactivating an active account asks first (a confirmation page)."""
+        # Deactivating oneself is refused by the checks (validate_change): no question first.
+        if model.active and not form.active.data and str(model.id) != current_user.get_id():
+            try:
+                confirmed = is_confirmed("user.deactivate", model.id)
+            except ConfirmationRefused as refused:
+                abort(refused.page)
+            if not confirmed:
+                abort(make_response(self.deactivation_page(model)))
+        return super().update_model(form, model)
+
+    def deactivation_page(self, model: User) -> str:
+        """Return the page that asks before an account is deactivated (the form's values re-posted)."""
+        kept = [
+            (name, value)
+            for name, value in request.form.items(multi=True)
+            if name not in ("csrf_token", "confirm_token", "password")
+        ]
+        return self.render(
+            "admin/ocen/confirm.html",
+            title=_("Dezaktywować konto %(email)s?", email=model.email),
+            warning=None,
+            lead=[
+                _(
+                    "Osoba nie zaloguje się już do panelu. Konto nie jest usuwane: dziennik zdarzeń "
+                    "nadal wskazuje jej działania, a konto można później znów aktywować."
+                )
+            ],
+            preview=None,
+            consequences=[],
+            action_url=request.url,
+            token=confirm_token("user.deactivate", model.id),
+            fields=kept,
+            button=_("Tak, dezaktywuj konto"),
+            button_class="btn-danger",
+            cancel_url=self.get_url(".edit_view", id=model.id),
+        )
 
     def on_model_change(self, form: Any, model: User, is_created: bool) -> None:
         before = g.get("audit_before") or {}

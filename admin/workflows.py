@@ -106,3 +106,21 @@ def before_office_change(office: Office) -> None:
         archive_before_office_change(office, get_actor())
     except DomainError as error:
         raise ValidationError(error_text(error)) from error
+
+
+def publish_preview(office: Office) -> dict[str, Any] | None:
+    """Return what the pre-change report will hold if a draft is published now; None without a published version.
+
+    The same report data the archive will store (period from the current version's publication to
+    today, its responses, the headline figures), computed without storing anything.
+    """
+    from reports.periods import Period, local_today, to_local
+    from reports.sections import build_report_data
+
+    current = get_published_version(office)
+    if current is None or current.published_at is None:
+        return None
+    start = to_local(current.published_at).date()
+    period = Period(start, max(start, local_today()))
+    data = build_report_data(db.session, office, period, version_numbers=[current.number])
+    return {"version": current, "period": period, "data": data}

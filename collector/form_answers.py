@@ -48,3 +48,24 @@ def to_rating(value: str) -> int | str:
     if value.isascii() and value.isdigit() and len(value) <= MAX_RATING_DIGITS:
         return int(value)
     return value
+
+
+def missing_required(questions: Iterable[Any], answers: dict[str, Any]) -> list[str]:
+    """Return the keys of required questions left blank that the resident was meant to answer.
+
+    ``questions`` are the version's ``Question`` rows; a question shown only after a rating in a
+    range (``show_if``) counts as missing only when that rating was given in the range.
+    """
+    missing = []
+    for question in questions:
+        if not question.required or question.key in answers:
+            continue
+        condition = question.show_if
+        if condition:
+            given = answers.get(condition.get("question"))
+            if not isinstance(given, int) or not (
+                condition.get("min", 1) <= given <= condition.get("max", 5)
+            ):
+                continue
+        missing.append(question.key)
+    return missing

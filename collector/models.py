@@ -213,6 +213,9 @@ class Response(Model):
     # The last update by the same id (None: never updated); updates close 60 minutes after
     # ``submitted_at``.
     updated_at: Mapped[datetime | None] = mapped_column(default=None)
+    # A paper questionnaire typed in with answers the resident left blank (required ones too):
+    # entered as it is on paper, and counted apart in the report.
+    missing_answers: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
 
     version: Mapped[SurveyVersion] = relationship()
     answers: Mapped[list[Answer]] = relationship(
@@ -321,6 +324,8 @@ class User(Model):
     failed_logins: Mapped[int] = mapped_column(default=0)
     locked_until: Mapped[datetime | None] = mapped_column(default=None)
     last_login_at: Mapped[datetime | None] = mapped_column(default=None)
+    # The login before the current one: what "Ostatnie logowanie" shows (last_login_at is this one).
+    previous_login_at: Mapped[datetime | None] = mapped_column(default=None)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     # Raised to end every session of the user at once (logout, password change, deactivation):
     # sessions carry the value they started with and are refused once it differs.
@@ -413,6 +418,10 @@ class Report(Model):
     pdf: Mapped[bytes] = mapped_column(sa.LargeBinary)
     sha256: Mapped[str] = mapped_column(sa.String(64))
     data_sha256: Mapped[str] = mapped_column(sa.String(64), default="")
+    # A newer report of the same period and kind replaced this one; both stay in the archive.
+    superseded_by_id: Mapped[uuid.UUID | None] = mapped_column(
+        sa.ForeignKey("report.id"), default=None
+    )
 
     office: Mapped[Office] = relationship()
     author: Mapped[User | None] = relationship()

@@ -11,7 +11,7 @@ import hashlib
 import json
 import uuid
 from collections.abc import Container, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -197,6 +197,11 @@ def get_version_rules(version_id: int) -> VersionRules:
     return rules
 
 
+def optional_rules(rules: VersionRules) -> VersionRules:
+    """Return the rules with every question optional (a paper questionnaire is entered as it is)."""
+    return replace(rules, questions=tuple(replace(q, required=False) for q in rules.questions))
+
+
 def get_answers_schema(
     rules: VersionRules,
     version_id: int,
@@ -209,7 +214,8 @@ def get_answers_schema(
     ``partial``: for a response not completed yet, which need not answer the required questions.
     """
     cache = get_cache("schemas")
-    key = (version_id, department_options, partial)
+    # Staff entry checks the same version with every question optional (``optional_rules``).
+    key = (version_id, department_options, partial, any(q.required for q in rules.questions))
     schema = cache.get(key)
     if schema is None:
         options = {
@@ -282,7 +288,7 @@ def validate_submission(
         envelope = (_staff_entry_schema if staff_entry else _response_schema).load(data)
     except ValidationError as exc:
         raise SubmissionError(400, _first_error_code(exc.messages)) from None
-    submission = check_answers(context, envelope)
+    submission = check_answers(context, envelope, blanks_allowed=staff_entry)
     # The anti-bot checks come after the answers': a person who sends an empty form at once is
     # told which answers are missing, not that the form looks automated.
     if not staff_entry:
@@ -293,10 +299,17 @@ def validate_submission(
     return submission
 
 
-def check_answers(context: OfficeContext, envelope: dict[str, Any]) -> Submission:
-    """Check the answers against the version they answer; return the Submission."""
+def check_answers(
+    context: OfficeContext, envelope: dict[str, Any], *, blanks_allowed: bool = False
+) -> Submission:
+    """Check the answers against the version they answer; return the Submission.
+
+    ``blanks_allowed`` (paper entry): a question left blank on paper stays blank, required or not.
+    """
     version = find_version(context, envelope["version"])
     rules = get_version_rules(version.id)
+    if blanks_allowed:
+        rules = optional_rules(rules)
     answers_in = envelope["answers"]
     department_options: tuple[str, ...] = ()
     if rules.department_keys:
@@ -318,7 +331,7 @@ def check_answers(context: OfficeContext, envelope: dict[str, Any]) -> Submissio
     # Attributes are q0, q1… in question order; give them their keys back.
     answers = {rules.questions[int(name[1:])].key: value for name, value in loaded.items()}
     if rules.conditions:
-        codes.update(check_conditions(rules, answers, codes, partial=partial))
+        codes.update(check_conditions(rules, answers, codes, partial=partial or blanks_allowed))
     if codes:
         order = {q.key: n for n, q in enumerate(rules.questions)}
         codes = dict(sorted(codes.items(), key=lambda item: order.get(item[0], len(order))))

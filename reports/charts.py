@@ -7,12 +7,14 @@ distinct in grey print; every segment wide enough carries its number as well.
 from __future__ import annotations
 
 import math
+import re
 from typing import Any
 
-from reportlab.graphics.shapes import Circle, Drawing, Line, PolyLine, Rect, String
+from reportlab.graphics import renderSVG
+from reportlab.graphics.shapes import Circle, Drawing, Group, Line, PolyLine, Rect, String
 from reportlab.lib import colors
 
-from .fonts import BOLD, REGULAR
+from .fonts import BOLD, REGULAR, register_fonts
 from .statistics import SUPPRESSED
 from .texts import fmt_int, fmt_month, fmt_num, fmt_pct, message
 
@@ -25,6 +27,40 @@ INK = colors.HexColor("#1a1a1a")
 GRID = colors.HexColor("#b0b0b0")
 ACCENT = colors.HexColor("#0b5cab")
 ACCENT2 = colors.HexColor("#7a3e00")
+
+
+# The panel shows the charts as SVG at their own size: the smallest label at least this many CSS px,
+# in DejaVu Sans as in the PDF where the browser has it, else the system's sans-serif (never a serif).
+PANEL_MIN_FONT_PX = 12.0
+PANEL_FONT_FAMILY = "'DejaVu Sans', 'Liberation Sans', Arial, Helvetica, sans-serif"
+
+
+def font_sizes(node: Any) -> list[float]:
+    """Return the font size of every label in a Drawing or Group (before any scaling)."""
+    sizes = []
+    for child in getattr(node, "contents", []):
+        if isinstance(child, String):
+            sizes.append(float(child.fontSize))
+        else:
+            sizes.extend(font_sizes(child))
+    return sizes
+
+
+def panel_svg(drawing: Drawing, min_px: float = PANEL_MIN_FONT_PX) -> tuple[str, float, float]:
+    """Return the chart as SVG for the panel, scaled so that its smallest label is ``min_px``, sans-serif.
+
+    Returns the SVG text and its width and height in CSS px; the panel shows it at that size
+    (scrolling sideways on a narrow screen rather than shrinking the labels).
+    """
+    register_fonts()
+    scale = max(1.0, min_px / min(font_sizes(drawing) or [min_px]))
+    scaled = Drawing(drawing.width * scale, drawing.height * scale)
+    group = Group(*drawing.contents)
+    group.scale(scale, scale)
+    scaled.add(group)
+    svg = renderSVG.drawToString(scaled)
+    svg = re.sub(r"font-family:\s*[^;\"]+", f"font-family: {PANEL_FONT_FAMILY}", svg)
+    return svg, scaled.width, scaled.height
 
 
 def wrap(text: str, width: int) -> list[str]:

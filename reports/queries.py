@@ -302,6 +302,48 @@ def read_theme_counts(session: Session, scope: Scope) -> list[tuple[str, int]]:
     return [(name, n) for name, n in session.execute(query)]
 
 
+def count_responses(session: Session, office: Office, period: Period) -> int:
+    """Return how many responses the office received in the period."""
+    scope = Scope(office, period, {}, None)
+    query = sa.select(sa.func.count()).select_from(Response).where(*scope.where(Response))
+    return session.scalar(query) or 0
+
+
+def count_missing_answers(session: Session, scope: Scope) -> int:
+    """Return how many of the scope's responses are paper entries with answers left blank."""
+    query = (
+        sa.select(sa.func.count())
+        .select_from(Response)
+        .where(*scope.where(Response), Response.missing_answers.is_(True))
+    )
+    return session.scalar(query) or 0
+
+
+def count_comments(session: Session, office_id: int, since: datetime) -> int:
+    """Return how many comments (text answers not hidden) the office received since ``since`` (UTC)."""
+    query = (
+        sa.select(sa.func.count())
+        .select_from(Answer)
+        .where(
+            Answer.office_id == office_id,
+            Answer.submitted_at >= since,
+            Answer.text.is_not(None),
+            Answer.hidden.is_(False),
+        )
+    )
+    return session.scalar(query) or 0
+
+
+def last_response_by_channel(session: Session, office_id: int) -> dict[str, datetime]:
+    """Return, per channel, when the office's newest response through it arrived (UTC)."""
+    query = (
+        sa.select(Response.channel, sa.func.max(Response.submitted_at))
+        .where(Response.office_id == office_id)
+        .group_by(Response.channel)
+    )
+    return {channel: at for channel, at in session.execute(query)}
+
+
 def load_versions(session: Session, office: Office) -> dict[int, SurveyVersion]:
     """Return every version of the office's surveys by id, questions loaded."""
     versions = session.scalars(

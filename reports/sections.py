@@ -26,6 +26,7 @@ from .queries import (
     Grain,
     PairSums,
     Scope,
+    count_missing_answers,
     department_labels,
     load_versions,
     read_comments,
@@ -105,6 +106,7 @@ def build_report_data(
         "months": period.months(),
     }
     data["responses"] = responses_section(grain, versions)
+    data["responses"]["paper_missing"] = count_missing_answers(session, scope)
     data["versions"] = [
         {
             "number": v.number,

@@ -52,10 +52,15 @@ def change(current: float | None, previous: float | None) -> float | None:
     return current - previous
 
 
+def is_small(n: int) -> bool:
+    """Tell whether a cell of ``n`` answers is too small to show (the "< 5" rule)."""
+    return n < MIN_CELL
+
+
 def cell(counts: Counter) -> dict[str, Any] | str:
     """Return a breakdown cell (n, mean, % satisfied), or SUPPRESSED when it holds fewer than MIN_CELL answers."""
     stats = rating_stats(counts)
-    if stats["n"] < MIN_CELL:
+    if is_small(stats["n"]):
         return SUPPRESSED
     return {"n": stats["n"], "mean": stats["mean"], "satisfied_pct": stats["satisfied_pct"]}
 
@@ -79,7 +84,7 @@ def suppress_column(
 
 def suppressed_keys(sizes: dict[str, int]) -> set[str]:
     """Return the keys whose cells are hidden: those under MIN_CELL, plus the secondary one when needed."""
-    primary = {key for key, size in sizes.items() if size < MIN_CELL}
+    primary = {key for key, size in sizes.items() if is_small(size)}
     return {
         key
         for key, value in suppress_column(dict(sizes), sizes, primary).items()

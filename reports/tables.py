@@ -332,6 +332,17 @@ def channels(data: dict[str, Any], lang: str) -> Table:
             ]
         )
         table.keys.append(channel)
+    missing = data["responses"].get("paper_missing", 0)
+    if missing:
+        total = data["responses"]["total"]
+        table.rows.append(
+            [
+                text(m("paper_missing")),
+                integer(missing, lang),
+                percent(100 * missing / total if total else None, lang),
+            ]
+        )
+        table.keys.append("paper_missing")
     return table
 
 

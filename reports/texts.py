@@ -94,6 +94,7 @@ MESSAGES: dict[str, str] = {
     "by_version": "Odpowiedzi według wersji ankiety",
     "by_channel": "Odpowiedzi według kanału",
     "channel": "Kanał",
+    "paper_missing": "w tym ankiety papierowe z brakującymi odpowiedziami",
     "count": "Liczba",
     "share": "Udział",
     "areas": "Oceny w obszarach",

@@ -89,3 +89,20 @@ def messages(response) -> list[str]:
     )
     cleaned = [re.sub(r"\s+", " ", re.sub(r"<[^>]+>|&times;", " ", item)).strip() for item in found]
     return [item for item in cleaned if item]
+
+
+CONFIRM_RE = re.compile(r'name="confirm_token" value="([^"]+)"')
+
+
+def confirm_token_of(response) -> str:
+    """Return the confirmation token a confirmation page carries."""
+    match = CONFIRM_RE.search(text(response))
+    assert match, "no confirmation page"
+    return match.group(1)
+
+
+def confirm(client: FlaskClient, url: str, data: dict | None = None, **kwargs):
+    """POST a permanent action, check that a confirmation page answers, and confirm it."""
+    first = post(client, url, data)
+    assert first.status_code == 200, first.status_code
+    return post(client, url, {**(data or {}), "confirm_token": confirm_token_of(first)}, **kwargs)

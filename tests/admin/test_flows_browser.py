@@ -132,8 +132,12 @@ def test_edit_publish_download_and_copy_in_a_browser(app, server, browser, tmp_p
         page.keyboard.press("Enter")
         page.get_by_text("Przesunięto pytanie „overall” na miejsce 2").wait_for()
 
-        # Publish.
+        # Publish: a confirmation page first, with the pre-change report's figures.
         page.get_by_role("button", name="Opublikuj wersję 2").click()
+        page.get_by_role("heading", name="Opublikować wersję 2 ankiety?").wait_for()
+        assert page.locator('#confirm-preview [data-fact="3"]').inner_text() == "2"
+        assert serious_violations(page) == [], "publish confirmation"
+        page.get_by_role("button", name="Tak, opublikuj wersję 2").click()
         page.get_by_text("Opublikowano wersję 2").wait_for()
 
         # Download the archived pre-change report.

@@ -109,6 +109,7 @@ def test_no_panel_page_speaks_of_utc(client, office):
     login(client, "admin@demo.test")
     user = db.session.scalar(sa.select(User).where(User.email == "admin@demo.test"))
     user.last_login_at = WINTER
+    user.previous_login_at = WINTER  # the start page shows the login before the current one
     version = db.session.scalar(sa.select(SurveyVersion).where(SurveyVersion.status == "published"))
     version.published_at = SUMMER
     report = reports.archive_report(

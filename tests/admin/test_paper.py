@@ -119,8 +119,6 @@ def test_sending_the_same_form_twice_stores_it_once(client, office):
 
 BAD_ENTRIES = [
     # (case, answers, the question whose message shows, words)
-    ("required department missing", {"department": None}, "department", "Prosimy wybrać wydział"),
-    ("required overall missing", {"overall": None}, "overall", "obowiązkowe"),
     ("rating out of range", {"overall": "7"}, "overall", "od 1 do 5"),
     ("rating not a number", {"overall": "dobrze"}, "overall", "od 1 do 5"),
     ("rating in non-ASCII digits", {"overall": "٣"}, "overall", "od 1 do 5"),
@@ -156,6 +154,63 @@ def test_a_bad_paper_entry_is_refused_next_to_the_question_and_nothing_is_stored
     assert not db.session.scalar(
         sa.select(AuditEvent.id).where(AuditEvent.action == "response.paper_entry")
     )
+
+
+BLANK_ENTRIES = [
+    # (case, answers left blank, the required ones among them)
+    ("overall left blank", {"overall": None}, ["overall"]),
+    ("department left blank", {"department": None}, ["department"]),
+    ("both left blank", {"overall": None, "department": None}, ["department", "overall"]),
+    ("an optional question left blank", {"comment": None}, []),
+]
+
+
+@pytest.mark.parametrize("case, blanks, missing", BLANK_ENTRIES, ids=[c[0] for c in BLANK_ENTRIES])
+def test_a_blank_answer_is_entered_as_blank_and_the_entry_marked(
+    client, office, case, blanks, missing
+):
+    response = post(client, "/admin/paper/", entry(**blanks), follow_redirects=True)
+
+    assert response.status_code == 200, case
+    stored = db.session.scalar(sa.select(Response))
+    assert stored.channel == "paper"
+    assert stored.missing_answers is bool(missing)
+    keys = set(db.session.scalars(sa.select(Answer.question_key)))
+    assert not keys & set(blanks)
+    audit = db.session.scalar(
+        sa.select(AuditEvent).where(AuditEvent.action == "response.paper_entry")
+    )
+    assert sorted(audit.after["missing_answers"]) == missing
+    if missing:
+        assert any("z brakującymi odpowiedziami" in m for m in flashes(response))
+
+
+def test_the_report_counts_paper_entries_with_missing_answers(client, office):
+    from reports import tables
+    from reports.periods import Period, local_today
+    from reports.sections import build_report_data
+
+    post(client, "/admin/paper/", entry(overall=None))
+    post(client, "/admin/paper/", entry(department=None))
+    post(client, "/admin/paper/", entry())
+    post_response(client, "demo", valid_payload(office))
+    data = build_report_data(db.session, office, Period(local_today(), local_today()))
+    assert data["responses"]["paper_missing"] == 2
+    table = tables.channels(data, "pl")
+    rows = dict(zip(table.keys, table.texts(), strict=True))
+    assert rows["paper_missing"] == [
+        "w tym ankiety papierowe z brakującymi odpowiedziami",
+        "2",
+        "50,0%",
+    ]
+    assert rows["paper"][1] == "3"
+
+
+def test_the_api_still_requires_required_answers(client, office):
+    payload = valid_payload(office)
+    del payload["answers"]["overall"]
+    response = post_response(client, "demo", payload)
+    assert response.status_code == 400 and count(Response) == 0
 
 
 def test_a_bad_entry_id_is_refused(client, office):

@@ -22,6 +22,7 @@ from tests.admin.flowtools import (
     question_form,
     start_draft,
 )
+from tests.admin.panel import confirm, confirm_token_of, text
 from tests.factories import count, create_user
 
 OLD_OVERALL = "Jak ogólnie ocenia Pan/Pani obsługę w Urzędzie?"
@@ -54,7 +55,7 @@ def versions(office) -> dict[int, SurveyVersion]:
 
 
 def test_publishing_archives_a_pre_change_report_of_version_1_then_switches(client, office, draft):
-    response = post(client, f"/admin/survey/version/{draft.id}/publish", follow_redirects=True)
+    response = confirm(client, f"/admin/survey/version/{draft.id}/publish", follow_redirects=True)
 
     assert response.status_code == 200
     assert any(
@@ -85,7 +86,7 @@ def test_a_version_published_at_23_30_utc_is_reported_from_the_polish_date(clien
     db.session.execute(sa.update(Response).values(submitted_at=late_evening))
     db.session.commit()
 
-    post(client, f"/admin/survey/version/{draft.id}/publish")
+    confirm(client, f"/admin/survey/version/{draft.id}/publish")
 
     report = db.session.scalar(sa.select(Report))
     assert (
@@ -96,7 +97,7 @@ def test_a_version_published_at_23_30_utc_is_reported_from_the_polish_date(clien
 
 
 def test_new_responses_land_on_version_2_and_old_ones_keep_version_1_texts(client, office, draft):
-    post(client, f"/admin/survey/version/{draft.id}/publish")
+    confirm(client, f"/admin/survey/version/{draft.id}/publish")
     answer_survey(client, office)  # the public API now serves version 2
 
     by_version = dict(
@@ -124,7 +125,7 @@ def test_new_responses_land_on_version_2_and_old_ones_keep_version_1_texts(clien
 
 
 def test_a_retired_version_still_takes_responses_for_a_day(client, office, draft):
-    post(client, f"/admin/survey/version/{draft.id}/publish")
+    confirm(client, f"/admin/survey/version/{draft.id}/publish")
     from tests.factories import post_response, valid_payload
 
     late = valid_payload(office, version=1)
@@ -138,7 +139,7 @@ def test_failing_report_generation_changes_nothing_and_says_why(client, office, 
     monkeypatch.setattr(reports.archive, "build_pdf", broken_pdf)
     audit_before = count(AuditEvent)
 
-    response = post(client, f"/admin/survey/version/{draft.id}/publish", follow_redirects=True)
+    response = confirm(client, f"/admin/survey/version/{draft.id}/publish", follow_redirects=True)
 
     assert any(
         "Nie opublikowano" in m
@@ -159,7 +160,7 @@ def test_failing_report_generation_changes_nothing_and_says_why(client, office, 
 
 
 def test_the_audit_log_holds_the_publish_with_before_and_after(client, office, draft):
-    post(client, f"/admin/survey/version/{draft.id}/publish")
+    confirm(client, f"/admin/survey/version/{draft.id}/publish")
 
     event = db.session.scalar(sa.select(AuditEvent).where(AuditEvent.action == "survey.publish"))
     assert event.user_email == "admin@demo.test" and event.office_id == office.id
@@ -174,7 +175,7 @@ def test_the_audit_log_holds_the_publish_with_before_and_after(client, office, d
 
 
 def test_the_audit_log_page_shows_the_publish(client, office, draft):
-    post(client, f"/admin/survey/version/{draft.id}/publish")
+    confirm(client, f"/admin/survey/version/{draft.id}/publish")
     assert "publikacja ankiety" in client.get("/admin/audit/").get_data(as_text=True)
 
 
@@ -195,7 +196,7 @@ def test_publishing_without_responses_still_archives_the_report_of_version_1(cli
     office, _user = office_with_admin("pusty", "Urząd Gminy Pusta")
     login(client, "admin@pusty.test")
     draft = start_draft(client, office)
-    post(client, f"/admin/survey/version/{draft.id}/publish")
+    confirm(client, f"/admin/survey/version/{draft.id}/publish")
     report = db.session.scalar(sa.select(Report))
     assert (report.reason, report.versions, report.response_count) == ("pre-change", [1], 0)
 
@@ -207,14 +208,14 @@ def test_a_draft_that_fails_its_checks_is_not_published(client, office, draft):
     )
     db.session.commit()
 
-    response = post(client, f"/admin/survey/version/{draft.id}/publish", follow_redirects=True)
+    response = confirm(client, f"/admin/survey/version/{draft.id}/publish", follow_redirects=True)
 
     assert any("co najmniej dwóch odpowiedzi" in m for m in flashes(response)), flashes(response)
     assert versions(office)[2].status == "draft" and count(Report) == 0
 
 
 def test_the_pre_change_report_is_downloaded_from_the_versions_page(client, office, draft):
-    post(client, f"/admin/survey/version/{draft.id}/publish")
+    confirm(client, f"/admin/survey/version/{draft.id}/publish")
     report = db.session.scalar(sa.select(Report))
     page = client.get("/admin/survey/").get_data(as_text=True)
     link = f"/admin/reports/archive/{report.id}.pdf"  # the report archive's own download
@@ -232,8 +233,64 @@ def test_a_refused_publish_is_worded_in_the_panels_language(client, office, draf
     db.session.commit()
     client.get("/admin/?lang=en")
 
-    response = post(client, f"/admin/survey/version/{draft.id}/publish", follow_redirects=True)
+    response = confirm(client, f"/admin/survey/version/{draft.id}/publish", follow_redirects=True)
 
     expected = "Not published: first correct: Question “resolved”: A choice question needs at least two answers"
     assert any(m.startswith(expected) for m in flashes(response)), flashes(response)
     assert not any("Nie opublikowano" in m for m in flashes(response))
+
+
+def test_publishing_asks_first_with_the_pre_change_reports_preview(client, office, draft):
+    responses = count(Response)
+    page = post(client, f"/admin/survey/version/{draft.id}/publish")
+
+    assert page.status_code == 200
+    html = text(page)
+    assert "Opublikować wersję 2 ankiety?" in html
+    preview = html[html.index('id="confirm-preview"') :]
+    assert f'<dd class="col-sm-7" data-fact="3">{responses}</dd>' in preview
+    assert 'id="preview-headline"' in preview and "Liczba odpowiedzi" in preview
+    assert "Wersja 1 zostanie wycofana" in html
+    # Nothing happened yet.
+    v = versions(office)
+    assert (v[1].status, v[2].status) == ("published", "draft") and count(Report) == 0
+
+
+BAD_CONFIRMATIONS = [
+    ("forged token", lambda token: "abc.def.ghi"),
+    ("token changed by one letter", lambda token: token[:-1] + ("A" if token[-1] != "A" else "B")),
+]
+
+
+@pytest.mark.parametrize("case, forge", BAD_CONFIRMATIONS, ids=[c[0] for c in BAD_CONFIRMATIONS])
+def test_a_forged_confirmation_is_refused_and_nothing_published(client, office, draft, case, forge):
+    token = confirm_token_of(post(client, f"/admin/survey/version/{draft.id}/publish"))
+    response = post(
+        client, f"/admin/survey/version/{draft.id}/publish", {"confirm_token": forge(token)}
+    )
+    assert response.status_code == 400
+    assert "Nieprawidłowe potwierdzenie" in text(response)
+    v = versions(office)
+    assert (v[1].status, v[2].status) == ("published", "draft") and count(Report) == 0
+
+
+def test_a_confirmation_for_another_version_is_refused(client, office, draft):
+    other = start_draft(
+        client, office
+    )  # the same draft: take the token of version 1's page instead
+    token = confirm_token_of(post(client, f"/admin/survey/version/{draft.id}/publish"))
+    first = versions(office)[1]
+    response = post(client, f"/admin/survey/version/{first.id}/publish", {"confirm_token": token})
+    assert response.status_code == 409 and other.id == draft.id
+    assert "publikować można tylko wersję roboczą" in text(response)
+
+
+def test_confirming_the_publish_of_a_version_that_is_no_longer_a_draft_answers_409(
+    client, office, draft
+):
+    token = confirm_token_of(post(client, f"/admin/survey/version/{draft.id}/publish"))
+    post(client, f"/admin/survey/version/{draft.id}/publish", {"confirm_token": token})
+    again = post(client, f"/admin/survey/version/{draft.id}/publish", {"confirm_token": token})
+    assert again.status_code == 409
+    assert "Wersja 2 jest opublikowana" in text(again)
+    assert count(Report) == 1

@@ -59,6 +59,30 @@ def actions() -> list[str]:
     return list(db.session.scalars(sa.select(AuditEvent.action).order_by(AuditEvent.id)))
 
 
+def test_the_dashboards_charts_have_sans_serif_labels_of_at_least_12_px_and_tables(
+    client, dataset, admin_user
+):
+    login(client, "admin@lodz.pl")
+    html = text(client.get("/admin/reports/", query_string=YEAR))
+    images = re.findall(
+        r'<img class="report-chart" width="(\d+)" height="(\d+)" src="data:image/svg\+xml;base64,([^"]+)"',
+        html,
+    )
+    assert len(images) == 5
+    for width, _height, data in images:
+        svg = base64.b64decode(data).decode()
+        # Shown at its own size (the <img> says the SVG's size; the CSS never shrinks it) ...
+        assert abs(float(re.search(r'<svg width="([\d.]+)"', svg).group(1)) - int(width)) < 1
+        # ... where every label is at least 12 px: its font size times the one scaling group.
+        (scale,) = {float(s) for s in re.findall(r"matrix\(([\d.]+),0,0,[\d.]+,0,0\)", svg)}
+        sizes = [float(s) for s in re.findall(r"font-size: ([\d.]+)px", svg)]
+        assert sizes and min(sizes) * scale >= 12 - 1e-6
+        families = set(re.findall(r"font-family: ([^;]+);", svg))
+        assert families and all(f.rstrip().endswith("sans-serif") for f in families)
+    # Each chart has its table alternative.
+    assert html.count('<details class="mt-1 chart-table">') == 5
+
+
 def test_dashboard_shows_the_headline_numbers_charts_and_suppressed_departments(
     client, dataset, admin_user
 ):
@@ -77,7 +101,7 @@ def test_dashboard_shows_the_headline_numbers_charts_and_suppressed_departments(
         f"{expected['items']['overall']['satisfied_pct']:.1f}".replace(".", ",") + "%" in headline
     )
     charts = re.findall(
-        r'<img class="img-fluid report-chart" src="data:image/svg\+xml;base64,([^"]+)" alt="([^"]+)"',
+        r'<img class="report-chart" width="\d+" height="\d+" src="data:image/svg\+xml;base64,([^"]+)" alt="([^"]+)"',
         html,
     )
     assert len(charts) == 5  # two areas, other ratings, trend, departments
@@ -504,3 +528,50 @@ def test_periods_out_of_bounds_get_400_with_a_polish_message_on_every_endpoint(
     assert message in text(response)
     assert "text/html" in response.content_type
     assert count(Report) == 0 and "report.export" not in actions()
+
+
+def test_a_second_report_of_the_same_period_asks_first_then_supersedes_the_older(
+    client, dataset, admin_user
+):
+    from tests.admin.panel import confirm_token_of
+
+    login(client, "admin@lodz.pl")
+    form = {**YEAR, "reason": "periodic", "lang": "pl"}
+    assert post(client, "/admin/reports/generate", form).status_code == 302
+    first = db.session.scalar(sa.select(Report))
+
+    asked = post(client, "/admin/reports/generate", form)
+
+    assert asked.status_code == 200
+    assert "Raport za ten okres już istnieje" in text(asked)
+    assert count(Report) == 1  # a second click alone makes nothing
+    token = confirm_token_of(asked)
+    done = post(client, "/admin/reports/generate", {**form, "confirm_token": token})
+    assert done.status_code == 302
+    reports = db.session.scalars(sa.select(Report).order_by(Report.created_at)).all()
+    assert len(reports) == 2 and reports[0].id == first.id
+    assert reports[0].superseded_by_id == reports[1].id and reports[1].superseded_by_id is None
+    archive = text(client.get("/admin/reports/archive/"))
+    assert archive.count('class="badge badge-secondary superseded">zastąpiony<') == 1
+    assert "report.supersede" in actions()
+    # The token was for the first report: replaying it now (a newer one exists) is refused.
+    replay = post(client, "/admin/reports/generate", {**form, "confirm_token": token})
+    assert replay.status_code == 400 and "Nieprawidłowe potwierdzenie" in text(replay)
+    assert count(Report) == 2
+
+
+def test_a_forged_supersede_confirmation_is_refused(client, dataset, admin_user):
+    login(client, "admin@lodz.pl")
+    form = {**YEAR, "reason": "periodic", "lang": "pl"}
+    post(client, "/admin/reports/generate", form)
+    response = post(client, "/admin/reports/generate", {**form, "confirm_token": "x.y.z"})
+    assert response.status_code == 400 and "Nieprawidłowe potwierdzenie" in text(response)
+    assert count(Report) == 1
+
+
+def test_another_period_is_generated_without_asking(client, dataset, admin_user):
+    login(client, "admin@lodz.pl")
+    post(client, "/admin/reports/generate", {**YEAR, "reason": "periodic", "lang": "pl"})
+    other = {"from": "2024-01-01", "to": "2024-06-30", "reason": "periodic", "lang": "pl"}
+    assert post(client, "/admin/reports/generate", other).status_code == 302
+    assert count(Report) == 2

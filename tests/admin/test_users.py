@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from collector.extensions import db
 from collector.models import AuditEvent, User
 from collector.passwords import verify_password
-from tests.admin.panel import form_login, login, messages, post, text
+from tests.admin.panel import confirm_token_of, form_login, login, messages, post, text
 from tests.factories import DEFAULT_PASSWORD, create_office, create_user
 
 
@@ -141,17 +141,42 @@ def test_admin_deactivates_a_user_who_then_cannot_log_in(admin_client, office, a
     anna = create_user("anna@alfa.test", role="reviewer", office=office)
     anna_client = app.test_client()
     assert login(anna_client, "anna@alfa.test").status_code == 302
+    form = {"email": "anna@alfa.test", "name": "", "role": "reviewer", "password": ""}
+    asked = post(admin_client, f"/admin/user/edit/?id={anna.id}", form)  # active unticked
+    assert asked.status_code == 200 and "Dezaktywować konto anna@alfa.test?" in text(asked)
+    assert user_by_email("anna@alfa.test").active is True  # nothing changed yet
     response = post(
         admin_client,
         f"/admin/user/edit/?id={anna.id}",
-        {"email": "anna@alfa.test", "name": "", "role": "reviewer", "password": ""},
-    )  # active unticked
+        {**form, "confirm_token": confirm_token_of(asked)},
+    )
     assert response.status_code == 302, messages(response)
     assert user_by_email("anna@alfa.test").active is False
     assert anna_client.get("/admin/").status_code == 302  # her open session ends at once
     assert form_login(app.test_client(), "anna@alfa.test").status_code == 401
     event = db.session.scalars(sa.select(AuditEvent).where(AuditEvent.action == "update")).one()
     assert event.before["active"] is True and event.after["active"] is False
+
+
+@pytest.mark.parametrize(
+    "token", ["forged", "made-for-another-user"], ids=["forged token", "another user's token"]
+)
+def test_a_bad_deactivation_confirmation_is_refused(admin_client, office, token):
+    anna = create_user("anna@alfa.test", role="reviewer", office=office)
+    bob = create_user("bob@alfa.test", role="reviewer", office=office)
+    form = {"email": "bob@alfa.test", "name": "", "role": "reviewer", "password": ""}
+    value = "x.y.z"
+    if token == "made-for-another-user":
+        asked = post(admin_client, f"/admin/user/edit/?id={bob.id}", form)
+        value = confirm_token_of(asked)
+    response = post(
+        admin_client,
+        f"/admin/user/edit/?id={anna.id}",
+        {**form, "email": "anna@alfa.test", "confirm_token": value},
+    )
+    assert response.status_code == 400 and "Nieprawidłowe potwierdzenie" in text(response)
+    assert user_by_email("anna@alfa.test").active is True
+    assert user_by_email("bob@alfa.test").active is True
 
 
 @pytest.mark.parametrize("changes", [{"active": ""}, {"role": "reviewer"}])

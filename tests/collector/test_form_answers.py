@@ -99,3 +99,23 @@ def test_fields_of_no_question_are_ignored():
     )
 
     assert answers == {"overall": 2}
+
+
+def test_missing_required_names_blank_required_questions_that_were_shown():
+    from types import SimpleNamespace
+
+    from collector.form_answers import missing_required
+
+    def q(key, required=True, show_if=None):
+        return SimpleNamespace(key=key, required=required, show_if=show_if)
+
+    questions = [
+        q("overall"),
+        q("department"),
+        q("comment", required=False),
+        q("what_wrong", show_if={"question": "overall", "min": 1, "max": 2}),
+    ]
+    assert missing_required(questions, {"overall": 5}) == ["department"]
+    assert missing_required(questions, {"overall": 1}) == ["department", "what_wrong"]
+    assert missing_required(questions, {}) == ["overall", "department"]
+    assert missing_required(questions, {"overall": 4, "department": "usc"}) == []
