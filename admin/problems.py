@@ -32,6 +32,11 @@ TEXTS: dict[str, str] = {
     "group_key_format": "Klucz grupy może mieć %(rule)s.",
     "group_text_pl_missing": "Podaj tytuł siatki po polsku.",
     "group_not_rating": "Siatkę ocen tworzą tylko pytania typu ocena 1–5.",
+    "show_if_format": "Warunek wyświetlania musi wskazywać pytanie oraz najniższą i najwyższą ocenę.",
+    "show_if_unknown": "Warunek wyświetlania wskazuje pytanie „%(key)s”, którego nie ma w tej wersji.",
+    "show_if_not_rating": "Warunek wyświetlania może dotyczyć tylko pytania typu ocena 1–5, a „%(key)s” nim nie jest.",
+    "show_if_not_earlier": "Pytanie „%(key)s”, od którego zależy wyświetlanie, musi stać wcześniej w ankiecie.",
+    "show_if_range": "Zakres ocen warunku musi mieścić się w 1–5, od niższej do wyższej (jest %(min)s–%(max)s).",
     # versions
     "title_pl_missing": "Podaj tytuł ankiety po polsku.",
     "no_questions": "Ankieta musi mieć co najmniej jedno pytanie.",

@@ -20,6 +20,7 @@ from . import messages, office_cache
 from .extensions import db, limiter
 from .models import LANGUAGES
 from .office_cache import OfficeContext, get_office_context, normalize_origin, recall, remember
+from .operations.origins import record_refused_origin
 from .storage import store_submission
 from .surveys import get_office, get_published_version, survey_document
 from .validation import SubmissionError, validate_submission
@@ -102,13 +103,20 @@ def http_error_response(exc: HTTPException) -> HttpResponse:
 
 
 def check_origin(context: OfficeContext) -> str:
-    """Return the request's Origin if the office accepts it, else raise a 403 SubmissionError."""
+    """Return the request's Origin if the office accepts it, else raise a 403 SubmissionError.
+
+    A refused origin is counted for the office (``record_refused_origin``: the origin only, once
+    per request, never failing it), so the panel can show the webmaster which pages were refused.
+    """
     g.cors_origin = None
     raw = request.headers.get("Origin")
     if not raw:
         raise SubmissionError(403, "origin_missing")
     origin = normalize_origin(raw)
     if origin is None or not context.has_origin(origin):
+        if not g.get("refusal_recorded"):
+            g.refusal_recorded = True
+            record_refused_origin(context.id, raw)
         raise SubmissionError(403, "origin_not_allowed")
     g.cors_origin = raw
     return raw
@@ -129,6 +137,7 @@ def forget_request_state(_exc: BaseException | None) -> None:
     was pushed before it (the tests), and the next request must resolve its own."""
     g.pop("office_context", None)
     g.pop("cors_origin", None)
+    g.pop("refusal_recorded", None)
 
 
 def get_cors_origin(slug: str) -> str | None:
@@ -150,7 +159,8 @@ def get_cors_origin(slug: str) -> str | None:
 def add_cors_headers(response: HttpResponse) -> HttpResponse:
     """Add CORS headers: anyone may read the public survey; only allowed origins may post."""
     if request.endpoint in ("api.get_survey", "api.get_openapi"):
-        # Public, credential-free data that any CDN may cache once for everyone: "*" needs no Vary.
+        # Public, credential-free data: "*". The survey's body still varies by Origin
+        # (``origin_allowed``), so get_survey adds ``Vary: Origin`` itself.
         response.headers["Access-Control-Allow-Origin"] = "*"
     elif request.endpoint in ("api.submit_response", "api.preflight_response"):
         response.vary.add("Origin")
@@ -223,19 +233,47 @@ def get_survey_body(slug: str, lang: str) -> tuple[bytes, str]:
     return body, etag
 
 
+def is_origin_allowed(slug: str, raw: str) -> bool:
+    """Tell whether a page at ``raw`` (an Origin header) may post responses to the office.
+
+    Read from the cached office snapshot only (no fresh look on a "no"): it is advice for the
+    widget, which must not cost the survey's 304 a database read; the POST decides for real.
+    """
+    origin = normalize_origin(raw)
+    if origin is None:
+        return False
+    context = get_context_or_404(slug)
+    return context.has_origin(origin, refresh=False)
+
+
+def with_origin_allowed(body: bytes, etag: str, allowed: bool) -> tuple[bytes, str]:
+    """Return the survey document with ``"origin_allowed"`` added, and its own ETag."""
+    flag = b"true" if allowed else b"false"
+    return body[:-1] + b',"origin_allowed":' + flag + b"}", f"{etag}-{'o1' if allowed else 'o0'}"
+
+
 @bp.get("/offices/<slug>/survey")
 def get_survey(slug: str) -> HttpResponse:
-    """Return the office's published survey in the language asked (Polish by default)."""
+    """Return the office's published survey in the language asked (Polish by default).
+
+    With an ``Origin`` header (the widget's fetch), the document also says whether that page may
+    post (``origin_allowed``), so the widget can say so before the resident answers; the answer
+    then varies by Origin (``Vary: Origin``, one ETag per answer).
+    """
     lang = request.args.get("lang", "pl")
     if lang not in LANGUAGES:
         raise SubmissionError(400, "invalid_lang")
     body, etag = get_survey_body(slug, lang)
+    origin = request.headers.get("Origin")
+    if origin:
+        body, etag = with_origin_allowed(body, etag, is_origin_allowed(slug, origin))
     if request.if_none_match.contains_weak(etag):
         response = HttpResponse(status=304)
     else:
         response = HttpResponse(body, mimetype="application/json")
     response.set_etag(etag)
     response.headers["Cache-Control"] = f"public, max-age={SURVEY_MAX_AGE}"
+    response.vary.add("Origin")
     return response
 
 

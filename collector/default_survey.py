@@ -1,4 +1,12 @@
-"""The default survey seeded for a new office in Polish, English and Ukrainian."""
+"""The default survey seeded for a new office in Polish, English and Ukrainian.
+
+Short on purpose (residents answer when it is quick): the overall rating first (one click counts),
+then the department, whether the matter was resolved, five service drivers in one grid (each
+optional, with "nie dotyczy"), a follow-up shown only for an overall rating of 1 or 2, and one
+comment box. No profile questions (an office may add them). Importance in the report is derived
+from the drivers' correlation with the overall rating (reports.statistics), so the survey asks no
+"what matters most" question. ARCHITECTURE.md ("The default survey") describes it.
+"""
 
 from __future__ import annotations
 
@@ -77,6 +85,10 @@ OTHER_DEPARTMENT: dict[str, Any] = {
 }
 
 
+OVERALL_KEY = "overall"  # reports find the overall rating by this key; keep it stable
+LOW_SCORE = {"question": OVERALL_KEY, "min": 1, "max": 2}
+
+
 def _opt(key: str, pl: str, en: str, uk: str) -> dict[str, Any]:
     return {"key": key, "texts": {"pl": pl, "en": en, "uk": uk}}
 
@@ -113,29 +125,39 @@ SERVICE_ITEMS = [
         "Дотримання терміну розгляду справи",
     ),
 ]
-CONDITIONS_ITEMS = [
+WENT_WRONG_OPTIONS = [
+    _opt("czas", "Długi czas oczekiwania", "A long wait", "Довге очікування"),
     _opt(
-        "conditions_signage",
-        "Oznakowanie i łatwość trafienia do stanowiska",
-        "Signage and finding the right desk",
-        "Позначення та легкість знаходження потрібного місця",
+        "informacja",
+        "Niejasne lub niepełne informacje",
+        "Unclear or incomplete information",
+        "Незрозуміла або неповна інформація",
     ),
     _opt(
-        "conditions_hours", "Godziny pracy Urzędu", "Office opening hours", "Години роботи установи"
-    ),
-    _opt("conditions_premises", "Warunki lokalowe", "Premises", "Умови приміщення"),
-    _opt(
-        "conditions_accessibility",
-        "Dostępność dla osób z niepełnosprawnościami",
-        "Accessibility for people with disabilities",
-        "Доступність для людей з інвалідністю",
+        "uprzejmosc",
+        "Sposób traktowania przez pracownika",
+        "The way staff treated me",
+        "Ставлення працівника",
     ),
     _opt(
-        "conditions_forms",
-        "Czytelność formularzy i strony internetowej",
-        "Clarity of forms and the website",
-        "Зрозумілість формулярів і вебсайту",
+        "niezalatwiona",
+        "Sprawa nie została załatwiona",
+        "The matter was not resolved",
+        "Справу не вирішено",
     ),
+    _opt(
+        "formalnosci",
+        "Zbyt wiele formalności lub dokumentów",
+        "Too many formalities or documents",
+        "Забагато формальностей або документів",
+    ),
+    _opt(
+        "warunki",
+        "Warunki w Urzędzie lub dostępność",
+        "Conditions at the Office or accessibility",
+        "Умови в установі або доступність",
+    ),
+    _opt("inne", "Inne", "Other", "Інше"),
 ]
 
 
@@ -143,191 +165,90 @@ def default_questions() -> list[dict[str, Any]]:
     """Return the default survey's questions as dicts of Question's columns."""
     questions: list[dict[str, Any]] = [
         {
-            "key": "department",
-            "type": "department",
-            "required": True,
-            "texts": {
-                "pl": "W którym wydziale/referacie załatwiał(a) Pan/Pani sprawę?",
-                "en": "Which department handled your matter?",
-                "uk": "У якому відділі Ви вирішували свою справу?",
-            },
-        },
-        {
-            "key": "purpose",
-            "type": "multi",
-            "max_picks": 6,
-            "texts": {
-                "pl": "Jaki był cel wizyty?",
-                "en": "What was the purpose of your visit?",
-                "uk": "Яка була мета Вашого візиту?",
-            },
-            "options": [
-                _opt("wniosek", "złożenie wniosku", "submitting an application", "подання заяви"),
-                _opt("odbior", "odbiór dokumentu", "collecting a document", "отримання документа"),
-                _opt(
-                    "uzupelnienie",
-                    "uzupełnienie dokumentów",
-                    "completing documents",
-                    "доповнення документів",
-                ),
-                _opt(
-                    "informacja",
-                    "uzyskanie informacji",
-                    "getting information",
-                    "отримання інформації",
-                ),
-                _opt("skarga", "skarga", "complaint", "скарга"),
-                _opt("inny", "inny", "other", "інше"),
-            ],
-        },
-        {
-            "key": "resolved",
-            "type": "single",
-            "texts": {
-                "pl": "Czy udało się załatwić sprawę?",
-                "en": "Was your matter resolved?",
-                "uk": "Чи вдалося вирішити справу?",
-            },
-            "options": [
-                _opt("tak", "Tak", "Yes", "Так"),
-                _opt("czesciowo", "Częściowo", "Partly", "Частково"),
-                _opt("nie", "Nie", "No", "Ні"),
-                _opt("w_toku", "Sprawa w toku", "Still in progress", "Справа ще розглядається"),
-            ],
-        },
-    ]
-    for group, group_texts, items in (
-        (
-            "service",
-            {
-                "pl": "Jak ocenia Pan/Pani obsługę?",
-                "en": "How do you rate the service?",
-                "uk": "Як Ви оцінюєте обслуговування?",
-            },
-            SERVICE_ITEMS,
-        ),
-        (
-            "conditions",
-            {
-                "pl": "Jak ocenia Pan/Pani warunki obsługi?",
-                "en": "How do you rate the conditions of service?",
-                "uk": "Як Ви оцінюєте умови обслуговування?",
-            },
-            CONDITIONS_ITEMS,
-        ),
-    ):
-        for item in items:
-            questions.append(
-                {
-                    "key": item["key"],
-                    "type": "rating",
-                    "group": group,
-                    "group_texts": group_texts,
-                    "texts": item["texts"],
-                    "scale": SCALE,
-                    "allow_na": True,
-                }
-            )
-    questions += [
-        {
-            "key": "overall",
+            "key": OVERALL_KEY,
             "type": "rating",
             "required": True,
             "allow_na": False,
             "scale": SATISFACTION_SCALE,
             "texts": {
-                "pl": "Ogólnie: jak bardzo jest Pan/Pani zadowolony(a) z obsługi w Urzędzie?",
+                "pl": "Jak ogólnie ocenia Pan/Pani obsługę w Urzędzie?",
                 "en": "Overall, how satisfied are you with the service at the Office?",
-                "uk": "Загалом, наскільки Ви задоволені обслуговуванням в установі?",
+                "uk": "Як загалом Ви оцінюєте обслуговування в установі?",
             },
         },
         {
-            "key": "trend",
+            "key": "department",
+            "type": "department",
+            "required": True,
+            "texts": {
+                "pl": "W którym wydziale załatwiana była sprawa?",
+                "en": "Which department handled the matter?",
+                "uk": "У якому відділі вирішувалася справа?",
+            },
+        },
+        {
+            "key": "resolved",
             "type": "single",
             "texts": {
-                "pl": "Czy w ostatnim roku jakość obsługi w Urzędzie…",
-                "en": "Over the last year, the quality of service at the Office has…",
-                "uk": "Чи за останній рік якість обслуговування в установі…",
+                "pl": "Czy sprawa została załatwiona?",
+                "en": "Was the matter resolved?",
+                "uk": "Чи вирішено справу?",
             },
             "options": [
-                _opt("lepiej", "poprawiła się", "improved", "покращилася"),
-                _opt("bez_zmian", "bez zmian", "stayed the same", "не змінилася"),
-                _opt("gorzej", "pogorszyła się", "got worse", "погіршилася"),
-                _opt("nie_wiem", "nie wiem", "I don't know", "не знаю"),
+                _opt("tak", "Tak", "Yes", "Так"),
+                _opt("czesciowo", "Częściowo", "Partly", "Частково"),
+                _opt("nie", "Nie", "No", "Ні"),
             ],
         },
+    ]
+    group_texts = {
+        "pl": "Jak ocenia Pan/Pani poszczególne elementy obsługi?",
+        "en": "How would you rate each part of the service?",
+        "uk": "Як Ви оцінюєте окремі складові обслуговування?",
+    }
+    for item in SERVICE_ITEMS:
+        questions.append(
+            {
+                "key": item["key"],
+                "type": "rating",
+                "group": "service",
+                "group_texts": group_texts,
+                "texts": item["texts"],
+                "scale": SCALE,
+                "allow_na": True,
+            }
+        )
+    questions += [
         {
-            "key": "important",
+            "key": "what_went_wrong",
             "type": "multi",
-            "max_picks": 3,
+            "show_if": dict(LOW_SCORE),
             "texts": {
-                "pl": "Które elementy są dla Pana/Pani najważniejsze? (najwyżej 3)",
-                "en": "Which of these matter most to you? (up to 3)",
-                "uk": "Що для Вас найважливіше? (не більше 3)",
+                "pl": "Co poszło nie tak?",
+                "en": "What went wrong?",
+                "uk": "Що пішло не так?",
             },
-            "options": [dict(item) for item in SERVICE_ITEMS + CONDITIONS_ITEMS],
+            "hint": {
+                "pl": "Można zaznaczyć kilka odpowiedzi.",
+                "en": "More than one answer may be chosen.",
+                "uk": "Можна позначити кілька відповідей.",
+            },
+            "options": [dict(option) for option in WENT_WRONG_OPTIONS],
         },
         {
             "key": "comment",
             "type": "text",
             "max_length": 2000,
             "texts": {
-                "pl": "Co powinniśmy poprawić? Inne uwagi.",
-                "en": "What should we improve? Other remarks.",
-                "uk": "Що нам варто покращити? Інші зауваження.",
+                "pl": "Co należałoby poprawić? Inne uwagi",
+                "en": "What should be improved? Other remarks",
+                "uk": "Що варто покращити? Інші зауваження",
             },
             "hint": {
                 "pl": "Prosimy nie podawać danych osobowych.",
                 "en": "Please do not include personal data.",
-                "uk": "Будь ласка, не вказуйте персональних даних.",
+                "uk": "Просимо не вказувати персональних даних.",
             },
-        },
-        {
-            "key": "frequency",
-            "type": "single",
-            "texts": {
-                "pl": "Jak często załatwia Pan/Pani sprawy w Urzędzie?",
-                "en": "How often do you deal with the Office?",
-                "uk": "Як часто Ви звертаєтеся до установи?",
-            },
-            "options": [
-                _opt("pierwszy", "pierwszy raz", "first time", "уперше"),
-                _opt(
-                    "kilka_w_roku", "kilka razy w roku", "a few times a year", "кілька разів на рік"
-                ),
-                _opt(
-                    "co_miesiac",
-                    "co miesiąc lub częściej",
-                    "monthly or more often",
-                    "щомісяця або частіше",
-                ),
-            ],
-        },
-        {
-            "key": "age",
-            "type": "single",
-            "texts": {"pl": "Wiek", "en": "Age", "uk": "Вік"},
-            "options": [
-                _opt("do25", "do 25", "up to 25", "до 25"),
-                _opt("26_40", "26–40", "26–40", "26–40"),
-                _opt("41_60", "41–60", "41–60", "41–60"),
-                _opt("61plus", "61 i więcej", "61 and over", "61 і більше"),
-                _opt("brak", "wolę nie podawać", "prefer not to say", "не бажаю вказувати"),
-            ],
-        },
-        {
-            "key": "client_type",
-            "type": "single",
-            "texts": {
-                "pl": "Sprawę załatwiałem(am) jako",
-                "en": "I dealt with the Office as",
-                "uk": "Я звертався(-лася) як",
-            },
-            "options": [
-                _opt("prywatna", "osoba prywatna", "a private person", "приватна особа"),
-                _opt("przedsiebiorca", "przedsiębiorca", "a business", "підприємець"),
-                _opt("instytucja", "instytucja", "an institution", "установа"),
-            ],
         },
     ]
     return questions

@@ -76,8 +76,13 @@ class OfficeContext:
         """Return the keys a department question accepts (as known now)."""
         return self._snapshot.department_keys
 
-    def has_origin(self, origin: str) -> bool:
-        """Tell whether the office accepts responses posted from ``origin`` (normalized)."""
+    def has_origin(self, origin: str, *, refresh: bool = True) -> bool:
+        """Tell whether the office accepts responses posted from ``origin`` (normalized).
+
+        ``refresh=False``: trust the snapshot's "no" too (advice that must not cost a read).
+        """
+        if not refresh:
+            return origin in self._snapshot.origins
         return self._knows(lambda snapshot: origin in snapshot.origins)
 
     def has_department(self, key: str) -> bool:

@@ -132,6 +132,12 @@ def survey_document(office: Office, version: SurveyVersion, lang: str) -> dict[s
             item["max_length"] = q.max_length
         if q.hint:
             item["hint"] = pick_text(q.hint, lang)
+        if q.show_if:
+            item["show_if"] = {
+                "question": q.show_if["question"],
+                "min": q.show_if["min"],
+                "max": q.show_if["max"],
+            }
         questions.append(item)
     return {
         "office": {

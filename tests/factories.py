@@ -65,16 +65,23 @@ RESPONSES_URL = "/api/v1/offices/{slug}/responses"
 
 
 def valid_answers() -> dict:
-    """Return answers to the default survey covering every question type."""
+    """Return complete answers to the default survey covering every question type it shows for a 4."""
     return {
+        "overall": 4,
         "department": "komunikacja",
-        "purpose": ["wniosek", "odbior"],
         "resolved": "tak",
         "service_politeness": 5,
         "service_waiting": "na",
-        "overall": 4,
-        "important": ["service_politeness", "conditions_hours"],
         "comment": "Długo czekałem, ale pani była miła. Zażółć gęślą jaźń.",
+    }
+
+
+def low_score_answers() -> dict:
+    """Return complete answers with an overall 2, so the multi follow-up "what_went_wrong" is shown."""
+    return {
+        **valid_answers(),
+        "overall": 2,
+        "what_went_wrong": ["czas", "inne"],
     }
 
 

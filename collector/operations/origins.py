@@ -1,10 +1,20 @@
-"""The one reading of a website's origin, for office data (panel, command line) and the API alike."""
+"""The one reading of a website's origin, for office data (panel, command line) and the API alike;
+and the count of origins the API refused per office and day (``record_refused_origin``,
+``get_refused_origins`` for the panel's embed health)."""
 
 from __future__ import annotations
 
 import re
+from datetime import UTC, datetime, timedelta
 from urllib.parse import urlsplit
 
+import sqlalchemy as sa
+from flask import current_app
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+from ..extensions import db
+from ..models import RefusedOrigin
 from .problems import DomainError
 
 LOCAL_HOSTS = frozenset({"localhost", "127.0.0.1"})
@@ -78,3 +88,53 @@ def origin_or_none(value: str | None) -> str | None:
         return normalize_origin(value)
     except DomainError:
         return None
+
+
+# -- origins the API refused, per office and day (for the panel's embed health) ---------------------
+
+MAX_RECORDED_ORIGIN = 200  # characters; a longer "origin" is not a website an office would embed on
+REFUSED_ORIGIN_DAYS = 7
+
+
+def record_refused_origin(office_id: int, header: str | None) -> bool:
+    """Count one refusal of ``header``'s origin for the office today (UTC); return whether counted.
+
+    Only a valid http(s) origin (scheme://host[:port], as ``normalize_origin`` reads it) is kept,
+    never a person's address nor a path. One upsert on its own short transaction, so it neither
+    joins nor spoils the request's session; a database error is logged and swallowed (a refused
+    request stays a 403, never a 500).
+    """
+    origin = origin_or_none(header[: MAX_RECORDED_ORIGIN + 1] if header else None)
+    if origin is None or len(origin) > MAX_RECORDED_ORIGIN:
+        return False
+    table = RefusedOrigin.__table__
+    values = {"office_id": office_id, "day": datetime.now(UTC).date(), "origin": origin, "count": 1}
+    try:
+        with db.engine.begin() as connection:
+            insert = (pg_insert if connection.dialect.name == "postgresql" else sqlite_insert)(
+                table
+            )
+            connection.execute(
+                insert.values(values).on_conflict_do_update(
+                    index_elements=["office_id", "day", "origin"],
+                    set_={"count": table.c.count + 1},
+                )
+            )
+    except sa.exc.SQLAlchemyError:
+        current_app.logger.warning("A refused origin could not be counted", exc_info=True)
+        return False
+    return True
+
+
+def get_refused_origins(office_id: int, days: int = REFUSED_ORIGIN_DAYS) -> list[tuple[str, int]]:
+    """Return the origins refused for the office in the last ``days`` days (today included, UTC),
+    with how many times, most refused first."""
+    since = datetime.now(UTC).date() - timedelta(days=days - 1)
+    total = sa.func.sum(RefusedOrigin.count)
+    rows = db.session.execute(
+        sa.select(RefusedOrigin.origin, total)
+        .where(RefusedOrigin.office_id == office_id, RefusedOrigin.day >= since)
+        .group_by(RefusedOrigin.origin)
+        .order_by(total.desc(), RefusedOrigin.origin)
+    ).all()
+    return [(origin, int(count)) for origin, count in rows]

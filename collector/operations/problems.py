@@ -111,6 +111,63 @@ def check_question(
     return problems
 
 
+SCALE_MIN, SCALE_MAX = 1, 5
+
+
+def show_if_targets(question: Question, questions: Iterable[Question]) -> list[Question]:
+    """Return the questions ``question``'s condition may refer to: the rating questions before it.
+
+    ``questions`` are the version's questions (``question`` among them or not); a question with
+    no position yet (a new one) comes after all of them.
+    """
+    ordered = sorted(questions, key=lambda q: q.position if q.position is not None else 0)
+    position = question.position
+    return [
+        q
+        for q in ordered
+        if q is not question
+        and q.key != question.key
+        and q.type == QuestionType.RATING
+        and (position is None or (q.position if q.position is not None else 0) < position)
+    ]
+
+
+def check_show_if(question: Question, questions: Iterable[Question]) -> list[Problem]:
+    """Return what is wrong with the question's condition (``show_if``); empty when fine or none.
+
+    A condition is ``{"question": key, "min": m, "max": n}``: shown only when the rating question
+    ``key``, earlier in the same version, was answered with m..n, 1 <= m <= n <= 5. Codes:
+    ``show_if_format``, ``show_if_unknown`` / ``show_if_not_rating`` / ``show_if_not_earlier``
+    (parameter ``key``), ``show_if_range`` (``min``, ``max``). The editor may offer
+    ``show_if_targets`` as the choices.
+    """
+    show_if = question.show_if
+    if show_if is None:
+        return []
+    if (
+        not isinstance(show_if, dict)
+        or set(show_if) != {"question", "min", "max"}
+        or not isinstance(show_if["question"], str)
+        or not all(
+            isinstance(show_if[n], int) and not isinstance(show_if[n], bool) for n in ("min", "max")
+        )
+    ):
+        return [Problem("show_if_format", "show_if")]
+    key, low, high = show_if["question"], show_if["min"], show_if["max"]
+    questions = list(questions)
+    problems: list[Problem] = []
+    target = next((q for q in questions if q.key == key and q is not question), None)
+    if target is None or key == question.key:
+        problems.append(Problem("show_if_unknown", "show_if", {"key": key}))
+    elif target.type != QuestionType.RATING:
+        problems.append(Problem("show_if_not_rating", "show_if", {"key": key}))
+    elif target not in show_if_targets(question, questions):
+        problems.append(Problem("show_if_not_earlier", "show_if", {"key": key}))
+    if not SCALE_MIN <= low <= high <= SCALE_MAX:
+        problems.append(Problem("show_if_range", "show_if", {"min": low, "max": high}))
+    return problems
+
+
 def check_version(version: SurveyVersion) -> list[Problem]:
     """Return what stops the version from being published; empty when it can be.
 
@@ -129,7 +186,8 @@ def check_version(version: SurveyVersion) -> list[Problem]:
         problems.append(Problem("department_twice", "type"))
     for q in questions:
         problems += [
-            Problem(p.code, p.field, {**p.params, "question": q.key}) for p in check_question(q)
+            Problem(p.code, p.field, {**p.params, "question": q.key})
+            for p in [*check_question(q), *check_show_if(q, questions)]
         ]
     # A grid is a run of rating questions sharing a group: its rows must stand together.
     seen: set[str] = set()

@@ -18,7 +18,14 @@ from ..enums import QuestionType, VersionStatus
 from ..extensions import db
 from ..models import Office, Question, Survey, SurveyVersion, utcnow
 from ..surveys import get_published_version, get_survey
-from .problems import CHOICE_TYPES, DomainError, Problem, check_question, check_version
+from .problems import (
+    CHOICE_TYPES,
+    DomainError,
+    Problem,
+    check_question,
+    check_show_if,
+    check_version,
+)
 
 QUESTION_COLUMNS = (
     "key",
@@ -33,6 +40,7 @@ QUESTION_COLUMNS = (
     "allow_na",
     "max_picks",
     "max_length",
+    "show_if",
 )
 DEFAULT_MAX_LENGTH = 2000
 
@@ -177,9 +185,14 @@ def question_candidate(values: dict[str, Any], question: Question | None = None)
     """Return an unsaved question holding ``values``, cleared of what does not belong to its type.
 
     ``values``: type, key (a new question only), texts, hint, group_texts (dicts by language),
-    required, allow_na, options (``[{"key", "texts"}]``), max_picks, max_length, group.
+    required, allow_na, options (``[{"key", "texts"}]``), max_picks, max_length, group, and
+    show_if (``{"question", "min", "max"}`` or None; left out, an edited question keeps its own).
     """
     kind = values["type"]
+    if "show_if" in values:
+        show_if = copy_value(values["show_if"]) or None
+    else:
+        show_if = copy_value(question.show_if) if question is not None else None
     group = (values.get("group") or "").strip() if kind == QuestionType.RATING else ""
     return Question(
         key=question.key if question is not None else (values.get("key") or "").strip(),
@@ -195,6 +208,8 @@ def question_candidate(values: dict[str, Any], question: Question | None = None)
         group_texts=dict(values.get("group_texts") or {}) if group else {},
         scale=(question.scale if question is not None and question.scale else None)
         or new_question_defaults(kind)["scale"],
+        show_if=show_if,
+        position=question.position if question is not None else None,
     )
 
 
@@ -205,7 +220,10 @@ def check_question_values(
     others = [q for q in version.questions if question is None or q.id != question.id]
     candidate = question_candidate(values, question)
     earlier = keys_of_earlier_versions(version) if question is None else None
-    return check_question(candidate, others, earlier_keys=earlier, new=question is None)
+    return [
+        *check_question(candidate, others, earlier_keys=earlier, new=question is None),
+        *check_show_if(candidate, others),
+    ]
 
 
 def question_snapshot(question: Question) -> dict[str, Any]:
@@ -220,6 +238,7 @@ def question_snapshot(question: Question) -> dict[str, Any]:
         "max_picks": question.max_picks,
         "allow_na": question.allow_na,
         "group": question.group,
+        "show_if": copy_value(question.show_if),
     }
 
 

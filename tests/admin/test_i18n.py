@@ -203,8 +203,10 @@ def test_question_errors_are_english(english, draft):
 
 
 def test_question_edit_errors_are_english(english, draft):
-    data = question_form(question(draft, "purpose"), text_pl="", max_picks="9")
-    response = post(english, f"/admin/survey/question/{question(draft, 'purpose').id}", data)
+    data = question_form(question(draft, "what_went_wrong"), text_pl="", max_picks="9")
+    response = post(
+        english, f"/admin/survey/question/{question(draft, 'what_went_wrong').id}", data
+    )
     assert_english(response, data, status=400)
 
 

@@ -35,11 +35,12 @@ def test_the_questionnaire_pdf_has_every_question_with_boxes(client, office):
     words = pdf_text(response.data)
     for phrase in (
         "Urząd Miasta Demo",
-        "W którym wydziale/referacie załatwiał(a) Pan/Pani sprawę?",
-        "Jak ocenia Pan/Pani obsługę?",
+        "W którym wydziale załatwiana była sprawa?",
+        "Jak ocenia Pan/Pani poszczególne elementy obsługi?",
         "Uprzejmość i życzliwość",
-        "złożenie wniosku",
-        "Co powinniśmy poprawić?",
+        "Co poszło nie tak?",
+        "Długi czas oczekiwania",
+        "Co należałoby poprawić?",
         "nie dotyczy",
         "Wersja ankiety: 1",
         "☐",
@@ -49,7 +50,10 @@ def test_the_questionnaire_pdf_has_every_question_with_boxes(client, office):
 
 def test_a_paper_questionnaire_is_stored_as_paper_entered_by_the_user_and_audited(client, office):
     data = entry(
-        purpose=["wniosek", "skarga"], service_waiting="na", comment="Za mało krzeseł. Żółw."
+        overall="2",
+        what_went_wrong=["czas", "inne"],
+        service_waiting="na",
+        comment="Za mało krzeseł. Żółw.",
     )
 
     response = post(client, "/admin/paper/", data, follow_redirects=True)
@@ -69,7 +73,12 @@ def test_a_paper_questionnaire_is_stored_as_paper_entered_by_the_user_and_audite
         (a.question_key, a.value, a.option_key, a.text)
         for a in db.session.scalars(sa.select(Answer))
     }
-    assert ("purpose", None, "skarga", None) in picked and ("overall", 4, None, None) in picked
+    assert ("what_went_wrong", None, "inne", None) in picked and (
+        "overall",
+        2,
+        None,
+        None,
+    ) in picked
     assert ("service_waiting", None, "na", None) in picked and (
         "comment",
         None,
@@ -117,17 +126,10 @@ BAD_ENTRIES = [
     ("unknown department", {"department": "straz"}, "department", ""),
     ("unknown option", {"resolved": "moze"}, "resolved", ""),
     (
-        "too many picks",
-        {
-            "important": [
-                "service_politeness",
-                "service_competence",
-                "service_clarity",
-                "service_waiting",
-            ]
-        },
-        "important",
-        "3",
+        "follow-up answered while hidden",
+        {"overall": "4", "what_went_wrong": ["czas"]},
+        "what_went_wrong",
+        "nie dotyczy udzielonej odpowiedzi",
     ),
     ("comment too long", {"comment": "x" * 2001}, "comment", "2000"),
     ("control characters", {"comment": "a\x07b"}, "comment", ""),

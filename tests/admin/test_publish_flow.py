@@ -24,7 +24,7 @@ from tests.admin.flowtools import (
 )
 from tests.factories import count, create_user
 
-OLD_OVERALL = "Ogólnie: jak bardzo jest Pan/Pani zadowolony(a) z obsługi w Urzędzie?"
+OLD_OVERALL = "Jak ogólnie ocenia Pan/Pani obsługę w Urzędzie?"
 NEW_OVERALL = "Jak ogólnie ocenia Pan/Pani wizytę w Urzędzie?"
 
 
@@ -71,7 +71,7 @@ def test_publishing_archives_a_pre_change_report_of_version_1_then_switches(clie
         b"%PDF"
     )
     # The report's annex holds version 1's questionnaire as it was.
-    assert "Ogólnie: jak bardzo jest" in pdf_text(report.pdf)
+    assert OLD_OVERALL in pdf_text(report.pdf)
     assert NEW_OVERALL not in pdf_text(report.pdf)
 
 
@@ -201,7 +201,7 @@ def test_publishing_without_responses_still_archives_the_report_of_version_1(cli
 
 
 def test_a_draft_that_fails_its_checks_is_not_published(client, office, draft):
-    purpose = question(draft, "purpose")
+    purpose = question(draft, "resolved")
     db.session.execute(
         sa.update(type(purpose)).where(type(purpose).id == purpose.id).values(options=[])
     )
@@ -225,7 +225,7 @@ def test_the_pre_change_report_is_downloaded_from_the_versions_page(client, offi
 
 
 def test_a_refused_publish_is_worded_in_the_panels_language(client, office, draft):
-    purpose = question(draft, "purpose")
+    purpose = question(draft, "resolved")
     db.session.execute(
         sa.update(type(purpose)).where(type(purpose).id == purpose.id).values(options=[])
     )
@@ -234,6 +234,6 @@ def test_a_refused_publish_is_worded_in_the_panels_language(client, office, draf
 
     response = post(client, f"/admin/survey/version/{draft.id}/publish", follow_redirects=True)
 
-    expected = "Not published: first correct: Question “purpose”: A choice question needs at least two answers"
+    expected = "Not published: first correct: Question “resolved”: A choice question needs at least two answers"
     assert any(m.startswith(expected) for m in flashes(response)), flashes(response)
     assert not any("Nie opublikowano" in m for m in flashes(response))

@@ -15,7 +15,14 @@ from tests.factories import count, create_user
 @pytest.fixture
 def office(client, app):
     office, _user = office_with_admin()
-    answer_survey(client, office, department="usc", comment="Pani Anna Kowalska była miła.")
+    answer_survey(
+        client,
+        office,
+        department="usc",
+        comment="Pani Anna Kowalska była miła.",
+        overall=2,
+        what_went_wrong=["czas", "informacja"],
+    )
     answer_survey(client, office, times=2, department="podatki")
     login(client, "admin@demo.test")
     return office
@@ -54,11 +61,11 @@ def test_the_details_show_each_answer_with_its_question(client, office):
     page = text(client.get(f"/admin/response/details/?id={response_id}"))
     assert "Urząd Stanu Cywilnego" in page
     assert (
-        "Jak ocenia Pan/Pani obsługę? — Uprzejmość i życzliwość" in page
+        "Jak ocenia Pan/Pani poszczególne elementy obsługi? — Uprzejmość i życzliwość" in page
         and "5 — bardzo dobrze" in page
     )
     assert "Czas oczekiwania na obsługę" in page and "nie dotyczy" in page
-    assert "odbiór dokumentu, złożenie wniosku" in page
+    assert "Długi czas oczekiwania, Niejasne lub niepełne informacje" in page
     assert "Pani Anna Kowalska była miła." in page
 
 

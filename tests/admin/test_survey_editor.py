@@ -54,7 +54,9 @@ def test_edit_makes_a_draft_copy_with_the_next_number_and_the_same_keys(client, 
     published = db.session.scalar(sa.select(SurveyVersion).where(SurveyVersion.number == 1))
     assert (draft.number, draft.status) == (2, "draft")
     assert keys(draft) == keys(published)
-    assert question(draft, "purpose").options == question(published, "purpose").options
+    assert question(draft, "resolved").options == question(published, "resolved").options
+    # The condition is frozen with the version and copied to the draft as it is.
+    assert question(draft, "what_went_wrong").show_if == {"question": "overall", "min": 1, "max": 2}
 
 
 def test_one_draft_at_a_time(client, office, draft):
@@ -242,7 +244,7 @@ def test_a_bad_new_question_is_refused_with_a_message_next_to_the_field(
 
 
 def test_a_new_key_cannot_reuse_a_key_of_an_earlier_version(client, office):
-    create_version(office, drop=("age",))  # version 2 published without "age"
+    create_version(office, drop=("resolved",))  # version 2 published without "resolved"
     login(client, "admin@demo.test")
     draft = start_draft(client, office)
 
@@ -251,7 +253,7 @@ def test_a_new_key_cannot_reuse_a_key_of_an_earlier_version(client, office):
         f"/admin/survey/version/{draft.id}/question/new",
         {
             "type": "single",
-            "key": "age",
+            "key": "resolved",
             "text_pl": "Ile ma Pan/Pani lat?",
             "options-0-key": "a",
             "options-0-pl": "mniej niż 30",
@@ -262,7 +264,7 @@ def test_a_new_key_cannot_reuse_a_key_of_an_earlier_version(client, office):
 
     assert response.status_code == 400
     assert "miało pytanie w wersji 1" in field_errors(response)["key"]
-    assert "age" not in keys(draft)
+    assert "resolved" not in keys(draft)
 
 
 def test_a_new_question_is_added_at_the_end_with_its_options_and_texts(client, draft):
@@ -355,11 +357,11 @@ def test_the_draft_page_offers_keyboard_usable_reorder_buttons(client, draft):
 
 
 def test_a_question_is_removed_from_the_draft_only(client, office, draft):
-    age = question(draft, "age")
-    response = post(client, f"/admin/survey/question/{age.id}/delete")
+    resolved = question(draft, "resolved")
+    response = post(client, f"/admin/survey/question/{resolved.id}/delete")
     assert response.status_code == 302
-    assert "age" not in keys(draft)
-    assert "age" in keys(
+    assert "resolved" not in keys(draft)
+    assert "resolved" in keys(
         db.session.scalar(sa.select(SurveyVersion).where(SurveyVersion.number == 1))
     )
 

@@ -16,7 +16,9 @@ from tests.factories import (
     count,
     create_office,
     create_version,
+    low_score_answers,
     post_response,
+    published_version,
     valid_answers,
     valid_payload,
 )
@@ -41,6 +43,26 @@ def answers(**changes):
         else:
             result[key] = value
     return result
+
+
+def low(**changes):
+    """Return complete answers with an overall 2 (the follow-up shown) and ``changes``."""
+    return {**low_score_answers(), **changes}
+
+
+def picky_follow_up(office):
+    """Allow at most 2 picks in the follow-up (version 2), then pick 3."""
+    from collector.models import Question
+
+    create_version(office)
+    db.session.execute(
+        sa.update(Question)
+        .where(Question.version_id == published_version(office).id)
+        .where(Question.key == "what_went_wrong")
+        .values(max_picks=2)
+    )
+    db.session.commit()
+    return body(office, version=2, answers=low(what_went_wrong=["czas", "inne", "warunki"]))
 
 
 def body(office, **overrides):
@@ -286,44 +308,34 @@ CASES = [
     ),
     (
         "duplicated option",
-        lambda o: body(o, answers=answers(purpose=["wniosek", "wniosek"])),
+        lambda o: body(o, answers=low(what_went_wrong=["czas", "czas"])),
         400,
         "invalid_answers_content",
-        "purpose",
+        "what_went_wrong",
         "zaznaczona dwa razy",
     ),
     (
         "too many picks",
-        lambda o: body(
-            o,
-            answers=answers(
-                important=[
-                    "service_politeness",
-                    "service_waiting",
-                    "conditions_hours",
-                    "conditions_premises",
-                ]
-            ),
-        ),
+        picky_follow_up,
         400,
         "invalid_answers_content",
-        "important",
-        "najwyżej 3 odpowiedzi",
+        "what_went_wrong",
+        "najwyżej 2 odpowiedzi",
     ),
     (
         "unknown option in a multi",
-        lambda o: body(o, answers=answers(purpose=["wniosek", "spacer"])),
+        lambda o: body(o, answers=low(what_went_wrong=["czas", "spacer"])),
         400,
         "invalid_answers_content",
-        "purpose",
+        "what_went_wrong",
         "Tej odpowiedzi nie ma na liście",
     ),
     (
         "string for a multi",
-        lambda o: body(o, answers=answers(purpose="wniosek")),
+        lambda o: body(o, answers=low(what_went_wrong="czas")),
         400,
         "invalid_answers_content",
-        "purpose",
+        "what_went_wrong",
         "Zaznacz jedną lub kilka",
     ),
     (

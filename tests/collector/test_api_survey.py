@@ -32,9 +32,14 @@ def test_the_survey_is_the_published_version_in_polish_by_default(client):
     questions = {q["key"]: q for q in survey["questions"]}
     assert questions["department"]["required"] is True
     assert questions["department"]["options"][-1] == {"key": "other", "text": "Inny / nie wiem"}
-    assert questions["service_politeness"]["group_text"] == "Jak ocenia Pan/Pani obsługę?"
+    assert survey["questions"][0]["key"] == "overall"  # one click counts: the overall rating first
+    assert questions["service_politeness"]["group_text"] == (
+        "Jak ocenia Pan/Pani poszczególne elementy obsługi?"
+    )
     assert questions["service_politeness"]["scale"][0] == "bardzo słabo"
-    assert questions["important"]["max"] == 3
+    assert questions["what_went_wrong"]["max"] == 7
+    assert questions["what_went_wrong"]["show_if"] == {"question": "overall", "min": 1, "max": 2}
+    assert "show_if" not in questions["comment"]
     assert questions["comment"]["max_length"] == 2000
 
 

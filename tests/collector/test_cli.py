@@ -27,12 +27,23 @@ def test_create_office_publishes_the_default_survey_in_three_languages(runner):
     version = get_published_version(office)
     assert version.number == 1
     keys = [q.key for q in version.questions]
-    assert keys[:3] == ["department", "purpose", "resolved"]
-    assert len([k for k in keys if k.startswith(("service_", "conditions_"))]) == 10
+    assert keys == [
+        "overall",
+        "department",
+        "resolved",
+        "service_politeness",
+        "service_competence",
+        "service_clarity",
+        "service_waiting",
+        "service_deadline",
+        "what_went_wrong",
+        "comment",
+    ]
     pl, uk = survey_document(office, version, "pl"), survey_document(office, version, "uk")
-    assert pl["questions"][0]["text"] == "W którym wydziale/referacie załatwiał(a) Pan/Pani sprawę?"
-    assert uk["questions"][0]["text"].startswith("У якому відділі")
-    assert pl["questions"][0]["options"][-1] == {"key": "other", "text": "Inny / nie wiem"}
+    assert pl["questions"][1]["text"] == "W którym wydziale załatwiana była sprawa?"
+    assert uk["questions"][1]["text"].startswith("У якому відділі")
+    assert pl["questions"][1]["options"][-1] == {"key": "other", "text": "Inny / nie wiem"}
+    assert [o["key"] for o in pl["questions"][2]["options"]] == ["tak", "czesciowo", "nie"]
 
 
 def test_create_office_refuses_a_bad_or_taken_slug(runner):

@@ -17,10 +17,10 @@ from tests.factories import count, create_office
 
 VALID = {
     "department": "usc",
-    "overall": "4",
+    "overall": "2",
     "service_politeness": "5",
     "service_waiting": "na",
-    "purpose": ["wniosek", "informacja"],
+    "what_went_wrong": ["czas", "informacja"],
     "comment": "Długo czekałem.\r\nAle miło.",
 }
 
@@ -49,9 +49,11 @@ def test_form_has_a_fieldset_and_legend_per_question_and_the_information_clause(
     assert response.status_code == 200
     html = response.text
     assert '<html lang="pl">' in html
-    assert html.count("<fieldset") == html.count("<legend") == 22  # 20 questions + 2 rating grids
+    assert html.count("<fieldset") == html.count("<legend") == 11  # 10 questions + 1 rating grid
     assert (
-        "Jak ocenia Pan/Pani obsługę?" in html and "bardzo dobrze" in html and "Nie dotyczy" in html
+        "Jak ocenia Pan/Pani poszczególne elementy obsługi?" in html
+        and "bardzo dobrze" in html
+        and "Nie dotyczy" in html
     )
     assert "Prosimy nie podawać danych osobowych." in html
     assert 'href="https://demo.test/klauzula"' in html
@@ -111,11 +113,11 @@ def test_valid_answers_are_stored_and_the_visitor_is_redirected_to_thanks(client
     }
     assert rows == {
         ("department", None, "usc", None),
-        ("overall", 4, None, None),
+        ("overall", 2, None, None),
         ("service_politeness", 5, None, None),
         ("service_waiting", None, "na", None),
-        ("purpose", None, "wniosek", None),
-        ("purpose", None, "informacja", None),
+        ("what_went_wrong", None, "czas", None),
+        ("what_went_wrong", None, "informacja", None),
         ("comment", None, None, "Długo czekałem.\nAle miło."),
     }
 
@@ -159,7 +161,7 @@ def test_same_form_with_other_answers_after_an_hour_is_refused(client):
 
 def test_errors_are_shown_next_to_each_question_and_in_a_linked_summary(client):
     create_office()
-    response = post(client, aged_form(client), {"comment": "Zostaje", "purpose": ["wniosek"]})
+    response = post(client, aged_form(client), {"comment": "Zostaje", "what_went_wrong": ["czas"]})
     assert response.status_code == 400
     html = response.text
     assert "<title>Błędy (2)" in html
@@ -170,7 +172,7 @@ def test_errors_are_shown_next_to_each_question_and_in_a_linked_summary(client):
         'id="e-overall"><span class="sr">Błąd:</span> To pytanie jest obowiązkowe — wybierz ocenę od 1 do 5.'
         in html
     )
-    assert ">Zostaje</textarea>" in html and 'value="wniosek" checked' in html  # answers kept
+    assert ">Zostaje</textarea>" in html and 'value="czas" checked' in html  # answers kept
     assert count(Response) == 0
 
 
@@ -199,16 +201,9 @@ TOO_LONG = "x" * 2001
         ({"department": "nope"}, 400, "Tego wydziału nie ma na liście"),
         ({"resolved": "perhaps"}, 400, "nie ma na liście"),
         (
-            {
-                "important": [
-                    "service_politeness",
-                    "service_competence",
-                    "service_clarity",
-                    "service_waiting",
-                ]
-            },
+            {"overall": "4", "what_went_wrong": ["czas"]},
             400,
-            "Zaznacz najwyżej 3 odpowiedzi.",
+            "To pytanie nie dotyczy udzielonej odpowiedzi",
         ),
         ({"comment": TOO_LONG}, 400, "skróć go do 2000 znaków"),
         ({"comment": "zły\x00znak"}, 400, "znaki sterujące"),
@@ -224,7 +219,7 @@ TOO_LONG = "x" * 2001
         "na-not-allowed",
         "unknown-department",
         "unknown-option",
-        "too-many-picks",
+        "follow-up-while-hidden",
         "too-long",
         "control-char",
         "oversized",

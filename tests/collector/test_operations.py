@@ -12,7 +12,12 @@ from collector.models import AuditEvent, Question, SurveyVersion
 from collector.operations import DomainError, Problem
 from collector.operations import versions as ops
 from collector.operations.origins import check_allowed_origin, normalize_origin, origin_or_none
-from collector.operations.problems import check_question, check_version
+from collector.operations.problems import (
+    check_question,
+    check_show_if,
+    check_version,
+    show_if_targets,
+)
 from collector.operations.users import check_role_change, create_user, set_password
 from collector.passwords import verify_password
 from tests.factories import create_office, published_version
@@ -247,3 +252,88 @@ def test_users_are_created_and_passwords_set_with_audit_rows(app):
     [password_set] = events("password_set")
     assert created.after["role"] == "admin" and "password_hash" not in created.after
     assert password_set.after == {"password": "***"} and password_set.user_email == "cli"
+
+
+# ---------------------------------------------------------------------------------------------
+# Conditions (show_if)
+
+
+def rating(key: str, position: int) -> Question:
+    return Question(key=key, type="rating", position=position, texts={"pl": key})
+
+
+FOLLOW_UP_CONDITIONS = [
+    ({"question": "overall", "min": 1, "max": 2}, []),
+    ({"question": "overall", "min": 3, "max": 3}, []),
+    ({"question": "overall", "min": 0, "max": 2}, ["show_if_range"]),
+    ({"question": "overall", "min": 4, "max": 2}, ["show_if_range"]),
+    ({"question": "overall", "min": 1, "max": 6}, ["show_if_range"]),
+    ({"question": "nope", "min": 1, "max": 2}, ["show_if_unknown"]),
+    ({"question": "later", "min": 1, "max": 2}, ["show_if_not_earlier"]),
+    ({"question": "resolved", "min": 1, "max": 2}, ["show_if_not_rating"]),
+    ({"question": "follow_up", "min": 1, "max": 2}, ["show_if_unknown"]),
+    ({"question": "overall", "min": "1", "max": 2}, ["show_if_format"]),
+    ({"question": "overall", "min": True, "max": 2}, ["show_if_format"]),
+    ({"question": "overall", "max": 2}, ["show_if_format"]),
+    (["overall", 1, 2], ["show_if_format"]),
+]
+
+
+@pytest.mark.parametrize(("show_if", "expected"), FOLLOW_UP_CONDITIONS)
+def test_a_condition_refers_to_an_earlier_rating_with_a_range_within_1_to_5(show_if, expected):
+    questions = [
+        rating("overall", 0),
+        choice(key="resolved", position=1),
+        choice(key="follow_up", position=2, show_if=show_if),
+        rating("later", 3),
+    ]
+    follow_up = questions[2]
+
+    assert codes(check_show_if(follow_up, questions)) == expected
+    assert [q.key for q in show_if_targets(follow_up, questions)] == ["overall"]
+
+
+def test_a_condition_moved_above_its_question_stops_the_publication(app):
+    office = create_office()
+    draft, _ = ops.start_draft(office, CLI_ACTOR)
+    follow_up = next(q for q in draft.questions if q.key == "what_went_wrong")
+    assert check_version(draft) == []
+    for _step in range(len(draft.questions)):
+        ops.move_question(follow_up, -1, CLI_ACTOR)
+
+    problems = check_version(draft)
+
+    assert [(p.code, p.params) for p in problems] == [
+        ("show_if_not_earlier", {"key": "overall", "question": "what_went_wrong"})
+    ]
+
+
+def test_editing_a_conditional_question_keeps_or_changes_its_condition(app):
+    office = create_office()
+    draft, _ = ops.start_draft(office, CLI_ACTOR)
+    follow_up = next(q for q in draft.questions if q.key == "what_went_wrong")
+    values = {
+        "type": "multi",
+        "texts": {"pl": "Co poszło nie tak?"},
+        "options": follow_up.options,
+    }
+
+    ops.save_question(draft, values, CLI_ACTOR, follow_up)  # the form does not send show_if
+    assert follow_up.show_if == {"question": "overall", "min": 1, "max": 2}
+    ops.save_question(
+        draft,
+        {**values, "show_if": {"question": "overall", "min": 1, "max": 3}},
+        CLI_ACTOR,
+        follow_up,
+    )
+    assert follow_up.show_if == {"question": "overall", "min": 1, "max": 3}
+    with pytest.raises(DomainError) as refused:
+        ops.save_question(
+            draft,
+            {**values, "show_if": {"question": "comment", "min": 1, "max": 2}},
+            CLI_ACTOR,
+            follow_up,
+        )
+    assert codes(refused.value.problems) == ["show_if_not_rating"]
+    ops.save_question(draft, {**values, "show_if": None}, CLI_ACTOR, follow_up)
+    assert follow_up.show_if is None

@@ -18,6 +18,7 @@ import sqlalchemy as sa
 from collector.extensions import db
 from collector.models import Answer, Question, Response, SurveyVersion
 from collector.surveys import create_office
+from tests.reports.legacy_survey import legacy_questions
 
 WARSAW = ZoneInfo("Europe/Warsaw")
 OFFICE_NAME = "Urząd Miasta Łódź — Śródmieście"
@@ -226,6 +227,11 @@ def build_dataset(seed: int = 20240101) -> Dataset:
     )
     office.address = "ul. Piotrkowska 104, 90-926 Łódź"
     v1 = office.surveys[0].versions[0]
+    v1.questions.clear()
+    db.session.flush()  # the short default's questions go before the long survey's come in
+    v1.questions.extend(
+        Question(position=position, **fields) for position, fields in enumerate(legacy_questions())
+    )
     v1.published_at = local(2022, 12, 1)
     db.session.flush()
     v2 = make_version_2(v1)
