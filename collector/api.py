@@ -24,6 +24,7 @@ from .extensions import db, limiter
 from .models import LANGUAGES
 from .office_cache import OfficeContext, get_office_context, normalize_origin, recall, remember
 from .operations.origins import record_refused_origin
+from .ratelimit import Breach, check_responses_limit
 from .storage import store_submission
 from .surveys import get_office, get_published_version, survey_document
 from .validation import SubmissionError, validate_submission
@@ -185,6 +186,11 @@ def handle_submission_error(exc: SubmissionError) -> HttpResponse:
     return submission_error_response(exc)
 
 
+@bp.errorhandler(Breach)
+def handle_rate_limit(exc: Breach) -> HttpResponse:
+    return error_response(429, "rate_limited", headers={"Retry-After": str(exc.retry_after)})
+
+
 @bp.errorhandler(HTTPException)
 def handle_http_error(exc: HTTPException) -> HttpResponse:
     return http_error_response(exc)
@@ -283,10 +289,6 @@ def get_survey(slug: str) -> HttpResponse:
 # -- responses -------------------------------------------------------------------------------------
 
 
-def get_responses_limit() -> str:
-    return current_app.config["RESPONSES_RATE_LIMIT"]
-
-
 def read_json_body() -> Any:
     """Return the parsed JSON body (application/json or text/plain), else raise a SubmissionError."""
     if request.mimetype not in JSON_TYPES:
@@ -339,10 +341,10 @@ def parse_json(raw: bytes) -> Any:
         raise SubmissionError(400, "invalid_json") from None
 
 
-@limiter.limit(get_responses_limit, methods=["POST"])
 def submit_response(slug: str) -> tuple[HttpResponse, int]:
     """Store one response: 201 new, 200 the same again or updated by its id, 4xx refused (JSON),
-    503 not stored."""
+    429 rate limited, 503 not stored."""
+    check_responses_limit()
     context = get_context_or_404(slug)
     check_origin(context)
     data = read_json_body()

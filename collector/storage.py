@@ -375,12 +375,13 @@ def update_response(
     PostgreSQL one statement in autocommit; on SQLite one transaction, committed here.
     """
     rows = answer_rows(submission, stored.submitted_at)
-    params = {
+    completed = stored.completed or submission.completed
+    params: dict[str, Any] = {
         "id": submission.id,
         "lang": submission.lang,
         "department_key": submission.department_key,
         "content_hash": content_hash,
-        "completed": stored.completed or submission.completed,
+        "completed": completed,
         "now": now,
         "old_hash": stored.content_hash,
         "old_completed": stored.completed,
@@ -390,7 +391,7 @@ def update_response(
         return cursor.fetchone()[0] == 1
     params.update(
         id=submission.id.hex,
-        completed=int(params["completed"]),
+        completed=int(completed),
         old_completed=int(stored.completed),
         now=_sqlite_time(now),
     )
