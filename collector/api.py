@@ -90,6 +90,8 @@ def submission_error_response(exc: SubmissionError) -> HttpResponse:
         fields_en=exc.fields_en,
         fields_uk=exc.fields_in("uk"),
         field_codes=exc.field_codes,
+        # "not stored, try again": the same hint however the database failed (read or write)
+        headers={"Retry-After": "5"} if exc.status == 503 else None,
     )
 
 
