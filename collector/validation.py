@@ -22,9 +22,11 @@ from marshmallow import ValidationError
 from . import messages
 from .enums import QuestionType, VersionStatus
 from .extensions import db
-from .models import NA, Question, utcnow
+from .models import LANGUAGES, NA, Question, utcnow
 from .office_cache import OfficeContext, VersionInfo, get_cache
 from .schemas import (
+    MAX_VERSION,
+    PUBLIC_CHANNELS,
     REQUIRED_BY_TYPE,
     RESPONSE_FIELD_CODES,
     AnswersSchema,
@@ -279,16 +281,27 @@ def validate_submission(
     """
     if not isinstance(data, dict):
         raise SubmissionError(400, "not_an_object")
-    try:
-        envelope = (_staff_entry_schema if staff_entry else _response_schema).load(data)
-    except ValidationError as exc:
-        raise SubmissionError(400, _first_error_code(exc.messages)) from None
+    if staff_entry:
+        try:
+            envelope = _staff_entry_schema.load(data)
+        except ValidationError as exc:
+            raise SubmissionError(400, _first_error_code(exc.messages)) from None
+    else:
+        envelope = load_envelope(data)
     if not staff_entry:
         if envelope["website"].strip():
             raise SubmissionError(400, "honeypot")
         if envelope["elapsed_ms"] < current_app.config.get("MIN_FILL_SECONDS", 2) * 1000:
             raise SubmissionError(400, "too_fast")
     return check_answers(context, envelope)
+
+
+def load_envelope_with_schema(data: dict[str, Any]) -> dict[str, Any]:
+    """Check the body with marshmallow's ``ResponseSchema``: the reference for ``load_envelope``."""
+    try:
+        return _response_schema.load(data)
+    except ValidationError as exc:
+        raise SubmissionError(400, _first_error_code(exc.messages)) from None
 
 
 def check_answers(context: OfficeContext, envelope: dict[str, Any]) -> Submission:
@@ -546,6 +559,71 @@ def compile_answers(
             CompiledQuestion(q.key, position, check, required_code, null_code, drops_blank)
         )
     return CompiledAnswers(tuple(compiled))
+
+
+_ENVELOPE_FIELDS = frozenset(
+    ("id", "version", "lang", "channel", "elapsed_ms", "website", "answers", "completed")
+)
+_LANGUAGES = frozenset(LANGUAGES)
+_PUBLIC_CHANNELS = frozenset(PUBLIC_CHANNELS)
+
+
+def _is_strict_int(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def load_envelope(data: dict[str, Any]) -> dict[str, Any]:
+    """Check a resident's response body as ``ResponseSchema().load`` does, without marshmallow;
+    raise SubmissionError 400 with the same code (the first problem in ``RESPONSE_FIELD_CODES``'s
+    order, else ``unknown_field``). The fuzz test keeps the two in agreement."""
+    bad: set[str] = set()
+    raw_id = data.get("id")
+    response_id: uuid.UUID | None = None
+    if isinstance(raw_id, str):
+        try:
+            response_id = uuid.UUID(raw_id)
+        except ValueError:
+            bad.add("id")
+        else:
+            if response_id.int == 0:
+                bad.add("id")
+    else:
+        bad.add("id")
+    version: Any = data.get("version")
+    if not _is_strict_int(version) or not 1 <= version <= MAX_VERSION:
+        bad.add("version")
+    lang = data.get("lang", "pl")
+    if not isinstance(lang, str) or lang not in _LANGUAGES:
+        bad.add("lang")
+    channel = data.get("channel", "widget")
+    if not isinstance(channel, str) or channel not in _PUBLIC_CHANNELS:
+        bad.add("channel")
+    elapsed: Any = data.get("elapsed_ms")
+    if not _is_strict_int(elapsed) or elapsed < 0:
+        bad.add("elapsed_ms")
+    website = data.get("website", "")
+    if not isinstance(website, str):
+        bad.add("website")
+    answers: Any = data.get("answers")
+    if not isinstance(answers, dict):
+        bad.add("answers")
+    completed = data.get("completed", True)
+    if not isinstance(completed, bool):
+        bad.add("completed")
+    if bad:
+        raise SubmissionError(400, _first_error_code(bad))
+    if not _ENVELOPE_FIELDS.issuperset(data):
+        raise SubmissionError(400, "unknown_field")
+    return {
+        "id": response_id,
+        "version": version,
+        "lang": lang,
+        "channel": channel,
+        "elapsed_ms": elapsed,
+        "website": website,
+        "answers": dict(answers),
+        "completed": completed,
+    }
 
 
 def get_compiled_answers(

@@ -147,3 +147,74 @@ def test_the_compiled_checks_and_marshmallow_agree_on_thousands_of_answer_sets(a
         "unknown_question",
         "condition_not_met",
     }, codes_seen
+
+
+ENVELOPE_ODD = (None, True, False, 0, -1, 1, 2**31, 2**31 - 1, 1.0, "", "pl", "x", [], {}, ["pl"])
+GOOD_ENVELOPE = {
+    "id": "0b7f4a52-3c1e-4d8a-9f00-123456789abc",
+    "version": 1,
+    "lang": "en",
+    "channel": "widget",
+    "elapsed_ms": 4000,
+    "website": "",
+    "answers": {"overall": 4},
+    "completed": False,
+}
+ODD_IDS = (
+    "00000000-0000-0000-0000-000000000000",
+    "0B7F4A52-3C1E-4D8A-9F00-123456789ABC",
+    "{0b7f4a52-3c1e-4d8a-9f00-123456789abc}",
+    "urn:uuid:0b7f4a52-3c1e-4d8a-9f00-123456789abc",
+    "0b7f4a523c1e4d8a9f00123456789abc",
+    "0b7f4a52-3c1e-4d8a-9f00-123456789ab",
+    "not-a-uuid",
+    12345,
+)
+
+
+def test_the_compiled_envelope_check_and_marshmallow_agree(app_context):
+    from collector.validation import SubmissionError, load_envelope, load_envelope_with_schema
+
+    rng = random.Random(1130)
+    outcomes = {"accepted": 0, "refused": 0}
+    codes_seen: set[str] = set()
+
+    def outcome(check, body):
+        try:
+            return "ok", check(body)
+        except SubmissionError as exc:
+            return exc.code, None
+
+    for _ in range(3000):
+        body = dict(GOOD_ENVELOPE)
+        for _change in range(rng.choice([0, 0, 1, 1, 2, 3])):
+            field = rng.choice([*GOOD_ENVELOPE, "extra", "Id"])
+            roll = rng.random()
+            if roll < 0.2:
+                body.pop(field, None)
+            elif field == "id" and roll < 0.6:
+                body["id"] = rng.choice(ODD_IDS)
+            elif field == "channel" and roll < 0.6:
+                body["channel"] = rng.choice(["hosted", "kiosk", "paper", "qr", "WIDGET"])
+            elif field == "lang" and roll < 0.6:
+                body["lang"] = rng.choice(["pl", "uk", "de", "PL"])
+            else:
+                body[field] = rng.choice(ENVELOPE_ODD)
+        expected = outcome(load_envelope_with_schema, body)
+        got = outcome(load_envelope, body)
+        assert got == expected, body
+        outcomes["accepted" if got[0] == "ok" else "refused"] += 1
+        codes_seen.add(got[0])
+    assert min(outcomes.values()) > 500, outcomes
+    assert codes_seen >= {
+        "ok",
+        "invalid_id",
+        "invalid_version",
+        "invalid_lang",
+        "invalid_channel",
+        "invalid_elapsed",
+        "invalid_answers",
+        "invalid_website",
+        "invalid_completed",
+        "unknown_field",
+    }, codes_seen
