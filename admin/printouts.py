@@ -195,6 +195,13 @@ def question_note(question: dict[str, Any]) -> str:
     return ""
 
 
+def condition_note(condition: dict[str, Any], numbers: dict[str, int]) -> str:
+    """Return when a conditional question is answered on paper, naming the question it depends on."""
+    low, high = condition["min"], condition["max"]
+    scores = f"{low}" if low == high else f"od {low} do {high}"
+    return f"Prosimy odpowiedzieć tylko przy ocenie {scores} w pytaniu {numbers[condition['question']]}."
+
+
 def build_questionnaire_pdf(document: dict[str, Any]) -> bytes:
     """Return the paper questionnaire of a survey document (``collector.surveys.survey_document``)."""
     register_fonts()
@@ -228,9 +235,11 @@ def build_questionnaire_pdf(document: dict[str, Any]) -> bytes:
     ]
     questions = document["questions"]
     number, index = 0, 0
+    numbers: dict[str, int] = {}  # question key -> its number on paper, for the conditions
     while index < len(questions):
         question = questions[index]
         number += 1
+        numbers[question["key"]] = number
         star = " *" if question.get("required") else ""
         block: list[Any] = []
         if question["type"] == QuestionType.RATING and question.get("group"):
@@ -242,6 +251,7 @@ def build_questionnaire_pdf(document: dict[str, Any]) -> bytes:
             ):
                 index += 1
                 items.append(questions[index])
+                numbers[questions[index]["key"]] = number
             star = " *" if any(item.get("required") for item in items) else ""
             block.append(
                 _p(
@@ -253,6 +263,9 @@ def build_questionnaire_pdf(document: dict[str, Any]) -> bytes:
             block.append(_rating_table(items, styles, width))
         else:
             block.append(_p(f"{number}. {question['text']}{star}", styles["question"]))
+            condition = question.get("show_if")
+            if condition and condition["question"] in numbers:
+                block.append(_p(condition_note(condition, numbers), styles["small"]))
             if question.get("hint"):
                 block.append(_p(question["hint"], styles["small"]))
             note = question_note(question)

@@ -228,11 +228,6 @@ def default_questions() -> list[dict[str, Any]]:
                 "en": "What went wrong?",
                 "uk": "Що пішло не так?",
             },
-            "hint": {
-                "pl": "Można zaznaczyć kilka odpowiedzi.",
-                "en": "More than one answer may be chosen.",
-                "uk": "Можна позначити кілька відповідей.",
-            },
             "options": [dict(option) for option in WENT_WRONG_OPTIONS],
         },
         {

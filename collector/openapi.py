@@ -87,6 +87,14 @@ def build_openapi() -> dict[str, Any]:
                         "schema": {"type": "string", "enum": list(LANGUAGES), "default": "pl"},
                     },
                     {
+                        "name": "Origin",
+                        "in": "header",
+                        "required": False,
+                        "schema": {"type": "string"},
+                        "description": "The asking page's origin: the document then says "
+                        "`origin_allowed`.",
+                    },
+                    {
                         "name": "If-None-Match",
                         "in": "header",
                         "required": False,
@@ -95,7 +103,8 @@ def build_openapi() -> dict[str, Any]:
                 ],
                 "responses": {
                     "200": {
-                        "description": "The survey; `ETag`, `Cache-Control: public, max-age=300`.",
+                        "description": "The survey; `ETag`, `Cache-Control: public, max-age=300`, "
+                        "`Vary: Origin`.",
                         "content": {"application/json": {"schema": "Survey"}},
                     },
                     "304": {"description": "Unchanged since the ETag given in If-None-Match."},
@@ -131,7 +140,11 @@ def build_openapi() -> dict[str, Any]:
                     "400": _error(
                         "Malformed or refused response; `fields` name each question's problem."
                     ),
-                    "403": _error("Origin missing or not allowed for this office."),
+                    "403": _error(
+                        "Origin missing (`origin_missing`) or not allowed for this office "
+                        "(`origin_not_allowed`; a refused web origin is counted for the office and "
+                        "day, the origin only)."
+                    ),
                     "404": _error("Unknown office."),
                     "409": _error(
                         "This id was stored and this body may not update it; `error` says why: "
@@ -152,7 +165,11 @@ def build_openapi() -> dict[str, Any]:
                 "parameters": [SLUG, ORIGIN],
                 "responses": {
                     "204": {"description": "Allowed origin."},
-                    "403": _error("Origin not allowed."),
+                    "403": _error(
+                        "Origin missing or not allowed (a refused web origin is counted for the "
+                        "office and day, the origin only)."
+                    ),
+                    "404": _error("Unknown office."),
                 },
             },
         },

@@ -429,6 +429,13 @@ class SurveyDocumentSchema(Schema):
     title = fields.String(required=True)
     intro = fields.String()
     questions = fields.List(fields.Nested(QuestionSchema), required=True)
+    origin_allowed = fields.Boolean(
+        metadata={
+            "description": "Only when the request carried an `Origin` header: whether a page at "
+            "that origin may post responses to this office (the widget says so before the "
+            "resident answers). The document then varies by Origin (`Vary: Origin`, own ETag)."
+        }
+    )
     texts = fields.Nested(
         SurveyTextsSchema,
         required=True,

@@ -6,6 +6,7 @@ distinct in grey print; every segment wide enough carries its number as well.
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 from reportlab.graphics.shapes import Circle, Drawing, Line, PolyLine, Rect, String
@@ -290,8 +291,18 @@ def quadrant_chart(
     left, bottom, right, top = 36.0, 28.0, 10.0, 10.0
     plot_w, plot_h = width - left - right, height - bottom - top
     items = [i for i in importance["items"] if i.get("quadrant")]
-    max_share = max([i["share_pct"] for i in items] + [10.0])
-    x_max = min(100.0, (int(max_share / 10) + 1) * 10)
+    derived = importance.get("method") == "derived"
+    if derived:
+        # Pearson's r: from 0 (or the lowest r, rounded down to 0.2) to 1, ticks every 0.2.
+        lowest = min([i["importance"] for i in items] + [0.0])
+        x_min, x_max = math.floor(lowest * 5) / 5, 1.0
+        ticks = [round(x_min + 0.2 * k, 1) for k in range(round((x_max - x_min) / 0.2) + 1)]
+        tick_text = [fmt_num(t, lang, places=1) for t in ticks]
+    else:
+        max_share = max([i["importance"] for i in items] + [10.0])
+        x_min, x_max = 0.0, min(100.0, (int(max_share / 10) + 1) * 10)
+        ticks = [float(t) for t in range(0, int(x_max) + 1, 10)]
+        tick_text = [f"{int(t)}%" for t in ticks]
     means = [i["mean"] for i in items] or [3.0]
     y_min = max(1.0, min(means) - 0.3)
     y_max = min(5.0, max(means) + 0.3)
@@ -299,18 +310,21 @@ def quadrant_chart(
         y_min, y_max = max(1.0, y_min - 0.25), min(5.0, y_max + 0.25)
 
     def at(share: float, mean: float) -> tuple[float, float]:
-        return left + plot_w * share / x_max, bottom + plot_h * (mean - y_min) / (y_max - y_min)
+        return (
+            left + plot_w * (share - x_min) / (x_max - x_min),
+            bottom + plot_h * (mean - y_min) / (y_max - y_min),
+        )
 
     drawing.add(
         Rect(left, bottom, plot_w, plot_h, fillColor=None, strokeColor=GRID, strokeWidth=0.5)
     )
-    for tick in range(0, int(x_max) + 1, 10):
+    for tick, words in zip(ticks, tick_text, strict=True):
         x, _ = at(tick, y_min)
         drawing.add(
             String(
                 x,
                 bottom - 10,
-                f"{tick}%",
+                words,
                 fontName=REGULAR,
                 fontSize=6.5,
                 textAnchor="middle",
@@ -320,7 +334,7 @@ def quadrant_chart(
     steps = 4
     for k in range(steps + 1):
         mean = y_min + (y_max - y_min) * k / steps
-        _, y = at(0, mean)
+        _, y = at(x_min, mean)
         drawing.add(
             String(
                 left - 4,
@@ -333,8 +347,8 @@ def quadrant_chart(
             )
         )
     if items:
-        x, _ = at(importance["share_line"], y_min)
-        _, y = at(0, importance["mean_line"])
+        x, _ = at(importance["importance_line"], y_min)
+        _, y = at(x_min, importance["mean_line"])
         drawing.add(
             Line(
                 x,
@@ -377,7 +391,7 @@ def quadrant_chart(
     for number, item in enumerate(importance["items"], start=1):
         if not item.get("quadrant"):
             continue
-        x, y = at(item["share_pct"], item["mean"])
+        x, y = at(item["importance"], item["mean"])
         colour = SCALE_COLOURS[4] if item["quadrant"] == "act" else SCALE_COLOURS[2]
         drawing.add(Circle(x, y, 3.2, fillColor=colour, strokeColor=INK, strokeWidth=0.4))
         # The number goes beside its point, moved up while it would cover another number.
@@ -392,7 +406,7 @@ def quadrant_chart(
         String(
             left + plot_w / 2,
             2,
-            message("importance_share", lang),
+            message("importance_r" if derived else "importance_share", lang),
             fontName=REGULAR,
             fontSize=7,
             textAnchor="middle",

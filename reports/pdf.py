@@ -426,18 +426,23 @@ def importance(data: dict[str, Any], st: dict[str, ParagraphStyle], lang: str) -
     out: list[Any] = [para(message("importance", lang), st["h1"])]
     if not imp["items"]:
         return out + [para(message("importance_none", lang), st["body"])]
+    derived = imp.get("method") == "derived"
+    note = message("importance_note_derived" if derived else "importance_note", lang)
     out += [
-        para(
-            message("importance_note", lang).format(n=fmt_int(imp["respondents"], lang)),
-            st["small"],
-        ),
+        para(message(f"importance_method_{'derived' if derived else 'stated'}", lang), st["body"]),
+        para(note.format(n=fmt_int(imp["respondents"], lang)), st["small"]),
         charts.quadrant_chart(imp, lang, width=CONTENT_W),
         Spacer(1, 8),
     ]
+    widths = (
+        [0.8 * cm, 6.4 * cm, 2.4 * cm, 2.0 * cm, 1.8 * cm, CONTENT_W - 13.4 * cm]
+        if derived
+        else [0.8 * cm, 8 * cm, 2.4 * cm, 2 * cm, CONTENT_W - 13.2 * cm]
+    )
     out.append(
         table(
             grid(tables.importance(data, lang)),
-            [0.8 * cm, 8 * cm, 2.4 * cm, 2 * cm, CONTENT_W - 13.2 * cm],
+            widths,
             st,
             align_right_from=2,
         )

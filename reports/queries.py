@@ -199,6 +199,55 @@ def read_grain(session: Session, scope: Scope, by_month: bool = True) -> Grain:
     return grain
 
 
+@dataclass(frozen=True)
+class PairSums:
+    """Sums over the responses that rated both a driver (x) and the overall question (y)."""
+
+    n: int
+    sum_x: int
+    sum_y: int
+    sum_xx: int
+    sum_yy: int
+    sum_xy: int
+
+
+def read_driver_pairs(
+    session: Session, scope: Scope, driver_keys: Iterable[str], overall_key: str
+) -> dict[str, PairSums]:
+    """Return, per driver key, the sums for its correlation with the overall rating: one GROUP BY
+    over the answer table joined to itself on the response ("nie dotyczy" rows have no value)."""
+    keys = sorted(driver_keys)
+    if not keys:
+        return {}
+    driver = sa.orm.aliased(Answer)
+    overall = sa.orm.aliased(Answer)
+    x, y = driver.value, overall.value
+    query = (
+        sa.select(
+            driver.question_key,
+            sa.func.count(),
+            sa.func.sum(x),
+            sa.func.sum(y),
+            sa.func.sum(x * x),
+            sa.func.sum(y * y),
+            sa.func.sum(x * y),
+        )
+        .join(
+            overall,
+            sa.and_(
+                overall.response_id == driver.response_id,
+                overall.question_key == overall_key,
+                overall.value.is_not(None),
+            ),
+        )
+        .where(*scope.where(driver), driver.question_key.in_(keys), driver.value.is_not(None))
+        .group_by(driver.question_key)
+    )
+    return {
+        key: PairSums(*(int(v or 0) for v in sums)) for key, *sums in session.execute(query).all()
+    }
+
+
 def read_comments(
     session: Session, scope: Scope, keys: Iterable[str], limit: int = COMMENT_LIMIT
 ) -> list[tuple]:

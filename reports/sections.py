@@ -24,16 +24,20 @@ from .queries import (
     COMMENT_LIMIT,
     NO_DEPARTMENT,
     Grain,
+    PairSums,
     Scope,
     department_labels,
     load_versions,
     read_comments,
+    read_driver_pairs,
     read_grain,
 )
 from .statistics import (
+    MIN_CELL,
     SUPPRESSED,
     cell,
     change,
+    pearson,
     rating_stats,
     suppress_column,
     suppress_options,
@@ -114,7 +118,17 @@ def build_report_data(
     data["choices"] = choices_section(grain, units, labels, department_order, lang)
     data["departments"] = departments_section(grain, ratings, labels, department_order, lang)
     data["trend"] = trend_section(grain, ratings, period)
-    data["importance"] = importance_section(grain, units, ratings, lang)
+    if importance_units(units, ratings):
+        data["importance"] = importance_section(grain, units, ratings, lang)
+    else:
+        overall = overall_unit(ratings)
+        drivers = driver_units(ratings)
+        pairs = (
+            read_driver_pairs(session, scope, {u.key for u in drivers}, overall.key)
+            if overall is not None and drivers
+            else {}
+        )
+        data["importance"] = derived_importance_section(grain, ratings, pairs, lang)
     data["needs_action"] = needs_action_section(data["areas"], data["importance"])
     data["comments"] = comments_section(
         session,
@@ -503,7 +517,7 @@ def importance_section(
     """
     members = importance_units(units, ratings)
     if not members:
-        return {"key": None, "respondents": 0, "items": []}
+        return {"method": "stated", "key": None, "respondents": 0, "items": []}
     key = members[0].key
     picks: Counter = Counter()
     for (_v, question_key, _d, _m, option, _h), count in grain.answers.items():
@@ -534,12 +548,29 @@ def importance_section(
                 "n": stats["n"],
             }
         )
-    rated = [i for i in items if i["mean"] is not None and i["share_pct"] is not None]
-    share_line = sum(i["share_pct"] for i in rated) / len(rated) if rated else None
+    for item in items:
+        item["importance"] = item["share_pct"]
+    share_line, mean_line = place_in_quadrants(items)
+    return {
+        "method": "stated",
+        "key": key,
+        "label": pick_text(members[0].question.texts, lang),
+        "respondents": sum(respondents_by_version.values()),
+        "items": items,
+        "share_line": share_line,
+        "importance_line": share_line,
+        "mean_line": mean_line,
+    }
+
+
+def place_in_quadrants(items: list[dict[str, Any]]) -> tuple[float | None, float | None]:
+    """Set each item's quadrant by its importance and mean against their averages; return both."""
+    rated = [i for i in items if i["mean"] is not None and i["importance"] is not None]
+    importance_line = sum(i["importance"] for i in rated) / len(rated) if rated else None
     mean_line = sum(i["mean"] for i in rated) / len(rated) if rated else None
     for item in items:
         if item in rated:
-            important = item["share_pct"] >= share_line
+            important = item["importance"] >= importance_line
             good = item["mean"] >= mean_line
             item["quadrant"] = {
                 (True, False): "act",
@@ -549,12 +580,65 @@ def importance_section(
             }[(important, good)]
         else:
             item["quadrant"] = None
+    return importance_line, mean_line
+
+
+def driver_units(ratings: list[Unit]) -> list[Unit]:
+    """Return the rated items whose importance is derived: the grids' rows (else every rating but
+    the overall one), one per key."""
+    overall = overall_unit(ratings)
+    in_grids = [u for u in ratings if u.question.group]
+    candidates = in_grids or [u for u in ratings if overall is None or u.key != overall.key]
+    by_key: dict[str, Unit] = {}
+    for unit in candidates:
+        by_key.setdefault(unit.key, unit)
+    return list(by_key.values())
+
+
+def derived_importance_section(
+    grain: Grain, ratings: list[Unit], pairs: dict[str, PairSums], lang: str
+) -> dict[str, Any]:
+    """Return, per rated item, its importance derived from the answers beside its mean.
+
+    With no question asking what matters most, an item's importance is Pearson's correlation
+    coefficient r between its rating and the overall rating, over the responses that gave both
+    (a standard key-driver analysis); ``pairs_n`` is that number of responses. Under MIN_CELL pairs
+    neither r nor n is given (SUPPRESSED), and the item stays off the chart.
+    """
+    overall = overall_unit(ratings)
+    drivers = driver_units(ratings) if overall is not None else []
+    means = counts_by_key(grain)
+    items = []
+    for unit in drivers:
+        sums = pairs.get(unit.key)
+        n = sums.n if sums is not None else 0
+        r = (
+            pearson(n, sums.sum_x, sums.sum_y, sums.sum_xx, sums.sum_yy, sums.sum_xy)
+            if sums
+            else None
+        )
+        stats = rating_stats(means.get(unit.key, Counter()))
+        shown = n >= MIN_CELL
+        items.append(
+            {
+                "key": unit.key,
+                "label": unit.label(lang),
+                "pairs_n": n if shown else SUPPRESSED,
+                "r": r if shown else None,
+                "importance": r if shown else None,
+                "mean": stats["mean"],
+                "n": stats["n"],
+            }
+        )
+    importance_line, mean_line = place_in_quadrants(items)
+    overall_n = rating_stats(means.get(overall.key, Counter()))["n"] if overall else 0
     return {
-        "key": key,
-        "label": pick_text(members[0].question.texts, lang),
-        "respondents": sum(respondents_by_version.values()),
+        "method": "derived",
+        "key": overall.key if overall is not None and items else None,
+        "label": overall.label(lang) if overall is not None else "",
+        "respondents": overall_n,
         "items": items,
-        "share_line": share_line,
+        "importance_line": importance_line,
         "mean_line": mean_line,
     }
 

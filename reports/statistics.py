@@ -96,3 +96,18 @@ def suppress_options(options: list[dict[str, Any]]) -> list[dict[str, Any]]:
         else o
         for o in options
     ]
+
+
+def pearson(
+    n: int, sum_x: float, sum_y: float, sum_xx: float, sum_yy: float, sum_xy: float
+) -> float | None:
+    """Return Pearson's correlation coefficient r from the sums of n pairs, or None when undefined
+    (fewer than two pairs, or either rating the same in every pair)."""
+    if n < 2:
+        return None
+    cov = n * sum_xy - sum_x * sum_y
+    var_x = n * sum_xx - sum_x * sum_x
+    var_y = n * sum_yy - sum_y * sum_y
+    if var_x <= 0 or var_y <= 0:
+        return None
+    return max(-1.0, min(1.0, cov / math.sqrt(var_x * var_y)))

@@ -374,24 +374,34 @@ def choice_title(question: dict[str, Any], lang: str) -> str:
 
 
 def importance(data: dict[str, Any], lang: str) -> Table:
-    """Return the importance × satisfaction items: share naming it most important, mean, quadrant."""
+    """Return the importance × satisfaction items: importance (the share naming it most important,
+    or, derived, Pearson's r with the overall rating and its n), mean, quadrant."""
     m = lambda key: message(key, lang)  # noqa: E731
+    derived = data["importance"].get("method") == "derived"
+    if derived:
+        measure = [Column("r", m("importance_r"), "num"), Column("pairs_n", m("pairs_n"), "int")]
+    else:
+        measure = [Column("share", m("importance_share"), "pct")]
     table = Table(
         [
             Column("number", "#"),
             Column("item", m("item")),
-            Column("share", m("importance_share"), "pct"),
+            *measure,
             Column("mean", m("mean"), "num"),
             Column("quadrant", m("quadrant")),
         ]
     )
     for number_, item in enumerate(data["importance"]["items"], start=1):
         quadrant = m(f"quadrant_{item['quadrant']}") if item["quadrant"] else "—"
+        if derived:
+            figures = [number(item["r"], lang), integer(item["pairs_n"], lang)]
+        else:
+            figures = [percent(item["share_pct"], lang)]
         table.rows.append(
             [
                 Figure(number_, str(number_)),
                 text(item["label"]),
-                percent(item["share_pct"], lang),
+                *figures,
                 number(item["mean"], lang),
                 Figure(quadrant if item["quadrant"] else "", quadrant),
             ]

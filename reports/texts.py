@@ -133,6 +133,21 @@ MESSAGES: dict[str, str] = {
     "base_all": "procent wszystkich odpowiedzi",
     "importance_none": "Ankieta nie zawierała pytania o najważniejsze elementy.",
     "importance_share": "Ważność",
+    "importance_method_stated": (
+        "Metoda: ważność deklarowana — odsetek odpowiedzi wskazujących element jako jeden z "
+        "najważniejszych."
+    ),
+    "importance_method_derived": (
+        "Metoda: ważność wyprowadzona z odpowiedzi — ankieta nie pytała o najważniejsze elementy, "
+        "więc ważność elementu to jego korelacja (współczynnik Pearsona r) z oceną ogólną."
+    ),
+    "importance_note_derived": (
+        "Oś pozioma: współczynnik korelacji Pearsona (r) oceny elementu z oceną ogólną, liczony z "
+        "odpowiedzi zawierających obie oceny (ich liczba n w tabeli; przy n < 5 nie podaje się r ani "
+        "n); oś pionowa: średnia ocena. Linie: wartości średnie."
+    ),
+    "importance_r": "Ważność (r)",
+    "pairs_n": "n (pary ocen)",
     "quadrant": "Ćwiartka",
     "quadrant_act": "działać w pierwszej kolejności",
     "quadrant_keep": "utrzymać",

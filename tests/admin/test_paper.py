@@ -39,6 +39,7 @@ def test_the_questionnaire_pdf_has_every_question_with_boxes(client, office):
         "Jak ocenia Pan/Pani poszczególne elementy obsługi?",
         "Uprzejmość i życzliwość",
         "Co poszło nie tak?",
+        "Prosimy odpowiedzieć tylko przy ocenie od 1 do 2 w pytaniu 1.",
         "Długi czas oczekiwania",
         "Co należałoby poprawić?",
         "nie dotyczy",

@@ -563,6 +563,40 @@ CASES = [
         "widget, page albo qr",
     ),
     (
+        "answer to a question whose condition is false",
+        lambda o: body(o, answers=answers(what_went_wrong=["czas"])),  # overall 4: not shown
+        400,
+        "invalid_answers_content",
+        "what_went_wrong",
+        "nie dotyczy udzielonej odpowiedzi",
+    ),
+    (
+        "answer to a conditional question whose condition is unanswered",
+        lambda o: body(
+            o, completed=False, answers={"department": "usc", "what_went_wrong": ["czas"]}
+        ),
+        400,
+        "invalid_answers_content",
+        "what_went_wrong",
+        "nie dotyczy udzielonej odpowiedzi",
+    ),
+    (
+        "completed as a string",
+        lambda o: body(o, completed="false"),
+        400,
+        "invalid_completed",
+        None,
+        "true albo false",
+    ),
+    (
+        "a complete response without a required answer",
+        lambda o: body(o, completed=True, answers={"overall": 4}),
+        400,
+        "invalid_answers_content",
+        "department",
+        "Wybierz wydział",
+    ),
+    (
         "unknown top-level field",
         lambda o: body(o, ip="203.0.113.7"),
         400,
