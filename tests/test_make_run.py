@@ -107,10 +107,7 @@ def test_make_run_serves_the_demo_and_stores_a_response_from_the_demo_page(make_
     survey = json.loads(body)
     assert survey["lang"] == "pl"
     questions = {question["key"]: question for question in survey["questions"]}
-    assert (
-        questions["overall"]["text"]
-        == "Ogólnie: jak bardzo jest Pan/Pani zadowolony(a) z obsługi w Urzędzie?"
-    )
+    assert questions["overall"]["text"] == "Jak ogólnie ocenia Pan/Pani obsługę w Urzędzie?"
 
     response_id = str(uuid.uuid4())
     answers = {

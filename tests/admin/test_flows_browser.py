@@ -105,7 +105,7 @@ def test_edit_publish_download_and_copy_in_a_browser(app, server, browser, tmp_p
         assert serious_violations(page) == [], "survey editor (draft)"
 
         # Re-word a question.
-        page.get_by_role("link", name=re.compile(r"^Zmień pytanie \d+: Ogólnie")).click()
+        page.get_by_role("link", name=re.compile(r"^Zmień pytanie \d+: Jak ogólnie")).click()
         assert serious_violations(page) == [], "survey editor (question form)"
         page.get_by_label("Treść pytania po polsku").fill("Jak ogólnie ocenia Pan/Pani wizytę?")
         page.get_by_role("button", name="Zapisz", exact=True).click()
@@ -128,7 +128,7 @@ def test_edit_publish_download_and_copy_in_a_browser(app, server, browser, tmp_p
         # Reorder with the keyboard only: focus "W dół" on question 1 and press Enter.
         page.get_by_role("button", name="Przesuń pytanie 1 w dół").focus()
         page.keyboard.press("Enter")
-        page.get_by_text("Przesunięto pytanie „department” na miejsce 2").wait_for()
+        page.get_by_text("Przesunięto pytanie „overall” na miejsce 2").wait_for()
 
         # Publish.
         page.get_by_role("button", name="Opublikuj wersję 2").click()

@@ -25,7 +25,7 @@ def test_hosted_page_without_javascript_stores_a_response(no_js_page, servers, c
     expect(page.get_by_role("radio", name="Urząd Stanu Cywilnego")).to_be_checked()
     page.locator("#q-overall").get_by_role("radio", name="bardzo zadowolony(a)").check()
     page.locator("#q-service_waiting").get_by_role("radio", name="Nie dotyczy").check()
-    page.get_by_label("Co powinniśmy poprawić? Inne uwagi.").fill("Więcej miejsc siedzących.")
+    page.get_by_label("Co należałoby poprawić? Inne uwagi").fill("Więcej miejsc siedzących.")
     page.get_by_role("button", name="Wyślij odpowiedzi").click()
     expect(page.get_by_role("heading", name="Dziękujemy!")).to_be_visible()
     assert page.url.endswith("/s/demo/dziekujemy?lang=pl")
@@ -44,7 +44,7 @@ def test_hosted_page_without_javascript_shows_errors_next_to_the_fields(
 ):
     page = no_js_page
     page.goto(servers["collector"].url + "/s/demo")
-    page.get_by_label("Co powinniśmy poprawić? Inne uwagi.").fill("Zostaje po błędzie")
+    page.get_by_label("Co należałoby poprawić? Inne uwagi").fill("Zostaje po błędzie")
     page.get_by_role("button", name="Wyślij odpowiedzi").click()
     summary = page.get_by_role("alert")
     expect(summary).to_contain_text("Popraw odpowiedzi na pytania (2):")
@@ -52,7 +52,7 @@ def test_hosted_page_without_javascript_shows_errors_next_to_the_fields(
         "Błąd: Wybierz wydział, w którym załatwiano sprawę, albo „Inny / nie wiem”."
     )
     expect(page.locator("#q-overall .err")).to_contain_text("wybierz ocenę od 1 do 5")
-    expect(page.get_by_label("Co powinniśmy poprawić? Inne uwagi.")).to_have_value(
+    expect(page.get_by_label("Co należałoby poprawić? Inne uwagi")).to_have_value(
         "Zostaje po błędzie"
     )
     save_screenshot(page, "hosted-page-errors")
@@ -71,7 +71,7 @@ def test_hosted_page_has_no_axe_violations_with_and_without_errors(page, servers
 def test_the_hosted_page_counts_characters_left_with_javascript_and_works_without(
     page, no_js_page, servers
 ):
-    field_name = "Co powinniśmy poprawić? Inne uwagi."
+    field_name = "Co należałoby poprawić? Inne uwagi"
     page.goto(servers["collector"].url + "/s/demo")
     counter = page.locator("#c-comment")
     expect(counter).to_have_text("Pozostało znaków: 2000")

@@ -47,13 +47,12 @@ def test_keyboard_only_full_flow_stores_the_response(page, host_url, servers, co
     check_axe(page, "open survey")
     save_screenshot(page, "open-survey-1280px")
 
+    tab_to(page, "overall")  # the overall rating comes first
+    page.keyboard.press("Space")
+    for _ in range(3):
+        page.keyboard.press("ArrowRight")  # -> 4
     tab_to(page, "department")  # department: radio group, arrows pick
     page.keyboard.press("ArrowDown")  # -> Urząd Stanu Cywilnego
-    tab_to(page, "purpose")  # multi: checkboxes, Space ticks
-    page.keyboard.press("Space")  # złożenie wniosku
-    for _ in range(3):
-        page.keyboard.press("Tab")
-    page.keyboard.press("Space")  # uzyskanie informacji
     tab_to(page, "resolved")  # single
     page.keyboard.press("Space")  # Tak
     tab_to(page, "service_politeness")  # rating grid item
@@ -62,17 +61,9 @@ def test_keyboard_only_full_flow_stores_the_response(page, host_url, servers, co
     tab_to(page, "service_waiting")
     for _ in range(5):
         page.keyboard.press("ArrowRight")  # -> Nie dotyczy
-    tab_to(page, "overall")
-    page.keyboard.press("Space")
-    for _ in range(3):
-        page.keyboard.press("ArrowRight")  # -> 4
-    tab_to(page, "comment")  # text
+    tab_to(page, "comment")  # text (the low-score follow-up before it is left alone: a 4)
     page.keyboard.type("Długo czekałem, ale obsługa była miła.")
     expect(page.get_by_text("Pozostało znaków: 1962")).to_be_visible()
-    tab_to(page, "important")  # multi, max 3
-    page.keyboard.press("Space")
-    tab_to(page, "age")
-    page.keyboard.press("Space")  # do 25
     for _ in range(30):
         page.keyboard.press("Tab")
         if (deep_active(page) or {}).get("text") == "Wyślij odpowiedzi":
@@ -90,14 +81,11 @@ def test_keyboard_only_full_flow_stores_the_response(page, host_url, servers, co
     )
     assert response["answers"] == {
         "department": "usc",
-        "purpose": ["informacja", "wniosek"],
         "resolved": "tak",
         "service_politeness": 5,
         "service_waiting": "na",
         "overall": 4,
         "comment": "Długo czekałem, ale obsługa była miła.",
-        "important": "service_politeness",
-        "age": "do25",
     }
 
     # Not offered again in this session: the banner stays, but it shows the thanks, not the form.
@@ -139,21 +127,17 @@ def test_validation_errors_are_next_to_questions_and_linked_from_a_summary(
 ):
     page.goto(host_url("blank"))
     open_survey(page)
-    page.locator("#q-important").get_by_role("checkbox").nth(0).check()
-    for n in (1, 2, 3):
-        page.locator("#q-important").get_by_role("checkbox").nth(n).check()
     page.get_by_role("button", name="Wyślij odpowiedzi").click()
 
-    summary = page.get_by_role("alert").filter(has_text="Popraw odpowiedzi na pytania (3):")
+    summary = page.get_by_role("alert").filter(has_text="Popraw odpowiedzi na pytania (2):")
     expect(summary).to_be_focused()
     expect(page.locator("#e-department")).to_have_text(
         re.compile("Wybierz wydział, w którym załatwiano sprawę")
     )
     expect(page.locator("#e-overall")).to_have_text(re.compile("wybierz ocenę od 1 do 5"))
-    expect(page.locator("#e-important")).to_have_text(re.compile("Zaznacz najwyżej 3 odpowiedzi."))
     check_axe(page, "validation errors")
     save_screenshot(page, "validation-errors")
-    summary.get_by_role("link", name=re.compile("^„Ogólnie")).click()
+    summary.get_by_role("link", name=re.compile("^„Jak ogólnie")).click()
     assert deep_active(page)["name"] == "overall"
     assert stored(collector_app) == []
 
@@ -309,12 +293,12 @@ def test_two_tags_and_double_load_give_one_banner(page, host_url):
 @pytest.mark.parametrize(
     ("query", "banner", "question"),
     [
-        ({"lang": "en"}, "Rate the Office", "Which department handled your matter?"),
-        ({"data-lang": "uk"}, "Оцініть установу", "У якому відділі Ви вирішували свою справу?"),
+        ({"lang": "en"}, "Rate the Office", "Which department handled the matter?"),
+        ({"data-lang": "uk"}, "Оцініть установу", "У якому відділі вирішувалася справа?"),
         (
             {"data-label": "Jak nas oceniasz?", "data-department": "usc"},
             "Jak nas oceniasz?",
-            "W którym wydziale/referacie załatwiał(a) Pan/Pani sprawę?",
+            "W którym wydziale załatwiana była sprawa?",
         ),
     ],
 )
