@@ -1,14 +1,19 @@
-"""Throughput of the public API against a bare Flask endpoint, both under gunicorn, measured side by side.
+"""POST /responses against two bare baselines, both under gunicorn, measured side by side.
 
-POST /responses (valid, distinct payloads, stored with durable commits) is compared with a bare
-endpoint that parses the same JSON and answers 201 without storing; GET /survey answered 304 with
-a bare endpoint answering 304. Load comes from ``wrk`` (Debian package) in a second process on
-127.0.0.1; each figure is the median of several interleaved runs.
+The real app (limiter off, and on with Redis at 127.0.0.1:6379 as in production) is compared in
+alternating rounds with a bare Flask endpoint that parses the same JSON and answers 201 (the bare
+parse), and one that also writes the same response and answer rows by plain SQL in one durable
+transaction, with no validation (the bare store). The code before this work (``BENCH_BEFORE_REF``,
+default ``api10``, checked out of git into a temporary folder, limiter off) runs in the same rounds
+for CPU per POST and latency. GET /survey answered 304 (limiter on) against a bare 304. Load comes
+from ``wrk`` (Debian package) in a second process on 127.0.0.1; each figure is the median of the
+rounds, and the ratios are the medians of each round's ratio.
 
 Environment: BENCH_PG_URL (default postgresql+psycopg://postgres@127.0.0.1:5432/ocen_bench, created
 if missing; never the CI database ``test``), BENCH_RUNS (5), BENCH_SECONDS (4), BENCH_WORKERS (2),
-BENCH_THREADS (4), BENCH_CONNECTIONS (8), BENCH_SQLITE_FULL (1 = measure synchronous=FULL too),
-BENCH_ONLY (run only the rows whose name contains it, e.g. "POST sqlite").
+BENCH_THREADS (4), BENCH_CONNECTIONS (8), BENCH_REDIS (redis://127.0.0.1:6379),
+BENCH_BEFORE_REF (api10; empty = skip), BENCH_ONLY (run only the parts whose name contains it:
+"sqlite", "postgresql", "304").
 """
 
 from __future__ import annotations
@@ -25,7 +30,7 @@ import sys
 import tempfile
 import time
 import urllib.request
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
 from flask import Flask, Response, request
@@ -33,7 +38,15 @@ from flask import Flask, Response, request
 ROOT = Path(__file__).resolve().parent.parent
 DEMO_ORIGIN = "http://127.0.0.1:5001"
 BARE_ETAG = '"0123456789abcdef0123456789abcdef"'
-TARGETS = {"POST sqlite": 0.5, "POST sqlite FULL": 0.5, "POST postgresql": 0.4, "GET 304": 0.8}
+# (row, baseline) -> target ratio
+TARGETS = {
+    ("sqlite, limiter off", "store"): 0.85,
+    ("postgresql, limiter off", "store"): 0.8,
+    ("sqlite, limiter on", "store"): 0.75,
+    ("postgresql, limiter on", "store"): 0.75,
+    ("GET 304, limiter on", "bare"): 1.0,
+}
+BENCH_LIMITS = "1000000 per minute;100000000 per hour"  # two windows, as the default; never hit
 
 # Unique ids: a random prefix per wrk thread, the thread's number and a counter.
 POST_LUA = r"""
@@ -87,12 +100,13 @@ end
 
 
 def create_api_app():
-    """Build the real app for gunicorn, with rate limiting off (it would cap the figures)."""
+    """Build the real app for gunicorn: the rate limiter off, or on (BENCH_LIMITER=1) with Redis."""
     from wsgi import create_app
 
-    config = {"RATELIMIT_ENABLED": False}
-    if os.environ.get("BENCH_SQLITE_SYNCHRONOUS"):
-        config["SQLITE_SYNCHRONOUS"] = os.environ["BENCH_SQLITE_SYNCHRONOUS"]
+    config: dict = {"RATELIMIT_ENABLED": os.environ.get("BENCH_LIMITER") == "1"}
+    if config["RATELIMIT_ENABLED"]:
+        config["RATELIMIT_STORAGE_URI"] = os.environ.get("BENCH_REDIS", "redis://127.0.0.1:6379")
+        config["RESPONSES_RATE_LIMIT"] = BENCH_LIMITS
     return create_app(config)
 
 
@@ -115,6 +129,121 @@ def create_bare_app() -> Flask:
             return Response(status=304, headers={"ETag": BARE_ETAG})
         return Response("{}", mimetype="application/json", headers={"ETag": BARE_ETAG})
 
+    @app.get("/healthz")
+    def healthz():
+        return "ok"
+
+    return app
+
+
+def bare_rows(data: dict, response_id: str) -> list[tuple]:
+    """Return (question_key, value, option_key, text) for each answer row, with no checks."""
+    rows = []
+    for key, value in data["answers"].items():
+        if isinstance(value, list):
+            rows.extend((key, None, option, None) for option in value)
+        elif isinstance(value, int):
+            rows.append((key, value, None, None))
+        elif key == "comment":
+            rows.append((key, None, None, value))
+        else:
+            rows.append((key, None, value, None))
+    return rows
+
+
+def create_bare_store_app() -> Flask:
+    """Build the bare store: parse, then write the response and its answer rows by plain SQL in one
+    durable transaction on a connection kept per thread; no validation, no idempotency."""
+    import datetime
+    import hashlib
+    import threading
+    import uuid
+
+    url = os.environ["DATABASE_URL"]
+    local = threading.local()
+    sqlite_lock = threading.Lock()
+    postgres = url.startswith("postgresql")
+
+    def connect():
+        if postgres:
+            import psycopg
+
+            conn = psycopg.connect(url.replace("postgresql+psycopg", "postgresql"))
+        else:
+            import sqlite3
+
+            conn = sqlite3.connect(url.removeprefix("sqlite:///"), check_same_thread=False)
+            conn.execute("PRAGMA journal_mode=WAL")
+            conn.execute("PRAGMA synchronous=NORMAL")
+            conn.execute("PRAGMA busy_timeout=10000")
+        row = conn.execute(
+            "SELECT o.id, v.id FROM office o JOIN survey s ON s.office_id = o.id "
+            "JOIN survey_version v ON v.survey_id = s.id WHERE o.slug = 'demo' AND v.number = 1"
+        ).fetchone()
+        conn.commit()
+        return conn, row[0], row[1]
+
+    app = create_bare_app()
+
+    @app.post("/api/v1/offices/<slug>/store")
+    def store_response(slug):
+        data = json.loads(request.get_data())
+        if not hasattr(local, "conn"):
+            local.conn = connect()
+        conn, office_id, version_id = local.conn
+        now = datetime.datetime.now(datetime.UTC).replace(tzinfo=None)
+        content_hash = hashlib.sha256(request.get_data()).hexdigest()
+        rid = uuid.UUID(data["id"])
+        answers = bare_rows(data, data["id"])
+        if postgres:
+            with conn.transaction():
+                conn.execute(
+                    "INSERT INTO response (id, office_id, version_id, submitted_at, channel, lang, "
+                    "department_key, content_hash, completed) "
+                    "VALUES (%s, %s, %s, %s, 'widget', 'pl', %s, %s, true)",
+                    (
+                        rid,
+                        office_id,
+                        version_id,
+                        now,
+                        data["answers"].get("department"),
+                        content_hash,
+                    ),
+                )
+                conn.cursor().executemany(
+                    "INSERT INTO answer (response_id, office_id, version_id, submitted_at, "
+                    "department_key, question_key, value, option_key, text, hidden) "
+                    "VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, false)",
+                    [(rid, office_id, version_id, now, None, *row) for row in answers],
+                )
+        else:
+            stamp = now.strftime("%Y-%m-%d %H:%M:%S.%f")
+            with sqlite_lock:
+                conn.execute(
+                    "INSERT INTO response (id, office_id, version_id, submitted_at, channel, lang, "
+                    "department_key, content_hash, completed) VALUES (?, ?, ?, ?, 'widget', 'pl', ?, ?, 1)",
+                    (
+                        rid.hex,
+                        office_id,
+                        version_id,
+                        stamp,
+                        data["answers"].get("department"),
+                        content_hash,
+                    ),
+                )
+                conn.executemany(
+                    "INSERT INTO answer (response_id, office_id, version_id, submitted_at, "
+                    "department_key, question_key, value, option_key, text, hidden) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 0)",
+                    [(rid.hex, office_id, version_id, stamp, None, *row) for row in answers],
+                )
+                conn.commit()
+        return Response(
+            json.dumps({"id": data["id"], "status": "created"}),
+            status=201,
+            mimetype="application/json",
+        )
+
     return app
 
 
@@ -124,7 +253,7 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def wait_until_up(url: str, timeout: float = 30) -> None:
+def wait_until_up(url: str, timeout: float = 180) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         try:
@@ -158,8 +287,8 @@ class Server:
 
 
 @contextmanager
-def gunicorn(app_factory: str, env: dict[str, str], workers: int, threads: int):
-    """Run gunicorn with the given app factory; yield a Server."""
+def gunicorn(app_factory: str, env: dict[str, str], workers: int, threads: int, cwd: Path = ROOT):
+    """Run gunicorn with the given app factory (from the tree at ``cwd``); yield a Server."""
     port = free_port()
     cmd = [
         str(Path(sys.executable).with_name("gunicorn")),
@@ -175,7 +304,9 @@ def gunicorn(app_factory: str, env: dict[str, str], workers: int, threads: int):
         "warning",
         app_factory,
     ]
-    proc = subprocess.Popen(cmd, cwd=ROOT, env={**os.environ, **env}, start_new_session=True)
+    proc = subprocess.Popen(
+        cmd, cwd=cwd, env={**os.environ, "PYTHONPATH": str(cwd), **env}, start_new_session=True
+    )
     try:
         wait_until_up(f"http://127.0.0.1:{port}/healthz")
         yield Server(f"http://127.0.0.1:{port}", proc.pid)
@@ -184,10 +315,19 @@ def gunicorn(app_factory: str, env: dict[str, str], workers: int, threads: int):
         proc.wait(timeout=30)
 
 
+UNEXPECTED: dict[str, int] = {}  # url -> answers other than the expected status
+
+
+def parse_ms(text: str) -> float:
+    value, unit = re.fullmatch(r"([\d.]+)(us|ms|s|m)", text).groups()
+    return float(value) * {"us": 0.001, "ms": 1, "s": 1000, "m": 60000}[unit]
+
+
 def run_wrk(
     url: str, script: str, headers: dict[str, str], seconds: int, connections: int
-) -> tuple[float, int]:
-    """Load ``url`` with wrk; return requests per second and requests (fails on any unexpected answer)."""
+) -> tuple[float, int, float]:
+    """Load ``url`` with wrk; return requests per second, requests and the mean latency in ms
+    (fails on any unexpected answer)."""
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as handle:
         handle.write(script)
     try:
@@ -209,23 +349,18 @@ def run_wrk(
         os.unlink(handle.name)
     bad = int(re.search(r"BAD (\d+)", out).group(1))
     errors = re.search(r"Socket errors: (.*)", out)
-    if bad or errors:
-        raise RuntimeError(f"unexpected answers from {url}:\n{out}")
+    if errors:
+        raise RuntimeError(f"socket errors from {url}:\n{out}")
+    if bad:  # counted and printed with the row (a busy machine can time out a write)
+        UNEXPECTED[url] = UNEXPECTED.get(url, 0) + bad
     rate = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
-    return rate, int(re.search(r"(\d+) requests in", out).group(1))
+    latency = parse_ms(re.search(r"Latency\s+(\S+)", out).group(1))
+    return rate, int(re.search(r"(\d+) requests in", out).group(1)), latency
 
 
-def measure(
-    server: Server, path: str, script: str, headers: dict[str, str], seconds: int, connections: int
-) -> tuple[float, float]:
-    """Return requests per second and the server's CPU milliseconds per request for one run."""
-    before = server.cpu_seconds()
-    rate, requests = run_wrk(server.url + path, script, headers, seconds, connections)
-    return rate, (server.cpu_seconds() - before) * 1000 / max(requests, 1)
-
-
-def post_script(version: int) -> str:
-    body = json.dumps(
+def post_body(version: int = 1) -> str:
+    """A complete response with the low-score follow-up: every question type, 11 answer rows."""
+    return json.dumps(
         {
             "id": "BENCH_ID",
             "version": version,
@@ -234,35 +369,35 @@ def post_script(version: int) -> str:
             "elapsed_ms": 31000,
             "website": "",
             "answers": {
+                "overall": 2,
                 "department": "komunikacja",
-                "purpose": ["wniosek", "odbior"],
-                "resolved": "tak",
+                "resolved": "czesciowo",
                 "service_politeness": 5,
                 "service_competence": 4,
                 "service_clarity": 4,
                 "service_waiting": "na",
                 "service_deadline": 3,
-                "conditions_signage": 5,
-                "conditions_hours": 4,
-                "overall": 4,
-                "important": ["service_politeness", "conditions_hours"],
-                "frequency": "kilka_w_roku",
+                "what_went_wrong": ["czas", "informacja"],
                 "comment": "Długo czekałem, ale pani była bardzo miła. Zażółć gęślą jaźń.",
             },
         },
         ensure_ascii=False,
     )
+
+
+def post_script() -> str:
+    body = post_body()
     assert "]]" not in body
     return POST_LUA % body
 
 
-def prepare_database(url: str) -> None:
-    """Migrate ``url`` to the newest schema and create the demo office."""
-    env = {**os.environ, "DATABASE_URL": url, "DEMO_ORIGIN": DEMO_ORIGIN}
+def prepare_database(url: str, cwd: Path = ROOT) -> None:
+    """Migrate ``url`` to the newest schema (of the tree at ``cwd``) and create the demo office."""
+    env = {**os.environ, "DATABASE_URL": url, "DEMO_ORIGIN": DEMO_ORIGIN, "PYTHONPATH": str(cwd)}
     flask = str(Path(sys.executable).with_name("flask"))
     for command in ("init-db", "seed-demo"):
         subprocess.run(
-            [flask, "--app", "wsgi", command], cwd=ROOT, env=env, check=True, capture_output=True
+            [flask, "--app", "wsgi", command], cwd=cwd, env=env, check=True, capture_output=True
         )
 
 
@@ -299,56 +434,160 @@ def get_etag(base: str) -> str:
 
 
 def is_wanted(name: str) -> bool:
-    """Tell whether BENCH_ONLY (if set) asks for the row ``name``."""
+    """Tell whether BENCH_ONLY (if set) asks for the part ``name``."""
     return os.environ.get("BENCH_ONLY", "") in name
 
 
-def measure_pair(name: str, api_env: dict[str, str], kind: str, settings: dict) -> dict | None:
-    """Interleave runs against the real app and the bare one; return the medians and the ratio."""
-    if not is_wanted(name):
+def before_tree(ref: str, scratch: Path) -> tuple[Path, str] | None:
+    """Check out ``ref`` into a scratch folder (with the built widget and the .mo); None if unknown."""
+    found = subprocess.run(
+        ["git", "-C", str(ROOT), "rev-parse", "--short", ref], capture_output=True, text=True
+    )
+    if not ref or found.returncode:
         return None
+    tree = scratch / "before"
+    tree.mkdir()
+    archive = subprocess.run(
+        ["git", "-C", str(ROOT), "archive", ref], capture_output=True, check=True
+    ).stdout
+    subprocess.run(["tar", "-x", "-C", str(tree)], input=archive, check=True)
+    for built in ("widget/dist", "collector/translations/en/LC_MESSAGES"):
+        if (ROOT / built).exists():
+            shutil.copytree(ROOT / built, tree / built, dirs_exist_ok=True)
+    return tree, found.stdout.strip()
+
+
+def rounds(entries: list[dict], settings: dict, seconds: int, connections: int) -> None:
+    """Run ``settings['runs']`` rounds, each entry once per round in turn; keep rate, CPU, latency."""
+    for entry in entries:  # warm up
+        run_wrk(entry["url"], entry["script"], entry["headers"], 1, connections)
+        entry.update(rates=[], cpu=[], latency=[])
+    for _ in range(settings["runs"]):
+        for entry in entries:
+            before = entry["server"].cpu_seconds()
+            rate, requests, latency = run_wrk(
+                entry["url"], entry["script"], entry["headers"], seconds, connections
+            )
+            entry["rates"].append(rate)
+            entry["cpu"].append((entry["server"].cpu_seconds() - before) * 1e6 / max(requests, 1))
+            entry["latency"].append(latency)
+
+
+def median_ratio(a: dict, b: dict) -> float:
+    return statistics.median(x / y for x, y in zip(a["rates"], b["rates"], strict=True))
+
+
+def bench_posts(
+    database: str, url: str, settings: dict, before: tuple[Path, str] | None, before_url: str | None
+) -> list[str]:
+    """Measure POST on one database: the app (limiter off/on), the two bare baselines, the code
+    before; return the table's lines."""
     workers, threads = settings["workers"], settings["threads"]
-    seconds, connections, runs = settings["seconds"], settings["connections"], settings["runs"]
+    env = {"DATABASE_URL": url, "DEMO_ORIGIN": DEMO_ORIGIN, "SECRET_KEY": "bench-" + "x" * 20}
+    headers = {"Content-Type": "text/plain", "Origin": DEMO_ORIGIN}
+    path = "/api/v1/offices/demo/responses"
+    script = post_script()
+    with ExitStack() as stack:
+
+        def serve(name, factory, extra=None, cwd=ROOT, route=path):
+            server = stack.enter_context(
+                gunicorn(factory, {**env, **(extra or {})}, workers, threads, cwd)
+            )
+            return {
+                "name": name,
+                "server": server,
+                "url": server.url + route,
+                "script": script,
+                "headers": headers,
+            }
+
+        parse = serve("bare parse", "bench.bench_api:create_bare_app()")
+        store = serve(
+            "bare store",
+            "bench.bench_api:create_bare_store_app()",
+            route="/api/v1/offices/demo/store",
+        )
+        off = serve(f"{database}, limiter off", "bench.bench_api:create_api_app()")
+        on = serve(
+            f"{database}, limiter on", "bench.bench_api:create_api_app()", {"BENCH_LIMITER": "1"}
+        )
+        entries = [parse, store, off, on]
+        old = None
+        if before is not None:
+            old = serve(
+                f"{database}, before ({before[1]}), limiter off",
+                "bench.bench_api:create_api_app()",
+                {"DATABASE_URL": before_url},
+                cwd=before[0],
+            )
+            entries.append(old)
+        rounds(entries, settings, settings["seconds"], settings["connections"])
+        print(
+            f"  {database}: "
+            + "; ".join(f"{e['name']} {[round(x) for x in e['rates']]}" for e in entries),
+            flush=True,
+        )
+        # One POST at a time: the latency a resident sees, without queueing.
+        single = [off] + ([old] if old else [])
+        lat_entries = [dict(e) for e in single]
+        rounds(lat_entries, settings, max(2, settings["seconds"] // 2), 1)
+    lines = []
+    for entry in entries:
+        row = entry["name"]
+        target = TARGETS.get((row, "store"))
+        verdict = (
+            ""
+            if target is None
+            else f"{target:.2f} {'ok' if median_ratio(entry, store) >= target else 'MISSED'}"
+        )
+        bad = UNEXPECTED.get(entry["url"], 0)
+        lines.append(
+            f"{row:<38} {statistics.median(entry['rates']):>8.0f} {statistics.median(entry['cpu']):>9.0f} "
+            f"{median_ratio(entry, parse):>8.2f} {median_ratio(entry, store):>8.2f}  {verdict}"
+            + (f"  ({bad} answers not 201)" if bad else "")
+        )
+    for entry in lat_entries:
+        lines.append(
+            f"{'  one at a time: ' + entry['name']:<38} latency {statistics.median(entry['latency']):.2f} ms, {statistics.median(entry['rates']):.0f} POST/s"
+        )
+    return lines
+
+
+def bench_304(url: str, settings: dict) -> list[str]:
+    """The survey's 304 (limiter on, as in production) against a bare 304."""
+    workers, threads = settings["workers"], settings["threads"]
+    env = {
+        "DATABASE_URL": url,
+        "DEMO_ORIGIN": DEMO_ORIGIN,
+        "SECRET_KEY": "bench-" + "x" * 20,
+        "BENCH_LIMITER": "1",
+    }
+    path = "/api/v1/offices/demo/survey"
     with (
-        gunicorn("bench.bench_api:create_api_app()", api_env, workers, threads) as api_server,
+        gunicorn("bench.bench_api:create_api_app()", env, workers, threads) as api_server,
         gunicorn("bench.bench_api:create_bare_app()", {}, workers, threads) as bare_server,
     ):
-        wait_until_up(f"{bare_server.url}/api/v1/offices/demo/survey")
-        if kind == "post":
-            script = post_script(version=1)
-            headers = {"Content-Type": "text/plain", "Origin": DEMO_ORIGIN}
-            path = "/api/v1/offices/demo/responses"
-            api_headers = bare_headers = headers
-        else:
-            script = GET_LUA
-            path = "/api/v1/offices/demo/survey"
-            api_headers = {"If-None-Match": get_etag(api_server.url)}
-            bare_headers = {"If-None-Match": BARE_ETAG}
-        for server, hdrs in ((api_server, api_headers), (bare_server, bare_headers)):  # warm up
-            run_wrk(server.url + path, script, hdrs, 1, connections)
-        api, bare, ratios, api_cpu, bare_cpu = [], [], [], [], []
-        for _ in range(runs):
-            rate, cpu = measure(bare_server, path, script, bare_headers, seconds, connections)
-            bare.append(rate)
-            bare_cpu.append(cpu)
-            rate, cpu = measure(api_server, path, script, api_headers, seconds, connections)
-            api.append(rate)
-            api_cpu.append(cpu)
-            ratios.append(api[-1] / bare[-1])
-    result = {
-        "name": name,
-        "api": statistics.median(api),
-        "bare": statistics.median(bare),
-        "ratio": statistics.median(ratios),
-        "runs": runs,
-        "api_cpu": statistics.median(api_cpu),
-        "bare_cpu": statistics.median(bare_cpu),
-    }
-    print(
-        f"  {name}: api {[round(x) for x in api]}  bare {[round(x) for x in bare]}  req/s",
-        flush=True,
-    )
-    return result
+        api = {
+            "name": "GET 304, limiter on",
+            "server": api_server,
+            "url": api_server.url + path,
+            "script": GET_LUA,
+            "headers": {"If-None-Match": get_etag(api_server.url)},
+        }
+        bare = {
+            "name": "bare 304",
+            "server": bare_server,
+            "url": bare_server.url + path,
+            "script": GET_LUA,
+            "headers": {"If-None-Match": BARE_ETAG},
+        }
+        rounds([bare, api], settings, settings["seconds"], settings["connections"])
+    ratio = median_ratio(api, bare)
+    return [
+        f"{'bare 304':<38} {statistics.median(bare['rates']):>8.0f} {statistics.median(bare['cpu']):>9.0f}",
+        f"{api['name']:<38} {statistics.median(api['rates']):>8.0f} {statistics.median(api['cpu']):>9.0f} "
+        f"{ratio:>8.2f} {'':>8}  1.00 {'ok' if ratio >= 1.0 else 'MISSED'}",
+    ]
 
 
 def count_rows(url: str) -> int:
@@ -377,72 +616,59 @@ def main() -> None:
     }
     print(f"load average at the start: {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
     print(
-        "gunicorn gthread, {workers} workers x {threads} threads each side; wrk -t2 -c{connections}, "
-        "{seconds} s per run, median of {runs} interleaved runs".format(**settings),
+        "gunicorn gthread, {workers} workers x {threads} threads per server; wrk -t2 -c{connections}, "
+        "{seconds} s per run, {runs} alternating rounds, medians".format(**settings),
         flush=True,
     )
-    results = []
+    lines: list[str] = []
     scratch = Path(tempfile.mkdtemp(prefix="ocen-bench-"))
     try:
+        before = before_tree(os.environ.get("BENCH_BEFORE_REF", "api10"), scratch)
         sqlite_url = f"sqlite:///{scratch / 'bench.db'}"
-        prepare_database(sqlite_url)
-        base_env = {
-            "DATABASE_URL": sqlite_url,
-            "DEMO_ORIGIN": DEMO_ORIGIN,
-            "SECRET_KEY": "bench-" + "x" * 20,
-        }
-        results.append(measure_pair("POST sqlite", base_env, "post", settings))
-        if os.environ.get("BENCH_SQLITE_FULL", "1") == "1":
-            results.append(
-                measure_pair(
-                    "POST sqlite FULL",
-                    {**base_env, "BENCH_SQLITE_SYNCHRONOUS": "FULL"},
-                    "post",
-                    settings,
-                )
-            )
-        if is_wanted("POST sqlite"):
-            print(f"  SQLite rows stored: {count_rows(sqlite_url)}")
-        results.append(measure_pair("GET 304", base_env, "get", settings))
-
+        before_sqlite = f"sqlite:///{scratch / 'before.db'}"
+        if is_wanted("sqlite") or is_wanted("304"):
+            prepare_database(sqlite_url)
+        if is_wanted("sqlite"):
+            if before:
+                prepare_database(before_sqlite, before[0])
+            lines += bench_posts("sqlite", sqlite_url, settings, before, before_sqlite)
+            print(f"  SQLite rows stored: {count_rows(sqlite_url)}", flush=True)
         pg_url = os.environ.get(
             "BENCH_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/ocen_bench"
         )
-        problem = None if is_wanted("POST postgresql") else "not asked for (BENCH_ONLY)"
-        problem = problem or ensure_pg_database(pg_url)
+        before_pg = pg_url + "_before"
+        problem = None if is_wanted("postgresql") else "not asked for (BENCH_ONLY)"
+        problem = (
+            problem or ensure_pg_database(pg_url) or (before and ensure_pg_database(before_pg))
+        )
         if problem:
             print(f"  skipped PostgreSQL: {problem}")
         else:
             prepare_database(pg_url)
-            results.append(
-                measure_pair(
-                    "POST postgresql", {**base_env, "DATABASE_URL": pg_url}, "post", settings
-                )
-            )
-            print(f"  PostgreSQL rows stored: {count_rows(pg_url)}")
+            if before:
+                prepare_database(before_pg, before[0])
+            lines += bench_posts("postgresql", pg_url, settings, before, before_pg)
+            print(f"  PostgreSQL rows stored: {count_rows(pg_url)}", flush=True)
+        if is_wanted("304"):
+            lines += bench_304(sqlite_url, settings)
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
 
     print()
     print(
-        f"{'endpoint':<18} {'api req/s':>10} {'bare req/s':>11} {'ratio':>6} {'target':>7}         "
-        f"{'CPU ms/req api':>15} {'bare':>6} {'CPU ratio':>10}"
+        f"{'POST /responses (or GET 304)':<38} {'req/s':>8} {'CPU µs':>9} {'×parse':>8} {'×store':>8}  target"
     )
-    for r in filter(None, results):
-        target = TARGETS[r["name"]]
-        verdict = "ok" if r["ratio"] >= target else "MISSED"
-        print(
-            f"{r['name']:<18} {r['api']:>10.0f} {r['bare']:>11.0f} {r['ratio']:>6.2f} {target:>7.2f}  "
-            f"{verdict:<6} {r['api_cpu']:>15.3f} {r['bare_cpu']:>6.3f} {r['bare_cpu'] / r['api_cpu']:>10.2f}"
-        )
+    for line in lines:
+        print(line)
     print(
         f"\nload average at the end: {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs (other work on the "
-        "machine moves req/s; the collector's own CPU per request, from /proc, moves much less)"
+        "machine moves req/s; the CPU per request, from /proc, moves much less)"
     )
     print(
-        "\nSQLite runs in WAL mode with synchronous=NORMAL (what we ship): a commit survives a crash of the "
-        "collector, but the last commits may be lost on power loss or an OS crash; 'FULL' fsyncs every "
-        "commit. PostgreSQL commits are fsynced (synchronous_commit=on)."
+        "CPU µs: user+system time of the server's workers per request. ×parse, ×store: the median of "
+        "each round's ratio to the bare parse and the bare store. SQLite runs in WAL mode with "
+        "synchronous=NORMAL (a commit survives a crash of the collector, not a power loss); "
+        "PostgreSQL commits are fsynced (synchronous_commit=on)."
     )
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import sqlalchemy as sa
-from flask import Flask, jsonify
+from flask import Flask, jsonify, request
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from .extensions import db, limiter, migrate
@@ -34,6 +34,15 @@ def healthz():
     return jsonify(status="ok", database="ok")
 
 
+_filtering = [False]
+
+
+def is_not_limited_here() -> bool:
+    """Tell Flask-Limiter's per-request hook to stand aside: reads are never limited, and the API
+    counts its POSTs itself in one round trip (``collector.ratelimit``)."""
+    return request.method in ("GET", "HEAD", "OPTIONS") or request.path.startswith("/api/")
+
+
 def init_app(app: Flask) -> None:
     """Bind the extensions, the database and the collector's routes and commands to the app."""
     from . import api, cli, embed_script, hosted
@@ -52,6 +61,9 @@ def init_app(app: Flask) -> None:
         app, db, directory=str(MIGRATIONS_DIR), render_as_batch=True, compare_type=True
     )
     limiter.init_app(app)
+    if not _filtering[0]:
+        limiter.request_filter(is_not_limited_here)
+        _filtering[0] = True
     with app.app_context():
         if db.engine.dialect.name == "sqlite":
             synchronous = app.config.get("SQLITE_SYNCHRONOUS", "NORMAL")

@@ -8,19 +8,23 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import time
 from typing import Any
+from urllib.parse import parse_qsl
 
 import sqlalchemy as sa
 from flask import Blueprint, Flask, current_app, g, request
 from flask import Response as HttpResponse
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
+from werkzeug.http import parse_etags, unquote_etag
 
 from . import messages, office_cache
 from .extensions import db, limiter
 from .models import LANGUAGES
 from .office_cache import OfficeContext, get_office_context, normalize_origin, recall, remember
 from .operations.origins import record_refused_origin
+from .ratelimit import Breach, check_responses_limit
 from .storage import store_submission
 from .surveys import get_office, get_published_version, survey_document
 from .validation import SubmissionError, validate_submission
@@ -86,6 +90,8 @@ def submission_error_response(exc: SubmissionError) -> HttpResponse:
         fields_en=exc.fields_en,
         fields_uk=exc.fields_in("uk"),
         field_codes=exc.field_codes,
+        # "not stored, try again": the same hint however the database failed (read or write)
+        headers={"Retry-After": "5"} if exc.status == 503 else None,
     )
 
 
@@ -180,6 +186,11 @@ def add_cors_headers(response: HttpResponse) -> HttpResponse:
 @bp.errorhandler(SubmissionError)
 def handle_submission_error(exc: SubmissionError) -> HttpResponse:
     return submission_error_response(exc)
+
+
+@bp.errorhandler(Breach)
+def handle_rate_limit(exc: Breach) -> HttpResponse:
+    return error_response(429, "rate_limited", headers={"Retry-After": str(exc.retry_after)})
 
 
 @bp.errorhandler(HTTPException)
@@ -280,10 +291,6 @@ def get_survey(slug: str) -> HttpResponse:
 # -- responses -------------------------------------------------------------------------------------
 
 
-def get_responses_limit() -> str:
-    return current_app.config["RESPONSES_RATE_LIMIT"]
-
-
 def read_json_body() -> Any:
     """Return the parsed JSON body (application/json or text/plain), else raise a SubmissionError."""
     if request.mimetype not in JSON_TYPES:
@@ -336,10 +343,10 @@ def parse_json(raw: bytes) -> Any:
         raise SubmissionError(400, "invalid_json") from None
 
 
-@limiter.limit(get_responses_limit, methods=["POST"])
 def submit_response(slug: str) -> tuple[HttpResponse, int]:
     """Store one response: 201 new, 200 the same again or updated by its id, 4xx refused (JSON),
-    503 not stored."""
+    429 rate limited, 503 not stored."""
+    check_responses_limit()
     context = get_context_or_404(slug)
     check_origin(context)
     data = read_json_body()
@@ -380,7 +387,74 @@ def get_openapi() -> HttpResponse:
     return HttpResponse(spec, mimetype="application/json")
 
 
+# -- the survey's 304 before the request machinery ---------------------------------------------------
+
+SURVEY_PATH = re.compile(r"/api/v1/offices/[^/]+/survey")
+
+
+class SurveyNotModified:
+    """Answer a revalidation of the survey (``If-None-Match`` matching) with 304 straight from WSGI.
+
+    A 304 of the survey is most of the API's traffic (every page view with the banner). The full
+    path (Flask's request and context, the limiter's hooks, the blueprint's CORS) costs more than
+    the answer: when the full path answered a 304 for the same address, query and ``Origin``, its
+    ETag and headers (ETag, Cache-Control, Vary, CORS) are kept for ``API_CACHE_SECONDS`` in the
+    API cache, and a later match is answered with exactly those headers. The cache is cleared with
+    the others when the configuration changes, so the short-circuit never outlives the full path's
+    own cached document. Anything else goes on to the app.
+    """
+
+    def __init__(self, wsgi_app: Any, app: Flask) -> None:
+        self.wsgi_app = wsgi_app
+        self.app = app
+
+    def __call__(self, environ: dict[str, Any], start_response: Any) -> Any:
+        if environ.get("REQUEST_METHOD") != "GET" or not environ.get("HTTP_IF_NONE_MATCH"):
+            return self.wsgi_app(environ, start_response)
+        path = environ.get("PATH_INFO", "")
+        if not SURVEY_PATH.fullmatch(path):
+            return self.wsgi_app(environ, start_response)
+        key = (path, environ.get("QUERY_STRING", ""), environ.get("HTTP_ORIGIN"))
+        known = self.app.extensions.get("ocen_caches", {}).get("survey_304", {}).get(key)
+        if known is not None and known[0] > time.monotonic():
+            if parse_etags(environ["HTTP_IF_NONE_MATCH"]).contains_weak(known[1]):
+                start_response("304 NOT MODIFIED", list(known[2]))
+                return []
+        return self.wsgi_app(environ, self._recorder(key, start_response))
+
+    def _expiry(self, key: tuple) -> float | None:
+        """Return when what the full path's 304 was built from expires (the cached survey document
+        and office snapshot), or None when it was not cached: the short-circuit never outlives it."""
+        path, query, origin = key
+        slug = path.split("/")[4]
+        lang = dict(parse_qsl(query)).get("lang", "pl")
+        caches = self.app.extensions.get("ocen_caches", {})
+        survey = caches.get("survey", {}).get((slug, lang))
+        if survey is None:
+            return None
+        if origin is None:
+            return survey[0]
+        office = caches.get("office", {}).get(slug)  # origin_allowed came from its snapshot
+        return None if office is None else min(survey[0], office[0])
+
+    def _recorder(self, key: tuple, start_response: Any) -> Any:
+        def record(status: str, headers: list[tuple[str, str]], exc_info: Any = None) -> Any:
+            if status.startswith("304"):
+                etag = next((v for k, v in headers if k.lower() == "etag"), None)
+                expiry = self._expiry(key)
+                if etag is not None and expiry is not None:
+                    caches = self.app.extensions.setdefault("ocen_caches", {})
+                    cache = caches.setdefault("survey_304", {})
+                    if len(cache) >= office_cache.MAX_ENTRIES:
+                        cache.clear()
+                    cache[key] = (expiry, unquote_etag(etag)[0], tuple(headers))
+            return start_response(status, headers, exc_info)
+
+        return record
+
+
 def init_app(app: Flask) -> None:
-    """Register the API blueprint and the cache's invalidation."""
+    """Register the API blueprint, the survey's 304 short-circuit and the cache's invalidation."""
     office_cache.init_app(app)
     app.register_blueprint(bp)
+    app.wsgi_app = SurveyNotModified(app.wsgi_app, app)  # type: ignore[method-assign]

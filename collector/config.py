@@ -114,6 +114,19 @@ def check_cache_seconds(value: object) -> float:
     return seconds
 
 
+def check_recycle_seconds(value: object) -> int:
+    """Return how long a database connection is reused before it is replaced, else raise ConfigError."""
+    try:
+        seconds = int(value)  # type: ignore[call-overload]
+    except (TypeError, ValueError):
+        seconds = -1
+    if not 10 <= seconds <= 86400:
+        raise ConfigError(
+            f"DATABASE_RECYCLE_SECONDS must be a number of seconds from 10 to 86400, not {value!r}."
+        )
+    return seconds
+
+
 def check_proxy_count(value: object) -> int:
     """Return how many reverse proxies stand in front of the collector, else raise ConfigError."""
     try:
@@ -138,7 +151,15 @@ def load_config(
     default_db = "sqlite:///" + str(Path(app.instance_path) / "ocen-urzad.db")
     app.config.update(
         SQLALCHEMY_DATABASE_URI=environ.get("DATABASE_URL", default_db),
-        SQLALCHEMY_ENGINE_OPTIONS={"pool_pre_ping": True},
+        # No ping per checkout: a connection is reused (LIFO: the most recent, so each worker
+        # thread keeps getting the same one) and replaced after DATABASE_RECYCLE_SECONDS. A
+        # connection that died with the database fails its request with 503 and the pool is
+        # renewed, so the next request connects again (tests/collector/test_reliability.py).
+        SQLALCHEMY_ENGINE_OPTIONS={
+            "pool_pre_ping": False,
+            "pool_recycle": check_recycle_seconds(environ.get("DATABASE_RECYCLE_SECONDS", "300")),
+            "pool_use_lifo": True,
+        },
         RATELIMIT_STORAGE_URI=environ.get("RATELIMIT_STORAGE_URI", "memory://"),
         # No X-RateLimit-*/Retry-After on every answer: a 201 needs none and a 503 keeps its own;
         # the 429 says when to retry (collector.api.http_error_response).
@@ -168,6 +189,11 @@ def load_config(
     app.config["SQLALCHEMY_DATABASE_URI"] = check_database_url(
         app.config["SQLALCHEMY_DATABASE_URI"]
     )
+    if ":memory:" in app.config["SQLALCHEMY_DATABASE_URI"] or app.config[
+        "SQLALCHEMY_DATABASE_URI"
+    ] in ("sqlite://", "sqlite:///"):
+        # An in-memory SQLite database lives in one connection (a static pool, no queue).
+        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {}
     app.config["PUBLIC_URL"] = check_public_url(app.config["PUBLIC_URL"])
     app.config["RATELIMIT_STORAGE_URI"] = check_storage_uri(app.config["RATELIMIT_STORAGE_URI"])
     if is_production(environ):

@@ -240,8 +240,9 @@ class Answer(Model):
         sa.BigInteger().with_variant(sa.Integer, "sqlite"), primary_key=True
     )
     response_id: Mapped[uuid.UUID] = mapped_column(sa.ForeignKey("response.id", ondelete="CASCADE"))
-    office_id: Mapped[int] = mapped_column(sa.ForeignKey("office.id"))
-    version_id: Mapped[int] = mapped_column(sa.ForeignKey("survey_version.id"))
+    # Copies of the response's: checked through it (its foreign keys), not once per answer row.
+    office_id: Mapped[int]
+    version_id: Mapped[int]
     submitted_at: Mapped[datetime]
     department_key: Mapped[str | None] = mapped_column(sa.String(64), default=None)
     question_key: Mapped[str] = mapped_column(sa.String(64))

@@ -18,8 +18,8 @@ from __future__ import annotations
 
 import threading
 import uuid
-from collections.abc import Callable
-from contextlib import AbstractContextManager, nullcontext
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -99,20 +99,138 @@ ANSWER_COLUMNS = (
     "text",
     "hidden",
 )
+_ANSWER_ARRAYS = (
+    "SELECT * FROM unnest("
+    "CAST(%(a_response_id)s AS uuid[]), CAST(%(a_office_id)s AS integer[]), "
+    "CAST(%(a_version_id)s AS integer[]), CAST(%(a_submitted_at)s AS timestamp[]), "
+    "CAST(%(a_department_key)s AS varchar[]), CAST(%(a_question_key)s AS varchar[]), "
+    "CAST(%(a_value)s AS integer[]), CAST(%(a_option_key)s AS varchar[]), "
+    "CAST(%(a_text)s AS text[]), CAST(%(a_hidden)s AS boolean[]))"
+)
 # PostgreSQL: the response and all its answers in ONE statement, run in autocommit, so that storing
 # costs one round trip and one durable commit. (psycopg's executemany would send a pipeline of one
 # statement per answer, and BEGIN/COMMIT two more round trips.) A single statement is atomic:
 # either the response and every answer are stored, or nothing is.
-PG_INSERT_RESPONSE = sa.text(
+PG_INSERT_RESPONSE = (
     f"WITH stored_response AS (INSERT INTO response ({', '.join(RESPONSE_COLUMNS)}) VALUES ("
-    "CAST(:id AS uuid), :office_id, :version_id, CAST(:submitted_at AS timestamp), :channel, :lang, "
-    ":department_key, :content_hash, CAST(:entered_by_id AS integer), :completed)) "
-    f"INSERT INTO answer ({', '.join(ANSWER_COLUMNS)}) SELECT * FROM unnest("
-    "CAST(:a_response_id AS uuid[]), CAST(:a_office_id AS integer[]), CAST(:a_version_id AS integer[]), "
-    "CAST(:a_submitted_at AS timestamp[]), CAST(:a_department_key AS varchar[]), "
-    "CAST(:a_question_key AS varchar[]), CAST(:a_value AS integer[]), CAST(:a_option_key AS varchar[]), "
-    "CAST(:a_text AS text[]), CAST(:a_hidden AS boolean[]))"
+    "%(id)s, %(office_id)s, %(version_id)s, %(submitted_at)s, %(channel)s, %(lang)s, "
+    "%(department_key)s, %(content_hash)s, CAST(%(entered_by_id)s AS integer), %(completed)s)) "
+    f"INSERT INTO answer ({', '.join(ANSWER_COLUMNS)}) {_ANSWER_ARRAYS}"
 )
+# PostgreSQL: an update by id in ONE statement: the response row changed only if it still holds
+# the content read a moment before (else another update of the same id won: read and decide
+# again), and only then its old answers out and the new ones in. Returns 1 row if it was updated.
+PG_UPDATE_RESPONSE = (
+    "WITH updated AS (UPDATE response SET lang = %(lang)s, department_key = %(department_key)s, "
+    "content_hash = %(content_hash)s, completed = %(completed)s, updated_at = %(now)s "
+    "WHERE id = %(id)s AND content_hash = %(old_hash)s AND completed = %(old_completed)s "
+    "RETURNING id), "
+    "dropped AS (DELETE FROM answer WHERE response_id = %(id)s AND EXISTS (SELECT 1 FROM updated)), "
+    f"added AS (INSERT INTO answer ({', '.join(ANSWER_COLUMNS)}) {_ANSWER_ARRAYS} "
+    "WHERE EXISTS (SELECT 1 FROM updated)) "
+    "SELECT count(*) FROM updated"
+)
+SQLITE_INSERT_RESPONSE = (
+    f"INSERT INTO response ({', '.join(RESPONSE_COLUMNS)}) "
+    f"VALUES ({', '.join(':' + column for column in RESPONSE_COLUMNS)})"
+)
+SQLITE_INSERT_ANSWER = (
+    f"INSERT INTO answer ({', '.join(ANSWER_COLUMNS)}) "
+    f"VALUES ({', '.join('?' for _ in ANSWER_COLUMNS)})"
+)
+SQLITE_UPDATE_RESPONSE = (
+    "UPDATE response SET lang = :lang, department_key = :department_key, "
+    "content_hash = :content_hash, completed = :completed, updated_at = :now "
+    "WHERE id = :id AND content_hash = :old_hash AND completed = :old_completed"
+)
+READ_STORED = (
+    "SELECT r.office_id, r.version_id, r.channel, r.submitted_at, r.content_hash, r.completed, "
+    "r.entered_by_id, a.question_key FROM response r "
+    "LEFT JOIN answer a ON a.response_id = r.id WHERE r.id = {param}"
+)
+
+
+def _sqlite_time(value: datetime) -> str:
+    """SQLite keeps times as text, in the format SQLAlchemy writes and reads."""
+    return value.strftime("%Y-%m-%d %H:%M:%S.%f")
+
+
+def _release_session() -> None:
+    """End the request's read transaction, if any, so it holds no pooled connection while writing.
+
+    A thread waiting for the SQLite write lock must not hold one, or 20 concurrent writers exhaust
+    the pool; on PostgreSQL the write uses its own connection anyway.
+    """
+    if db.session.registry.has() and db.session().in_transaction():
+        db.session.commit()
+
+
+@contextmanager
+def driver_connection() -> Iterator[Any]:
+    """Lend the pool's driver (DBAPI) connection for one write; driver errors become SQLAlchemy's.
+
+    No ORM session, no Core compilation: the statements above are sent as they are. On an error
+    the transaction is rolled back; when the connection died with the database it is dropped and
+    the pool renewed (connections are not pinged before use), so the next request connects again.
+    """
+    engine = db.engine
+    dbapi = engine.dialect.loaded_dbapi
+    try:
+        connection = engine.raw_connection()
+    except dbapi.Error as exc:
+        raise sa.exc.DBAPIError.instance(None, None, exc, dbapi.Error) from exc
+    try:
+        yield connection
+    except dbapi.Error as exc:
+        try:
+            connection.rollback()
+        except dbapi.Error:
+            pass
+        if engine.dialect.is_disconnect(exc, connection.dbapi_connection, None):
+            connection.invalidate(exc)
+            engine.dispose()  # the others died too: connect afresh on the next checkout
+        raise sa.exc.DBAPIError.instance(None, None, exc, dbapi.Error) from exc
+    finally:
+        connection.close()  # back to the pool
+
+
+def commit(connection: Any) -> None:
+    """Commit the driver connection's transaction (a seam for the tests' failing disk)."""
+    connection.commit()
+
+
+def _pg_autocommit(connection: Any, statement: str, params: dict[str, Any]) -> Any:
+    """Run one statement in autocommit (one round trip, durable when it returns); return its cursor."""
+    raw = connection.dbapi_connection
+    raw.autocommit = True
+    try:
+        cursor = raw.cursor()
+        cursor.execute(statement, params)
+        return cursor
+    finally:
+        raw.autocommit = False
+
+
+def _answer_arrays(rows: list[dict[str, Any]]) -> dict[str, list[Any]]:
+    return {f"a_{column}": [row[column] for row in rows] for column in ANSWER_COLUMNS}
+
+
+def _sqlite_answer_rows(rows: list[dict[str, Any]]) -> list[tuple[Any, ...]]:
+    return [
+        (
+            row["response_id"].hex,
+            row["office_id"],
+            row["version_id"],
+            _sqlite_time(row["submitted_at"]),
+            row["department_key"],
+            row["question_key"],
+            row["value"],
+            row["option_key"],
+            row["text"],
+            0,
+        )
+        for row in rows
+    ]
 
 
 def write_response(
@@ -120,47 +238,47 @@ def write_response(
     rows: list[dict[str, Any]],
     before_commit: Callable[[], None] | None = None,
 ) -> None:
-    """Write and commit a response with its answers, all or nothing (commits the session).
+    """Write and commit a response with its answers, all or nothing.
 
-    ``before_commit`` adds more rows (an audit event) to the same transaction.
+    ``before_commit`` adds more rows (an audit event, paper entry in the panel) to the same
+    transaction: that path goes through the ORM session, which it commits.
     """
-    session = db.session
-    if db.engine.dialect.name == "postgresql" and before_commit is None:
-        params = {
-            **values,
-            **{f"a_{column}": [row[column] for row in rows] for column in ANSWER_COLUMNS},
-        }
-        if session().in_transaction():
-            session.commit()  # end a read transaction, so that the autocommit below may begin
-        connection = session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
-        connection.execute(PG_INSERT_RESPONSE, params)
-        session.commit()  # hands the connection back to the pool
+    if before_commit is not None:
+        write_response_in_session(values, rows, before_commit)
         return
+    _release_session()
+    if db.engine.dialect.name == "postgresql":
+        with driver_connection() as connection:
+            _pg_autocommit(connection, PG_INSERT_RESPONSE, {**values, **_answer_arrays(rows)})
+        return
+    params = {
+        **values,
+        "id": values["id"].hex,
+        "submitted_at": _sqlite_time(values["submitted_at"]),
+        "completed": int(values["completed"]),
+    }
+    with write_lock(), driver_connection() as connection:
+        cursor = connection.cursor()
+        cursor.execute(SQLITE_INSERT_RESPONSE, params)
+        if rows:
+            cursor.executemany(SQLITE_INSERT_ANSWER, _sqlite_answer_rows(rows))
+        commit(connection)
+
+
+def write_response_in_session(
+    values: dict[str, Any], rows: list[dict[str, Any]], before_commit: Callable[[], None]
+) -> None:
+    """Write a response, its answers and the caller's rows in the session's transaction; commit."""
+    session = db.session
     if session().in_transaction():
-        # End the read transaction of validation first: a thread waiting for the write lock must
-        # not hold a pooled connection, or 20 concurrent writers exhaust the pool.
         session.commit()
     with write_lock():
-        # Core inserts: one statement for the response, one executemany for its answers, one commit.
         connection = session.connection()
         connection.execute(RESPONSE_TABLE.insert(), values)
         if rows:
             connection.execute(ANSWER_TABLE.insert(), rows)
-        if before_commit is not None:
-            before_commit()
+        before_commit()
         session.commit()
-
-
-# The rest of an update on PostgreSQL, once the response row is locked by its UPDATE: the old
-# answers out and the new ones in, one statement.
-PG_REPLACE_ANSWERS = sa.text(
-    "WITH dropped AS (DELETE FROM answer WHERE response_id = CAST(:id AS uuid)) "
-    f"INSERT INTO answer ({', '.join(ANSWER_COLUMNS)}) SELECT * FROM unnest("
-    "CAST(:a_response_id AS uuid[]), CAST(:a_office_id AS integer[]), CAST(:a_version_id AS integer[]), "
-    "CAST(:a_submitted_at AS timestamp[]), CAST(:a_department_key AS varchar[]), "
-    "CAST(:a_question_key AS varchar[]), CAST(:a_value AS integer[]), CAST(:a_option_key AS varchar[]), "
-    "CAST(:a_text AS text[]), CAST(:a_hidden AS boolean[]))"
-)
 
 
 @dataclass(frozen=True)
@@ -177,38 +295,31 @@ class StoredResponse:
     answered: frozenset[str]  # keys of the questions it answers
 
 
-def read_stored(connection: sa.Connection, response_id: uuid.UUID) -> StoredResponse | None:
+def read_stored(connection: Any, response_id: uuid.UUID) -> StoredResponse | None:
     """Return the stored response with this id and the keys it answers (one statement), or None."""
-    rows = connection.execute(
-        sa.select(
-            RESPONSE_TABLE.c.office_id,
-            RESPONSE_TABLE.c.version_id,
-            RESPONSE_TABLE.c.channel,
-            RESPONSE_TABLE.c.submitted_at,
-            RESPONSE_TABLE.c.content_hash,
-            RESPONSE_TABLE.c.completed,
-            RESPONSE_TABLE.c.entered_by_id,
-            ANSWER_TABLE.c.question_key,
-        )
-        .select_from(
-            RESPONSE_TABLE.outerjoin(
-                ANSWER_TABLE, ANSWER_TABLE.c.response_id == RESPONSE_TABLE.c.id
-            )
-        )
-        .where(RESPONSE_TABLE.c.id == response_id)
-    ).all()
+    if db.engine.dialect.name == "postgresql":
+        # in autocommit: no transaction left open before the update's own autocommit statement
+        cursor = _pg_autocommit(connection, READ_STORED.format(param="%(id)s"), {"id": response_id})
+    else:
+        cursor = connection.cursor()
+        cursor.execute(READ_STORED.format(param=":id"), {"id": response_id.hex})
+    rows = cursor.fetchall()
     if not rows:
         return None
-    first = rows[0]
+    office_id, version_id, channel, submitted_at, content_hash, completed, entered_by_id, _ = rows[
+        0
+    ]
+    if isinstance(submitted_at, str):
+        submitted_at = datetime.fromisoformat(submitted_at)
     return StoredResponse(
-        office_id=first.office_id,
-        version_id=first.version_id,
-        channel=first.channel,
-        submitted_at=first.submitted_at,
-        content_hash=first.content_hash,
-        completed=bool(first.completed),
-        entered_by_id=first.entered_by_id,
-        answered=frozenset(row.question_key for row in rows if row.question_key is not None),
+        office_id=office_id,
+        version_id=version_id,
+        channel=channel,
+        submitted_at=submitted_at,
+        content_hash=content_hash,
+        completed=bool(completed),
+        entered_by_id=entered_by_id,
+        answered=frozenset(row[7] for row in rows if row[7] is not None),
     )
 
 
@@ -252,7 +363,7 @@ def check_update(
 
 
 def update_response(
-    connection: sa.Connection,
+    connection: Any,
     stored: StoredResponse,
     submission: Submission,
     content_hash: str,
@@ -260,65 +371,56 @@ def update_response(
 ) -> bool:
     """Replace the stored response's content and answers if nobody changed it since it was read.
 
-    Returns False when the guarded UPDATE found the row changed (the caller reads again); the
-    caller commits.
+    Returns False when the guarded UPDATE found the row changed (the caller reads again). On
+    PostgreSQL one statement in autocommit; on SQLite one transaction, committed here.
     """
-    response = RESPONSE_TABLE
-    result = connection.execute(
-        response.update()
-        .where(
-            response.c.id == submission.id,
-            response.c.content_hash == stored.content_hash,
-            response.c.completed == stored.completed,
-        )
-        .values(
-            lang=submission.lang,
-            department_key=submission.department_key,
-            content_hash=content_hash,
-            completed=stored.completed or submission.completed,
-            updated_at=now,
-        )
-    )
-    if result.rowcount != 1:
-        return False
     rows = answer_rows(submission, stored.submitted_at)
-    if connection.dialect.name == "postgresql":
-        params = {
-            "id": submission.id,
-            **{f"a_{column}": [row[column] for row in rows] for column in ANSWER_COLUMNS},
-        }
-        connection.execute(PG_REPLACE_ANSWERS, params)
-    else:
-        connection.execute(ANSWER_TABLE.delete().where(ANSWER_TABLE.c.response_id == submission.id))
-        if rows:
-            connection.execute(ANSWER_TABLE.insert(), rows)
+    completed = stored.completed or submission.completed
+    params: dict[str, Any] = {
+        "id": submission.id,
+        "lang": submission.lang,
+        "department_key": submission.department_key,
+        "content_hash": content_hash,
+        "completed": completed,
+        "now": now,
+        "old_hash": stored.content_hash,
+        "old_completed": stored.completed,
+    }
+    if db.engine.dialect.name == "postgresql":
+        cursor = _pg_autocommit(connection, PG_UPDATE_RESPONSE, {**params, **_answer_arrays(rows)})
+        return cursor.fetchone()[0] == 1
+    params.update(
+        id=submission.id.hex,
+        completed=int(completed),
+        old_completed=int(stored.completed),
+        now=_sqlite_time(now),
+    )
+    cursor = connection.cursor()
+    cursor.execute(SQLITE_UPDATE_RESPONSE, params)
+    if cursor.rowcount != 1:
+        connection.rollback()
+        return False
+    cursor.execute("DELETE FROM answer WHERE response_id = ?", (submission.id.hex,))
+    if rows:
+        cursor.executemany(SQLITE_INSERT_ANSWER, _sqlite_answer_rows(rows))
+    commit(connection)
     return True
 
 
 def store_update(submission: Submission, content_hash: str) -> str:
     """Store a POST whose id is taken: "duplicate" or "updated", else raise SubmissionError."""
-    session = db.session
     for _try in range(MAX_UPDATE_TRIES):
-        with write_lock():
-            connection = session.connection()
+        with write_lock(), driver_connection() as connection:
             stored = read_stored(connection, submission.id)
             if stored is None:  # a row that failed the insert is gone: nothing to update
-                session.rollback()
                 current_app.logger.error("A response's id was taken and then not found")
                 raise SubmissionError(503, "unavailable")
             now = utcnow()
-            try:
-                is_update = check_update(stored, submission, content_hash, now)
-            except SubmissionError:
-                session.rollback()  # hand the connection back before answering 409
-                raise
-            if not is_update:
-                session.rollback()
+            if not check_update(stored, submission, content_hash, now):
                 return "duplicate"
             if update_response(connection, stored, submission, content_hash, now):
-                session.commit()
                 return "updated"
-            session.rollback()  # lost a race with another update of the same id: decide again
+            # lost a race with another update of the same id: decide again
     current_app.logger.error("A response kept changing while it was updated")
     raise SubmissionError(503, "unavailable")
 

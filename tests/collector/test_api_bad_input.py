@@ -493,6 +493,14 @@ CASES = [
         "wygląda na wysłane automatycznie",
     ),
     (
+        "honeypot filled with whitespace only",
+        lambda o: body(o, website=" \t\n"),
+        400,
+        "honeypot",
+        None,
+        "wygląda na wysłane automatycznie",
+    ),
+    (
         "submitted too fast",
         lambda o: body(o, elapsed_ms=1500),
         400,

@@ -319,14 +319,15 @@ def failing_commits(monkeypatch):
             conn.execute(sa.text("DROP TRIGGER ocen_test_fail_commit ON answer"))
             conn.execute(sa.text("DROP FUNCTION ocen_test_fail_commit()"))
         return
-    session_class = type(db.session())
+    import sqlite3
 
-    def failing_commit(self):
-        self.flush()
-        self.connection().exec_driver_sql("SELECT 1")  # the rows are written in this transaction
-        raise sa.exc.OperationalError("COMMIT", {}, Exception("disk I/O error (simulated)"))
+    from collector import storage
 
-    monkeypatch.setattr(session_class, "commit", failing_commit)
+    def failing_commit(connection):
+        connection.cursor().execute("SELECT 1")  # the rows are written in this transaction
+        raise sqlite3.OperationalError("disk I/O error (simulated)")
+
+    monkeypatch.setattr(storage, "commit", failing_commit)
     yield payload
     monkeypatch.undo()
 
