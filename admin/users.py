@@ -175,7 +175,7 @@ class UserView(OfficeScopedView):
     def update_model(self, form: Any, model: User) -> bool:
         """Save the user; deactivating an active account asks first (a confirmation page)."""
         # Deactivating oneself is refused by the checks (validate_change): no question first.
-        if model.active and not form.active.data and str(model.id) != current_user.get_id():
+        if model.active and not form.active.data and model.id != current_user.id:
             try:
                 confirmed = is_confirmed("user.deactivate", model.id)
             except ConfirmationRefused as refused:

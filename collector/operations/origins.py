@@ -5,7 +5,7 @@ and the count of origins the API refused per office and day (``record_refused_or
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from urllib.parse import urlsplit
 
 import sqlalchemy as sa
@@ -14,7 +14,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from ..extensions import db
-from ..models import RefusedOrigin
+from ..models import RefusedOrigin, utcnow
 from .problems import DomainError
 
 LOCAL_HOSTS = frozenset({"localhost", "127.0.0.1"})
@@ -108,7 +108,7 @@ def record_refused_origin(office_id: int, header: str | None) -> bool:
     if origin is None or len(origin) > MAX_RECORDED_ORIGIN:
         return False
     table = RefusedOrigin.__table__
-    values = {"office_id": office_id, "day": datetime.now(UTC).date(), "origin": origin, "count": 1}
+    values = {"office_id": office_id, "day": utcnow().date(), "origin": origin, "count": 1}
     try:
         with db.engine.begin() as connection:
             insert = (pg_insert if connection.dialect.name == "postgresql" else sqlite_insert)(
@@ -129,7 +129,7 @@ def record_refused_origin(office_id: int, header: str | None) -> bool:
 def get_refused_origins(office_id: int, days: int = REFUSED_ORIGIN_DAYS) -> list[tuple[str, int]]:
     """Return the origins refused for the office in the last ``days`` days (today included, UTC),
     with how many times, most refused first."""
-    since = datetime.now(UTC).date() - timedelta(days=days - 1)
+    since = utcnow().date() - timedelta(days=days - 1)
     total = sa.func.sum(RefusedOrigin.count)
     rows = db.session.execute(
         sa.select(RefusedOrigin.origin, total)

@@ -8,7 +8,7 @@ import pytest
 from collector.extensions import db
 from collector.models import User
 from tests.admin.conftest import PanelClient
-from tests.admin.panel import form_login, post, text
+from tests.admin.panel import confirm_token_of, form_login, post, text
 from tests.conftest import CSRF_ON
 from tests.factories import DEFAULT_PASSWORD, create_office, create_user
 
@@ -125,7 +125,9 @@ def test_deactivation_ends_the_users_sessions_for_good(app, client, office, cler
     form_login(client, "admin@demo.test")
     form = {"email": "clerk@demo.test", "name": "", "role": "admin"}
 
-    assert post(client, f"/admin/user/edit/?id={clerk.id}", form).status_code == 302
+    asked = post(client, f"/admin/user/edit/?id={clerk.id}", form)  # asks first
+    confirmed = {**form, "confirm_token": confirm_token_of(asked)}
+    assert post(client, f"/admin/user/edit/?id={clerk.id}", confirmed).status_code == 302
     assert db.session.get(User, clerk.id).active is False
     assert is_refused(clerk_browser)
 

@@ -18,7 +18,7 @@ from tests.admin.flowtools import (
     question_form,
     start_draft,
 )
-from tests.admin.panel import text
+from tests.admin.panel import confirm, text
 from tests.factories import count, create_version
 
 
@@ -908,7 +908,7 @@ def test_a_new_draft_keeps_the_conditions_of_the_version_it_copies(client, offic
         draft,
         **choice("why_low", "Co poszło nie tak?", show_if_question="score", show_if_max="2"),
     )
-    response = post(client, f"/admin/survey/version/{draft.id}/publish")
+    response = confirm(client, f"/admin/survey/version/{draft.id}/publish")  # asks first
     assert response.status_code == 302
     db.session.expire_all()
     assert db.session.get(SurveyVersion, draft.id).status == "published"
