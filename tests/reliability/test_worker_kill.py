@@ -91,12 +91,13 @@ def test_a_killed_worker_loses_no_acknowledged_response(database, tmp_path):
             capture_output=True,
             timeout=120,
         )
+    log = (tmp_path / "gunicorn.log").open("w")
     server = subprocess.Popen(
         [str(BIN / "gunicorn"), "-c", "deploy/gunicorn.conf.py"],
         cwd=ROOT,
         env=env,
         start_new_session=True,
-        stderr=open(tmp_path / "gunicorn.log", "w"),
+        stderr=log,
     )
     acknowledged: list[str] = []
     unexpected: list[str] = []
@@ -163,6 +164,7 @@ def test_a_killed_worker_loses_no_acknowledged_response(database, tmp_path):
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=60)
+        log.close()
 
     assert not unexpected, unexpected[:5]
     assert before_kill > 0 and len(acknowledged) > before_kill, "no load before or after the kill"
