@@ -8,28 +8,27 @@ links to the page where the clerk acts on it. A superadmin first picks the offic
 from __future__ import annotations
 
 import math
-from datetime import timedelta
 from typing import Any
 
+import sqlalchemy as sa
 from flask import url_for
 from flask_admin import AdminIndexView, expose
 from flask_babel import gettext as _
 from markupsafe import Markup, escape
 
-from collector.enums import CHANNEL_LABELS, Channel
+from collector.enums import CHANNEL_LABELS, Channel, CommentStatus
 from collector.extensions import db
-from collector.models import utcnow
+from collector.models import Answer
+from collector.operations.comments import comment_condition
 from collector.operations.origins import get_refused_origins
 from reports.overview import build_overview
 from reports.periods import local_today
-from reports.queries import count_comments
 from reports.texts import fmt_change, fmt_date, fmt_int, fmt_month, fmt_num
 
 from .base import ALL_ROLES, RoleCheckMixin, get_user, has_role, is_superadmin
 from .i18n import get_language
 from .pages import get_chosen_office, render_office_choice
 
-COMMENT_DAYS = 30
 REFUSED_DAYS = 7
 PUBLIC_CHANNELS = tuple(Channel)
 # The panel's charts are sans-serif wherever they are read (DejaVu Sans as in the PDF, else the system's).
@@ -37,18 +36,22 @@ CHART_FONT = "DejaVu Sans, Liberation Sans, Arial, Helvetica, sans-serif"
 
 
 def unread_comments(office_id: int) -> int:
-    """Return how many comments wait for the clerk.
+    """Return how many comments of the office wait for the clerk: unread in the inbox, not hidden."""
+    return (
+        db.session.scalar(
+            sa.select(sa.func.count(Answer.id)).where(
+                comment_condition(office_id),
+                Answer.status == CommentStatus.NEW,
+                Answer.hidden.is_(False),
+            )
+        )
+        or 0
+    )
 
-    TODO(inbox): until the comment inbox with read state lands (branch ``inbox``), this counts the
-    comments of the last 30 days; the inbox replaces this one function with its unread count and
-    ``comments_url`` with the inbox's address.
-    """
-    return count_comments(db.session, office_id, utcnow() - timedelta(days=COMMENT_DAYS))
 
-
-def comments_url(office_id: int | None) -> str:
-    """Return where the clerk reads the comments: the responses list, filtered to those with one."""
-    return responses_url(office_id, comments="1")
+def comments_url() -> str:
+    """Return where the clerk reads the comments: the comment inbox (unread ones in bold, first)."""
+    return url_for("comment.index_view")
 
 
 def responses_url(office_id: int | None, **filters: str) -> str:
@@ -85,8 +88,7 @@ class HomeView(RoleCheckMixin, AdminIndexView):
             overview=overview,
             lang=lang,
             unread=unread_comments(office.id),
-            comment_days=COMMENT_DAYS,
-            comments_link=comments_url(office_arg),
+            comments_link=comments_url(),
             refused=get_refused_origins(office.id, days=REFUSED_DAYS),
             refused_days=REFUSED_DAYS,
             channels=PUBLIC_CHANNELS,

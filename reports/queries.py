@@ -319,21 +319,6 @@ def count_missing_answers(session: Session, scope: Scope) -> int:
     return session.scalar(query) or 0
 
 
-def count_comments(session: Session, office_id: int, since: datetime) -> int:
-    """Return how many comments (text answers not hidden) the office received since ``since`` (UTC)."""
-    query = (
-        sa.select(sa.func.count())
-        .select_from(Answer)
-        .where(
-            Answer.office_id == office_id,
-            Answer.submitted_at >= since,
-            Answer.text.is_not(None),
-            Answer.hidden.is_(False),
-        )
-    )
-    return session.scalar(query) or 0
-
-
 def last_response_by_channel(session: Session, office_id: int) -> dict[str, datetime]:
     """Return, per channel, when the office's newest response through it arrived (UTC)."""
     query = (

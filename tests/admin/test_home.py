@@ -26,7 +26,6 @@ def frozen(monkeypatch):
     import collector.operations.origins
 
     monkeypatch.setattr(admin.home, "local_today", lambda: TODAY)
-    monkeypatch.setattr(admin.home, "utcnow", lambda: NOW)
     monkeypatch.setattr(collector.operations.origins, "utcnow", lambda: NOW)
 
 
@@ -132,8 +131,8 @@ def test_the_start_page_shows_the_counts_of_the_data_set(client, office_with_dat
     assert expected == {"month": 3, "year": 6, "month_last_year": 3, "year_last_year": 4}
     assert figure(html, "month") == (expected["month"], expected["month_last_year"])
     assert figure(html, "year") == (expected["year"], expected["year_last_year"])
-    # Comments of the last 30 days, not hidden: 10 June and 20 May.
-    assert re.search(r'id="comments-count">2<', html)
+    # Comments unread in the inbox, hidden ones left out: 10 June, 20 May and 10 May.
+    assert re.search(r'id="comments-count">3<', html)
     # Refused origins of the last seven days, most first; the eighth day back is gone.
     table = re.search(r'id="refused-origins">(.*?)</table>', html, re.S).group(1)
     assert re.findall(r"<code>(.*?)</code></td><td[^>]*>(\d+)<", table) == [
@@ -149,6 +148,16 @@ def test_the_start_page_shows_the_counts_of_the_data_set(client, office_with_dat
     assert 'id="report-overdue"' in html and "10.01.2026" in html
 
 
+def test_a_comment_read_in_the_inbox_no_longer_waits(client, office_with_data):
+    from collector.models import Answer
+
+    read = db.session.scalar(db.select(Answer).where(Answer.text == "Brak ławek."))
+    read.status = "read"
+    db.session.commit()
+    login(client, "admin@demo.test")
+    assert re.search(r'id="comments-count">2<', text(client.get("/admin/")))
+
+
 def test_each_figure_links_to_where_the_clerk_acts(client, office_with_data):
     login(client, "admin@demo.test")
     html = text(client.get("/admin/"))
@@ -159,9 +168,12 @@ def test_each_figure_links_to_where_the_clerk_acts(client, office_with_data):
         r'id="comments-link" href="([^"]+)"|href="([^"]+)" id="comments-link"', html
     )
     url = next(g for g in comments_link.groups() if g).replace("&amp;", "&")
-    page = client.get(url)
-    # Four responses hold a comment (hidden ones too: the list is where one hides or shows it).
-    assert text(page).count("/admin/response/details/?id=") == 4
+    inbox = text(client.get(url))
+    # The comment inbox, with the unread comments the figure counted (hidden ones are there too:
+    # the inbox is where one hides or shows them).
+    assert url.startswith("/admin/comment/")
+    for comment in ("Za długa kolejka.", "Brak ławek.", "Stary komentarz.", "ukryty"):
+        assert comment in inbox, comment
     assert "/admin/office/edit/?id=" in html  # refused origins -> the office's allowed origins
     assert "/admin/reports/" in html
 
