@@ -71,6 +71,11 @@ class Office(Model):
     invite_enabled: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     # Every account of the office must log in with a one-time code as well (TOTP).
     require_two_factor: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
+    # The public results page (/wyniki/<slug>), open data and the results endpoint: off by default;
+    # ``results_published_at`` is when the office last switched it on (reports archived since
+    # then are listed publicly).
+    publish_results: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
+    results_published_at: Mapped[datetime | None] = mapped_column(default=None)
     invite_delay_seconds: Mapped[int | None] = mapped_column(default=None)
     invite_paths: Mapped[list[str]] = mapped_column(sa.JSON, default=list)
     invite_sample_percent: Mapped[int] = mapped_column(default=100, server_default="100")
