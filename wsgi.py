@@ -12,6 +12,7 @@ from flask import Flask
 import admin
 import collector
 import reports
+import results
 import widget
 from collector.config import load_config
 
@@ -24,5 +25,6 @@ def create_app(config: dict | None = None) -> Flask:
     collector.init_app(app)
     widget.init_app(app)
     reports.init_app(app)
+    results.init_app(app)
     admin.init_app(app)
     return app

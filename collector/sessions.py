@@ -7,7 +7,7 @@ from flask import Response as HttpResponse
 from flask.sessions import SecureCookieSession, SecureCookieSessionInterface, SessionMixin
 
 # What residents and their browsers fetch: the widget, the survey API, the hosted page, health.
-PUBLIC_PREFIXES = ("/api/", "/s/", "/widget", "/healthz", "/static/")
+PUBLIC_PREFIXES = ("/api/", "/s/", "/widget", "/healthz", "/static/", "/wyniki")
 
 
 def is_public_path(path: str) -> bool:

@@ -1,0 +1,3 @@
+"""The public results page of an office: ``/wyniki/<slug>``."""
+
+from __future__ import annotations
