@@ -424,6 +424,9 @@ class Report(Model):
     pdf: Mapped[bytes] = mapped_column(sa.LargeBinary)
     sha256: Mapped[str] = mapped_column(sa.String(64))
     data_sha256: Mapped[str] = mapped_column(sa.String(64), default="")
+    # The report's data as canonical JSON (its SHA-256 is ``data_sha256``): the public results page
+    # and open data show the archived figures, not a recount. Empty for reports archived before.
+    data_json: Mapped[str] = mapped_column(sa.Text, default="", server_default="")
     # A newer report of the same period and kind replaced this one; both stay in the archive.
     superseded_by_id: Mapped[uuid.UUID | None] = mapped_column(
         sa.ForeignKey("report.id"), default=None

@@ -22,7 +22,7 @@ from .fonts import FontMissing
 from .pdf import build_pdf
 from .periods import Period, local_today, to_local
 from .queries import load_versions
-from .sections import build_report_data, data_sha256
+from .sections import build_report_data, canonical_json, data_sha256
 from .texts import REPORT_LANGUAGES
 
 log = logging.getLogger(__name__)
@@ -173,6 +173,7 @@ def archive_report(
         pdf=pdf,
         sha256=hashlib.sha256(pdf).hexdigest(),
         data_sha256=report_data["data_sha256"],
+        data_json=canonical_json(data).decode("utf-8"),
     )
     session.add(report)
     event = record_event(

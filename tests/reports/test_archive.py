@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 from datetime import date, timedelta
 
 import pytest
@@ -56,6 +57,9 @@ def test_archive_report_adds_the_pdf_its_hashes_and_an_audit_event(office, sessi
     assert report.pdf.startswith(b"%PDF-")
     assert report.sha256 == hashlib.sha256(report.pdf).hexdigest()
     assert len(report.data_sha256) == 64
+    # The archived data is the one hashed: a public page reading it shows the report's figures.
+    assert hashlib.sha256(report.data_json.encode("utf-8")).hexdigest() == report.data_sha256
+    assert json.loads(report.data_json)["responses"]["total"] == 6
     assert (report.response_count, report.versions, report.reason) == (6, [1], "ad-hoc")
     assert report.author_name == "Anna Żółkiewska (sekretarz@lodz.pl)"
     event = session.scalar(sa.select(AuditEvent).where(AuditEvent.action == "report.generate"))
