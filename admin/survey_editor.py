@@ -37,7 +37,7 @@ from collector.enums import QUESTION_TYPE_LABELS, VERSION_STATUS_LABELS, Questio
 from collector.extensions import db
 from collector.models import LANGUAGES, Department, Question, Report, SurveyVersion
 from collector.operations import DomainError, Problem
-from collector.operations.problems import CHOICE_TYPES, SCALE_POINTS, check_version
+from collector.operations.problems import CHOICE_TYPES, SCALE_POINTS, check_version, show_if_targets
 from collector.operations.versions import (
     check_question_values,
     delete_question,
@@ -220,11 +220,9 @@ class QuestionForm(FlaskForm):
             (NEW_GROUP, _("nowa siatka…")),
         ]
         ordered = sorted(version.questions, key=lambda q: q.position)
-        earlier = ordered if question is None else ordered[: ordered.index(question)]
         choices = [("", _("zawsze (bez warunku)"))] + [
             (q.key, f"{ordered.index(q) + 1}. {truncate((q.texts or {}).get('pl') or q.key)}")
-            for q in earlier
-            if q.type == QuestionType.RATING
+            for q in show_if_targets(question, ordered)
         ]
         chosen = self.show_if_question.data or ""
         if chosen and chosen not in dict(choices):
