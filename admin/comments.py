@@ -249,7 +249,8 @@ def _format_score(view: Any, context: Any, model: Answer, name: str) -> str:
 def _format_text(view: Any, context: Any, model: Answer, name: str) -> Markup:
     text = escape(model.text or "")
     link = url_for("response.details_view", id=str(model.response_id))
-    body = Markup("<strong>%s</strong>") % text if model.status == CommentStatus.NEW else text
+    unread = model.status == CommentStatus.NEW and not model.hidden  # as the unread count
+    body = Markup("<strong>%s</strong>") % text if unread else text
     return Markup('%s <a href="%s" class="small">%s</a>') % (
         body,
         link,
@@ -366,7 +367,9 @@ class CommentInboxView(OfficeScopedView):
                 inbox_writer=self.is_writer(),
                 inbox_unread=db.session.scalar(
                     sa.select(sa.func.count(Answer.id)).where(
-                        ops.comment_condition(office_id), Answer.status == CommentStatus.NEW
+                        ops.comment_condition(office_id),
+                        Answer.status == CommentStatus.NEW,
+                        Answer.hidden.is_(False),  # as the start page counts: hidden needs no reading
                     )
                 ),
             )
