@@ -117,7 +117,7 @@ def clerks_office(app):
                     "service_waiting": rng.choice((waiting, waiting + 1)),
                 },
                 comment=FILLER[(back + i) % len(FILLER)] if i % 2 == 0 else None,
-                channel=("widget", "qr", "hosted")[i % 3],
+                channel=("widget", "qr", "page", "kiosk")[i % 4],
             )
     # The clerk's comments: today, the newest first in the inbox.
     for minute, (department, overall, comment) in enumerate(
