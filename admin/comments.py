@@ -369,7 +369,8 @@ class CommentInboxView(OfficeScopedView):
                     sa.select(sa.func.count(Answer.id)).where(
                         ops.comment_condition(office_id),
                         Answer.status == CommentStatus.NEW,
-                        Answer.hidden.is_(False),  # as the start page counts: hidden needs no reading
+                        # As the start page counts: a hidden comment waits for no reading.
+                        Answer.hidden.is_(False),
                     )
                 ),
             )
