@@ -132,7 +132,10 @@ class PathsField(TextAreaField):
 
 
 class CommaDecimalField(DecimalField):
-    """A decimal written either way: "3,5" (Polish) or "3.5"."""
+    """A decimal written either way: "3,5" (Polish) or "3.5"; a text box, since a number box
+    would refuse to show the Polish "3,5"."""
+
+    widget = widgets.TextInput()
 
     def process_formdata(self, valuelist: list[str]) -> None:
         super().process_formdata([value.strip().replace(",", ".") for value in valuelist])
@@ -279,6 +282,7 @@ class OfficeForm(PanelForm):
     alert_mean_below = CommaDecimalField(
         _l("Próg alertu e-mail: średnia poniżej"),
         default=3.5,
+        render_kw={"inputmode": "decimal"},
         places=1,
         description=_l(
             "Od 1,0 do 5,0. Pracownicy urzędu dostają alert, gdy średnia wydziału lub elementu "

@@ -43,7 +43,8 @@ class MailError(Exception):
 def describe_error(error: BaseException) -> str:
     """Return a short, password-free description of an SMTP or network failure."""
     if isinstance(error, smtplib.SMTPResponseException):
-        reply = error.smtp_error.decode("utf-8", "replace") if error.smtp_error else ""
+        raw = error.smtp_error
+        reply = raw.decode("utf-8", "replace") if isinstance(raw, bytes) else str(raw or "")
         return f"serwer SMTP odpowiedział {error.smtp_code} {reply}".strip()[:300]
     if isinstance(error, smtplib.SMTPRecipientsRefused):
         return "serwer SMTP odrzucił adres odbiorcy"

@@ -665,7 +665,7 @@ def retry_failed(session: Session, mailer: Mailer, ctx: NotifyContext, result: R
     ).all()
     for row_id in ids:
         # Claimed by one UPDATE: of two runs at once only one sends it.
-        claimed = session.execute(
+        claimed = session.execute(  # type: ignore[attr-defined]
             sa.update(Notification)
             .where(Notification.id == row_id, Notification.status == FAILED)
             .values(status=SENDING, attempts=Notification.attempts + 1, attempted_at=ctx.now)

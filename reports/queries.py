@@ -329,7 +329,7 @@ def read_latest_ratings(
         .order_by(Answer.submitted_at.desc(), Answer.id.desc())
         .limit(limit)
     )
-    return [(int(value), at) for value, at in session.execute(query)]
+    return [(int(value or 0), at) for value, at in session.execute(query)]
 
 
 def last_response_by_channel(session: Session, office_id: int) -> dict[str, datetime]:
