@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import email
 import email.policy
+import logging
 import re
 import socket
 import threading
@@ -469,7 +470,7 @@ def test_the_seven_day_reminder_follows_the_thirty_day_one_and_links_the_last_re
 
 
 def test_smtp_down_fails_cleanly_is_shown_in_the_panel_and_retried_next_run(
-    app, client, digest_office, inbox
+    app, client, digest_office, inbox, caplog
 ):
     working = app.config["MAIL"]
     app.config["MAIL"] = MailSettings(
@@ -486,8 +487,14 @@ def test_smtp_down_fails_cleanly_is_shown_in_the_panel_and_retried_next_run(
         notify_alerts=False,
         notify_reminders=False,
     )
-    result = run(app)
+    with caplog.at_level(logging.ERROR, logger="reports.notify"):
+        result = run(app)
     assert result.exit_code == 1
+    assert any(
+        "not sent (serwer SMTP odmówił połączenia); they are retried on the next run"
+        in r.getMessage()
+        for r in caplog.records
+    )
     assert (
         "Nie wysłano: 1 (serwer SMTP odmówił połączenia). Ponowimy przy następnym uruchomieniu."
         in result.stderr
