@@ -551,3 +551,38 @@ def test_without_mail_url_the_run_sends_nothing_and_says_so(app, digest_office, 
     assert result.exit_code == 0
     assert "Poczta jest wyłączona (brak MAIL_URL)" in result.output
     assert db.session.scalar(sa.select(sa.func.count(Notification.id))) == 0
+
+
+def down(app) -> None:
+    app.config["MAIL"] = MailSettings(
+        host="127.0.0.1",
+        port=free_port(),
+        security="none",
+        sender="ankieta@collector.test",
+        timeout=5,
+    )
+
+
+def test_a_failed_message_is_not_retried_once_its_kind_is_switched_off(app, digest_office, inbox):
+    working = app.config["MAIL"]
+    down(app)
+    assert run(app).exit_code == 1
+    db.session.execute(sa.update(User).values(notify_digest=False))
+    db.session.commit()
+    app.config["MAIL"] = working
+    assert run(app).exit_code == 0
+    assert inbox.messages() == []
+    assert db.session.scalar(sa.select(Notification.status)) == "cancelled"
+
+
+def test_a_message_failing_for_a_week_is_given_up_and_says_so(app, digest_office, inbox, frozen):
+    working = app.config["MAIL"]
+    down(app)
+    assert run(app).exit_code == 1
+    app.config["MAIL"] = working
+    frozen.set(NOW + timedelta(days=8))
+    result = run(app)
+    assert result.exit_code == 0
+    assert "Porzucone po 7 dniach nieudanych prób: 1." in result.output
+    assert inbox.messages() == []
+    assert db.session.scalar(sa.select(Notification.status)) == "cancelled"
