@@ -153,6 +153,9 @@ def init_app(app: Flask) -> None:
     app.context_processor(template_helpers)
     app.add_template_filter(local_time)
     auth.init_app(app)
+    from .notifications import bp as notifications_bp
+
+    app.register_blueprint(notifications_bp)
     app.extensions["ocen_admin"] = build_admin(app)
 
 
