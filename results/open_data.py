@@ -398,7 +398,8 @@ def answer(slug: str, kind: str) -> Response:
     # Strong: the same bytes for the same ETag. It opens with the figures' own hash, so a cached
     # copy names the data it holds; the body's hash covers the rest (report, schema, format).
     etag = f"{document['report']['figures_sha256'][:16]}-{hashlib.sha256(body).hexdigest()[:16]}"
-    if request.if_none_match.contains(etag):
+    # If-None-Match compares weakly (RFC 9110 13.1.2): a proxy may have weakened the tag.
+    if request.if_none_match.contains_weak(etag):
         response = Response(status=304)
     else:
         response = Response(body, mimetype=mimetype)
