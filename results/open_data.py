@@ -32,7 +32,7 @@ from collector.office_cache import recall, remember
 from collector.operations.offices import SLUG_RE
 from reports.periods import EARLIEST_DAY, Period, is_sane_day, local_today
 from reports.sections import OTHER_AREA, build_report_data, data_sha256
-from reports.statistics import SUPPRESSED, is_small
+from reports.statistics import MIN_CELL, SUPPRESSED, is_small
 
 from . import bp
 
@@ -337,7 +337,7 @@ def build_document(office: Office, report: Report) -> dict[str, Any]:
             "figures": figures,
             "figures_sha256": figures_sha256,
         },
-        "min_cell": 5,
+        "min_cell": MIN_CELL,
         "responses": data["responses"]["total"],
         "rows": office_rows(data) + department_rows(data),
     }
