@@ -121,6 +121,9 @@ def build_admin(app: Flask) -> Admin:
     from .reports_views import init_reports_views
 
     init_reports_views(panel)
+    from .comparison import init_comparison_view
+
+    init_comparison_view(panel)
     from .flows import add_flow_views
 
     add_flow_views(panel)
