@@ -15,6 +15,7 @@ from flask_babel import lazy_gettext as _l
 
 from collector.extensions import db
 from reports.comparison import (
+    MIN_OTHERS_FOR_MEDIAN,
     MIN_RESPONSES,
     Comparison,
     build_comparison,
@@ -62,6 +63,7 @@ class ComparisonView(PanelView):
             "period": period,
             "comparison": comparison,
             "min_responses": MIN_RESPONSES,
+            "min_others": MIN_OTHERS_FOR_MEDIAN,
         }
         if is_superadmin():
             return self.render(

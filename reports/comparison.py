@@ -38,6 +38,9 @@ from .statistics import is_small, rating_stats
 
 MIN_RESPONSES = 30  # an office with fewer responses in the period is left out of the comparison
 MIN_OFFICES_PER_ITEM = 2  # a key answered in fewer compared offices is not a shared item
+# With fewer other offices, their "median" would be one office's own value (or the mean of two,
+# which with one of them published gives away the other): the median of the others is not shown.
+MIN_OTHERS_FOR_MEDIAN = 3
 MIN_FOR_QUARTILE = 4  # with fewer offices ranked, a quartile says nothing the rank does not
 
 
@@ -217,7 +220,7 @@ class Standing:
     item: CoreItem
     own: Cell | None
     others: int  # other offices with a cell on the item
-    median_mean: float | None  # of the other offices
+    median_mean: float | None  # of the other offices; None under MIN_OTHERS_FOR_MEDIAN of them
     median_satisfied_pct: float | None
     rank: int | None  # 1 = the highest mean among every office with a cell, the office included
     ranked: int  # how many offices are ranked
@@ -248,6 +251,7 @@ def standing(comparison: Comparison, office_id: int) -> list[Standing]:
             if row.id != office_id and (cell := row.cells.get(item.key)) is not None
         ]
         means = [cell.mean for cell in others]
+        shown = len(others) >= MIN_OTHERS_FOR_MEDIAN
         rank = ranked = None
         if own is not None:
             ranked = len(others) + 1
@@ -257,9 +261,9 @@ def standing(comparison: Comparison, office_id: int) -> list[Standing]:
                 item=item,
                 own=own,
                 others=len(others),
-                median_mean=statistics.median(means) if means else None,
+                median_mean=statistics.median(means) if shown else None,
                 median_satisfied_pct=(
-                    statistics.median([c.satisfied_pct for c in others]) if others else None
+                    statistics.median([c.satisfied_pct for c in others]) if shown else None
                 ),
                 rank=rank,
                 ranked=ranked or len(others),

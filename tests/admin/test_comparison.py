@@ -7,8 +7,9 @@
 | Urząd Miasta Celu | yes       | 20 (left out)  | 20×1 → 1,00         | 20×1               | —            |
 
 By hand: the median of the compared offices (Alfa, Beta) on overall is (4,50 + 3,00) / 2 = 3,75,
-with Celu it would be 3,00; Alfa's staff see the median of the others, Beta's 3,00, first of two;
-Beta's staff see Alfa's 4,50 as theirs, second of two.
+with Celu it would be 3,00. An office's staff see the median of the other offices only when there
+are at least three of them (with one, it would be Beta's own 3,00 shown to Alfa): here they see
+their place (Alfa first of two, Beta second of two) and no median.
 """
 
 from __future__ import annotations
@@ -94,16 +95,18 @@ def test_an_office_admin_sees_the_median_of_the_others_and_no_unpublished_name(c
         [
             "Jak ogólnie ocenia Pan/Pani obsługę w Urzędzie?",
             "4,50",
-            "3,00",
+            "—",
             "100,0%",
-            "0,0%",
+            "—",
             "1 z 2",
             "—",
             "+0,50",
         ],
-        ["Uprzejmość i życzliwość", "4,00", "4,00", "50,0%", "100,0%", "1 z 2", "—", "—"],
+        ["Uprzejmość i życzliwość", "4,00", "—", "50,0%", "—", "1 z 2", "—", "—"],
     ]
-    # Beta does not publish: counted in the median, never named. Celu publishes but was left out.
+    # Beta does not publish: never named, and with one other office no median gives its value away.
+    assert "co najmniej 3 innych urzędów" in html
+    # Celu publishes but was left out.
     assert BETA not in html and "beta" not in html.lower().replace("alfabet", "")
     assert CELU not in html
     assert [row[0] for row in table(html, "named")] == [f"{ALFA} (ten urząd)"]
@@ -116,7 +119,7 @@ def test_the_office_that_does_not_publish_sees_the_one_that_does_by_name(client,
         html = text(client.get(URL, query_string=YEAR))
 
         standing = table(html, "standing")
-        assert standing[0][1:7] == ["3,00", "4,50", "0,0%", "100,0%", "2 z 2", "—"]
+        assert standing[0][1:7] == ["3,00", "—", "0,0%", "—", "2 z 2", "—"]
         assert [row[0] for row in table(html, "named")] == [f"{BETA} (ten urząd)", ALFA]
         assert CELU not in html
 
@@ -128,7 +131,8 @@ def test_an_office_left_out_is_told_why_and_sees_the_medians_only(client, office
     html = text(client.get(URL, query_string=YEAR))
 
     assert "urząd otrzymał 20 odpowiedzi; do porównania potrzeba co najmniej 30" in html
-    assert table(html, "standing")[0][1:3] == ["—", "3,75"]
+    # Two compared offices, Alfa published: their median (3,75) would give away Beta's 3,00.
+    assert table(html, "standing")[0][1:3] == ["—", "—"]
     assert BETA not in html
 
 
