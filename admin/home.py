@@ -119,7 +119,10 @@ def index_svg(months: list[dict[str, Any]], lang: str, title: str) -> Markup:
     Drawn at a fixed size (no scaling to the box) so the labels stay 13 px on a phone too; the
     table beside it carries every month's figure for screen readers and for reading exact values.
     """
-    width, height, left, right, top, bottom = 300, 180, 38, 14, 12, 40
+    # 316 px fits a phone's card (390 px less the page's and the card's padding). A month label
+    # ("07.2026", about 54 px in DejaVu Sans at 13 px) stands under every third month, 68 px
+    # apart; the right margin leaves the last one room to end at the edge, clear of the one before.
+    width, height, left, right, top, bottom = 316, 180, 38, 28, 12, 40
     values = [m["value"] for m in months if m["value"] is not None]
     low = max(1.0, math.floor((min(values) if values else 3) * 2 - 1) / 2)
     high = min(5.0, math.ceil((max(values) if values else 4) * 2 + 1) / 2)
@@ -152,10 +155,10 @@ def index_svg(months: list[dict[str, Any]], lang: str, title: str) -> Markup:
     for i, month in enumerate(months):
         x = left + step * i
         if i % 3 == (len(months) - 1) % 3:
-            anchor = "end" if i == len(months) - 1 else "middle"
+            last = i == len(months) - 1
             parts.append(
-                f'<text x="{x + (8 if anchor == "end" else 0):.1f}" y="{height - bottom + 18}" '
-                f'text-anchor="{anchor}">'
+                f'<text x="{width - 1 if last else x:.1f}" y="{height - bottom + 18}" '
+                f'text-anchor="{"end" if last else "middle"}">'
                 f"{escape(fmt_month(month['month'], lang, short=True))}</text>"
             )
         if month["value"] is not None:
