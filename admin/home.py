@@ -50,16 +50,18 @@ def unread_comments(office_id: int) -> int:
     )
 
 
-def comments_url() -> str:
-    """Return where the clerk reads the comments: the comment inbox (unread ones in bold, first)."""
-    return url_for("comment.index_view")
+def comments_url(office_id: int | None = None) -> str:
+    """Return where the clerk reads the comments: the comment inbox (unread ones in bold, first),
+    of the office a superadmin chose (``office_id``)."""
+    return url_for("comment.index_view", office_id=office_id)
 
 
 def responses_url(office_id: int | None, **filters: str) -> str:
-    """Return the responses list with its filters (``period``, ``department``, ``comments``) set."""
+    """Return the responses list with its filters (``period``, ``department``, ``comments``) set,
+    of the office a superadmin chose (``office_id``; None for office users)."""
     from .responses import filter_args
 
-    return url_for("response.index_view", **filter_args(**filters))
+    return url_for("response.index_view", office_id=office_id, **filter_args(**filters))
 
 
 class HomeView(RoleCheckMixin, AdminIndexView):
@@ -89,7 +91,7 @@ class HomeView(RoleCheckMixin, AdminIndexView):
             overview=overview,
             lang=lang,
             unread=unread_comments(office.id),
-            comments_link=comments_url(),
+            comments_link=comments_url(office_arg),
             refused=get_refused_origins(office.id, days=REFUSED_DAYS),
             refused_days=REFUSED_DAYS,
             channels=PUBLIC_CHANNELS,
