@@ -21,8 +21,10 @@ from collector.operations.notifications import MAIL_LANGUAGES, get_mail_failures
 from collector.operations.two_factor import (
     confirm_enrolment,
     disable,
+    is_secret_readable,
     is_two_factor_required,
     provisioning_uri,
+    read_secret,
     recovery_codes_left,
     regenerate_recovery_codes,
     start_enrolment,
@@ -203,7 +205,9 @@ class AccountView(PanelView):
             return self.render(
                 "admin/ocen/recovery_codes.html", codes=codes, enrolled=step == "confirm"
             )
-        if not user.totp_enabled and (not user.totp_secret or request.args.get("new")):
+        if not user.totp_enabled and (
+            not user.totp_secret or request.args.get("new") or not is_secret_readable(user)
+        ):  # an unfinished enrolment whose secret no longer opens (a new key) starts afresh
             start_enrolment(user, get_actor(user))
             db.session.commit()
         status = 400 if form.is_submitted() else 200
@@ -218,6 +222,6 @@ class AccountView(PanelView):
             required=required,
             uri=uri,
             qr=qr_svg(uri) if uri else "",
-            secret=group_secret(user.totp_secret) if uri else "",
+            secret=group_secret(read_secret(user) or "") if uri else "",
             codes_left=recovery_codes_left(user) if user.totp_enabled else 0,
         )

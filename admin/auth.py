@@ -34,6 +34,7 @@ from wtforms.validators import DataRequired, Length
 from collector.enums import Role
 from collector.extensions import db
 from collector.models import AuditEvent, User, utcnow
+from collector.operations import DomainError
 from collector.operations.two_factor import (
     check_second_factor,
     is_two_factor_required,
@@ -415,15 +416,20 @@ def login_code() -> Response | str | tuple[str, int]:
     if not form.validate_on_submit():
         return page(None, 400 if request.method == "POST" else 200)
 
-    method = check_second_factor(user, form.code.data)
+    try:
+        method = check_second_factor(user, form.code.data)
+        reason, message = "code", TEXTS["two_factor_code_wrong"]
+    except DomainError as error:  # the stored secret no longer opens: a recovery code or a reset
+        method, reason, message = None, "code_unreadable", TEXTS[error.code]
     if method is None:
-        audit("login_failed", user, user=user, after={"reason": "code"})
+        # Counted like a wrong code: the recovery codes still answer here, so tries stay limited.
+        audit("login_failed", user, user=user, after={"reason": reason})
         db.session.flush()
         count_account_failure(user)
         count_address_failure()
         db.session.commit()
         form.code.data = ""  # typed afresh from the app, not edited
-        return page(_(TEXTS["two_factor_code_wrong"]), 401)
+        return page(_(message), 401)
     next_page = session.pop(PENDING_KEY, {}).get("next", "")
     if method == "recovery":
         left = recovery_codes_left(user)

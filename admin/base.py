@@ -18,7 +18,7 @@ Three ways in, one rule set:
   form carries) and of every relation's choices in the forms; the ``office`` field is removed
   from forms for office users and the record is forced into their office; every create, update
   and delete is written to the audit log with the values before and after (secrets left out).
-  Superadmins see every office.
+  Superadmins see every office, or the one they chose with ``?office_id=`` (``chosen_office_id``).
 
   Rules for a subclass: set ``allow_create``/``allow_edit``/``allow_delete`` (not
   Flask-Admin's ``can_create``/``can_edit``/``can_delete``, which are computed from the role —
@@ -159,6 +159,19 @@ def get_office_or_404(office_id: Any = None) -> Office:
     if office is None or (user.role != Role.SUPERADMIN and office.id != user.office_id):
         abort(error_page(404))
     return office
+
+
+def chosen_office_id() -> int | None:
+    """Return the office a superadmin narrowed the page to with ``?office_id=`` (None: every office).
+
+    Office users are held to their own office by ``scoped`` whatever the address says; an office
+    id that does not exist answers 404.
+    """
+    user = get_user()
+    if user is None or user.role != Role.SUPERADMIN:
+        return None
+    chosen = request.args.get("office_id", "")
+    return get_office_or_404(chosen).id if chosen else None
 
 
 # ---------------------------------------------------------------------------------------------
@@ -356,10 +369,15 @@ class OfficeScopedView(RoleCheckMixin, ModelView):
     # -- tenant isolation -------------------------------------------------------------------
 
     def get_query(self) -> Any:
-        return scoped(super().get_query(), self.model)
+        return self._narrow(scoped(super().get_query(), self.model))
 
     def get_count_query(self) -> Any:
-        return scoped(super().get_count_query(), self.model)
+        return self._narrow(scoped(super().get_count_query(), self.model))
+
+    def _narrow(self, query: Any) -> Any:
+        """Keep a superadmin's list to the office chosen with ``?office_id=``, if any."""
+        office_id = chosen_office_id()
+        return query if office_id is None else query.filter(office_filter(self.model, office_id))
 
     def get_one(self, id: Any) -> Any:
         """Return the record if it belongs to the user's office, else answer 404."""

@@ -38,18 +38,29 @@ from collector.operations import DomainError
 from collector.operations import comments as ops
 
 from .auditing import get_actor
-from .base import ALL_ROLES, WRITER_ROLES, OfficeScopedView, get_user, is_superadmin
+from .base import (
+    ALL_ROLES,
+    WRITER_ROLES,
+    OfficeScopedView,
+    chosen_office_id,
+    get_user,
+    is_superadmin,
+)
 from .confirm import ConfirmationRefused, confirm_token, is_confirmed
 from .localtime import LocalDateTimeBetweenFilter, local_time
+from .pages import list_offices
 from .problems import error_text
 
 OVERALL_KEY = "overall"  # the overall-satisfaction question of the default survey
 
 
 def user_office_id() -> int | None:
-    """Return the logged-in user's office id (None for the operator, who sees every office)."""
+    """Return the office whose comments the page shows: the user's own, or the one the operator
+    chose with ``?office_id=`` (None: the operator sees every office)."""
     user = get_user()
-    return None if user is None or is_superadmin(user) else user.office_id
+    if user is None:
+        return None
+    return chosen_office_id() if is_superadmin(user) else user.office_id
 
 
 def theme_options() -> list[tuple[str, str]]:
@@ -365,6 +376,9 @@ class CommentInboxView(OfficeScopedView):
                 inbox_statuses=[(k, _(v)) for k, v in COMMENT_STATUS_LABELS.items()],
                 inbox_reasons=[(k, _(v)) for k, v in HIDE_REASON_LABELS.items()],
                 inbox_writer=self.is_writer(),
+                # The operator's office chooser (admin/pages.py): every office, or the chosen one.
+                inbox_offices=list_offices() if is_superadmin() else None,
+                inbox_office_id=office_id,
                 inbox_unread=db.session.scalar(
                     sa.select(sa.func.count(Answer.id)).where(
                         ops.comment_condition(office_id),

@@ -50,16 +50,18 @@ def unread_comments(office_id: int) -> int:
     )
 
 
-def comments_url() -> str:
-    """Return where the clerk reads the comments: the comment inbox (unread ones in bold, first)."""
-    return url_for("comment.index_view")
+def comments_url(office_id: int | None = None) -> str:
+    """Return where the clerk reads the comments: the comment inbox (unread ones in bold, first),
+    of the office a superadmin chose (``office_id``)."""
+    return url_for("comment.index_view", office_id=office_id)
 
 
 def responses_url(office_id: int | None, **filters: str) -> str:
-    """Return the responses list with its filters (``period``, ``department``, ``comments``) set."""
+    """Return the responses list with its filters (``period``, ``department``, ``comments``) set,
+    of the office a superadmin chose (``office_id``; None for office users)."""
     from .responses import filter_args
 
-    return url_for("response.index_view", **filter_args(**filters))
+    return url_for("response.index_view", office_id=office_id, **filter_args(**filters))
 
 
 class HomeView(RoleCheckMixin, AdminIndexView):
@@ -89,7 +91,7 @@ class HomeView(RoleCheckMixin, AdminIndexView):
             overview=overview,
             lang=lang,
             unread=unread_comments(office.id),
-            comments_link=comments_url(),
+            comments_link=comments_url(office_arg),
             refused=get_refused_origins(office.id, days=REFUSED_DAYS),
             refused_days=REFUSED_DAYS,
             channels=PUBLIC_CHANNELS,
@@ -119,7 +121,10 @@ def index_svg(months: list[dict[str, Any]], lang: str, title: str) -> Markup:
     Drawn at a fixed size (no scaling to the box) so the labels stay 13 px on a phone too; the
     table beside it carries every month's figure for screen readers and for reading exact values.
     """
-    width, height, left, right, top, bottom = 300, 180, 38, 14, 12, 40
+    # 316 px fits a phone's card (390 px less the page's and the card's padding). A month label
+    # ("07.2026", about 54 px in DejaVu Sans at 13 px) stands under every third month, 68 px
+    # apart; the right margin leaves the last one room to end at the edge, clear of the one before.
+    width, height, left, right, top, bottom = 316, 180, 38, 28, 12, 40
     values = [m["value"] for m in months if m["value"] is not None]
     low = max(1.0, math.floor((min(values) if values else 3) * 2 - 1) / 2)
     high = min(5.0, math.ceil((max(values) if values else 4) * 2 + 1) / 2)
@@ -152,10 +157,10 @@ def index_svg(months: list[dict[str, Any]], lang: str, title: str) -> Markup:
     for i, month in enumerate(months):
         x = left + step * i
         if i % 3 == (len(months) - 1) % 3:
-            anchor = "end" if i == len(months) - 1 else "middle"
+            last = i == len(months) - 1
             parts.append(
-                f'<text x="{x + (8 if anchor == "end" else 0):.1f}" y="{height - bottom + 18}" '
-                f'text-anchor="{anchor}">'
+                f'<text x="{width - 1 if last else x:.1f}" y="{height - bottom + 18}" '
+                f'text-anchor="{"end" if last else "middle"}">'
                 f"{escape(fmt_month(month['month'], lang, short=True))}</text>"
             )
         if month["value"] is not None:

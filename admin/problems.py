@@ -92,6 +92,11 @@ TEXTS: dict[str, str] = {
     "two_factor_not_started": "Logowanie dwuetapowe nie jest włączone.",
     "two_factor_code_wrong": "Kod jest nieprawidłowy albo już wygasł. Wpisz bieżący kod z aplikacji.",
     "two_factor_required_by_office": "Urząd wymaga logowania dwuetapowego: nie można go wyłączyć.",
+    "two_factor_secret_unreadable": (
+        "Kodu z aplikacji nie można teraz sprawdzić: zmienił się klucz serwera. Proszę wpisać "
+        "jeden z kodów odzyskiwania albo poprosić administratora o wyłączenie logowania "
+        "dwuetapowego na tym koncie i włączyć je ponownie."
+    ),
 }
 IN_QUESTION = "Pytanie „%(question)s”: %(problem)s"
 

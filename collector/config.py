@@ -238,6 +238,9 @@ def load_config(
         SESSION_COOKIE_SECURE=is_production(environ),
         PERMANENT_SESSION_LIFETIME=30 * 60,
         WTF_CSRF_TIME_LIMIT=None,
+        # The key that seals TOTP secrets at rest (collector/operations/two_factor.py); empty: one
+        # derived from SECRET_KEY, so changing SECRET_KEY makes the stored secrets unreadable.
+        TOTP_ENCRYPTION_KEY=environ.get("TOTP_ENCRYPTION_KEY", ""),
         # Argon2id cost of new password hashes (tests lower it; verifying reads the cost from the hash).
         **DEFAULT_COST,
     )

@@ -339,9 +339,10 @@ class User(Model):
     # Raised to end every session of the user at once (logout, password change, deactivation):
     # sessions carry the value they started with and are refused once it differs.
     session_version: Mapped[int] = mapped_column(default=0, server_default="0")
-    # Two-factor login (TOTP, RFC 6238): the base32 secret, set at enrolment and in force once
-    # confirmed; the last time step accepted, so that one code cannot be used twice.
-    totp_secret: Mapped[str | None] = mapped_column(sa.String(64), default=None)
+    # Two-factor login (TOTP, RFC 6238): the base32 secret, sealed with the app's key
+    # (operations/two_factor.py; plain text if stored before sealing), set at enrolment and in
+    # force once confirmed; the last time step accepted, so that one code cannot be used twice.
+    totp_secret: Mapped[str | None] = mapped_column(sa.String(255), default=None)
     totp_enabled: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     totp_last_step: Mapped[int | None] = mapped_column(sa.BigInteger, default=None)
     # Which e-mails the user receives (reports/notify.py), each switched off on the account page or

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import random
 from datetime import date, datetime
+from itertools import pairwise
 from pathlib import Path
 
 import pytest
@@ -98,6 +99,22 @@ def test_the_clerks_pages_read_well_at_each_width(busy_office, server, browser, 
         )
         assert labels and min(size for _h, size, _f in labels) >= 12
         assert all("sans-serif" in family for *_rest, family in labels)
+        # The month labels under the line stand apart (a gap of at least 6 px) inside the chart.
+        chart, months = page.evaluate(
+            """() => {
+                const svg = document.querySelector('svg.home-chart').getBoundingClientRect();
+                const months = [...document.querySelectorAll('svg.home-chart text')]
+                    .filter(t => /^\\d\\d\\.\\d{4}$/.test(t.textContent))
+                    .map(t => { const b = t.getBoundingClientRect(); return [b.left, b.right]; });
+                return [[svg.left, svg.right], months.sort((a, b) => a[0] - b[0])];
+            }"""
+        )
+        assert len(months) == 4, months
+        assert all(chart[0] <= left and right <= chart[1] for left, right in months), (
+            chart,
+            months,
+        )
+        assert all(b[0] - a[1] >= 6 for a, b in pairwise(months)), months
         # No sideways scrolling of the page itself.
         assert page.evaluate("document.documentElement.scrollWidth") <= width
         assert serious_violations(page) == [], "start page"

@@ -15,6 +15,7 @@ from werkzeug.serving import make_server
 
 from collector.extensions import db
 from collector.models import CorrectiveAction, Question, SurveyVersion, User
+from collector.operations.two_factor import read_secret
 from tests.admin.flowtools import answer_survey, office_with_admin
 from tests.admin.test_flows_browser import CHROMIUM_ARGS, serious_violations
 from tests.factories import DEFAULT_PASSWORD, create_user
@@ -170,7 +171,7 @@ def test_two_factor_pages_in_a_browser(app, server, browser):
         assert page.locator("#confirm-code-error").is_visible()
         save_screenshot(page, f"security-enrol-wrong-code-{width}")
         db.session.expire_all()
-        secret = db.session.get(User, user.id).totp_secret
+        secret = read_secret(db.session.get(User, user.id))
         page.fill("#confirm-code", pyotp.TOTP(secret).now())
         page.click("form:has(#confirm-code) button[type=submit]")
         codes = page.locator(".recovery-codes code")

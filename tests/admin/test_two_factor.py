@@ -3,6 +3,7 @@ the office; each step audited."""
 
 from __future__ import annotations
 
+import base64
 import re
 import time
 
@@ -12,6 +13,7 @@ import sqlalchemy as sa
 
 from collector.extensions import db
 from collector.models import AuditEvent, Office, RecoveryCode, User
+from collector.operations.two_factor import read_secret
 from tests.admin.panel import csrf_token, form_login, post, text
 from tests.admin.view_cases import office_form
 from tests.conftest import CSRF_ON
@@ -44,7 +46,7 @@ def actions(email: str = "clerk@demo.test") -> list[str]:
 
 
 def current_code(user_id: int, offset: int = 0) -> str:
-    secret = db.session.get(User, user_id).totp_secret
+    secret = read_secret(db.session.get(User, user_id))
     return pyotp.TOTP(secret).at(time.time() + offset)
 
 
@@ -52,7 +54,7 @@ def enrol(client, user_id: int) -> list[str]:
     """Enrol through the account page; return the recovery codes it shows."""
     page = client.get("/admin/account/two-factor")
     assert page.status_code == 200
-    secret = db.session.get(User, user_id).totp_secret
+    secret = read_secret(db.session.get(User, user_id))
     assert secret and secret in text(page).replace(" ", "")
     token = csrf_token(client, "/admin/account/two-factor")
     response = post(
@@ -314,3 +316,88 @@ def test_an_admin_switches_off_a_users_lost_two_factor(app, client, office, cler
     for event in db.session.scalars(sa.select(AuditEvent)):
         assert "totp_secret" not in str(event.before) + str(event.after)
     assert form_login(clerk_browser, "clerk@demo.test").location == "/admin/"
+
+
+# ---------------------------------------------------------------------------------------------
+# The secret at rest
+
+
+def stored_secret(user_id: int) -> str:
+    """Return app_user.totp_secret as the database holds it."""
+    return db.session.execute(
+        sa.text("SELECT totp_secret FROM app_user WHERE id = :id"), {"id": user_id}
+    ).scalar_one()
+
+
+def test_the_secret_is_stored_sealed_and_never_in_the_audit_log(client, clerk):
+    form_login(client, "clerk@demo.test")
+    enrol(client, clerk.id)
+    secret = read_secret(db.session.get(User, clerk.id))
+    stored = stored_secret(clerk.id)
+    assert len(secret) == 32 and stored.startswith("fernet:")
+    forms = {secret, secret.lower(), base64.b32decode(secret).hex()}
+    forms |= {
+        base64.b64encode(secret.encode()).decode(),
+        base64.b32encode(secret.encode()).decode(),
+    }
+    assert not any(form in stored for form in forms)
+    # Enrolled, logged out, in again with a code from the app, new recovery codes: the log
+    # holds neither the secret nor what is stored.
+    post(client, "/admin/logout")
+    assert (
+        log_in_with_code(client, "clerk@demo.test", current_code(clerk.id, 30)).status_code == 302
+    )
+    post(
+        client,
+        "/admin/account/two-factor",
+        {"step": "regenerate", "code": current_code(clerk.id, 60)},
+    )
+    audit_rows = db.session.execute(sa.text("SELECT * FROM audit_event")).all()
+    assert len(audit_rows) >= 5
+    logged = " ".join(str(value) for row in audit_rows for value in row)
+    assert secret not in logged and stored[7:40] not in logged and "totp_secret" not in logged
+
+
+def test_a_different_secret_key_cannot_read_it(app, client, clerk):
+    form_login(client, "clerk@demo.test")
+    codes = enrol(client, clerk.id)
+    post(client, "/admin/logout")
+    code = current_code(clerk.id, 30)
+    app.config["SECRET_KEY"] = "another-secret-key-fedcba9876543210"  # a new deployment's key
+
+    response = log_in_with_code(client, "clerk@demo.test", code)
+    assert response.status_code == 401  # told what to do, not a 500
+    page = " ".join(text(response).split())
+    assert "zmienił się klucz serwera" in page and "kodów odzyskiwania" in page
+    assert "administratora" in page
+    assert client.get("/admin/").status_code == 302
+    assert db.session.scalars(
+        sa.select(AuditEvent.after).where(AuditEvent.action == "login_failed")
+    ).all()[-1] == {"reason": "code_unreadable"}
+    # A recovery code still logs in; on the account page a code from the app is refused in words.
+    assert log_in_with_code(client, "clerk@demo.test", codes[0]).status_code == 302
+    response = post(client, "/admin/account/two-factor", {"step": "regenerate", "code": code})
+    assert response.status_code == 400 and "zmienił się klucz serwera" in text(response)
+
+
+def test_a_dedicated_key_outlives_a_new_secret_key(app, client, clerk):
+    app.config["TOTP_ENCRYPTION_KEY"] = "a-dedicated-totp-key-0123456789"
+    form_login(client, "clerk@demo.test")
+    enrol(client, clerk.id)
+    post(client, "/admin/logout")
+    app.config["SECRET_KEY"] = "another-secret-key-fedcba9876543210"
+    assert (
+        log_in_with_code(client, "clerk@demo.test", current_code(clerk.id, 30)).status_code == 302
+    )
+
+
+def test_a_plain_text_secret_of_before_works_and_is_sealed_at_its_next_use(client, clerk):
+    secret = pyotp.random_base32()
+    user = db.session.get(User, clerk.id)
+    user.totp_secret, user.totp_enabled = secret, True  # as stored before secrets were sealed
+    db.session.commit()
+    code = pyotp.TOTP(secret).at(time.time() + 30)
+    assert log_in_with_code(client, "clerk@demo.test", code).status_code == 302
+    stored = stored_secret(clerk.id)
+    assert stored.startswith("fernet:") and secret not in stored
+    assert read_secret(db.session.get(User, clerk.id)) == secret
