@@ -30,7 +30,7 @@ from wtforms.validators import (
 
 from collector.enums import Role
 from collector.extensions import db
-from collector.models import LANGUAGES, Answer, Department, Office, Response
+from collector.models import LANGUAGES, Answer, Department, Office, Response, utcnow
 from collector.operations import DomainError
 from collector.operations.offices import check_origins, check_slug, create_office
 
@@ -270,6 +270,18 @@ class OfficeForm(PanelForm):
         ),
     )
 
+    publish_results = BooleanField(
+        _l("Publikuj wyniki"),
+        description=_l(
+            "Włączone: publiczna strona /wyniki/<identyfikator> pokazuje wyniki najnowszego raportu "
+            "rocznego (bez uwag mieszkańców i bez liczb z mniej niż 5 odpowiedzi), działania "
+            "naprawcze, dane otwarte oraz pliki PDF raportów rocznych zarchiwizowanych od chwili "
+            "włączenia. Plik PDF zawiera nieukryte uwagi mieszkańców: przed archiwizacją raportu "
+            "warto ukryć te z danymi osobowymi. Link do wklejenia w BIP jest na stronie "
+            "„Osadzanie”."
+        ),
+    )
+
     def validate_slug(self, field: Any) -> None:
         field.data = (field.data or "").strip().lower()
         try:
@@ -285,8 +297,9 @@ def _format_colour(view: Any, context: Any, model: Office, name: str) -> Markup:
     )
 
 
-# Office settings that are not the survey's: changing them alone archives no pre-change report.
-SECURITY_SETTINGS = frozenset({"require_two_factor"})
+# Office settings that are not the survey's: changing them alone archives no pre-change report
+# (two-factor login; publishing the results, which shows what is archived already).
+NON_SURVEY_SETTINGS = frozenset({"require_two_factor", "publish_results", "results_published_at"})
 
 
 def changes_survey_data(form: Any, office: Office) -> bool:
@@ -297,7 +310,9 @@ def changes_survey_data(form: Any, office: Office) -> bool:
         form.populate_obj(office)
         state = sa.inspect(office)
         changed = any(
-            attr.history.has_changes() for attr in state.attrs if attr.key not in SECURITY_SETTINGS
+            attr.history.has_changes()
+            for attr in state.attrs
+            if attr.key not in NON_SURVEY_SETTINGS
         )
     db.session.expire(office)
     return changed
@@ -336,6 +351,8 @@ class OfficeView(OfficeScopedView):
         "invite_snooze_days",
         "retention_days",
         "require_two_factor",
+        "publish_results",
+        "results_published_at",
         "created_at",
     )
     column_labels = {
@@ -359,6 +376,8 @@ class OfficeView(OfficeScopedView):
         "look_position": _l("Położenie przycisku"),
         "retention_days": _l("Przechowywanie odpowiedzi (dni)"),
         "require_two_factor": _l("Wymagaj logowania dwuetapowego"),
+        "publish_results": _l("Publikuj wyniki"),
+        "results_published_at": _l("Wyniki publikowane od"),
         "created_at": _l("Kiedy"),
     }
     column_formatters = {
@@ -379,6 +398,12 @@ class OfficeView(OfficeScopedView):
     def update_model(self, form: Any, model: Any) -> bool:
         g.office_form = form
         return super().update_model(form, model)
+
+    def validate_change(self, form: Any, model: Office, is_created: bool) -> None:
+        # Switching publication on starts the public list of yearly reports: those archived from now.
+        before = g.get("audit_before") or {}
+        if model.publish_results and (is_created or not before.get("publish_results")):
+            model.results_published_at = utcnow()
 
     def before_change(self, model: Office | None, is_created: bool) -> None:
         # Requiring two-factor login changes nothing residents see: no pre-change report for it.

@@ -217,7 +217,6 @@ MESSAGES: dict[str, str] = {
         "Uwagi mieszkańców nie są publikowane: ta wersja raportu pomija ich treść i tematy."
     ),
     "chart_data": "Dane wykresu: {title}",
-    "distribution_shares": "Rozkład ocen (procent ocen 1–5)",
 }
 
 
