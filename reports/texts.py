@@ -217,6 +217,8 @@ MESSAGES: dict[str, str] = {
         "Uwagi mieszkańców nie są publikowane: ta wersja raportu pomija ich treść i tematy."
     ),
     "chart_data": "Dane wykresu: {title}",
+    "chart_region": "Wykres: {title}",
+    "table_region": "Tabela: {title}",
 }
 
 
