@@ -6,10 +6,13 @@ without JavaScript, with the hosted page's security headers and no cookie (``/wy
 path, ``collector.sessions``). In Polish only: the staff catalog's words (gettext, Polish msgids),
 and the report's own tables (``reports.tables``) for its figures.
 
-What is public: the yearly ("periodic") reports archived since the office switched publication
-on (``created_at >= results_published_at``), never pre-change or ad-hoc ones. The page shows the
-newest of them that no later report superseded, from its archived data (``data_json``: the
-figures of the archived PDF, small cells already hidden by the report's rule), never a comment.
+What is public: the figures of the office's yearly ("periodic") report in force, the newest that
+no later report superseded (the same report open data publishes, ``results/open_data.py``), from
+its archived data (``data_json``: the figures of the archived PDF, small cells already hidden by the
+report's rule), never a comment; its HTML form without the comments; and the archived PDFs of the
+yearly reports archived since the office switched publication on (``created_at >=
+results_published_at``: a PDF carries the comments not hidden, and those were archived knowing
+they would be published). Never a pre-change or ad-hoc report.
 """
 
 from __future__ import annotations
@@ -106,8 +109,23 @@ def pdf_sizes(reports: list[Report]) -> dict[uuid.UUID, int]:
     return {report_id: int(size or 0) for report_id, size in rows}
 
 
-def get_published_report(office: Office, report_id: str) -> Report | None:
-    """Return the office's public report with this id, or None (also for a malformed id)."""
+def current_report(office: Office) -> Report | None:
+    """Return the office's yearly report in force: the newest by its period, not superseded."""
+    return db.session.scalar(
+        sa.select(Report)
+        .options(sa.orm.defer(Report.pdf), sa.orm.defer(Report.data_json))
+        .where(
+            Report.office_id == office.id,
+            Report.reason == PUBLIC_REASON,
+            Report.superseded_by_id.is_(None),
+        )
+        .order_by(Report.period_end.desc(), Report.created_at.desc())
+        .limit(1)
+    )
+
+
+def get_report(office: Office, report_id: str) -> Report | None:
+    """Return the office's yearly report with this id, or None (also for a malformed id)."""
     try:
         key = uuid.UUID(report_id) if len(report_id) <= 36 else None
     except ValueError:
@@ -115,14 +133,14 @@ def get_published_report(office: Office, report_id: str) -> Report | None:
     if key is None:
         return None
     report = db.session.get(Report, key)
-    if (
-        report is None
-        or report.office_id != office.id
-        or report.reason != PUBLIC_REASON
-        or report.created_at < office.results_published_at
-    ):
+    if report is None or report.office_id != office.id or report.reason != PUBLIC_REASON:
         return None
     return report
+
+
+def is_listed(office: Office, report: Report) -> bool:
+    """Tell whether the report's PDF is public: archived since publication was switched on."""
+    return report.created_at >= office.results_published_at
 
 
 def figure_chart(drawing: Any, title: str, chart_id: str) -> str:
@@ -223,7 +241,7 @@ def show_results(slug: str) -> Response:
     if office is None:
         return not_found()
     reports = published_reports(office)
-    current = next((r for r in reports if r.superseded_by_id is None), None)
+    current = current_report(office)
     sizes = pdf_sizes(reports)
     listed = [
         {
@@ -242,6 +260,7 @@ def show_results(slug: str) -> Response:
         office=office,
         published_since=fmt_date(to_local(office.results_published_at).date(), LANG),
         results=results_context(current) if current is not None else None,
+        current_html=f"/wyniki/{office.slug}/raport/{current.id}.html" if current else None,
         listed=listed,
         open_data={
             "csv": f"/wyniki/{office.slug}/dane.csv",
@@ -260,8 +279,8 @@ def pdf_filename(office: Office, report: Report) -> str:
 def download_report_pdf(slug: str, report_id: str) -> Response:
     """Send a published yearly report's archived PDF, byte for byte (its SHA-256 is on the page)."""
     office = get_published_office(slug)
-    report = get_published_report(office, report_id) if office is not None else None
-    if report is None:
+    report = get_report(office, report_id) if office is not None else None
+    if report is None or not is_listed(office, report):
         return not_found()
     response = Response(report.pdf, mimetype="application/pdf")
     response.headers["Content-Disposition"] = (
@@ -273,11 +292,15 @@ def download_report_pdf(slug: str, report_id: str) -> Response:
 
 @bp.get("/wyniki/<slug>/raport/<report_id>.html")
 def show_report_html(slug: str, report_id: str) -> Response:
-    """Show a published yearly report as an accessible HTML document, without the comments."""
+    """Show a yearly report (one listed, or the one in force) as accessible HTML, without comments."""
     office = get_published_office(slug)
-    report = get_published_report(office, report_id) if office is not None else None
+    report = get_report(office, report_id) if office is not None else None
     if report is None:
         return not_found()
+    if not is_listed(office, report):
+        current = current_report(office)
+        if current is None or current.id != report.id:
+            return not_found()
     body = build_html(archived_report_data(db.session, report), report.lang, public=True)
     response = Response(body, mimetype="text/html")
     # The report's one inline stylesheet, allowed by its hash; nothing else inline.

@@ -139,14 +139,25 @@ def test_only_yearly_reports_archived_since_publication_are_listed(client, app):
     ad_hoc = archive_year(office, reason="ad-hoc")
     pre_change = archive_year(office, reason="pre-change")
     page = client.get(f"/wyniki/{SLUG}").text
-    assert "nie zarchiwizował jeszcze raportu rocznego" in page
-    for report in (before, ad_hoc, pre_change):
+    # The yearly report in force is shown (its figures, as open data gives them, and its HTML form
+    # without comments), but its PDF, archived before publication, is neither listed nor served.
+    assert "01.01.2024 – 31.12.2024" in page
+    assert f'href="/wyniki/{SLUG}/raport/{before.id}.html"' in page
+    assert client.get(f"/wyniki/{SLUG}/raport/{before.id}.html").status_code == 200
+    assert '<code class="sha256">' not in page and f"{before.id}.pdf" not in page
+    assert client.get(f"/wyniki/{SLUG}/raport/{before.id}.pdf").status_code == 404
+    assert "Nie ma jeszcze raportów rocznych do pobrania" in page
+    for report in (ad_hoc, pre_change):
         assert str(report.id) not in page
         assert client.get(f"/wyniki/{SLUG}/raport/{report.id}.pdf").status_code == 404
         assert client.get(f"/wyniki/{SLUG}/raport/{report.id}.html").status_code == 404
     yearly = archive_year(office)
     page = client.get(f"/wyniki/{SLUG}").text
-    assert str(yearly.id) in page and "nie zarchiwizował" not in page
+    assert "01.01.2025 – 31.12.2025" in page
+    assert re.findall(r'<code class="sha256">([0-9a-f]{64})</code>', page) == [yearly.sha256]
+    assert client.get(f"/wyniki/{SLUG}/raport/{yearly.id}.pdf").status_code == 200
+    # No longer in force, the older report's HTML form is no longer public either.
+    assert client.get(f"/wyniki/{SLUG}/raport/{before.id}.html").status_code == 404
 
 
 def test_a_superseded_report_stays_listed_and_the_newer_one_is_shown(client, app):
@@ -164,8 +175,8 @@ def test_an_office_without_a_yearly_report_says_so(client, app):
     response = client.get(f"/wyniki/{SLUG}")
     assert response.status_code == 200
     page = text_of(response.data)
-    assert "Urząd nie zarchiwizował jeszcze raportu rocznego od włączenia publikacji" in page
-    assert "Nie ma jeszcze raportów rocznych do pobrania." in page
+    assert "Urząd nie ma jeszcze raportu rocznego z badania satysfakcji" in page
+    assert "Nie ma jeszcze raportów rocznych do pobrania" in page
 
 
 def test_an_office_that_does_not_publish_answers_404(client, app):
