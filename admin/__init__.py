@@ -121,6 +121,9 @@ def build_admin(app: Flask) -> Admin:
     from .reports_views import init_reports_views
 
     init_reports_views(panel)
+    from .comparison import init_comparison_view
+
+    init_comparison_view(panel)
     from .flows import add_flow_views
 
     add_flow_views(panel)
@@ -153,6 +156,9 @@ def init_app(app: Flask) -> None:
     app.context_processor(template_helpers)
     app.add_template_filter(local_time)
     auth.init_app(app)
+    from .notifications import bp as notifications_bp
+
+    app.register_blueprint(notifications_bp)
     app.extensions["ocen_admin"] = build_admin(app)
 
 

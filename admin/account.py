@@ -1,5 +1,6 @@
-"""The signed-in user's own account: change the password (the current one is required) and
-switch two-factor login (TOTP codes from an authenticator app) on or off."""
+"""The signed-in user's own account: change the password (the current one is required), switch
+two-factor login (TOTP codes from an authenticator app) on or off, and choose which e-mails to
+receive (the monthly digest, alerts, reminders; see reports/notify.py) and in which language."""
 
 from __future__ import annotations
 
@@ -11,11 +12,12 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from markupsafe import Markup
-from wtforms import PasswordField, StringField
+from wtforms import BooleanField, PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, Length, ValidationError
 
 from collector.extensions import db
 from collector.operations import DomainError
+from collector.operations.notifications import MAIL_LANGUAGES, get_mail_failures, set_preferences
 from collector.operations.two_factor import (
     confirm_enrolment,
     disable,
@@ -30,7 +32,8 @@ from collector.passwords import MIN_PASSWORD_LENGTH, verify_password
 
 from .auditing import get_actor
 from .auth import start_session
-from .base import ALL_ROLES, PanelView, expose, get_user
+from .base import ALL_ROLES, PanelView, expose, get_user, has_role, is_superadmin
+from .i18n import LANGUAGE_NAMES
 from .problems import error_text
 
 
@@ -64,6 +67,31 @@ class PasswordChangeForm(FlaskForm):
     def validate_repeat_password(self, field: Any) -> None:
         if field.data != self.new_password.data:
             raise ValidationError(_("Powtórzone hasło różni się od nowego."))
+
+
+class NotificationsForm(FlaskForm):
+    notify_digest = BooleanField(
+        _l("Miesięczne podsumowanie wyników"),
+        description=_l(
+            "Na początku miesiąca: liczba odpowiedzi, średnia i jej zmiana, najniżej oceniane "
+            "elementy, liczba komentarzy według tematów."
+        ),
+    )
+    notify_alerts = BooleanField(
+        _l("Alerty o spadku ocen"),
+        description=_l(
+            "Gdy średnia wydziału lub elementu z ostatnich 30 dni spadnie poniżej progu urzędu "
+            "(przy co najmniej 10 odpowiedziach) albo przyjdzie seria niskich ocen; o tym samym "
+            "najwyżej raz w tygodniu."
+        ),
+    )
+    notify_reminders = BooleanField(
+        _l("Przypomnienia o raporcie rocznym"),
+        description=_l("30 i 7 dni przed terminem raportu okresowego oraz gdy jest zaległy."),
+    )
+    notify_lang = SelectField(
+        _l("Język wiadomości"), choices=[(code, LANGUAGE_NAMES[code]) for code in MAIL_LANGUAGES]
+    )
 
 
 class TwoFactorCodeForm(FlaskForm):
@@ -105,7 +133,40 @@ class AccountView(PanelView):
             flash(_("Hasło zostało zmienione."), "success")
             return redirect(url_for(".index"))
         status = 400 if form.is_submitted() else 200
-        return self.render("admin/ocen/account.html", form=form, user=get_user()), status
+        return self.render_account(form, NotificationsForm(obj=get_user())), status
+
+    @expose("/notifications", methods=("POST",))
+    def notifications(self) -> Any:
+        """Save which e-mails the user receives and in which language."""
+        user = get_user()
+        form = NotificationsForm()
+        if not form.validate_on_submit():
+            return self.render_account(PasswordChangeForm(formdata=None), form), 400
+        set_preferences(
+            user,
+            digest=form.notify_digest.data,
+            alerts=form.notify_alerts.data,
+            reminders=form.notify_reminders.data,
+            lang=form.notify_lang.data,
+            actor=get_actor(user),
+        )
+        db.session.commit()
+        flash(_("Ustawienia powiadomień zostały zapisane."), "success")
+        return redirect(url_for(".index") + "#notifications")
+
+    def render_account(self, form: Any, notifications_form: Any) -> str:
+        user = get_user()
+        failures = None
+        if has_role(("admin", "superadmin")):
+            failures = get_mail_failures(None if is_superadmin() else user.office_id)
+        return self.render(
+            "admin/ocen/account.html",
+            form=form,
+            notifications_form=notifications_form,
+            user=user,
+            mail_on=current_app.config.get("MAIL") is not None,
+            mail_failures=failures,
+        )
 
     @expose("/two-factor", methods=("GET", "POST"))
     def two_factor(self) -> Any:

@@ -23,6 +23,7 @@ from flask import (
 )
 from flask_admin.actions import action
 from flask_admin.contrib.sqla.filters import BaseSQLAFilter, FilterEqual
+from flask_admin.helpers import get_redirect_target
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup, escape
@@ -38,6 +39,7 @@ from collector.operations import comments as ops
 
 from .auditing import get_actor
 from .base import ALL_ROLES, WRITER_ROLES, OfficeScopedView, get_user, is_superadmin
+from .confirm import ConfirmationRefused, confirm_token, is_confirmed
 from .localtime import LocalDateTimeBetweenFilter, local_time
 from .problems import error_text
 
@@ -86,6 +88,96 @@ def refusal_page(error: DomainError) -> Response:
         "admin/ocen/error.html", title=_("Nie wykonano"), message=error_text(error), status=400
     )
     return make_response(body, 400)
+
+
+HIDE_ACTION = "comment.hide"
+QUOTE_MAX = 200  # characters of a comment quoted on the confirmation page
+
+
+def hide_subject(answers: list[Answer], reason: str) -> str:
+    """Return what a hiding confirmation is made for: the reason and the exact comments."""
+    return f"{reason}:" + ",".join(str(a.id) for a in sorted(answers, key=lambda a: a.id))
+
+
+def confirm_hide(
+    view: Any,
+    answers: list[Answer],
+    reason: str,
+    *,
+    action_url: str,
+    fields: list[tuple[str, Any]],
+    cancel_url: str,
+) -> Response | None:
+    """Return what to answer before hiding ``answers`` for ``reason``; None once the request confirms it.
+
+    An unknown reason is refused (400) and nothing selected goes back to ``cancel_url`` with a
+    message, both without a question; otherwise the first POST gets the confirmation page (how
+    many comments, which reason, that they stay stored and can be shown again) and the second,
+    carrying its signed token for these very comments and reason, goes on. The page re-posts
+    ``fields`` to ``action_url``.
+    """
+    try:
+        ops.check_hide_reason(reason)
+    except DomainError as error:
+        return refusal_page(error)
+    if not answers:
+        flash(error_text(DomainError("no_comments_selected")), "error")
+        return redirect(cancel_url)
+    changing = ops.to_hide(answers, reason)
+    if not changing:
+        flash(_("Zaznaczone komentarze są już ukryte z tym powodem. Nic nie zmieniono."), "info")
+        return redirect(cancel_url)
+    subject = hide_subject(answers, reason)
+    try:
+        if is_confirmed(HIDE_ACTION, subject):
+            return None
+    except ConfirmationRefused as refused:
+        return refused.page
+    reason_label = _(HIDE_REASON_LABELS[reason])
+    count = len(changing)
+    page = view.render(
+        "admin/ocen/confirm.html",
+        title=_("Ukryć komentarze w raportach?"),
+        warning=None,
+        lead=[
+            _(
+                "Komentarze do ukrycia: %(count)s. Powód: %(reason)s.",
+                count=count,
+                reason=reason_label,
+            )
+        ],
+        preview={
+            "title": _("Co zostanie ukryte"),
+            "facts": [
+                (_("Liczba komentarzy"), str(count)),
+                (_("Powód ukrycia"), reason_label),
+            ],
+            "quotes": [(local_time(a.submitted_at), _quote(a.text or "")) for a in changing],
+        },
+        consequences=[
+            _(
+                "Nie trafią do nowych raportów, eksportów ani wykresów; raporty już zarchiwizowane "
+                "się nie zmieniają."
+            ),
+            _(
+                "Pozostają zapisane (nigdy nie są usuwane) i widoczne w skrzynce uwag "
+                "z oznaczeniem „ukryty”."
+            ),
+            _("Można je w każdej chwili znów pokazać w raportach („Pokaż w raportach”)."),
+            _("Każde ukrycie zapisuje się w dzienniku zdarzeń."),
+        ],
+        action_url=action_url,
+        token=confirm_token(HIDE_ACTION, subject),
+        fields=fields,
+        button=_("Tak, ukryj w raportach (%(count)s)", count=count),
+        button_class="btn-danger",
+        cancel_url=cancel_url,
+    )
+    return make_response(page)
+
+
+def _quote(text: str) -> str:
+    return text if len(text) <= QUOTE_MAX else text[: QUOTE_MAX - 1].rstrip() + "…"
 
 
 class ThemeFilter(BaseSQLAFilter):
@@ -157,7 +249,8 @@ def _format_score(view: Any, context: Any, model: Answer, name: str) -> str:
 def _format_text(view: Any, context: Any, model: Answer, name: str) -> Markup:
     text = escape(model.text or "")
     link = url_for("response.details_view", id=str(model.response_id))
-    body = Markup("<strong>%s</strong>") % text if model.status == CommentStatus.NEW else text
+    unread = model.status == CommentStatus.NEW and not model.hidden  # as the unread count
+    body = Markup("<strong>%s</strong>") % text if unread else text
     return Markup('%s <a href="%s" class="small">%s</a>') % (
         body,
         link,
@@ -274,7 +367,10 @@ class CommentInboxView(OfficeScopedView):
                 inbox_writer=self.is_writer(),
                 inbox_unread=db.session.scalar(
                     sa.select(sa.func.count(Answer.id)).where(
-                        ops.comment_condition(office_id), Answer.status == CommentStatus.NEW
+                        ops.comment_condition(office_id),
+                        Answer.status == CommentStatus.NEW,
+                        # As the start page counts: a hidden comment waits for no reading.
+                        Answer.hidden.is_(False),
                     )
                 ),
             )
@@ -337,8 +433,26 @@ class CommentInboxView(OfficeScopedView):
 
     @action("hide", _l("Ukryj w raportach"))
     def action_hide(self, ids: Any) -> Any:
+        """Hide the selected comments, after the confirmation page (how many, why, kept)."""
+        selected = self._selected(ids)
+        reason = request.form.get("reason", "")
+        answer = confirm_hide(
+            self,
+            selected,
+            reason,
+            action_url=self.get_url(".action_view"),
+            fields=[
+                ("action", "hide"),
+                ("reason", reason),
+                ("url", request.form.get("url", "")),
+                *(("rowid", str(a.id)) for a in selected),
+            ],
+            cancel_url=get_redirect_target() or self.get_url(".index_view"),
+        )
+        if answer is not None:
+            return answer
         try:
-            changed = ops.hide(self._selected(ids), request.form.get("reason", ""), get_actor())
+            changed = ops.hide(selected, reason, get_actor())
         except DomainError as error:
             return self._refused(error)
         return self._done(

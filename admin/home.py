@@ -20,6 +20,7 @@ from collector.enums import CHANNEL_LABELS, Channel, CommentStatus
 from collector.extensions import db
 from collector.models import Answer
 from collector.operations.comments import comment_condition
+from collector.operations.notifications import get_mail_failures
 from collector.operations.origins import get_refused_origins
 from reports.overview import build_overview
 from reports.periods import local_today
@@ -94,6 +95,10 @@ class HomeView(RoleCheckMixin, AdminIndexView):
             channels=PUBLIC_CHANNELS,
             responses_url=responses_url,
             is_writer=has_role(("admin", "superadmin")),
+            # A failed e-mail run: the superadmin sees every office's, an admin their office's.
+            mail_failures=get_mail_failures(None if is_superadmin() else office.id)
+            if has_role(("admin", "superadmin"))
+            else None,
             fmt_date=fmt_date,
             fmt_int=fmt_int,
             fmt_num=fmt_num,

@@ -13,6 +13,7 @@ from flask_babel import lazy_gettext as _l
 from markupsafe import Markup, escape
 from wtforms import (
     BooleanField,
+    DecimalField,
     IntegerField,
     SelectField,
     SelectMultipleField,
@@ -36,6 +37,7 @@ from collector.operations.offices import check_origins, check_slug, create_offic
 
 from .base import OfficeScopedView
 from .forms import PanelForm, email_address
+from .i18n import get_language
 from .problems import error_text
 from .validators import check_page_url, normalize_colour
 from .workflows import before_office_change
@@ -127,6 +129,20 @@ class PathsField(TextAreaField):
                     )
                 )
         self.data = paths
+
+
+class CommaDecimalField(DecimalField):
+    """A decimal written either way: "3,5" (Polish) or "3.5"; a text box, since a number box
+    would refuse to show the Polish "3,5"."""
+
+    widget = widgets.TextInput()
+
+    def process_formdata(self, valuelist: list[str]) -> None:
+        super().process_formdata([value.strip().replace(",", ".") for value in valuelist])
+
+    def _value(self) -> str:
+        text = super()._value()
+        return text.replace(".", ",") if get_language() == "pl" else text
 
 
 def validate_page_url(form: Any, field: Any) -> None:
@@ -257,10 +273,27 @@ class OfficeForm(PanelForm):
 
     def populate_obj(self, obj: Any) -> None:
         """Set the office's values; a blank sample or snooze keeps the value it had (or the default)."""
-        for name in ("invite_sample_percent", "invite_snooze_days"):
+        for name in ("invite_sample_percent", "invite_snooze_days", "alert_mean_below"):
             if getattr(self, name).data is None:
                 getattr(self, name).data = getattr(obj, name, None) or getattr(self, name).default
         super().populate_obj(obj)
+        obj.alert_mean_below = float(obj.alert_mean_below)
+
+    alert_mean_below = CommaDecimalField(
+        _l("Próg alertu e-mail: średnia poniżej"),
+        default=3.5,
+        render_kw={"inputmode": "decimal"},
+        places=1,
+        description=_l(
+            "Od 1,0 do 5,0. Pracownicy urzędu dostają alert, gdy średnia wydziału lub elementu "
+            "ankiety z ostatnich 30 dni (przy co najmniej 10 odpowiedziach) spadnie poniżej tej "
+            "wartości. Domyślnie 3,5."
+        ),
+        validators=[
+            Optional(),
+            NumberRange(1, 5, message=_l("Podaj liczbę od %(min)s do %(max)s, np. 3,5.")),
+        ],
+    )
 
     require_two_factor = BooleanField(
         _l("Wymagaj logowania dwuetapowego"),
@@ -298,8 +331,10 @@ def _format_colour(view: Any, context: Any, model: Office, name: str) -> Markup:
 
 
 # Office settings that are not the survey's: changing them alone archives no pre-change report
-# (two-factor login; publishing the results, which shows what is archived already).
-NON_SURVEY_SETTINGS = frozenset({"require_two_factor", "publish_results", "results_published_at"})
+# (two-factor login, the alert's threshold; publishing the results, which shows what is archived).
+NON_SURVEY_SETTINGS = frozenset(
+    {"require_two_factor", "alert_mean_below", "publish_results", "results_published_at"}
+)
 
 
 def changes_survey_data(form: Any, office: Office) -> bool:
@@ -351,6 +386,7 @@ class OfficeView(OfficeScopedView):
         "invite_snooze_days",
         "retention_days",
         "require_two_factor",
+        "alert_mean_below",
         "publish_results",
         "results_published_at",
         "created_at",
@@ -376,6 +412,7 @@ class OfficeView(OfficeScopedView):
         "look_position": _l("Położenie przycisku"),
         "retention_days": _l("Przechowywanie odpowiedzi (dni)"),
         "require_two_factor": _l("Wymagaj logowania dwuetapowego"),
+        "alert_mean_below": _l("Próg alertu e-mail: średnia poniżej"),
         "publish_results": _l("Publikuj wyniki"),
         "results_published_at": _l("Wyniki publikowane od"),
         "created_at": _l("Kiedy"),

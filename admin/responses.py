@@ -24,7 +24,7 @@ from collector.operations import DomainError, comments
 
 from .auditing import get_actor
 from .base import ALL_ROLES, OfficeScopedView, expose, scoped
-from .comments import refusal_page
+from .comments import confirm_hide, refusal_page
 from .localtime import LocalDateTimeBetweenFilter
 from .pages import get_scoped_or_404
 
@@ -295,9 +295,22 @@ class ResponseView(OfficeScopedView):
         """Hide a comment from reports with a reason, or show it again; the answer itself is kept."""
         answer = get_scoped_or_404(Answer, answer_id)
         hide = request.form.get("hidden") == "1"
+        back = url_for(".details_view", id=str(answer.response_id))
         if answer.text is None:
             flash(_("Ukryć można tylko odpowiedź tekstową."), "error")
         else:
+            if hide:  # asks first: how many, why, and that the comment stays stored
+                reason = request.form.get("reason", "")
+                page = confirm_hide(
+                    self,
+                    [answer],
+                    reason,
+                    action_url=url_for(".comment_view", answer_id=answer.id),
+                    fields=[("hidden", "1"), ("reason", reason)],
+                    cancel_url=back,
+                )
+                if page is not None:
+                    return page
             try:
                 changed = (
                     comments.hide([answer], request.form.get("reason", ""), get_actor())
@@ -315,4 +328,4 @@ class ResponseView(OfficeScopedView):
                     else _("Komentarz znów jest widoczny w raportach."),
                     "success",
                 )
-        return redirect(url_for(".details_view", id=str(answer.response_id)))
+        return redirect(back)

@@ -37,7 +37,7 @@ from collector.enums import QUESTION_TYPE_LABELS, VERSION_STATUS_LABELS, Questio
 from collector.extensions import db
 from collector.models import LANGUAGES, Department, Question, Report, SurveyVersion
 from collector.operations import DomainError, Problem
-from collector.operations.problems import CHOICE_TYPES, SCALE_POINTS, check_version
+from collector.operations.problems import CHOICE_TYPES, SCALE_POINTS, check_version, show_if_targets
 from collector.operations.versions import (
     check_question_values,
     delete_question,
@@ -220,11 +220,9 @@ class QuestionForm(FlaskForm):
             (NEW_GROUP, _("nowa siatka…")),
         ]
         ordered = sorted(version.questions, key=lambda q: q.position)
-        earlier = ordered if question is None else ordered[: ordered.index(question)]
         choices = [("", _("zawsze (bez warunku)"))] + [
             (q.key, f"{ordered.index(q) + 1}. {truncate((q.texts or {}).get('pl') or q.key)}")
-            for q in earlier
-            if q.type == QuestionType.RATING
+            for q in show_if_targets(question, ordered)
         ]
         chosen = self.show_if_question.data or ""
         if chosen and chosen not in dict(choices):
@@ -854,8 +852,35 @@ class SurveyView(PanelView):
 
     @expose("/version/<int:version_id>/discard", methods=("POST",))
     def discard_view(self, version_id: int) -> Any:
+        """Delete a draft with its questions, after a confirmation page (it cannot be undone)."""
         version = self.get_draft_version(version_id)
         office = version.survey.office
+        try:
+            confirmed = is_confirmed("survey.discard", version.id)
+        except ConfirmationRefused as refused:
+            return refused.page
+        if not confirmed:
+            return self.render(
+                "admin/ocen/confirm.html",
+                title=_("Usunąć wersję roboczą %(number)s?", number=version.number),
+                warning=None,
+                lead=[
+                    _(
+                        "Wersja robocza %(number)s i jej pytania (%(count)s) zostaną usunięte; "
+                        "tego nie można cofnąć. Opublikowana wersja ankiety i odpowiedzi się nie zmieniają.",
+                        number=version.number,
+                        count=len(version.questions),
+                    )
+                ],
+                preview=None,
+                consequences=[],
+                action_url=url_for(".discard_view", version_id=version.id),
+                token=confirm_token("survey.discard", version.id),
+                fields=[],
+                button=_("Tak, usuń wersję roboczą %(number)s", number=version.number),
+                button_class="btn-danger",
+                cancel_url=self.version_url(version),
+            )
         discard_draft(version, get_actor())
         db.session.commit()
         flash(_("Usunięto wersję roboczą %(number)s.", number=version.number), "success")

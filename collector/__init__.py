@@ -61,6 +61,13 @@ def init_app(app: Flask) -> None:
         app, db, directory=str(MIGRATIONS_DIR), render_as_batch=True, compare_type=True
     )
     limiter.init_app(app)
+    # Flask-Limiter's per-request hook checks the application's default limits, and there are none
+    # (``default_limits=[]``): the hosted form's limit is checked by its decorator and the API counts
+    # its POSTs itself (``collector.ratelimit``). The hook would still cost every request its
+    # bookkeeping, so it is taken off; the decorated views keep their checks.
+    hooks = app.before_request_funcs.get(None, [])
+    if limiter._check_request_limit in hooks:  # not added when the limiter is switched off
+        hooks.remove(limiter._check_request_limit)
     if not _filtering[0]:
         limiter.request_filter(is_not_limited_here)
         _filtering[0] = True

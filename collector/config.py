@@ -6,10 +6,11 @@ import logging
 import os
 import secrets
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import parse_qs, unquote, urlsplit
 
 from flask import Flask
 
+from .mail import MailSettings
 from .passwords import DEFAULT_COST
 
 log = logging.getLogger(__name__)
@@ -140,6 +141,63 @@ def check_proxy_count(value: object) -> int:
     return count
 
 
+MAIL_SCHEMES = {"smtp": 25, "smtps": 465}
+
+
+def check_mail_url(url: str | None, public_url: str) -> MailSettings | None:
+    """Return the SMTP settings of ``MAIL_URL`` (None when unset), else raise ConfigError.
+
+    ``smtp://`` uses STARTTLS on port 587 or with ``?starttls=1`` (``?starttls=0`` turns it off);
+    ``smtps://`` is TLS from the start; ``?from=`` sets the sender (else the user name if it is an
+    address, else ``ankieta@`` the public host).
+    """
+    if not url:
+        return None
+    example = "smtp://user:pass@smtp.example.pl:587"
+    try:
+        parts = urlsplit(url)
+        port = parts.port
+    except ValueError:
+        raise ConfigError(f"MAIL_URL must look like {example}; its port is not a number.") from None
+    if parts.scheme not in MAIL_SCHEMES or not parts.hostname:
+        raise ConfigError(
+            f"MAIL_URL must look like {example} (or smtps:// for TLS from the start), "
+            f"not a {parts.scheme or 'scheme-less'} address."
+        )
+    query = {k: v[-1] for k, v in parse_qs(parts.query).items()}
+    unknown = set(query) - {"starttls", "from"}
+    if unknown:
+        raise ConfigError(
+            f"MAIL_URL: unknown setting(s) {sorted(unknown)}; use starttls= and from=."
+        )
+    port = port or (587 if parts.scheme == "smtp" and query.get("starttls") == "1" else 0)
+    port = port or MAIL_SCHEMES[parts.scheme]
+    if query.get("starttls", "") not in ("", "0", "1"):
+        raise ConfigError("MAIL_URL: starttls must be 0 or 1.")
+    if parts.scheme == "smtps":
+        if query.get("starttls") == "1":
+            raise ConfigError("MAIL_URL: smtps:// is TLS already; drop starttls=1 or use smtp://.")
+        security = "tls"
+    elif query.get("starttls") == "1" or (port == 587 and query.get("starttls") != "0"):
+        security = "starttls"
+    else:
+        security = "none"
+    username = unquote(parts.username or "")
+    sender = query.get("from") or (
+        username if "@" in username else f"ankieta@{urlsplit(public_url).hostname}"
+    )
+    if "@" not in sender or any(c in sender for c in " \r\n<>,;"):
+        raise ConfigError(f"MAIL_URL: from= must be one e-mail address, not {sender!r}.")
+    return MailSettings(
+        host=parts.hostname,
+        port=port,
+        security=security,
+        sender=sender,
+        username=username,
+        password=unquote(parts.password or ""),
+    )
+
+
 def load_config(
     app: Flask, config: dict | None = None, environ: dict[str, str] | None = None
 ) -> None:
@@ -172,6 +230,7 @@ def load_config(
         MIN_FILL_SECONDS=2,
         RETIRED_GRACE_HOURS=24,
         API_CACHE_SECONDS=environ.get("API_CACHE_SECONDS", "10"),
+        MAIL_URL=environ.get("MAIL_URL", ""),
         PROXY_COUNT=environ.get("PROXY_COUNT", "0"),
         PRODUCTION=is_production(environ),
         SESSION_COOKIE_HTTPONLY=True,
@@ -200,3 +259,11 @@ def load_config(
         check_shared_limits(app.config["RATELIMIT_STORAGE_URI"], environ)
     app.config["API_CACHE_SECONDS"] = check_cache_seconds(app.config["API_CACHE_SECONDS"])
     app.config["PROXY_COUNT"] = check_proxy_count(app.config["PROXY_COUNT"])
+    app.config["MAIL"] = check_mail_url(app.config["MAIL_URL"], app.config["PUBLIC_URL"])
+    if app.config["MAIL"] is None:
+        log.info(
+            "E-mail is off: MAIL_URL is not set, so no digests, alerts or reminders are sent "
+            "(flask notify run sends nothing)."
+        )
+    else:
+        log.info("E-mail is on: SMTP %s.", app.config["MAIL"].describe())

@@ -110,6 +110,18 @@ class HideReason(LabelledEnum):
         return HIDE_REASON_LABELS
 
 
+class NotificationKind(LabelledEnum):
+    """What an e-mail to staff is: the monthly digest, an alert on a drop, a report reminder."""
+
+    DIGEST = "digest"
+    ALERT = "alert"
+    REMINDER = "reminder"
+
+    @classmethod
+    def _msgids(cls) -> dict[str, str]:
+        return NOTIFICATION_KIND_LABELS
+
+
 # The labels' msgids (Polish), one table per enum: `make messages` reads these tables (babel.cfg).
 VERSION_STATUS_LABELS = {
     "draft": "wersja robocza",
@@ -135,6 +147,11 @@ COMMENT_STATUS_LABELS = {
     "read": "przeczytany",
     "needs_action": "wymaga działania",
     "answered": "odpowiedziano działaniem naprawczym",
+}
+NOTIFICATION_KIND_LABELS = {
+    "digest": "miesięczne podsumowanie wyników",
+    "alert": "alerty o spadku ocen",
+    "reminder": "przypomnienia o raporcie rocznym",
 }
 HIDE_REASON_LABELS = {
     "offensive": "obraźliwy",
@@ -185,6 +202,8 @@ AUDIT_ACTION_LABELS = {
     "report.download": "pobranie raportu",
     "report.export": "eksport danych",
     "report.supersede": "zastąpienie raportu nowszym",
+    "notifications.preferences": "zmiana ustawień powiadomień e-mail",
+    "notifications.unsubscribe": "rezygnacja z powiadomień linkiem z e-maila",
 }
 # Records and fields as the audit log names them (``object_type`` and the keys of before/after).
 AUDIT_OBJECT_LABELS = {
@@ -282,4 +301,9 @@ AUDIT_FIELD_LABELS = {
     "invite_enabled": "zaproszenie włączone",
     "accessibility_url": "deklaracja dostępności (adres)",
     "info_clause": "klauzula informacyjna",
+    "alert_mean_below": "próg alertu (średnia poniżej)",
+    "notify_digest": "miesięczne podsumowanie e-mailem",
+    "notify_alerts": "alerty e-mailem",
+    "notify_reminders": "przypomnienia e-mailem",
+    "notify_lang": "język wiadomości e-mail",
 }

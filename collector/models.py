@@ -76,6 +76,9 @@ class Office(Model):
     # then are listed publicly).
     publish_results: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     results_published_at: Mapped[datetime | None] = mapped_column(default=None)
+    # An alert e-mail goes to the office's staff when a department's or an item's mean over the last
+    # 30 days falls below this (with at least 10 responses); see reports/notify.py.
+    alert_mean_below: Mapped[float] = mapped_column(sa.Double, default=3.5, server_default="3.5")
     invite_delay_seconds: Mapped[int | None] = mapped_column(default=None)
     invite_paths: Mapped[list[str]] = mapped_column(sa.JSON, default=list)
     invite_sample_percent: Mapped[int] = mapped_column(default=100, server_default="100")
@@ -341,6 +344,12 @@ class User(Model):
     totp_secret: Mapped[str | None] = mapped_column(sa.String(64), default=None)
     totp_enabled: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     totp_last_step: Mapped[int | None] = mapped_column(sa.BigInteger, default=None)
+    # Which e-mails the user receives (reports/notify.py), each switched off on the account page or
+    # by the link in every message, and in which language (pl or en).
+    notify_digest: Mapped[bool] = mapped_column(default=True, server_default=sa.true())
+    notify_alerts: Mapped[bool] = mapped_column(default=True, server_default=sa.true())
+    notify_reminders: Mapped[bool] = mapped_column(default=True, server_default=sa.true())
+    notify_lang: Mapped[str] = mapped_column(sa.String(2), default="pl", server_default="pl")
 
     office: Mapped[Office | None] = relationship()
     recovery_codes: Mapped[list[RecoveryCode]] = relationship(
@@ -366,6 +375,41 @@ class User(Model):
 
     def __str__(self) -> str:
         return self.email
+
+
+class Notification(Model):
+    """One e-mail to a staff member, recorded before it is sent so that no run sends it twice.
+
+    The key (user, kind, subject, period) is unique: ``subject`` is what the message is about
+    (the office for a digest, ``department:<key>``/``item:<key>``/``low_run`` for an alert, the
+    report's due date for a reminder) and ``period`` when (``2026-05``, ``2026-W24``, ``30``…).
+    ``status``: ``sending`` (claimed; a crash leaves it so, and it is never sent again), ``sent``,
+    ``failed`` (retried by the next run), ``cancelled`` (no longer wanted when retried).
+    The message is kept as it was written, so a retry sends the same words.
+    """
+
+    __tablename__ = "notification"
+    __table_args__ = (
+        sa.UniqueConstraint("user_id", "kind", "subject", "period", name="uq_notification_key"),
+        sa.Index("ix_notification_status", "status"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("app_user.id", ondelete="CASCADE"))
+    office_id: Mapped[int | None] = mapped_column(sa.ForeignKey("office.id"), default=None)
+    kind: Mapped[str] = mapped_column(sa.String(12))
+    subject: Mapped[str] = mapped_column(sa.String(120))
+    period: Mapped[str] = mapped_column(sa.String(40))
+    status: Mapped[str] = mapped_column(sa.String(12), default="sending")
+    mail_subject: Mapped[str] = mapped_column(sa.String(300), default="")
+    mail_body: Mapped[str] = mapped_column(sa.Text, default="")
+    attempts: Mapped[int] = mapped_column(default=0)
+    error: Mapped[str] = mapped_column(sa.String(500), default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    attempted_at: Mapped[datetime | None] = mapped_column(default=None)
+    sent_at: Mapped[datetime | None] = mapped_column(default=None)
+
+    user: Mapped[User] = relationship()
 
 
 class RecoveryCode(Model):

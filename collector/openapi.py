@@ -8,7 +8,13 @@ from apispec import APISpec
 from apispec.ext.marshmallow import MarshmallowPlugin
 
 from .models import LANGUAGES
-from .schemas import ErrorSchema, ResponseSchema, StoredSchema, SurveyDocumentSchema
+from .schemas import (
+    ErrorSchema,
+    ResponseSchema,
+    ResultsSchema,
+    StoredSchema,
+    SurveyDocumentSchema,
+)
 
 
 def _error(description: str) -> dict[str, Any]:
@@ -54,6 +60,16 @@ stays complete: a later `false` does not undo it.
 """
 
 
+RESULTS_PERIOD_PATTERN = r"^([0-9]{4}|[0-9]{4}-[0-9]{2}-[0-9]{2}/[0-9]{4}-[0-9]{2}-[0-9]{2})$"
+RESULTS_DESCRIPTION = """\
+Open data: the aggregates of one archived yearly report of an office that publishes its results
+(never a response, never a comment). The same document is served at `/wyniki/{slug}/dane.json`,
+its rows as CSV at `/wyniki/{slug}/dane.csv` (README, "Open data"). The figures are the
+archive's: `report.data_sha256` is the SHA-256 the archive records for the report's data. Every
+row counts at least 5 answers: smaller cells are left out. Licence: `licence` (CC BY 4.0).
+"""
+
+
 def build_openapi() -> dict[str, Any]:
     """Return the OpenAPI document as a dict."""
     spec = APISpec(
@@ -71,6 +87,7 @@ def build_openapi() -> dict[str, Any]:
     spec.components.schema("Survey", schema=SurveyDocumentSchema)
     spec.components.schema("Stored", schema=StoredSchema)
     spec.components.schema("Error", schema=ErrorSchema)
+    spec.components.schema("Results", schema=ResultsSchema)
 
     spec.path(
         path="/offices/{slug}/survey",
@@ -172,6 +189,60 @@ def build_openapi() -> dict[str, Any]:
                     "404": _error("Unknown office."),
                 },
             },
+        },
+    )
+    spec.path(
+        path="/offices/{slug}/results",
+        operations={
+            "get": {
+                "operationId": "get_results",
+                "summary": "The office's published results: the aggregates of a yearly report",
+                "description": RESULTS_DESCRIPTION,
+                "parameters": [
+                    SLUG,
+                    {
+                        "name": "period",
+                        "in": "query",
+                        "required": False,
+                        "schema": {"type": "string", "pattern": RESULTS_PERIOD_PATTERN},
+                        "description": "`YYYY`: the yearly report whose period ends in that year; "
+                        "`YYYY-MM-DD/YYYY-MM-DD`: the one of exactly that period; absent: the "
+                        "latest.",
+                        "examples": {
+                            "year": {"value": "2025"},
+                            "period": {"value": "2025-01-01/2025-12-31"},
+                        },
+                    },
+                    {
+                        "name": "If-None-Match",
+                        "in": "header",
+                        "required": False,
+                        "schema": {"type": "string"},
+                    },
+                ],
+                "responses": {
+                    "200": {
+                        "description": "The aggregates; `ETag` (strong), `Cache-Control: public, "
+                        "max-age=3600`, `Access-Control-Allow-Origin: *`, `Link: <licence>; "
+                        'rel="license"`.',
+                        "headers": {
+                            "ETag": {"schema": {"type": "string"}, "required": True},
+                            "Cache-Control": {"schema": {"type": "string"}, "required": True},
+                        },
+                        "content": {"application/json": {"schema": "Results"}},
+                    },
+                    "304": {"description": "Unchanged since the ETag given in If-None-Match."},
+                    "400": _error(
+                        "`period` malformed (`invalid_period`) or outside 2000 to a year from "
+                        "today (`period_out_of_range`)."
+                    ),
+                    "404": _error(
+                        "Unknown office (`office_not_found`), an office that does not publish its "
+                        "results (`results_not_published`), or no yearly report for the period "
+                        "(`report_not_found`)."
+                    ),
+                },
+            }
         },
     )
     return spec.to_dict()

@@ -502,3 +502,109 @@ class ErrorSchema(Schema):
         values=fields.String(),
         metadata={"description": "Question key → problem code (e.g. required_rating)"},
     )
+
+
+# Open data (GET /results, and /wyniki/<slug>/dane.json): the aggregates of a yearly report.
+
+
+class ResultsLicenceSchema(Schema):
+    id = fields.String(required=True, metadata={"example": "CC-BY-4.0"})
+    name = fields.String(required=True)
+    url = fields.String(required=True)
+    attribution = fields.String(
+        required=True, metadata={"description": "How to credit the data: the office's name."}
+    )
+
+
+class ResultsOfficeSchema(Schema):
+    slug = fields.String(required=True)
+    name = fields.String(required=True)
+
+
+class ResultsPeriodSchema(Schema):
+    start = fields.Date(required=True, metadata={"description": "First day, included."})
+    end = fields.Date(required=True, metadata={"description": "Last day, included."})
+    timezone = fields.String(required=True, metadata={"example": "Europe/Warsaw"})
+
+
+class ResultsReportSchema(Schema):
+    id = fields.UUID(required=True, metadata={"description": "The archived report's id."})
+    reason = fields.String(required=True, metadata={"example": "periodic"})
+    created_at = fields.String(required=True, metadata={"description": "When archived (UTC)."})
+    lang = fields.String(required=True, metadata={"description": "The labels' language."})
+    data_sha256 = fields.String(
+        required=True,
+        metadata={
+            "description": "SHA-256 of the archived report data (canonical JSON), as the archive "
+            "records it."
+        },
+    )
+    pdf_sha256 = fields.String(required=True, metadata={"description": "SHA-256 of the PDF."})
+    figures = fields.String(
+        required=True,
+        validate=validate.OneOf(["archived", "recomputed"]),
+        metadata={
+            "description": "`archived`: the figures are the archive's data; `recomputed`: the "
+            "report was archived before its data was kept, so they were counted again."
+        },
+    )
+    figures_sha256 = fields.String(
+        required=True,
+        metadata={
+            "description": "SHA-256 of the data the figures come from: equal to `data_sha256` "
+            "when they are the archive's."
+        },
+    )
+
+
+class ResultsRowSchema(Schema):
+    """One published figure (the CSV's row, without the columns the document says once)."""
+
+    breakdown = fields.String(
+        required=True,
+        validate=validate.OneOf(["office", "department"]),
+        metadata={"description": "`office`: the whole office; `department`: one department."},
+    )
+    department_key = fields.String(required=True, metadata={"description": "Empty for `office`."})
+    department = fields.String(required=True, metadata={"description": "Empty for `office`."})
+    kind = fields.String(
+        required=True,
+        validate=validate.OneOf(["responses", "index", "area", "item"]),
+        metadata={
+            "description": "`responses`: number of responses (n only); `index`: every grid "
+            "item pooled; `area`: one grid's items pooled; `item`: one rating question."
+        },
+    )
+    key = fields.String(required=True, metadata={"description": "The question (or area) key."})
+    label = fields.String(required=True, metadata={"description": "Its text in the report."})
+    n = fields.Integer(
+        required=True,
+        metadata={
+            "description": "Ratings 1–5 counted, at least 5 (a smaller cell is not published); "
+            "for `responses` the number of responses."
+        },
+    )
+    mean = fields.Float(allow_none=True, required=True, metadata={"description": "1–5"})
+    satisfied_pct = fields.Float(
+        allow_none=True, required=True, metadata={"description": "Share of 4 and 5, 0–100."}
+    )
+    dissatisfied_pct = fields.Float(
+        allow_none=True,
+        required=True,
+        metadata={"description": "Share of 1 and 2, 0–100 (null for departments and the index)."},
+    )
+
+
+class ResultsSchema(Schema):
+    """The published aggregates of one archived yearly report."""
+
+    schema = fields.String(required=True, metadata={"example": "ocen-urzad/open-data/1"})
+    licence = fields.Nested(ResultsLicenceSchema, required=True)
+    office = fields.Nested(ResultsOfficeSchema, required=True)
+    period = fields.Nested(ResultsPeriodSchema, required=True)
+    report = fields.Nested(ResultsReportSchema, required=True)
+    min_cell = fields.Integer(
+        required=True, metadata={"description": "No row counts fewer answers (5)."}
+    )
+    responses = fields.Integer(required=True)
+    rows = fields.List(fields.Nested(ResultsRowSchema), required=True)

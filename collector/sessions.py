@@ -6,8 +6,9 @@ from flask import Flask, Request, request
 from flask import Response as HttpResponse
 from flask.sessions import SecureCookieSession, SecureCookieSessionInterface, SessionMixin
 
-# What residents and their browsers fetch: the widget, the survey API, the hosted page, health.
-PUBLIC_PREFIXES = ("/api/", "/s/", "/widget", "/healthz", "/static/", "/wyniki")
+# What residents and their browsers fetch: the widget, the survey API, the hosted page, health;
+# and the unsubscribe link of the staff's e-mail (signed, needs no session).
+PUBLIC_PREFIXES = ("/api/", "/s/", "/widget", "/healthz", "/static/", "/wyniki", "/powiadomienia/")
 
 
 def is_public_path(path: str) -> bool:

@@ -25,7 +25,8 @@ __all__ = [
 
 
 def init_app(app: Flask) -> None:
-    """Wire the reports package into the app: its CLI commands."""
-    from .cli import report_group
+    """Wire the reports package into the app: its CLI commands (``report``, ``notify``)."""
+    from .cli import notify_group, report_group
 
     app.cli.add_command(report_group)
+    app.cli.add_command(notify_group)

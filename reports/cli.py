@@ -1,4 +1,5 @@
-"""``flask --app wsgi report ...``: generate and archive a report, list the offices whose yearly report is due."""
+"""``flask --app wsgi report ...``: generate and archive a report, list the offices whose yearly report is due;
+``flask --app wsgi notify run``: send the staff's e-mail (digests, alerts, reminders)."""
 
 from __future__ import annotations
 
@@ -7,16 +8,20 @@ from pathlib import Path
 
 import click
 import sqlalchemy as sa
+from flask import current_app
 from flask.cli import AppGroup
 
 from collector.extensions import db
-from collector.models import REPORT_REASONS, Office
+from collector.mail import Mailer
+from collector.models import REPORT_REASONS, Office, utcnow
 
 from .archive import ReportError, archive_report
 from .cycle import due_offices
+from .notify import RETRY_DAYS, NotifyContext, run_notifications
 from .texts import REPORT_LANGUAGES
 
 report_group = AppGroup("report", help="Raporty: generowanie i archiwum.")
+notify_group = AppGroup("notify", help="Powiadomienia e-mail dla pracowników urzędów.")
 
 
 def parse_date(_ctx: click.Context, param: click.Parameter, value: str) -> date:
@@ -98,3 +103,37 @@ def due_command() -> None:
             f"zaległy od: {status.due.date().isoformat()}"
         )
     raise SystemExit(1)
+
+
+@notify_group.command("run")
+def run_command() -> None:
+    """Send the due digests, alerts and reminders and retry failed ones; safe to run twice.
+
+    Exits 1 when a message could not be sent (it is retried on the next run).
+    """
+    settings = current_app.config.get("MAIL")
+    if settings is None:
+        click.echo("Poczta jest wyłączona (brak MAIL_URL): nic nie wysłano.")
+        return
+    context = NotifyContext(
+        public_url=current_app.config["PUBLIC_URL"],
+        secret_key=current_app.config["SECRET_KEY"],
+        sender=settings.sender,
+        now=utcnow(),
+    )
+    with Mailer(settings) as mailer:
+        result = run_notifications(db.session(), mailer, context)
+    click.echo(f"Wysłano wiadomości: {result.sent}.")
+    if result.unknown:
+        click.echo(
+            f"Przerwane w trakcie wysyłki (nie ponawiamy, by nie wysłać dwa razy): {result.unknown}."
+        )
+    if result.given_up:
+        click.echo(f"Porzucone po {RETRY_DAYS} dniach nieudanych prób: {result.given_up}.")
+    if result.failed:
+        click.echo(
+            f"Nie wysłano: {result.failed} ({'; '.join(result.errors)}). "
+            "Ponowimy przy następnym uruchomieniu.",
+            err=True,
+        )
+        raise SystemExit(1)

@@ -319,6 +319,19 @@ def count_missing_answers(session: Session, scope: Scope) -> int:
     return session.scalar(query) or 0
 
 
+def read_latest_ratings(
+    session: Session, office_id: int, key: str, limit: int
+) -> list[tuple[int, datetime]]:
+    """Return the office's newest ratings of one question (value, submitted_at), newest first."""
+    query = (
+        sa.select(Answer.value, Answer.submitted_at)
+        .where(Answer.office_id == office_id, Answer.question_key == key, Answer.value.is_not(None))
+        .order_by(Answer.submitted_at.desc(), Answer.id.desc())
+        .limit(limit)
+    )
+    return [(int(value or 0), at) for value, at in session.execute(query)]
+
+
 def last_response_by_channel(session: Session, office_id: int) -> dict[str, datetime]:
     """Return, per channel, when the office's newest response through it arrived (UTC)."""
     query = (

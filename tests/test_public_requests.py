@@ -57,3 +57,40 @@ def test_a_public_post_and_read_skip_the_panels_hooks(client, panel_machinery_fo
     for response in (posted, read):
         assert "Set-Cookie" not in response.headers
         assert "Cookie" not in response.headers.get("Vary", "")
+
+
+def test_open_data_and_the_results_endpoint_skip_the_panels_hooks(
+    client, panel_machinery_forbidden
+):
+    from datetime import date
+
+    from collector.extensions import db
+    from reports import archive_report
+
+    office = create_office(publish_results=True)
+    archive_report(
+        db.session,
+        office,
+        period_start=date(2025, 1, 1),
+        period_end=date(2025, 12, 31),
+        reason="periodic",
+        author=None,
+    )
+    db.session.commit()
+    client.set_cookie("session", "a-panel-cookie-that-must-not-be-read", path="/")
+
+    answers = [
+        client.get(url)
+        for url in (
+            "/wyniki/demo/dane.csv",
+            "/wyniki/demo/dane.json",
+            "/api/v1/offices/demo/results",
+            "/api/v1/offices/demo/results?period=1999",
+        )
+    ]
+
+    assert [r.status_code for r in answers] == [200, 200, 200, 400]
+    assert panel_machinery_forbidden == []
+    for response in answers:
+        assert "Set-Cookie" not in response.headers
+        assert "Cookie" not in response.headers.get("Vary", "")

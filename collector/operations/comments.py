@@ -158,15 +158,24 @@ def remove_theme(answers: Iterable[Answer], theme: CommentTheme, actor: Actor) -
     return changed
 
 
-def hide(answers: Iterable[Answer], reason: str, actor: Actor) -> int:
-    """Hide the comments from reports for ``reason`` (kept, never deleted); return how many changed."""
+def check_hide_reason(reason: str) -> str:
+    """Return ``reason`` if comments may be hidden for it, else raise ``unknown_hide_reason``."""
     if reason not in HideReason.values():
         raise DomainError("unknown_hide_reason", field="reason", reason=reason)
+    return reason
+
+
+def to_hide(answers: Iterable[Answer], reason: str) -> list[Answer]:
+    """Return the comments that hiding for ``reason`` would change (not already hidden for it)."""
+    return [a for a in answers if not (a.hidden and a.hidden_reason == reason)]
+
+
+def hide(answers: Iterable[Answer], reason: str, actor: Actor) -> int:
+    """Hide the comments from reports for ``reason`` (kept, never deleted); return how many changed."""
+    check_hide_reason(reason)
     changed = 0
     now = utcnow()
-    for answer in answers:
-        if answer.hidden and answer.hidden_reason == reason:
-            continue
+    for answer in to_hide(answers, reason):
         _audit(
             "response.comment_hide",
             answer,

@@ -121,19 +121,19 @@ def check_question(
     return problems
 
 
-def show_if_targets(question: Question, questions: Iterable[Question]) -> list[Question]:
+def show_if_targets(question: Question | None, questions: Iterable[Question]) -> list[Question]:
     """Return the questions ``question``'s condition may refer to: the rating questions before it.
 
-    ``questions`` are the version's questions (``question`` among them or not); a question with
-    no position yet (a new one) comes after all of them.
+    ``questions`` are the version's questions (``question`` among them or not); a new question
+    (``None``, or one with no position yet) comes after all of them.
     """
     ordered = sorted(questions, key=lambda q: q.position if q.position is not None else 0)
-    position = question.position
+    position = question.position if question is not None else None
     return [
         q
         for q in ordered
         if q is not question
-        and q.key != question.key
+        and (question is None or q.key != question.key)
         and q.type == QuestionType.RATING
         and (position is None or (q.position if q.position is not None else 0) < position)
     ]

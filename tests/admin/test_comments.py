@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from collector.extensions import db
 from collector.models import Answer, AuditEvent, CommentTheme, CorrectiveAction
 from tests.admin.flowtools import answer_survey, flashes, login, office_with_admin, post
-from tests.admin.panel import text
+from tests.admin.panel import confirm_token_of, text
 from tests.factories import create_user
 
 INBOX = "/admin/comment/"
@@ -63,6 +63,14 @@ def theme_id(office_id: int, name: str) -> int:
 def bulk(client, action: str, ids, follow_redirects: bool = False, **fields):
     data = {"action": action, "rowid": [str(i) for i in ids], **fields}
     return post(client, ACTION, data, follow_redirects=follow_redirects)
+
+
+def confirmed_bulk(client, action: str, ids, follow_redirects: bool = False, **fields):
+    """Post a bulk action, check that its confirmation page answers, and confirm it."""
+    asked = bulk(client, action, ids, **fields)
+    assert asked.status_code == 200, asked.status_code
+    token = confirm_token_of(asked)
+    return bulk(client, action, ids, follow_redirects, confirm_token=token, **fields)
 
 
 def shown_comments(page) -> list[str]:
@@ -121,7 +129,7 @@ def test_bulk_theme_status_read_and_hide_change_the_comments_and_are_audited(cli
     bulk(client, "set_status", [third], status="needs_action")
     assert comment(third).status == "needs_action"
 
-    page = bulk(client, "hide", [second], reason="offensive", follow_redirects=True)
+    page = confirmed_bulk(client, "hide", [second], reason="offensive", follow_redirects=True)
     assert "Ukryto w raportach (komentarze pozostają zapisane): 1." in flashes(page)
     hidden = comment(second)
     assert (hidden.hidden, hidden.hidden_reason, hidden.text) == (
@@ -150,10 +158,19 @@ def test_bulk_actions_never_touch_another_offices_comments(client, office, other
         ("mark_read", {}),
         ("assign_theme", {"theme_id": waiting}),
         ("set_status", {"status": "needs_action"}),
-        ("hide", {"reason": "spam"}),
     ):
         response = bulk(client, action, theirs + mine, follow_redirects=True, **fields)
         assert response.status_code == 200
+    # Hiding asks about this office's comment alone, and hides only it.
+    asked = bulk(client, "hide", theirs + mine, reason="spam")
+    assert "Komentarze do ukrycia: 1. Powód: spam." in text(asked)
+    assert "Komentarz innego urzędu." not in text(asked)
+    response = confirmed_bulk(client, "hide", theirs + mine, follow_redirects=True, reason="spam")
+    assert response.status_code == 200
+    # Another office's comments alone: nothing to hide, no question, a message.
+    response = bulk(client, "hide", theirs, follow_redirects=True, reason="spam")
+    assert "Zaznacz co najmniej jeden komentarz tego urzędu." in flashes(response)
+    assert 'name="confirm_token"' not in text(response)
     foreign = comment(theirs[0])
     assert (foreign.status, foreign.hidden, foreign.themes) == ("new", False, [])
     assert comment(mine[0]).hidden is True
@@ -207,6 +224,7 @@ def test_reviewer_reads_the_inbox_but_cannot_change_it(client, office):
     assert 'value="hide"' not in text(page) and 'name="rowid"' not in text(page)
     ids = comment_ids(office.id)
     assert bulk(client, "hide", ids, reason="spam").status_code == 403
+    assert bulk(client, "hide", ids, reason="spam", confirm_token="x.y.z").status_code == 403
     assert bulk(client, "mark_read", ids).status_code == 403
     assert post(client, "/admin/comment_theme/new/", {"name": "Nowy"}).status_code == 403
     assert all((comment(i).status, comment(i).hidden) == ("new", False) for i in ids)
@@ -310,3 +328,100 @@ def test_an_office_made_before_themes_existed_gets_the_default_set_on_first_sigh
         sa.select(CommentTheme.name).where(CommentTheme.office_id == office.id)
     ).all()
     assert len(names) == 9 and "pochwała" in names
+
+
+def test_hiding_asks_first_how_many_why_and_that_they_stay_stored(client, office):
+    login(client, "admin@demo.test")
+    first, second, _third = comment_ids(office.id)
+    asked = bulk(client, "hide", [first, second], reason="offensive")
+    assert asked.status_code == 200
+    page = text(asked)
+    assert "Ukryć komentarze w raportach?" in page
+    assert "Komentarze do ukrycia: 2. Powód: obraźliwy." in page
+    assert "Kolejka była za długa." in page and "Pani była bardzo miła." in page
+    assert "Brak informacji na stronie." not in page
+    assert "Pozostają zapisane (nigdy nie są usuwane)" in page
+    assert "znów pokazać w raportach" in page
+    assert "Tak, ukryj w raportach (2)" in page
+    # Nothing changed yet, nothing audited.
+    assert (comment(first).hidden, comment(second).hidden) == (False, False)
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(AuditEvent)) == 0
+
+    done = bulk(
+        client, "hide", [first, second], reason="offensive", confirm_token=confirm_token_of(asked)
+    )
+    assert done.status_code == 302
+    assert [(comment(i).hidden, comment(i).hidden_reason) for i in (first, second)] == [
+        (True, "offensive"),
+        (True, "offensive"),
+    ]
+    # The same hide again changes nothing: no question, a message.
+    again = bulk(client, "hide", [first], reason="offensive", follow_redirects=True)
+    assert "Zaznaczone komentarze są już ukryte z tym powodem. Nic nie zmieniono." in flashes(again)
+
+
+def expired(monkeypatch, token: str) -> str:
+    monkeypatch.setattr("admin.confirm.MAX_AGE_SECONDS", -1)
+    return token
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ("forged", "Nieprawidłowe potwierdzenie"),
+        ("empty_signature", "Nieprawidłowe potwierdzenie"),
+        ("other_reason", "Nieprawidłowe potwierdzenie"),
+        ("other_comments", "Nieprawidłowe potwierdzenie"),
+        ("expired", "Potwierdzenie wygasło (ważne 30 minut)"),
+    ],
+)
+def test_a_forged_expired_or_foreign_confirmation_is_refused_and_hides_nothing(
+    client, office, monkeypatch, change, message
+):
+    login(client, "admin@demo.test")
+    first, second, third = comment_ids(office.id)
+    token = confirm_token_of(bulk(client, "hide", [first], reason="spam"))
+    ids, reason = [first], "spam"
+    if change == "forged":
+        payload, signature = token.rsplit(".", 1)  # the first letter: the last may be padding bits
+        token = f"{payload}.{'B' if signature[0] == 'A' else 'A'}{signature[1:]}"
+    elif change == "empty_signature":
+        token = token.rsplit(".", 1)[0] + "."
+    elif change == "other_reason":
+        reason = "personal_data"
+    elif change == "other_comments":
+        ids = [first, second, third]
+    elif change == "expired":
+        token = expired(monkeypatch, token)
+    response = bulk(client, "hide", ids, reason=reason, confirm_token=token)
+    assert response.status_code == 400
+    assert message in text(response) and "Wróć i wykonaj operację jeszcze raz." in text(response)
+    assert not any(comment(i).hidden for i in (first, second, third))
+
+
+def test_a_token_of_another_user_is_refused(client, office):
+    create_user("admin2@demo.test", role="admin", office=office)
+    login(client, "admin@demo.test")
+    first = comment_ids(office.id)[0]
+    token = confirm_token_of(bulk(client, "hide", [first], reason="spam"))
+    other = client.application.test_client()
+    login(other, "admin2@demo.test")
+    response = bulk(other, "hide", [first], reason="spam", confirm_token=token)
+    assert response.status_code == 400
+    assert comment(first).hidden is False
+
+
+def test_hiding_works_without_javascript_the_confirmation_is_a_plain_form(client, office):
+    login(client, "admin@demo.test")
+    first = comment_ids(office.id)[0]
+    page = text(bulk(client, "hide", [first], reason="personal_data"))
+    form = re.search(r'<form method="post" action="([^"]+)" class="mt-3">(.*?)</form>', page, re.S)
+    assert form.group(1) == ACTION
+    fields = dict(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)"', form.group(2)))
+    assert fields["confirm_token"] and fields["csrf_token"] is not None
+    assert (fields["action"], fields["reason"], fields["rowid"]) == (
+        "hide",
+        "personal_data",
+        str(first),
+    )
+    assert "<script>" not in form.group(2) and " onclick" not in page

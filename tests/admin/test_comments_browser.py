@@ -76,6 +76,11 @@ def test_theme_hide_and_turn_comments_into_an_action_in_a_browser(app, server, b
         row(page, RUDE).locator("input[name=rowid]").check()
         page.get_by_label("Powód ukrycia").select_option(label="obraźliwy")
         page.get_by_role("button", name="Ukryj w raportach").click()
+        # It asks first: how many, why, and that the comment stays stored.
+        page.get_by_role("heading", name="Ukryć komentarze w raportach?").wait_for()
+        page.get_by_text("Komentarze do ukrycia: 1. Powód: obraźliwy.").wait_for()
+        assert serious_violations(page) == [], "hiding confirmation"
+        page.get_by_role("button", name="Tak, ukryj w raportach (1)").click()
         page.get_by_text("Ukryto w raportach (komentarze pozostają zapisane): 1.").wait_for()
         assert "ukryty: obraźliwy" in row(page, RUDE).inner_text()
         shoot(page, "comment-inbox")
@@ -103,8 +108,12 @@ def test_theme_hide_and_turn_comments_into_an_action_in_a_browser(app, server, b
         row_link = page.goto(f"{server}/admin/comment/")
         assert row_link.status == 200
         row(page, PRAISE).get_by_role("link", name="odpowiedź").click()
-        page.get_by_label("Powód ukrycia").wait_for()
+        page.get_by_label("Powód ukrycia").select_option(label="spam")
         shoot(page, "response-details-hide")
+        page.get_by_role("button", name="Ukryj w raportach").click()
+        page.get_by_text("Komentarze do ukrycia: 1. Powód: spam.").wait_for()
+        page.get_by_role("link", name="Anuluj — nic nie zmieniaj").click()
+        page.get_by_label("Powód ukrycia").wait_for()  # back on the response, nothing hidden
     finally:
         context.close()
 
@@ -113,5 +122,7 @@ def test_theme_hide_and_turn_comments_into_an_action_in_a_browser(app, server, b
     assert sorted(a.text for a in action.answers) == sorted([WAITING, PRAISE])
     rude = db.session.scalar(sa.select(Answer).where(Answer.text == RUDE))
     assert (rude.hidden, rude.hidden_reason) == (True, "offensive")
+    praise = db.session.scalar(sa.select(Answer).where(Answer.text == PRAISE))
+    assert praise.hidden is False  # cancelled on its confirmation page
     audited = set(db.session.scalars(sa.select(AuditEvent.action)))
     assert {"comment.theme", "response.comment_hide", "action.link_comments"} <= audited

@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from collector.extensions import db
 from collector.models import Answer, AuditEvent, Response, SurveyVersion
 from tests.admin.flowtools import answer_survey, flashes, login, office_with_admin, post
-from tests.admin.panel import text
+from tests.admin.panel import confirm, text
 from tests.factories import count, create_user
 
 
@@ -71,11 +71,18 @@ def test_the_details_show_each_answer_with_its_question(client, office):
 
 def test_a_comment_is_hidden_from_reports_kept_and_audited_then_shown_again(client, office):
     answer = comment()
-    response = post(
-        client,
-        f"/admin/response/comment/{answer.id}",
-        {"hidden": "1", "reason": "personal_data"},
-        follow_redirects=True,
+    url = f"/admin/response/comment/{answer.id}"
+    asked = post(client, url, {"hidden": "1", "reason": "personal_data"})
+    assert asked.status_code == 200
+    assert "Komentarze do ukrycia: 1. Powód: dane osobowe." in text(asked)
+    assert "Pani Anna Kowalska była miła." in text(asked)
+    assert "nigdy nie są usuwane" in text(asked)
+    assert comment().hidden is False  # asked, not yet hidden
+    refused = post(client, url, {"hidden": "1", "reason": "spam", "confirm_token": "x.y"})
+    assert refused.status_code == 400 and "Nieprawidłowe potwierdzenie" in text(refused)
+    assert comment().hidden is False
+    response = confirm(
+        client, url, {"hidden": "1", "reason": "personal_data"}, follow_redirects=True
     )
 
     assert any("ukryto" in m for m in flashes(response))
@@ -99,7 +106,7 @@ def test_a_hidden_comment_is_left_out_of_the_reports_comments(client, office):
     import reports
     from reports.periods import local_today
 
-    post(
+    confirm(
         client,
         f"/admin/response/comment/{comment().id}",
         {"hidden": "1", "reason": "personal_data"},

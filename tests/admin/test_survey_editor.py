@@ -18,7 +18,7 @@ from tests.admin.flowtools import (
     question_form,
     start_draft,
 )
-from tests.admin.panel import confirm, text
+from tests.admin.panel import confirm, confirm_token_of, text
 from tests.factories import count, create_version
 
 
@@ -443,8 +443,17 @@ def test_a_published_or_retired_version_is_read_only(client, office, draft, stat
     assert "tylko do odczytu" in page and 'name="position"' not in page
 
 
-def test_discarding_the_draft_removes_it(client, office, draft):
-    response = post(client, f"/admin/survey/version/{draft.id}/discard")
+def test_discarding_the_draft_asks_first_then_removes_it(client, office, draft):
+    url = f"/admin/survey/version/{draft.id}/discard"
+    asked = post(client, url)
+    assert asked.status_code == 200
+    assert f"Usunąć wersję roboczą {draft.number}?" in text(asked)
+    assert "tego nie można cofnąć" in text(asked)
+    assert count(SurveyVersion) == 2  # asked, nothing deleted yet
+    refused = post(client, url, {"confirm_token": "forged.token"})
+    assert refused.status_code == 400 and "Nieprawidłowe potwierdzenie" in text(refused)
+    assert count(SurveyVersion) == 2
+    response = post(client, url, {"confirm_token": confirm_token_of(asked)})
     assert response.status_code == 302
     assert count(SurveyVersion) == 1
 

@@ -9,11 +9,15 @@ derandomized, so it is the same run every time) and prints the number of cases i
 
 from __future__ import annotations
 
+from datetime import date
+
 import schemathesis
 from hypothesis import HealthCheck, given, settings
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 
 from collector.extensions import db
+from reports import archive_report
+from reports.periods import local_today
 from tests.factories import create_office
 
 ORIGIN = "https://www.leszno.pl"
@@ -21,17 +25,30 @@ CASES_PER_OPERATION = 150
 
 
 def test_every_answer_is_the_one_the_document_describes(app):
-    create_office(slug="demo", origins=[ORIGIN])
+    office = create_office(slug="demo", origins=[ORIGIN], publish_results=True)
+    year = local_today().year - 1  # a published yearly report, so the results are served too
+    archive_report(
+        db.session,
+        office,
+        period_start=date(year, 1, 1),
+        period_end=date(year, 12, 31),
+        reason="periodic",
+        author=None,
+    )
     db.session.commit()
     schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", app)
     ran: dict[str, int] = {}
+    statuses: set[tuple[str, int]] = set()
     for result in schema.get_all_operations():
-        run_operation(result.ok(), ran)
+        run_operation(result.ok(), ran, statuses)
     print("schemathesis cases per operation:", ran, "total:", sum(ran.values()))
-    assert len(ran) >= 3 and all(ran.values())  # survey, responses and the preflight, each run
+    # survey, responses, the preflight and the results, each run
+    assert len(ran) >= 4 and all(ran.values())
+    # The results were served, not only refused: the 200's body was checked against its schema.
+    assert ("GET /offices/{slug}/results", 200) in statuses
 
 
-def run_operation(operation, ran: dict[str, int]) -> None:
+def run_operation(operation, ran: dict[str, int], statuses: set[tuple[str, int]]) -> None:
     """Send the operation's generated cases; each answer must be the one the document describes."""
     label = operation.label
     ran[label] = 0
@@ -52,6 +69,7 @@ def run_operation(operation, ran: dict[str, int]) -> None:
             case.headers = {**(case.headers or {}), "Origin": ORIGIN}
         ran[label] += 1
         response = case.call()
+        statuses.add((label, response.status_code))
         assert response.status_code < 500, (label, response.status_code, response.text[:300])
         # Every check but one: "a schema-valid body is accepted" cannot hold for a survey, whose
         # answers are checked against the office's published version (its keys, options and

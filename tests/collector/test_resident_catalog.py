@@ -17,6 +17,7 @@ from collector.messages import LANGUAGES, get_catalog, load_catalog_file, text
 
 ROOT = Path(__file__).resolve().parents[2]
 COLLECTOR = ROOT / "collector"
+RESULTS = ROOT / "results"  # the results endpoint and open data answer with the API's errors
 WIDGET_SRC = ROOT / "widget" / "src"
 CATALOGS = {lang: load_catalog_file(lang) for lang in LANGUAGES}
 POLISH = CATALOGS["pl"]
@@ -106,12 +107,16 @@ def test_a_missing_translation_falls_back_to_polish(monkeypatch):
 
 # -- the codes the API can emit ------------------------------------------------------------------
 
-CODE_CALLS = {"SubmissionError": 1, "error_response": 1}  # name -> position of the code argument
+CODE_CALLS = {
+    "SubmissionError": 1,
+    "error_response": 1,
+    "OpenDataError": 1,
+}  # name -> position of the code argument
 FIELD_CALLS = {"ValidationError": 0, "_codes": 0}
 
 
 def emitted_codes() -> tuple[set[str], set[str]]:
-    """Return (request codes, any codes) found in the collector's source.
+    """Return (request codes, any codes) found in the source of the collector and of results/.
 
     Request codes are the ``code`` arguments of ``SubmissionError``/``error_response`` and the
     values of ``*_CODES`` tables; any codes also take in marshmallow's (``ValidationError``,
@@ -136,7 +141,7 @@ def emitted_codes() -> tuple[set[str], set[str]]:
             if isinstance(n, ast.Constant) and isinstance(n.value, str)
         }
 
-    for path in COLLECTOR.rglob("*.py"):
+    for path in [*COLLECTOR.rglob("*.py"), *RESULTS.rglob("*.py")]:
         tree = ast.parse(path.read_text(encoding="utf-8"))
         for node in ast.walk(tree):
             if isinstance(node, ast.Call):
