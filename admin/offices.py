@@ -311,7 +311,7 @@ class OfficeForm(PanelForm):
             "naprawcze, dane otwarte oraz pliki PDF raportów rocznych zarchiwizowanych od chwili "
             "włączenia. Plik PDF zawiera nieukryte uwagi mieszkańców: przed archiwizacją raportu "
             "warto ukryć te z danymi osobowymi. Link do wklejenia w BIP jest na stronie "
-            "„Osadzanie”."
+            "„Osadzanie i kody QR”."
         ),
     )
 

@@ -76,13 +76,15 @@ def get_published_office(slug: str) -> Office | None:
     if not isinstance(slug, str) or not SLUG_RE.match(slug):
         return None
     office = db.session.scalar(sa.select(Office).where(Office.slug == slug))
-    if office is None or not office.publish_results or office.results_published_at is None:
+    if office is None or not office.publish_results:
         return None
     return office
 
 
 def published_reports(office: Office) -> list[Report]:
     """Return the office's public reports: yearly ones archived since publication, newest first."""
+    if office.results_published_at is None:  # switched on outside the panel: no date, no PDF
+        return []
     return list(
         db.session.scalars(
             sa.select(Report)
@@ -140,7 +142,8 @@ def get_report(office: Office, report_id: str) -> Report | None:
 
 def is_listed(office: Office, report: Report) -> bool:
     """Tell whether the report's PDF is public: archived since publication was switched on."""
-    return report.created_at >= office.results_published_at
+    published_at = office.results_published_at
+    return published_at is not None and report.created_at >= published_at
 
 
 def figure_chart(drawing: Any, title: str, chart_id: str) -> str:
@@ -258,7 +261,9 @@ def show_results(slug: str) -> Response:
     return render(
         "page.html",
         office=office,
-        published_since=fmt_date(to_local(office.results_published_at).date(), LANG),
+        published_since=fmt_date(to_local(office.results_published_at).date(), LANG)
+        if office.results_published_at
+        else None,
         results=results_context(current) if current is not None else None,
         current_html=f"/wyniki/{office.slug}/raport/{current.id}.html" if current else None,
         listed=listed,

@@ -312,3 +312,13 @@ def test_the_archive_offers_each_report_as_html_with_the_pdfs_figures(admin_clie
     assert SECRET_COMMENT in text
     assert admin_client.get("/admin/reports/archive/nie-uuid.html").status_code == 404
     assert admin_client.get(f"/admin/reports/archive/{uuid.uuid4()}.html").status_code == 404
+
+
+def test_publication_switched_on_without_a_date_shows_the_figures_but_no_pdf(client, app):
+    published = published_office()
+    published.office.results_published_at = None  # switched on outside the panel
+    db.session.commit()
+    page = client.get(f"/wyniki/{SLUG}").text
+    assert "01.01.2025 – 31.12.2025" in page and '<code class="sha256">' not in page
+    assert client.get(f"/wyniki/{SLUG}/raport/{published.report.id}.pdf").status_code == 404
+    assert client.get(f"/wyniki/{SLUG}/raport/{published.report.id}.html").status_code == 200
