@@ -1,4 +1,5 @@
-"""The embed page: the office's script tag with a copy button, its origins, the hosted page and QR posters."""
+"""The embed page: the office's script tag with a copy button, its origins, the hosted page, QR posters and
+the text with the link to the public results page that the office pastes into its BIP."""
 
 from __future__ import annotations
 
@@ -57,6 +58,29 @@ def hosted_url(office: Office) -> str:
     return f"{current_app.config['PUBLIC_URL']}/s/{office.slug}"
 
 
+def results_url(office: Office) -> str:
+    """Return the address of the office's public results page (``results/``, built by path)."""
+    return f"{current_app.config['PUBLIC_URL']}/wyniki/{office.slug}"
+
+
+def bip_snippet(office: Office) -> str:
+    """Return the short text with the link that the office pastes into its BIP (as HTML)."""
+    url = escape(results_url(office))
+    return (
+        str(
+            escape(
+                _(
+                    "Wyniki badania satysfakcji klientów urzędu %(office)s — ocena ogólna, jej zmiana "
+                    "w czasie, wyniki wydziałów, działania naprawcze oraz raporty roczne w PDF z sumą "
+                    "kontrolną SHA-256 — są dostępne na stronie:",
+                    office=office.name,
+                )
+            )
+        )
+        + f' <a href="{url}">{url}</a>'
+    )
+
+
 def department_url(department: Department) -> str:
     """Return the address a department's QR code points at: the hosted page, department chosen, channel qr."""
     return (
@@ -98,6 +122,8 @@ class EmbedView(PanelView):
             snippet=embed_snippet(office),
             legacy_snippet=legacy_snippet(office),
             hosted_url=hosted_url(office),
+            results_url=results_url(office),
+            bip_snippet=bip_snippet(office),
             departments=departments,
             department_url=department_url,
         )

@@ -31,7 +31,7 @@ from wtforms.validators import (
 
 from collector.enums import Role
 from collector.extensions import db
-from collector.models import LANGUAGES, Answer, Department, Office, Response
+from collector.models import LANGUAGES, Answer, Department, Office, Response, utcnow
 from collector.operations import DomainError
 from collector.operations.offices import check_origins, check_slug, create_office
 
@@ -303,6 +303,18 @@ class OfficeForm(PanelForm):
         ),
     )
 
+    publish_results = BooleanField(
+        _l("Publikuj wyniki"),
+        description=_l(
+            "Włączone: publiczna strona /wyniki/<identyfikator> pokazuje wyniki najnowszego raportu "
+            "rocznego (bez uwag mieszkańców i bez liczb z mniej niż 5 odpowiedzi), działania "
+            "naprawcze, dane otwarte oraz pliki PDF raportów rocznych zarchiwizowanych od chwili "
+            "włączenia. Plik PDF zawiera nieukryte uwagi mieszkańców: przed archiwizacją raportu "
+            "warto ukryć te z danymi osobowymi. Link do wklejenia w BIP jest na stronie "
+            "„Osadzanie i kody QR”."
+        ),
+    )
+
     def validate_slug(self, field: Any) -> None:
         field.data = (field.data or "").strip().lower()
         try:
@@ -318,8 +330,11 @@ def _format_colour(view: Any, context: Any, model: Office, name: str) -> Markup:
     )
 
 
-# Office settings that are not the survey's: changing them alone archives no pre-change report.
-SECURITY_SETTINGS = frozenset({"require_two_factor", "alert_mean_below"})
+# Office settings that are not the survey's: changing them alone archives no pre-change report
+# (two-factor login, the alert's threshold; publishing the results, which shows what is archived).
+NON_SURVEY_SETTINGS = frozenset(
+    {"require_two_factor", "alert_mean_below", "publish_results", "results_published_at"}
+)
 
 
 def changes_survey_data(form: Any, office: Office) -> bool:
@@ -330,7 +345,9 @@ def changes_survey_data(form: Any, office: Office) -> bool:
         form.populate_obj(office)
         state = sa.inspect(office)
         changed = any(
-            attr.history.has_changes() for attr in state.attrs if attr.key not in SECURITY_SETTINGS
+            attr.history.has_changes()
+            for attr in state.attrs
+            if attr.key not in NON_SURVEY_SETTINGS
         )
     db.session.expire(office)
     return changed
@@ -370,6 +387,8 @@ class OfficeView(OfficeScopedView):
         "retention_days",
         "require_two_factor",
         "alert_mean_below",
+        "publish_results",
+        "results_published_at",
         "created_at",
     )
     column_labels = {
@@ -394,6 +413,8 @@ class OfficeView(OfficeScopedView):
         "retention_days": _l("Przechowywanie odpowiedzi (dni)"),
         "require_two_factor": _l("Wymagaj logowania dwuetapowego"),
         "alert_mean_below": _l("Próg alertu e-mail: średnia poniżej"),
+        "publish_results": _l("Publikuj wyniki"),
+        "results_published_at": _l("Wyniki publikowane od"),
         "created_at": _l("Kiedy"),
     }
     column_formatters = {
@@ -414,6 +435,12 @@ class OfficeView(OfficeScopedView):
     def update_model(self, form: Any, model: Any) -> bool:
         g.office_form = form
         return super().update_model(form, model)
+
+    def validate_change(self, form: Any, model: Office, is_created: bool) -> None:
+        # Switching publication on starts the public list of yearly reports: those archived from now.
+        before = g.get("audit_before") or {}
+        if model.publish_results and (is_created or not before.get("publish_results")):
+            model.results_published_at = utcnow()
 
     def before_change(self, model: Office | None, is_created: bool) -> None:
         # Requiring two-factor login changes nothing residents see: no pre-change report for it.

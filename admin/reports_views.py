@@ -23,9 +23,10 @@ from collector.models import Report
 from reports import ReportError, archive_report
 from reports import charts as report_charts
 from reports import tables as report_tables
-from reports.archive import MAX_PERIOD_DAYS
+from reports.archive import MAX_PERIOD_DAYS, archived_report_data
 from reports.cycle import periodic_status
 from reports.export import write_aggregates_xlsx, write_responses_csv, write_responses_xlsx
+from reports.html import build_html
 from reports.periods import (
     EARLIEST_DAY,
     MAX_DAYS_AHEAD,
@@ -375,6 +376,27 @@ class ReportsView(PanelView):
         )
         response.headers["X-Content-SHA256"] = report.sha256
         return response
+
+    @expose("/archive/<report_id>.html")
+    def download_html(self, report_id: str) -> Any:
+        """Send an archived report as its accessible HTML form (the same figures as its PDF)."""
+        try:
+            key = uuid.UUID(report_id)
+        except ValueError:
+            return error_page(404)
+        report = db.session.scalar(scoped(sa.select(Report).where(Report.id == key), Report))
+        if report is None:
+            return error_page(404)
+        body = build_html(archived_report_data(db.session, report), report.lang)
+        audit("report.download", report, after={"format": "html"})
+        db.session.commit()
+        name = f"raport-{report.office.slug}-{report.period_start.isoformat()}-{report.period_end.isoformat()}.html"
+        return send_file(
+            io.BytesIO(body.encode("utf-8")),
+            mimetype="text/html",
+            as_attachment=True,
+            download_name=name,
+        )
 
     @expose("/export")
     def export(self) -> Any:

@@ -239,6 +239,8 @@ AUDIT_FIELD_LABELS = {
     "look_color": "kolor przycisku",
     "look_position": "położenie przycisku",
     "retention_days": "okres przechowywania odpowiedzi (dni)",
+    "publish_results": "publikacja wyników",
+    "results_published_at": "wyniki publikowane od",
     "names": "nazwy w innych językach",
     "position": "kolejność",
     "hidden": "ukryty w raportach",

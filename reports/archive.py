@@ -7,6 +7,7 @@ survey version) are one transaction.
 from __future__ import annotations
 
 import hashlib
+import json
 import logging
 import uuid
 from datetime import date, datetime
@@ -233,3 +234,32 @@ def responses_since_last_report(session: Session, office: Office) -> int:
     if last is not None:
         query = query.where(Response.submitted_at > last)
     return session.scalar(query) or 0
+
+
+def archived_report_data(session: Session, report: Report) -> dict[str, Any]:
+    """Return an archived report's data (meta, data, data_sha256), as its PDF was built from.
+
+    The figures are the archived ones (``data_json``), never a recount. A report archived before
+    the data was kept has an empty ``data_json``: its data is built again for its period, versions
+    and language from the answers as they are now (a response purged since, or a comment hidden
+    since, makes it differ from the PDF; its ``data_sha256`` then tells the two apart).
+    """
+    meta = {
+        "report_id": str(report.id),
+        "generated_at": to_local(report.created_at).isoformat(timespec="seconds"),
+        "author_name": report.author_name or "",
+        "reason": report.reason,
+        "lang": report.lang,
+    }
+    if report.data_json:
+        data = json.loads(report.data_json)
+    else:
+        office = session.get(Office, report.office_id)
+        data = build_report_data(
+            session,
+            office,
+            Period(report.period_start, report.period_end),
+            lang=report.lang,
+            version_numbers=list(report.versions) or None,
+        )
+    return {"meta": meta, "data": data, "data_sha256": data_sha256(data)}

@@ -117,15 +117,26 @@ def numbered_canvas(footer: list[str], lang: str) -> type[pdfcanvas.Canvas]:
         def __init__(self, *args: Any, **kwargs: Any) -> None:
             super().__init__(*args, **kwargs)
             self._pages: list[dict[str, Any]] = []
+            # The outline's entries per page, added when the page is really written (see save).
+            self.outline: list[list[tuple[str, int]]] = [[]]
 
         def showPage(self) -> None:  # noqa: N802 - reportlab's name
             self._pages.append(dict(self.__dict__))
+            self.outline.append([])
             self._startPage()
 
         def save(self) -> None:
             total = len(self._pages)
-            for state in self._pages:
+            entries = self.outline
+            number = 0
+            for page, state in enumerate(self._pages):
                 self.__dict__.update(state)
+                # Pages are written here, one by one: a bookmark names the page being written.
+                for title, level in entries[page]:
+                    number += 1
+                    key = f"section-{number}"
+                    self.bookmarkPage(key)
+                    self.addOutlineEntry(title, key, level=level)
                 self.setFont(REGULAR, 6.8)
                 self.setFillColor(colors.HexColor("#444444"))
                 for i, line in enumerate(footer):
@@ -215,8 +226,9 @@ def build_pdf(report_data: dict[str, Any], lang: str = "pl") -> bytes:
         f"{message('report_id', lang)}: {meta['report_id']}",
         f"{message('data_sha', lang)}: {sha}",
     ]
-    doc = SimpleDocTemplate(
+    doc = OutlinedDocTemplate(
         buffer,
+        lang=lang,
         pagesize=A4,
         leftMargin=MARGIN,
         rightMargin=MARGIN,
@@ -229,6 +241,33 @@ def build_pdf(report_data: dict[str, Any], lang: str = "pl") -> bytes:
     )
     doc.build(story, canvasmaker=numbered_canvas(footer, lang))
     return buffer.getvalue()
+
+
+# Headings that become the PDF's bookmarks (its outline), by style, with their level.
+OUTLINE_LEVELS = {"title": 0, "h1": 0, "h2": 1}
+
+
+class OutlinedDocTemplate(SimpleDocTemplate):
+    """A document whose title, chapter (h1) and section (h2) headings are its bookmark outline.
+
+    With the outline, a screen-reader or keyboard user moves through a long report by its sections
+    (PDF/UA, WCAG 2.4.5); the catalog's /Lang (``lang=``) lets a screen reader read it in Polish or
+    English, and the title is shown instead of the file name (``displayDocTitle``).
+    """
+
+    def afterFlowable(self, flowable: Any) -> None:  # noqa: N802 - reportlab's name
+        level = OUTLINE_LEVELS.get(getattr(getattr(flowable, "style", None), "name", ""))
+        if level is None or not isinstance(flowable, Paragraph):
+            return
+        outline = self.canv.outline
+        if level and not any(entry for page in outline for entry in page):
+            level = 0  # an outline cannot start one level down
+        outline[-1].append((flowable.getPlainText(), level))
+
+    def handle_documentBegin(self) -> None:  # noqa: N802 - reportlab's name
+        super().handle_documentBegin()
+        self.canv.showOutline()
+        self.canv.setViewerPreference("DisplayDocTitle", "true")
 
 
 def cover(

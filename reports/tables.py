@@ -235,6 +235,27 @@ def items(data: dict[str, Any], lang: str) -> Table:
     return table
 
 
+def item_shares(data: dict[str, Any], lang: str) -> Table:
+    """Return each rated item's ratings 1–5 as shares of its ratings (what the stacked bars draw)
+    and the share of "nie dotyczy" among all its answers; keys are area keys."""
+    m = lambda key: message(key, lang)  # noqa: E731
+    table = Table(
+        [Column("item", m("item")), Column("n", m("n"), "int")]
+        + [Column(str(v), str(v), "pct") for v in range(1, 6)]
+        + [Column(NA, m("na_short"), "pct")]
+    )
+    for area in data["areas"]:
+        for item in area["items"]:
+            s = item["stats"]
+            table.rows.append(
+                [text(item["label"]), integer(s["n"], lang)]
+                + [percent(s["distribution_pct"][str(v)], lang) for v in range(1, 6)]
+                + [percent(s["na_pct"] if s["distribution"][NA] else None, lang)]
+            )
+            table.keys.append(area["key"])
+    return table
+
+
 def departments(data: dict[str, Any], lang: str) -> Table:
     """Return the breakdown by department, "< 5" where suppressed; keys are department keys."""
     d = data["departments"]

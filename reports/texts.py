@@ -206,6 +206,19 @@ MESSAGES: dict[str, str] = {
     "entered_by_staff": "Wprowadzona przez pracownika",
     "yes": "tak",
     "no": "nie",
+    # The accessible (HTML) form of the report.
+    "contents": "Spis treści",
+    "report_info": "Dane raportu",
+    "html_note": (
+        "Dostępna wersja raportu: te same części i liczby co w archiwalnym pliku PDF. Pod każdym "
+        "wykresem jest tabela z jego danymi."
+    ),
+    "comments_not_published": (
+        "Uwagi mieszkańców nie są publikowane: ta wersja raportu pomija ich treść i tematy."
+    ),
+    "chart_data": "Dane wykresu: {title}",
+    "chart_region": "Wykres: {title}",
+    "table_region": "Tabela: {title}",
 }
 
 
