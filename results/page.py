@@ -44,6 +44,8 @@ PUBLIC_REASON = "periodic"
 CACHE_SECONDS = 300  # a proxy may keep a page five minutes: publication switched off shows late
 # The headline's measures shown as key figures, in order (the overall question's when the survey
 # has one, else the detailed ratings' index).
+# Results are only read: any other method gets the Polish 405 page, not Werkzeug's English one.
+CHANGING_METHODS = ["POST", "PUT", "PATCH", "DELETE"]
 KEY_FIGURES = ("overall_mean", "overall_satisfied_pct", "overall_dissatisfied_pct", "responses")
 INDEX_FIGURES = ("index_mean", "index_satisfied_pct", "responses")
 
@@ -319,3 +321,13 @@ def show_report_html(slug: str, report_id: str) -> Response:
 def unknown_results_address(rest: str = "") -> Response:
     """Answer any other address under /wyniki with the Polish 404 page."""
     return not_found()
+
+
+@bp.route("/wyniki", methods=CHANGING_METHODS)
+@bp.route("/wyniki/", methods=CHANGING_METHODS)
+@bp.route("/wyniki/<path:rest>", methods=CHANGING_METHODS)
+def refuse_change(rest: str = "") -> Response:
+    """Answer a POST (or any changing method) under /wyniki with the Polish 405 page."""
+    response = render("not_allowed.html", status=405, office=None)
+    response.headers["Allow"] = "GET, HEAD"
+    return response

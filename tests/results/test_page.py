@@ -225,6 +225,19 @@ def test_bad_addresses_answer_a_polish_404_page(client, app, path):
     assert "Proszę sprawdzić adres" in response.text
 
 
+@pytest.mark.parametrize("method", ["post", "put", "patch", "delete"])
+@pytest.mark.parametrize(
+    "path",
+    ["/wyniki", f"/wyniki/{SLUG}", f"/wyniki/{SLUG}/dane.csv", f"/wyniki/{SLUG}/raport/x.pdf"],
+)
+def test_a_change_is_refused_with_a_polish_page(client, app, method, path):
+    published_office()
+    response = getattr(client, method)(path, data={"a": "b"})
+    assert response.status_code == 405, path
+    assert response.headers["Allow"] == "GET, HEAD"
+    assert "Tej strony nie można zmieniać" in response.text and "Set-Cookie" not in response.headers
+
+
 def test_another_offices_report_is_not_served_under_this_slug(client, app):
     published = published_office()
     from tests.factories import create_office
