@@ -207,7 +207,7 @@ BAD_PATHS = [
     f"/wyniki/{SLUG}/raport/",
     f"/wyniki/{SLUG}/raport/nie-uuid.pdf",
     f"/wyniki/{SLUG}/raport/{uuid.UUID(int=0)}.pdf",
-    f"/wyniki/{SLUG}/raport/{uuid.uuid4()}.html",
+    f"/wyniki/{SLUG}/raport/{uuid.UUID('6f6cad78-36d8-4b91-991c-089bceb0f3a6')}.html",
     f"/wyniki/{SLUG}/raport/{'f' * 40}.pdf",
     f"/wyniki/{SLUG}/raport/%00.pdf",
     f"/wyniki/{SLUG}/raport/REPORT.doc",
