@@ -9,10 +9,9 @@ PostgreSQL is fastest with one hash-aggregated pass whose month is a CASE over t
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime, timedelta
 from typing import Any, cast
 
 import sqlalchemy as sa
@@ -31,7 +30,8 @@ from collector.models import (
     pick_text,
 )
 
-from .periods import Period
+from . import rollup
+from .periods import Period, local_midnight_utc
 from .texts import message
 
 COMMENT_LIMIT = 1000  # newest comments printed; the exports carry all of them
@@ -44,16 +44,7 @@ def month_bucket(column: sa.SQLColumnExpression[datetime], bounds: list) -> sa.C
     The month starts are computed in Polish time and compared as UTC instants, so bucketing is the
     same on SQLite and PostgreSQL and right across the daylight-saving shifts, with no date functions.
     """
-
-    def build(low: int, high: int) -> sa.ColumnElement:
-        if low == high:
-            return sa.literal(low, sa.Integer)
-        middle = (low + high + 1) // 2
-        return sa.case(
-            (column < bounds[middle - 1], build(low, middle - 1)), else_=build(middle, high)
-        )
-
-    return build(0, len(bounds))
+    return cast("sa.ColumnElement", rollup.bucket(column, bounds))
 
 
 @dataclass
@@ -84,6 +75,9 @@ class Grain:
     answers: Counter = field(default_factory=Counter)
     # (version_id, channel, department_key, month) -> responses
     responses: Counter = field(default_factory=Counter)
+    missing: int = 0  # paper entries with answers left blank
+    rolled: list[tuple[date, date]] = field(default_factory=list)  # days read from the roll-up
+    raw: list[tuple[date, date]] = field(default_factory=list)  # days read from the answers
 
     def responses_of(self, version_ids: Iterable[int]) -> int:
         """Return how many responses answered one of the versions."""
@@ -125,7 +119,7 @@ def read_answers_by_month_ranges(
 ) -> None:
     """Read one GROUP BY per month range: how SQLite, which groups by sorting, does it fastest."""
     clauses = [c for c in scope.where(Answer) if c.left is not Answer.submitted_at]
-    for month, (low, high) in enumerate(ranges):
+    for month, (low, high) in ranges:
         query = (
             sa.select(*ANSWER_GRAIN, sa.func.count())
             .where(*clauses, Answer.submitted_at >= low, Answer.submitted_at < high)
@@ -134,78 +128,114 @@ def read_answers_by_month_ranges(
         add_answer_rows(grain, session.execute(query), month)
 
 
-@contextmanager
-def hash_aggregation(session: Session) -> Iterator[None]:
-    """On PostgreSQL, have the next GROUP BY hash its groups, in parallel workers where it can.
-
-    PostgreSQL cannot estimate how many groups a CASE makes, guesses millions and sorts on disk;
-    the real count is a few thousand. Inside this block (settings local to the transaction,
-    restored after) sorting is switched off, for a hash aggregate, and gathering rows from
-    parallel workers is costed as free, so that the workers aggregate their share first.
-    """
-    if session.get_bind().dialect.name != "postgresql":
-        yield
-        return
-    settings = {"enable_sort": "off", "parallel_tuple_cost": "0"}
-    before = {
-        name: session.scalar(sa.text("SELECT current_setting(:name)"), {"name": name})
-        for name in settings
-    }
-    for name, value in settings.items():
-        session.execute(
-            sa.text("SELECT set_config(:name, :value, true)"), {"name": name, "value": value}
-        )
-    try:
-        yield
-    finally:
-        for name, value in before.items():
-            session.execute(
-                sa.text("SELECT set_config(:name, :value, true)"), {"name": name, "value": value}
-            )
-
-
-def read_answers_in_one_pass(session: Session, scope: Scope, grain: Grain, bounds: list) -> None:
+def read_answers_in_one_pass(
+    session: Session, scope: Scope, grain: Grain, bounds: list, ranges: list[tuple]
+) -> None:
     """Read one GROUP BY with the month as a CASE over its bounds: how PostgreSQL does it fastest."""
+    clauses = [c for c in scope.where(Answer) if c.left is not Answer.submitted_at]
     month = month_bucket(Answer.submitted_at, bounds).label("month")
     inner = (
         sa.select(*ANSWER_GRAIN[:3], month, *ANSWER_GRAIN[3:])
-        .where(*scope.where(Answer))
+        .where(
+            *clauses,
+            sa.or_(
+                *(sa.and_(Answer.submitted_at >= a, Answer.submitted_at < b) for a, b in ranges)
+            ),
+        )
         .subquery()
     )
     columns = list(inner.c)
-    with hash_aggregation(session):
+    with rollup.hash_aggregation(session):
         add_answer_rows(
             grain, session.execute(sa.select(*columns, sa.func.count()).group_by(*columns))
         )
 
 
-def read_grain(session: Session, scope: Scope, by_month: bool = True) -> Grain:
-    """Read the counts of one period: one pass over the answers, one over the responses."""
-    bounds = scope.period.month_bounds_utc() if by_month else []
-    grain = Grain()
-    if session.get_bind().dialect.name == "sqlite" and bounds:
-        edges = [scope.period.utc_start, *bounds, scope.period.utc_end]
-        read_answers_by_month_ranges(
-            session, scope, grain, list(zip(edges, edges[1:], strict=False))
-        )
-    else:
-        read_answers_in_one_pass(session, scope, grain, bounds)
+def split_at(ranges: list[tuple[datetime, datetime]], bounds: list[datetime]) -> list[tuple]:
+    """Return (month index, (low, high)) pieces of the UTC ranges cut at the month bounds."""
+    edges = [datetime.min, *bounds, datetime.max]
+    pieces = []
+    for month, (m_low, m_high) in enumerate(zip(edges, edges[1:], strict=False)):
+        for low, high in ranges:
+            a, b = max(low, m_low), min(high, m_high)
+            if a < b:
+                pieces.append((month, (a, b)))
+    return pieces
 
-    month = month_bucket(Response.submitted_at, bounds).label("month")
+
+def read_responses_by_day(
+    session: Session, scope: Scope, grain: Grain, days: list[date], month_of_day: list[int]
+) -> Counter:
+    """Add the period's responses to the grain; return every version's responses per day.
+
+    One GROUP BY over the (small) response table, by day: the per-day totals tell which days of the
+    roll-up still hold (``reports.rollup``).
+    """
+    day = rollup.bucket(Response.submitted_at, [local_midnight_utc(d) for d in days[1:]])
     inner = (
-        sa.select(Response.version_id, Response.channel, Response.department_key, month)
-        .where(*scope.where(Response))
+        sa.select(
+            Response.version_id,
+            Response.channel,
+            Response.department_key,
+            Response.missing_answers,
+            day.label("day"),
+        )
+        .where(*Scope(scope.office, scope.period, scope.versions, None).where(Response))
         .subquery()
     )
     columns = list(inner.c)
-    with hash_aggregation(session):
-        # Selected from a subquery, the rows are untyped: (version, channel, department, month, count).
-        rows = cast(
-            "Sequence[tuple[int, str, str | None, int, int]]",
-            session.execute(sa.select(*columns, sa.func.count()).group_by(*columns)).all(),
+    wanted = set(scope.version_ids) if scope.version_ids is not None else None
+    per_day: Counter = Counter()
+    with rollup.hash_aggregation(session):
+        rows = session.execute(sa.select(*columns, sa.func.count()).group_by(*columns)).all()
+    for version_id, channel, department, missing, day_index, count in rows:
+        per_day[days[day_index]] += count
+        if wanted is not None and version_id not in wanted:
+            continue
+        key = (version_id, channel, department or NO_DEPARTMENT, month_of_day[day_index])
+        grain.responses[key] += count
+        if missing:
+            grain.missing += count
+    return per_day
+
+
+def read_grain(session: Session, scope: Scope, by_month: bool = True, roll: bool = False) -> Grain:
+    """Read the counts of one period: the responses by day, closed days from the roll-up, the rest raw.
+
+    ``roll`` rolls up the closed days not yet rolled up (or gone stale) first, in the session: the
+    caller commits. Either way the counts are the same as a read of the answers alone.
+    """
+    period = scope.period
+    days = [period.start + timedelta(days=i) for i in range(period.days)]
+    months = period.months() if by_month else []
+    month_of_day = [months.index(f"{d.year:04d}-{d.month:02d}") if months else 0 for d in days]
+    grain = Grain()
+    per_day = read_responses_by_day(session, scope, grain, days, month_of_day)
+
+    last_closed = min(rollup.last_closed_day(), period.end)
+    markers = rollup.read_markers(session, scope.office.id, period.start, last_closed)
+    closed = [d for d in days if d <= last_closed]
+    trusted = {d for d in closed if markers.get(d) == per_day.get(d, 0)}
+    if roll:
+        stale = [d for d in closed if d not in trusted]
+        rollup.roll_up_days(session, scope.office.id, scope.versions, stale, per_day)
+        trusted.update(stale)
+    grain.rolled = rollup.day_ranges(trusted)
+    grain.raw = rollup.day_ranges(set(days) - trusted)
+
+    if grain.rolled:
+        month_starts = [date(int(m[:4]), int(m[5:]), 1) for m in months[1:]]
+        rows = rollup.read_rolled_answers(
+            session, scope.office.id, scope.version_ids, grain.rolled, month_starts
         )
-    for version_id, channel, department, month_index, count in rows:
-        grain.responses[(version_id, channel, department or NO_DEPARTMENT, month_index)] += count
+        add_answer_rows(grain, rows)
+    if grain.raw:
+        bounds = period.month_bounds_utc() if by_month else []
+        ranges = rollup.utc_ranges(grain.raw)
+        if session.get_bind().dialect.name == "sqlite":
+            read_answers_by_month_ranges(session, scope, grain, split_at(ranges, bounds))
+        else:
+            read_answers_in_one_pass(session, scope, grain, bounds, ranges)
     return grain
 
 
@@ -222,16 +252,57 @@ class PairSums:
 
 
 def read_driver_pairs(
-    session: Session, scope: Scope, driver_keys: Iterable[str], overall_key: str
+    session: Session,
+    scope: Scope,
+    driver_keys: Iterable[str],
+    overall_key: str,
+    grain: Grain | None = None,
 ) -> dict[str, PairSums]:
-    """Return, per driver key, the sums for its correlation with the overall rating: one GROUP BY
-    over the answer table joined to itself on the response ("nie dotyczy" rows have no value)."""
+    """Return, per driver key, the sums for its correlation with the overall rating.
+
+    The days the grain read from the roll-up are summed from it, when every version of the scope
+    rolled its pairs up against this overall key; the other days come from one GROUP BY over the
+    answer table joined to itself on the response ("nie dotyczy" rows have no value).
+    """
     keys = sorted(driver_keys)
     if not keys:
         return {}
+    versions = [
+        v for i, v in scope.versions.items() if scope.version_ids is None or i in scope.version_ids
+    ]
+    usable = grain is not None and all(
+        rollup.overall_key_of(v) in (overall_key, None)
+        or overall_key not in {q.key for q in v.questions}
+        for v in versions
+    )
+    totals: dict[str, list[int]] = {}
+    if grain is not None and usable:
+        if grain.rolled:
+            rolled = rollup.read_rolled_pairs(
+                session, scope.office.id, scope.version_ids, grain.rolled, keys, overall_key
+            )
+            for key, sums in rolled.items():
+                totals[key] = list(sums)
+        ranges = rollup.utc_ranges(grain.raw)
+    else:
+        ranges = [(scope.period.utc_start, scope.period.utc_end)]
+    if ranges:
+        for key, sums in read_raw_pairs(session, scope, keys, overall_key, ranges).items():
+            old = totals.setdefault(key, [0] * 6)
+            totals[key] = [a + b for a, b in zip(old, sums, strict=True)]
+    return {key: PairSums(*sums) for key, sums in totals.items()}
+
+
+def read_raw_pairs(
+    session: Session, scope: Scope, keys: list[str], overall_key: str, ranges: list[tuple]
+) -> dict[str, tuple[int, ...]]:
+    """Return the pair sums per driver key over the answers in the UTC ranges: one self-join GROUP BY."""
     driver = sa.orm.aliased(Answer)
     overall = sa.orm.aliased(Answer)
     x, y = driver.value, overall.value
+    clauses = [driver.office_id == scope.office.id]
+    if scope.version_ids is not None:
+        clauses.append(driver.version_id.in_(scope.version_ids))
     query = (
         sa.select(
             driver.question_key,
@@ -250,12 +321,17 @@ def read_driver_pairs(
                 overall.value.is_not(None),
             ),
         )
-        .where(*scope.where(driver), driver.question_key.in_(keys), driver.value.is_not(None))
+        .where(
+            *clauses,
+            sa.or_(
+                *(sa.and_(driver.submitted_at >= a, driver.submitted_at < b) for a, b in ranges)
+            ),
+            driver.question_key.in_(keys),
+            driver.value.is_not(None),
+        )
         .group_by(driver.question_key)
     )
-    return {
-        key: PairSums(*(int(v or 0) for v in sums)) for key, *sums in session.execute(query).all()
-    }
+    return {key: tuple(int(v or 0) for v in sums) for key, *sums in session.execute(query).all()}
 
 
 def read_comments(
@@ -306,16 +382,6 @@ def count_responses(session: Session, office: Office, period: Period) -> int:
     """Return how many responses the office received in the period."""
     scope = Scope(office, period, {}, None)
     query = sa.select(sa.func.count()).select_from(Response).where(*scope.where(Response))
-    return session.scalar(query) or 0
-
-
-def count_missing_answers(session: Session, scope: Scope) -> int:
-    """Return how many of the scope's responses are paper entries with answers left blank."""
-    query = (
-        sa.select(sa.func.count())
-        .select_from(Response)
-        .where(*scope.where(Response), Response.missing_answers.is_(True))
-    )
     return session.scalar(query) or 0
 
 

@@ -26,7 +26,6 @@ from .queries import (
     Grain,
     PairSums,
     Scope,
-    count_missing_answers,
     department_labels,
     load_versions,
     read_comments,
@@ -72,17 +71,22 @@ def build_report_data(
     *,
     lang: str = "pl",
     version_numbers: list[int] | None = None,
+    roll: bool = False,
 ) -> dict[str, Any]:
-    """Return everything a report shows for the office and period, as JSON-ready data."""
+    """Return everything a report shows for the office and period, as JSON-ready data.
+
+    ``roll`` first rolls up the closed days of both periods not yet rolled up (``reports.rollup``),
+    writing in the session for the caller to commit; the data is the same either way.
+    """
     all_versions = load_versions(session, office)
     version_ids = None
     if version_numbers is not None:
         by_number = {v.number: v.id for v in all_versions.values()}
         version_ids = [by_number[n] for n in version_numbers]
     scope = Scope(office, period, all_versions, version_ids)
-    grain = read_grain(session, scope)
+    grain = read_grain(session, scope, roll=roll)
     previous_scope = Scope(office, period.previous(), all_versions, None)
-    previous = read_grain(session, previous_scope, by_month=False)
+    previous = read_grain(session, previous_scope, by_month=False, roll=roll)
 
     answered_ids = sorted({key[0] for key in grain.responses}, key=lambda i: all_versions[i].number)
     if version_ids is not None:
@@ -106,7 +110,7 @@ def build_report_data(
         "months": period.months(),
     }
     data["responses"] = responses_section(grain, versions)
-    data["responses"]["paper_missing"] = count_missing_answers(session, scope)
+    data["responses"]["paper_missing"] = grain.missing
     data["versions"] = [
         {
             "number": v.number,
@@ -127,7 +131,7 @@ def build_report_data(
         overall = overall_unit(ratings)
         drivers = driver_units(ratings)
         pairs = (
-            read_driver_pairs(session, scope, {u.key for u in drivers}, overall.key)
+            read_driver_pairs(session, scope, {u.key for u in drivers}, overall.key, grain)
             if overall is not None and drivers
             else {}
         )

@@ -266,7 +266,9 @@ def test_office_form_has_no_external_urls_and_polish_labels(admin_client, office
     # Every stylesheet, script and image comes from the collector itself (the nonce is random,
     # so the page is checked by its addresses, not by looking for a word such as "cdn").
     loaded = re.findall(r'<(?:script|link|img)\b[^>]*?\b(?:src|href)="([^"]*)"', page)
-    assert loaded and all(url.startswith("/") and not url.startswith("//") for url in loaded), loaded
+    assert loaded and all(url.startswith("/") and not url.startswith("//") for url in loaded), (
+        loaded
+    )
 
 
 def test_superadmin_creates_an_office_with_its_survey_published(client, office):
