@@ -239,6 +239,14 @@ class Answer(Model):
     __table_args__ = (
         sa.Index("ix_answer_report", "office_id", "submitted_at", "version_id", "question_key"),
         sa.Index("ix_answer_response", "response_id"),
+        # The report's newest comments, walked back from the period's end (reports.queries).
+        sa.Index(
+            "ix_answer_comment",
+            "office_id",
+            "submitted_at",
+            postgresql_where=sa.text("text IS NOT NULL"),
+            sqlite_where=sa.text("text IS NOT NULL"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(
@@ -436,16 +444,18 @@ class Report(Model):
     author: Mapped[User | None] = relationship()
 
 
-# The daily roll-up of closed days (filled and read by reports/rollup.py): per office and local
-# (Polish) day, the answers' counts at the report's grain, and the sums a driver's correlation with
-# the overall rating needs. A day counts as rolled up only while its ``rollup_day`` row is there and
-# still holds the number of responses the day has (a late or deleted response makes it stale);
-# hiding or showing a comment forgets its day (``collector.operations.rollup``).
+# The daily roll-up of closed days (filled and read by reports/rollup.py): per office and span of
+# local (Polish) days — one day (``span`` 1) or a whole month (``span`` = its days, ``day`` its
+# first) — the answers' counts at the report's grain, and the sums a driver's correlation with the
+# overall rating needs. A span counts as rolled up only while its ``rollup_day`` row is there and
+# still holds the number of responses the span has (a late or deleted response makes it stale);
+# hiding or showing a comment forgets its day and month (``collector.operations.rollup``).
 rollup_day = sa.Table(
     "rollup_day",
     Model.metadata,
     sa.Column("office_id", sa.ForeignKey("office.id", ondelete="CASCADE"), primary_key=True),
     sa.Column("day", sa.Date, primary_key=True),
+    sa.Column("span", sa.Integer, primary_key=True),
     sa.Column("responses", sa.Integer, nullable=False),
     sa.Column("rolled_at", sa.DateTime, nullable=False),
 )
@@ -455,6 +465,7 @@ answer_daily = sa.Table(
     Model.metadata,
     sa.Column("office_id", sa.Integer, nullable=False),
     sa.Column("day", sa.Date, nullable=False),
+    sa.Column("span", sa.Integer, nullable=False),
     sa.Column("version_id", sa.Integer, nullable=False),
     sa.Column("question_key", sa.String(64), nullable=False),
     sa.Column("department_key", sa.String(64), nullable=False),  # "" for none
@@ -462,7 +473,7 @@ answer_daily = sa.Table(
     sa.Column("option_key", sa.String(64)),
     sa.Column("hidden", sa.Boolean, nullable=False),
     sa.Column("count", sa.Integer, nullable=False),
-    sa.Index("ix_answer_daily_office_day", "office_id", "day"),
+    sa.Index("ix_answer_daily_office_day", "office_id", "day", "span"),
 )
 
 pair_daily = sa.Table(
@@ -470,6 +481,7 @@ pair_daily = sa.Table(
     Model.metadata,
     sa.Column("office_id", sa.Integer, nullable=False),
     sa.Column("day", sa.Date, nullable=False),
+    sa.Column("span", sa.Integer, nullable=False),
     sa.Column("version_id", sa.Integer, nullable=False),
     sa.Column("question_key", sa.String(64), nullable=False),  # the driver (x)
     sa.Column("overall_key", sa.String(64), nullable=False),  # the overall rating (y)
@@ -479,7 +491,7 @@ pair_daily = sa.Table(
     sa.Column("sum_xx", sa.BigInteger, nullable=False),
     sa.Column("sum_yy", sa.BigInteger, nullable=False),
     sa.Column("sum_xy", sa.BigInteger, nullable=False),
-    sa.Index("ix_pair_daily_office_day", "office_id", "day"),
+    sa.Index("ix_pair_daily_office_day", "office_id", "day", "span"),
 )
 
 

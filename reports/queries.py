@@ -31,7 +31,7 @@ from collector.models import (
 )
 
 from . import rollup
-from .periods import Period, local_midnight_utc
+from .periods import Period
 from .texts import message
 
 COMMENT_LIMIT = 1000  # newest comments printed; the exports carry all of them
@@ -76,8 +76,18 @@ class Grain:
     # (version_id, channel, department_key, month) -> responses
     responses: Counter = field(default_factory=Counter)
     missing: int = 0  # paper entries with answers left blank
-    rolled: list[tuple[date, date]] = field(default_factory=list)  # days read from the roll-up
+    rolled: rollup.Spans = field(default_factory=lambda: rollup.Spans([], []))  # from the roll-up
     raw: list[tuple[date, date]] = field(default_factory=list)  # days read from the answers
+    _by_key: dict[str, list[tuple[tuple, int]]] | None = field(default=None, repr=False)
+    by_value: dict[str, Counter] | None = field(default=None, repr=False)  # see counts_by_key
+
+    def of_key(self, key: str) -> list[tuple[tuple, int]]:
+        """Return the answer counts of one question key (indexed once, on first use)."""
+        if self._by_key is None:
+            self._by_key = {}
+            for grain_key, count in self.answers.items():
+                self._by_key.setdefault(grain_key[1], []).append((grain_key, count))
+        return self._by_key.get(key, [])
 
     def responses_of(self, version_ids: Iterable[int]) -> int:
         """Return how many responses answered one of the versions."""
@@ -163,39 +173,49 @@ def split_at(ranges: list[tuple[datetime, datetime]], bounds: list[datetime]) ->
     return pieces
 
 
-def read_responses_by_day(
-    session: Session, scope: Scope, grain: Grain, days: list[date], month_of_day: list[int]
-) -> Counter:
-    """Add the period's responses to the grain; return every version's responses per day.
+def read_responses_by_day(session: Session, scope: Scope, grain: Grain, by_month: bool) -> Counter:
+    """Add the period's responses to the grain; return every version's responses per local day.
 
-    One GROUP BY over the (small) response table, by day: the per-day totals tell which days of the
-    roll-up still hold (``reports.rollup``).
+    Two GROUP BYs over the (small) response table: the grain's (version, channel, department,
+    month), and every version's responses by UTC date and late hour (from 22:00 and from 23:00
+    UTC, where a Polish day may begin), turned into Polish days here: those totals tell which spans
+    of the roll-up still hold (``reports.rollup``).
     """
-    day = rollup.bucket(Response.submitted_at, [local_midnight_utc(d) for d in days[1:]])
+    bounds = scope.period.month_bounds_utc() if by_month else []
+    month = month_bucket(Response.submitted_at, bounds).label("month")
     inner = (
         sa.select(
             Response.version_id,
             Response.channel,
             Response.department_key,
             Response.missing_answers,
-            day.label("day"),
+            month,
         )
-        .where(*Scope(scope.office, scope.period, scope.versions, None).where(Response))
+        .where(*scope.where(Response))
         .subquery()
     )
     columns = list(inner.c)
-    wanted = set(scope.version_ids) if scope.version_ids is not None else None
+    with rollup.hash_aggregation(session):
+        rows = session.execute(sa.select(*columns, sa.func.count()).group_by(*columns)).all()
+    for version_id, channel, department, missing, month_index, count in rows:
+        grain.responses[(version_id, channel, department or NO_DEPARTMENT, month_index)] += count
+        if missing:
+            grain.missing += count
+
+    hour = sa.extract("hour", Response.submitted_at)
+    late = sa.case((hour >= 23, 2), (hour >= 22, 1), else_=0)
+    every_version = Scope(scope.office, scope.period, scope.versions, None)
+    inner = (
+        sa.select(sa.func.date(Response.submitted_at).label("utc_date"), late.label("late"))
+        .where(*every_version.where(Response))
+        .subquery()
+    )
+    columns = list(inner.c)
     per_day: Counter = Counter()
     with rollup.hash_aggregation(session):
         rows = session.execute(sa.select(*columns, sa.func.count()).group_by(*columns)).all()
-    for version_id, channel, department, missing, day_index, count in rows:
-        per_day[days[day_index]] += count
-        if wanted is not None and version_id not in wanted:
-            continue
-        key = (version_id, channel, department or NO_DEPARTMENT, month_of_day[day_index])
-        grain.responses[key] += count
-        if missing:
-            grain.missing += count
+    for utc_date, late_hour, count in rows:
+        per_day[rollup.local_day(utc_date, late_hour)] += count
     return per_day
 
 
@@ -205,23 +225,46 @@ def read_grain(session: Session, scope: Scope, by_month: bool = True, roll: bool
     ``roll`` rolls up the closed days not yet rolled up (or gone stale) first, in the session: the
     caller commits. Either way the counts are the same as a read of the answers alone.
     """
+    with rollup.hash_aggregation(session):
+        return read_grain_hashed(session, scope, by_month, roll)
+
+
+def read_grain_hashed(session: Session, scope: Scope, by_month: bool, roll: bool) -> Grain:
+    """Read the grain (see read_grain), inside one hash_aggregation block."""
     period = scope.period
     days = [period.start + timedelta(days=i) for i in range(period.days)]
     months = period.months() if by_month else []
-    month_of_day = [months.index(f"{d.year:04d}-{d.month:02d}") if months else 0 for d in days]
     grain = Grain()
-    per_day = read_responses_by_day(session, scope, grain, days, month_of_day)
+    per_day = read_responses_by_day(session, scope, grain, by_month)
 
     last_closed = min(rollup.last_closed_day(), period.end)
     markers = rollup.read_markers(session, scope.office.id, period.start, last_closed)
-    closed = [d for d in days if d <= last_closed]
-    trusted = {d for d in closed if markers.get(d) == per_day.get(d, 0)}
+    closed_months = rollup.whole_months(period.start, last_closed)
+
+    def month_total(first: date, last: date) -> int:
+        return sum(
+            per_day.get(first + timedelta(days=i), 0) for i in range((last - first).days + 1)
+        )
+
+    def is_month_held(first: date, last: date) -> bool:
+        return markers.get((first, (last - first).days + 1)) == month_total(first, last)
+
+    held_months = [m for m in closed_months if is_month_held(*m)]
+    in_months = {
+        m[0] + timedelta(days=i) for m in closed_months for i in range((m[1] - m[0]).days + 1)
+    }
+    loose = [d for d in days if d <= last_closed and d not in in_months]
+    held_days = {d for d in loose if markers.get((d, 1)) == per_day.get(d, 0)}
     if roll:
-        stale = [d for d in closed if d not in trusted]
-        rollup.roll_up_days(session, scope.office.id, scope.versions, stale, per_day)
-        trusted.update(stale)
-    grain.rolled = rollup.day_ranges(trusted)
-    grain.raw = rollup.day_ranges(set(days) - trusted)
+        stale_months = [m for m in closed_months if m not in held_months]
+        stale_days = [d for d in loose if d not in held_days]
+        rollup.roll_up(session, scope.office.id, scope.versions, stale_months, stale_days, per_day)
+        held_months, held_days = closed_months, set(loose)
+    grain.rolled = rollup.Spans([m[0] for m in held_months], rollup.day_ranges(held_days))
+    covered = held_days | {
+        m[0] + timedelta(days=i) for m in held_months for i in range((m[1] - m[0]).days + 1)
+    }
+    grain.raw = rollup.day_ranges(set(days) - covered)
 
     if grain.rolled:
         month_starts = [date(int(m[:4]), int(m[5:]), 1) for m in months[1:]]
@@ -349,10 +392,13 @@ def read_comments(
             Answer.question_key,
             Answer.text,
         )
-        # No "text IS NOT NULL": implied by the key, and PostgreSQL, multiplying the two selectivities,
-        # would expect a handful of rows and scan the whole table instead of walking the index back.
+        # "text IS NOT NULL" lets both databases walk the comments' own (partial) index back from
+        # the period's end, instead of every answer of the period.
         .where(
-            *scope.where(Answer), Answer.question_key.in_(sorted(keys)), Answer.hidden.is_(False)
+            *scope.where(Answer),
+            Answer.text.is_not(None),
+            Answer.question_key.in_(sorted(keys)),
+            Answer.hidden.is_(False),
         )
         .order_by(Answer.submitted_at.desc(), Answer.id.desc())
         .limit(limit)

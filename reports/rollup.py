@@ -15,7 +15,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from datetime import date, datetime, timedelta
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from functools import lru_cache
 from typing import Any
 
 import sqlalchemy as sa
@@ -63,31 +65,49 @@ def hash_aggregation(session: Session) -> Iterator[None]:
     restored after) sorting is switched off, for a hash aggregate, and gathering rows from
     parallel workers is costed as free, so that the workers aggregate their share first.
     """
-    if session.get_bind().dialect.name != "postgresql":
+    if session.get_bind().dialect.name != "postgresql" or session.info.get("hash_aggregation"):
         yield
         return
-    settings = {"enable_sort": "off", "parallel_tuple_cost": "0"}
-    before = {
-        name: session.scalar(sa.text("SELECT current_setting(:name)"), {"name": name})
-        for name in settings
-    }
-    for name, value in settings.items():
-        session.execute(
-            sa.text("SELECT set_config(:name, :value, true)"), {"name": name, "value": value}
+    # One round trip each way: read the settings and set them in one statement, restore in one.
+    before = session.execute(
+        sa.text(
+            "SELECT current_setting('enable_sort'), current_setting('parallel_tuple_cost'), "
+            "set_config('enable_sort', 'off', true), set_config('parallel_tuple_cost', '0', true)"
         )
+    ).one()
+    session.info["hash_aggregation"] = True
     try:
         yield
     finally:
-        for name, value in before.items():
-            session.execute(
-                sa.text("SELECT set_config(:name, :value, true)"), {"name": name, "value": value}
-            )
+        session.info.pop("hash_aggregation", None)
+        session.execute(
+            sa.text(
+                "SELECT set_config('enable_sort', :sort, true), "
+                "set_config('parallel_tuple_cost', :cost, true)"
+            ),
+            {"sort": before[0], "cost": before[1]},
+        )
 
 
 def last_closed_day(now: datetime | None = None) -> date:
     """Return the newest local day none of whose responses can change any more."""
     settled = (now or utcnow()) - SETTLE
     return to_local(settled).date() - timedelta(days=1)
+
+
+@lru_cache(maxsize=4096)
+def local_day(utc_date: date | str, late: int) -> date:
+    """Return the Polish day of a UTC date's hours: before 22:00 (0), 22:00–23:00 (1), from 23:00 (2).
+
+    Poland is one or two hours ahead of UTC and changes its offset at 01:00 UTC, so a UTC date's
+    hours before 22:00 are on the same Polish day, those from 23:00 on the next, and those between
+    on the next only in summer time.
+    """
+    if isinstance(utc_date, str):  # SQLite's date() answers text
+        utc_date = date.fromisoformat(utc_date)
+    if late == 2 or (late == 1 and to_local(datetime.combine(utc_date, time(22, 30))).hour == 0):
+        return utc_date + timedelta(days=1)
+    return utc_date
 
 
 def day_ranges(days: Iterable[date]) -> list[tuple[date, date]]:
@@ -106,7 +126,7 @@ def utc_ranges(ranges: Iterable[tuple[date, date]]) -> list[tuple[datetime, date
     return [(local_midnight_utc(a), local_midnight_utc(b + timedelta(days=1))) for a, b in ranges]
 
 
-def day_of(column: Any, first: date, last: date) -> Any:
+def day_in(column: Any, first: date, last: date) -> Any:
     """Return SQL giving the local day (a date) of a UTC ``column`` known to lie in first..last."""
     days = [first + timedelta(days=i) for i in range((last - first).days + 1)]
     return bucket(column, [local_midnight_utc(d) for d in days[1:]], days)
@@ -120,14 +140,28 @@ def overall_key_of(version: SurveyVersion) -> str | None:
     return next((q.key for q in ratings if not q.group), None)
 
 
-def read_markers(session: Session, office_id: int, first: date, last: date) -> dict[date, int]:
-    """Return, per rolled-up day of the office between first and last, its responses when rolled up."""
+def read_markers(
+    session: Session, office_id: int, first: date, last: date
+) -> dict[tuple[date, int], int]:
+    """Return, per rolled-up (first day, span) of the office between first and last, its responses then."""
     if last < first:
         return {}
-    query = sa.select(rollup_day.c.day, rollup_day.c.responses).where(
+    query = sa.select(rollup_day.c.day, rollup_day.c.span, rollup_day.c.responses).where(
         rollup_day.c.office_id == office_id, rollup_day.c.day.between(first, last)
     )
-    return {day: count for day, count in session.execute(query)}
+    return {(day, span): count for day, span, count in session.execute(query)}
+
+
+def whole_months(first: date, last: date) -> list[tuple[date, date]]:
+    """Return the calendar months lying wholly within first..last, (first day, last day) each."""
+    out = []
+    start = first if first.day == 1 else (first.replace(day=28) + timedelta(days=4)).replace(day=1)
+    while True:
+        end = (start.replace(day=28) + timedelta(days=4)).replace(day=1) - timedelta(days=1)
+        if end > last:
+            return out
+        out.append((start, end))
+        start = end + timedelta(days=1)
 
 
 def lock_office(session: Session, office_id: int) -> None:
@@ -138,57 +172,78 @@ def lock_office(session: Session, office_id: int) -> None:
         )
 
 
-def roll_up_days(
+def roll_up(
     session: Session,
     office_id: int,
     versions: dict[int, SurveyVersion],
+    months: Iterable[tuple[date, date]],
     days: Iterable[date],
     responses: dict[date, int],
-) -> int:
-    """Roll up the office's answers of these (closed) days, replacing what was there; return how many days.
+) -> None:
+    """Roll up the office's answers of these (closed) whole months and days, replacing what was there.
 
-    ``responses`` is each day's number of responses as just read: it is stored with the day so a
-    later change of the day is noticed. Writes in the session; the caller commits.
+    ``responses`` is each day's number of responses as just read: it is stored with the span so a
+    later change of it is noticed. Writes in the session; the caller commits.
     """
-    days = sorted(set(days))
-    if not days:
-        return 0
-    lock_office(session, office_id)
-    now = utcnow()
+    spans = [(first, last, (last - first).days + 1) for first, last in months]
     for first, last in day_ranges(days):
         while first <= last:
             end = min(last, first + timedelta(days=CHUNK_DAYS - 1))
-            roll_up_range(session, office_id, versions, first, end)
-            session.execute(
-                sa.insert(rollup_day),
-                [
-                    {
-                        "office_id": office_id,
-                        "day": first + timedelta(days=i),
-                        "responses": responses.get(first + timedelta(days=i), 0),
-                        "rolled_at": now,
-                    }
-                    for i in range((end - first).days + 1)
-                ],
-            )
+            spans.append((first, end, 1))
             first = end + timedelta(days=1)
-    return len(days)
+    if not spans:
+        return
+    lock_office(session, office_id)
+    now = utcnow()
+    for first, last, span in spans:
+        roll_up_range(session, office_id, versions, first, last, span)
+        count = (last - first).days + 1
+        every = [first + timedelta(days=i) for i in range(count)]
+        marks = (
+            [(first, sum(responses.get(d, 0) for d in every))]
+            if span > 1
+            else [(d, responses.get(d, 0)) for d in every]
+        )
+        session.execute(
+            sa.insert(rollup_day),
+            [
+                {"office_id": office_id, "day": d, "span": span, "responses": n, "rolled_at": now}
+                for d, n in marks
+            ],
+        )
 
 
 def roll_up_range(
-    session: Session, office_id: int, versions: dict[int, SurveyVersion], first: date, last: date
+    session: Session,
+    office_id: int,
+    versions: dict[int, SurveyVersion],
+    first: date,
+    last: date,
+    span: int,
 ) -> None:
-    """Replace the roll-up of the office's days first..last: two INSERT … SELECT statements per chunk."""
+    """Replace the roll-up of the office's days first..last (``span`` 1), or of that whole month.
+
+    One INSERT … SELECT for the answers, one per version for the pairs.
+    """
     for table in (answer_daily, pair_daily, rollup_day):
-        session.execute(
-            sa.delete(table).where(table.c.office_id == office_id, table.c.day.between(first, last))
+        where = (
+            table.c.day.between(first, last) if span == 1 else table.c.day == first,
+            table.c.span == span,
         )
+        session.execute(sa.delete(table).where(table.c.office_id == office_id, *where))
+
+    def day_of(column: Any, first: date, last: date) -> Any:
+        if span > 1:
+            return sa.literal(first, sa.Date)
+        return day_in(column, first, last)
+
     low, high = utc_ranges([(first, last)])[0]
     department = sa.func.coalesce(Answer.department_key, "")
     inner = (
         sa.select(
             Answer.office_id,
             day_of(Answer.submitted_at, first, last).label("day"),
+            sa.literal(span, sa.Integer).label("span"),
             Answer.version_id,
             Answer.question_key,
             department.label("department_key"),
@@ -251,6 +306,7 @@ def roll_up_range(
                 sa.insert(pair_daily).from_select(
                     [
                         "office_id",
+                        "span",
                         "version_id",
                         "overall_key",
                         "day",
@@ -264,6 +320,7 @@ def roll_up_range(
                     ],
                     sa.select(
                         sa.literal(office_id, sa.Integer),
+                        sa.literal(span, sa.Integer),
                         sa.literal(version_id, sa.Integer),
                         sa.literal(overall_key, sa.String),
                         pairs.c.day,
@@ -279,21 +336,34 @@ def roll_up_range(
             )
 
 
-def day_filter(column: Any, ranges: list[tuple[date, date]]) -> Any:
-    """Return the condition that a date column lies in one of the runs of days."""
-    return sa.or_(*(column.between(a, b) for a, b in ranges))
+@dataclass
+class Spans:
+    """What to read from the roll-up: whole months by their first day, and runs of single days."""
+
+    months: list[date]
+    days: list[tuple[date, date]]
+
+    def __bool__(self) -> bool:
+        return bool(self.months or self.days)
+
+    def where(self, table: sa.Table) -> Any:
+        """Return the condition selecting these spans' rows of a roll-up table."""
+        clauses = [sa.and_(table.c.span == 1, table.c.day.between(a, b)) for a, b in self.days]
+        if self.months:
+            clauses.append(sa.and_(table.c.span > 1, table.c.day.in_(self.months)))
+        return sa.or_(*clauses)
 
 
 def read_rolled_answers(
     session: Session,
     office_id: int,
     version_ids: list[int] | None,
-    ranges: list[tuple[date, date]],
+    spans: Spans,
     month_starts: list[date],
 ) -> list[Any]:
     """Return (version, question, department, month, value, option, hidden, count) summed over rolled-up days."""
     t = answer_daily.c
-    clauses = [t.office_id == office_id, day_filter(t.day, ranges)]
+    clauses = [t.office_id == office_id, spans.where(answer_daily)]
     if version_ids is not None:
         clauses.append(t.version_id.in_(version_ids))
     inner = (
@@ -321,7 +391,7 @@ def read_rolled_pairs(
     session: Session,
     office_id: int,
     version_ids: list[int] | None,
-    ranges: list[tuple[date, date]],
+    spans: Spans,
     keys: list[str],
     overall_key: str,
 ) -> dict[str, tuple[int, ...]]:
@@ -329,7 +399,7 @@ def read_rolled_pairs(
     t = pair_daily.c
     clauses = [
         t.office_id == office_id,
-        day_filter(t.day, ranges),
+        spans.where(pair_daily),
         t.overall_key == overall_key,
         t.question_key.in_(keys),
     ]

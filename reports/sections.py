@@ -183,18 +183,20 @@ def rating_counts(grain: Grain, version_ids: Iterable[int], key: str) -> Counter
     """Sum a rating question's values over departments and months."""
     wanted = set(version_ids)
     counts: Counter = Counter()
-    for (version_id, question_key, _d, _m, value, _h), count in grain.answers.items():
-        if question_key == key and version_id in wanted:
+    for (version_id, _k, _d, _m, value, _h), count in grain.of_key(key):
+        if version_id in wanted:
             counts[value] += count
     return counts
 
 
 def counts_by_key(grain: Grain) -> dict[str, Counter]:
     """Return each question key's values summed over versions, departments and months."""
-    out: dict[str, Counter] = defaultdict(Counter)
-    for (_v, key, _d, _m, value, _h), count in grain.answers.items():
-        out[key][value] += count
-    return out
+    if grain.by_value is None:
+        out: dict[str, Counter] = defaultdict(Counter)
+        for (_v, key, _d, _m, value, _h), count in grain.answers.items():
+            out[key][value] += count
+        grain.by_value = dict(out)
+    return grain.by_value
 
 
 def area_keys(ratings: list[Unit]) -> list[str]:
@@ -265,8 +267,8 @@ def index_counts(grain: Grain, ratings: list[Unit]) -> Counter:
     """Pool the answers of every rating question in a grid: the satisfaction index."""
     keys = {u.key for u in ratings if u.question.group}
     counts: Counter = Counter()
-    for (_v, key, _d, _m, value, _h), count in grain.answers.items():
-        if key in keys:
+    for key in keys:
+        for (_v, _k, _d, _m, value, _h), count in grain.of_key(key):
             counts[value] += count
     return counts
 
@@ -335,8 +337,8 @@ def choices_section(
             continue
         wanted = set(unit.version_ids)
         counts: Counter = Counter()
-        for (version_id, key, _d, _m, option, _h), count in grain.answers.items():
-            if key == unit.key and version_id in wanted:
+        for (version_id, _k, _d, _m, option, _h), count in grain.of_key(unit.key):
+            if version_id in wanted:
                 counts[option] += count
         if unit.type == QuestionType.MULTI:
             # Shares of a multi question are of every response to a version asking it: counting
@@ -532,9 +534,8 @@ def importance_section(
         return {"method": "stated", "key": None, "respondents": 0, "items": []}
     key = members[0].key
     picks: Counter = Counter()
-    for (_v, question_key, _d, _m, option, _h), count in grain.answers.items():
-        if question_key == key:
-            picks[option] += count
+    for (_v, _k, _d, _m, option, _h), count in grain.of_key(key):
+        picks[option] += count
     respondents_by_version = {
         v: grain.responses_of([v]) for unit in members for v in unit.version_ids
     }

@@ -21,7 +21,7 @@ REPORT_TZ = ZoneInfo("Europe/Warsaw")  # the reports' days are Polish days (repo
 
 
 def forget_rolled_days(office_id: int, moments: Iterable[datetime]) -> None:
-    """Drop the roll-up's mark of the local days holding these (naive UTC) instants; flush."""
+    """Drop the roll-up's marks of the local days (and months) holding these (naive UTC) instants."""
     days = {m.replace(tzinfo=UTC).astimezone(REPORT_TZ).date() for m in moments if m is not None}
     if days:
         db.session.execute(

@@ -1,5 +1,5 @@
-"""The daily roll-up of closed days the reports read (answer_daily, pair_daily, rollup_day), and
-report builds run in the background from the panel (report_build).
+"""The daily roll-up of closed days the reports read (answer_daily, pair_daily, rollup_day), the
+comments' partial index, and report builds run in the background from the panel (report_build).
 
 Revision ID: 89e401b306f7
 Revises: 3a9d0f6c1e27
@@ -16,19 +16,28 @@ depends_on = None
 
 
 def upgrade():
+    op.create_index(
+        "ix_answer_comment",
+        "answer",
+        ["office_id", "submitted_at"],
+        postgresql_where=sa.text("text IS NOT NULL"),
+        sqlite_where=sa.text("text IS NOT NULL"),
+    )
     op.create_table(
         "rollup_day",
         sa.Column("office_id", sa.Integer(), nullable=False),
         sa.Column("day", sa.Date(), nullable=False),
+        sa.Column("span", sa.Integer(), nullable=False),
         sa.Column("responses", sa.Integer(), nullable=False),
         sa.Column("rolled_at", sa.DateTime(), nullable=False),
         sa.ForeignKeyConstraint(["office_id"], ["office.id"], ondelete="CASCADE"),
-        sa.PrimaryKeyConstraint("office_id", "day"),
+        sa.PrimaryKeyConstraint("office_id", "day", "span"),
     )
     op.create_table(
         "answer_daily",
         sa.Column("office_id", sa.Integer(), nullable=False),
         sa.Column("day", sa.Date(), nullable=False),
+        sa.Column("span", sa.Integer(), nullable=False),
         sa.Column("version_id", sa.Integer(), nullable=False),
         sa.Column("question_key", sa.String(length=64), nullable=False),
         sa.Column("department_key", sa.String(length=64), nullable=False),
@@ -37,11 +46,12 @@ def upgrade():
         sa.Column("hidden", sa.Boolean(), nullable=False),
         sa.Column("count", sa.Integer(), nullable=False),
     )
-    op.create_index("ix_answer_daily_office_day", "answer_daily", ["office_id", "day"])
+    op.create_index("ix_answer_daily_office_day", "answer_daily", ["office_id", "day", "span"])
     op.create_table(
         "pair_daily",
         sa.Column("office_id", sa.Integer(), nullable=False),
         sa.Column("day", sa.Date(), nullable=False),
+        sa.Column("span", sa.Integer(), nullable=False),
         sa.Column("version_id", sa.Integer(), nullable=False),
         sa.Column("question_key", sa.String(length=64), nullable=False),
         sa.Column("overall_key", sa.String(length=64), nullable=False),
@@ -52,7 +62,7 @@ def upgrade():
         sa.Column("sum_yy", sa.BigInteger(), nullable=False),
         sa.Column("sum_xy", sa.BigInteger(), nullable=False),
     )
-    op.create_index("ix_pair_daily_office_day", "pair_daily", ["office_id", "day"])
+    op.create_index("ix_pair_daily_office_day", "pair_daily", ["office_id", "day", "span"])
     op.create_table(
         "report_build",
         sa.Column("id", sa.Uuid(), nullable=False),
@@ -96,3 +106,4 @@ def downgrade():
     op.drop_index("ix_answer_daily_office_day", table_name="answer_daily")
     op.drop_table("answer_daily")
     op.drop_table("rollup_day")
+    op.drop_index("ix_answer_comment", table_name="answer")
