@@ -416,6 +416,8 @@ def read_theme_counts(session: Session, scope: Scope) -> list[tuple[str, int]]:
         .where(
             CommentTheme.office_id == scope.office.id,
             *scope.where(Answer),
+            # Themes are a comment's: this walks the comments' partial index, not every answer.
+            Answer.text.is_not(None),
             Answer.hidden.is_(False),
         )
         .group_by(CommentTheme.id, CommentTheme.name, CommentTheme.position)
