@@ -1,16 +1,22 @@
-"""Full yearly report (aggregation + PDF) for 10k, 100k and 1M responses, against a bare GROUP BY scan.
+"""The yearly report's aggregation and its PDF at 10k, 100k and 1M responses, against a bare GROUP BY.
 
 For each database (SQLite file, PostgreSQL scratch database) and size, the default survey's answers
 for a year are generated in SQL (INSERT ... SELECT from a number sequence, about 20 answer rows a
-response), then, in a fresh process each: one bare ``SELECT question_key, value, option_key,
-count(*) ... GROUP BY`` over the same answers (after one warm-up run), then the whole report as
-``archive_report`` builds it (SQL aggregation + PDF, nothing stored). Printed: seconds of each,
-the ratio report / bare scan, and the report process's peak resident memory (getrusage
-ru_maxrss: the whole process, interpreter and libraries included; the SQLite engine runs in
-process too, PostgreSQL's memory is the server's and not counted).
+response). Then, in a fresh process: the closed days are rolled up once (timed: "fill s"), and
+``BENCH_ROUNDS`` alternating rounds each time one bare ``SELECT question_key, value, option_key,
+count(*) ... GROUP BY`` over the same answers, the report's aggregation of both periods
+(``build_report_data``) with every day read from the answers ("raw": the roll-up's marks set aside
+in a savepoint) and with closed days read from the roll-up ("rolled"), and ``build_pdf`` of the
+report data (its own cost: story, layout, charts, serialisation). Printed: the medians, and the
+ratios to the bare scan as the median of each round's ratio; whether both aggregations gave the
+same data (SHA-256); the measuring process's peak resident memory (the SQLite engine runs in
+process; PostgreSQL's memory is the server's). The data set has no previous year, so the previous
+period's reads find nothing.
 
-    BENCH_SIZES=10000,100000,1000000   sizes (default all three)
+    BENCH_SIZES=10000,100000,1000000   sizes (default all three; 1M takes long: generation and
+                                       the raw rounds)
     BENCH_DATABASES=sqlite,postgresql  databases (default both)
+    BENCH_ROUNDS=5                     alternating rounds
     BENCH_POSTGRES_URL=postgresql+psycopg://postgres@127.0.0.1:5432/bench_reports  (created if missing)
     BENCH_DIR=bench/results            where the SQLite files and the PDFs go
 """

@@ -9,7 +9,7 @@ PostgreSQL is fastest with one hash-aggregated pass whose month is a CASE over t
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any, cast
@@ -196,7 +196,12 @@ def read_responses_by_day(session: Session, scope: Scope, grain: Grain, by_month
     )
     columns = list(inner.c)
     with rollup.hash_aggregation(session):
-        rows = session.execute(sa.select(*columns, sa.func.count()).group_by(*columns)).all()
+        # Selected from a subquery, the rows are untyped: (version, channel, department, missing,
+        # month, count).
+        rows = cast(
+            "Sequence[tuple[int, str, str | None, bool, int, int]]",
+            session.execute(sa.select(*columns, sa.func.count()).group_by(*columns)).all(),
+        )
     for version_id, channel, department, missing, month_index, count in rows:
         grain.responses[(version_id, channel, department or NO_DEPARTMENT, month_index)] += count
         if missing:
@@ -213,8 +218,11 @@ def read_responses_by_day(session: Session, scope: Scope, grain: Grain, by_month
     columns = list(inner.c)
     per_day: Counter = Counter()
     with rollup.hash_aggregation(session):
-        rows = session.execute(sa.select(*columns, sa.func.count()).group_by(*columns)).all()
-    for utc_date, late_hour, count in rows:
+        days = cast(
+            "Sequence[tuple[date | str, int, int]]",
+            session.execute(sa.select(*columns, sa.func.count()).group_by(*columns)).all(),
+        )
+    for utc_date, late_hour, count in days:
         per_day[rollup.local_day(utc_date, late_hour)] += count
     return per_day
 

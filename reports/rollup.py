@@ -154,7 +154,7 @@ def read_markers(
 
 def whole_months(first: date, last: date) -> list[tuple[date, date]]:
     """Return the calendar months lying wholly within first..last, (first day, last day) each."""
-    out = []
+    out: list[tuple[date, date]] = []
     start = first if first.day == 1 else (first.replace(day=28) + timedelta(days=4)).replace(day=1)
     while True:
         end = (start.replace(day=28) + timedelta(days=4)).replace(day=1) - timedelta(days=1)
