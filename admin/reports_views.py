@@ -297,6 +297,7 @@ class ReportsView(PanelView):
             build=build,
             report=report,
             running=build.state in ACTIVE,
+            auto_refresh=request.args.get("refresh") != "0",
             state_text=state_text(build),
             error_text=error_text(build) if build.state == "failed" else "",
             period_text=fmt_period(build.period_start, build.period_end, lang),
