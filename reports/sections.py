@@ -706,16 +706,9 @@ def comments_section(
 ) -> dict[str, Any]:
     """Return the comments not hidden, grouped by department; small departments share one group."""
     text_keys = {q.key for v in versions for q in v.questions if q.type == QuestionType.TEXT}
-    total = sum(
-        c
-        for (_v, key, _d, _m, _value, hidden), c in grain.answers.items()
-        if key in text_keys and not hidden
-    )
-    hidden_count = sum(
-        c
-        for (_v, key, _d, _m, _value, hidden), c in grain.answers.items()
-        if key in text_keys and hidden
-    )
+    text_counts = [entry for key in text_keys for entry in grain.of_key(key)]
+    total = sum(c for (_v, _k, _d, _m, _value, hidden), c in text_counts if not hidden)
+    hidden_count = sum(c for (_v, _k, _d, _m, _value, hidden), c in text_counts if hidden)
     question_texts = {
         (v.id, q.key): pick_text(q.texts, lang) for v in versions for q in v.questions
     }
