@@ -16,6 +16,7 @@ from collector.models import Answer, Office, answer_daily, pair_daily, rollup_da
 from collector.operations import comments as comment_ops
 from reports import archive_report
 from reports.periods import Period, local_today, to_utc
+from reports.queries import Scope, load_versions, read_grain
 from reports.rollup import last_closed_day
 from reports.sections import build_report_data, data_sha256
 from tests.factories import create_office, published_version
@@ -56,6 +57,11 @@ def test_the_rolled_up_report_equals_the_raw_one(dataset):
     # Both periods' closed days are rolled up, and the next report reads them from the roll-up.
     assert rolled_days(office) == 12 + 12  # both years, month by month
     assert db.session.scalar(sa.select(sa.func.count()).select_from(answer_daily)) > 0
+    # The marks hold (the responses per Polish day agree with the days rolled up, across both
+    # daylight-saving changes): nothing of the year is read from the answers any more.
+    scope = Scope(office, YEAR, load_versions(db.session, office), None)
+    grain = read_grain(db.session, scope)
+    assert grain.raw == [] and len(grain.rolled.months) == 12
     assert data_sha256(build_report_data(db.session, office, YEAR)) == before
     # Every other shape of report too: a version alone, a quarter, English.
     for options in ({"version_numbers": [1]}, {"lang": "en"}):
