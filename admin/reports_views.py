@@ -13,17 +13,17 @@ from datetime import date, timedelta
 from typing import Any
 
 import sqlalchemy as sa
-from flask import flash, redirect, request, send_file, url_for
+from flask import redirect, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 
 from collector.extensions import db
-from collector.models import Report
-from reports import ReportError, archive_report
+from collector.models import Report, ReportBuild
+from reports import ReportError
 from reports import charts as report_charts
 from reports import tables as report_tables
-from reports.archive import MAX_PERIOD_DAYS, archived_report_data
+from reports.archive import MAX_PERIOD_DAYS, archived_report_data, check_request
 from reports.cycle import periodic_status
 from reports.export import write_aggregates_xlsx, write_responses_csv, write_responses_xlsx
 from reports.html import build_html
@@ -53,6 +53,7 @@ from .confirm import ConfirmationRefused, confirm_token, is_confirmed
 from .i18n import get_language
 from .localtime import local_time
 from .pages import get_chosen_office, render_office_choice
+from .report_builds import ACTIVE, error_text, start_build, state_text
 
 EXPORTS = {
     "csv": ("text/csv; charset=utf-8", "odpowiedzi-{slug}-{start}-{end}.csv"),
@@ -261,37 +262,49 @@ class ReportsView(PanelView):
                 return self.render_supersede_confirmation(
                     office, period, reason, lang, earlier, subject
                 )
+        # The build runs in the background; the clerk gets its status page at once.
         try:
-            report = archive_report(
-                db.session,
-                office,
-                period_start=period.start,
-                period_end=period.end,
-                reason=reason,
-                author=get_user(),
-                lang=lang,
-                remote_addr=get_remote_addr(),
-            )
+            check_request(db.session, office, period.start, period.end, reason, lang, None)
         except ReportError as error:
-            db.session.rollback()
             return self.bad_request(str(error))
-        if earlier is not None:
-            earlier.superseded_by_id = report.id
-            audit(
-                "report.supersede",
-                earlier,
-                before={"superseded_by": None},
-                after={"superseded_by": str(report.id)},
-            )
-        db.session.commit()
-        flash(
-            _(
-                "Raport został wygenerowany i zarchiwizowany. SHA-256 pliku PDF: %(sha)s",
-                sha=report.sha256,
-            ),
-            "success",
+        build = start_build(
+            office, period, reason, lang, get_user(), earlier, remote_addr=get_remote_addr()
         )
-        return redirect(url_for(".archive", office_id=office.id if is_superadmin() else None))
+        return redirect(
+            url_for(
+                ".build_status",
+                build_id=build.id,
+                office_id=office.id if is_superadmin() else None,
+            )
+        )
+
+    @expose("/build/<build_id>")
+    def build_status(self, build_id: str) -> Any:
+        office = get_chosen_office()
+        if office is None:
+            return self.office_choice()
+        try:
+            key = uuid.UUID(build_id)
+        except ValueError:
+            return error_page(404, _("Nie ma takiego generowania raportu."))
+        build = db.session.get(ReportBuild, key)
+        if build is None or build.office_id != office.id:
+            return error_page(404, _("Nie ma takiego generowania raportu."))
+        lang = report_lang()
+        report = db.session.get(Report, build.report_id) if build.report_id else None
+        return self.render(
+            "admin/reports/build.html",
+            office=office,
+            build=build,
+            report=report,
+            running=build.state in ACTIVE,
+            auto_refresh=request.args.get("refresh") != "0",
+            state_text=state_text(build),
+            error_text=error_text(build) if build.state == "failed" else "",
+            period_text=fmt_period(build.period_start, build.period_end, lang),
+            reason_text=REASONS.get(build.reason, {}).get(lang, build.reason),
+            office_id=office.id if is_superadmin() else None,
+        )
 
     def render_supersede_confirmation(
         self, office: Any, period: Period, reason: str, lang: str, earlier: Report, subject: str

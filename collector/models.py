@@ -242,6 +242,14 @@ class Answer(Model):
     __table_args__ = (
         sa.Index("ix_answer_report", "office_id", "submitted_at", "version_id", "question_key"),
         sa.Index("ix_answer_response", "response_id"),
+        # The report's newest comments, walked back from the period's end (reports.queries).
+        sa.Index(
+            "ix_answer_comment",
+            "office_id",
+            "submitted_at",
+            postgresql_where=sa.text("text IS NOT NULL"),
+            sqlite_where=sa.text("text IS NOT NULL"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(
@@ -479,6 +487,98 @@ class Report(Model):
 
     office: Mapped[Office] = relationship()
     author: Mapped[User | None] = relationship()
+
+
+# The daily roll-up of closed days (filled and read by reports/rollup.py): per office and span of
+# local (Polish) days — one day (``span`` 1) or a whole month (``span`` = its days, ``day`` its
+# first) — the answers' counts at the report's grain, and the sums a driver's correlation with the
+# overall rating needs. A span counts as rolled up only while its ``rollup_day`` row is there and
+# still holds the number of responses the span has (a late or deleted response makes it stale);
+# hiding or showing a comment forgets its day and month (``collector.operations.rollup``).
+rollup_day = sa.Table(
+    "rollup_day",
+    Model.metadata,
+    sa.Column("office_id", sa.ForeignKey("office.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("day", sa.Date, primary_key=True),
+    sa.Column("span", sa.Integer, primary_key=True),
+    sa.Column("responses", sa.Integer, nullable=False),
+    sa.Column("rolled_at", sa.DateTime, nullable=False),
+)
+
+answer_daily = sa.Table(
+    "answer_daily",
+    Model.metadata,
+    sa.Column("office_id", sa.Integer, nullable=False),
+    sa.Column("day", sa.Date, nullable=False),
+    sa.Column("span", sa.Integer, nullable=False),
+    sa.Column("version_id", sa.Integer, nullable=False),
+    sa.Column("question_key", sa.String(64), nullable=False),
+    sa.Column("department_key", sa.String(64), nullable=False),  # "" for none
+    sa.Column("value", sa.Integer),
+    sa.Column("option_key", sa.String(64)),
+    sa.Column("hidden", sa.Boolean, nullable=False),
+    sa.Column("count", sa.Integer, nullable=False),
+    sa.Index("ix_answer_daily_office_day", "office_id", "day", "span"),
+)
+
+pair_daily = sa.Table(
+    "pair_daily",
+    Model.metadata,
+    sa.Column("office_id", sa.Integer, nullable=False),
+    sa.Column("day", sa.Date, nullable=False),
+    sa.Column("span", sa.Integer, nullable=False),
+    sa.Column("version_id", sa.Integer, nullable=False),
+    sa.Column("question_key", sa.String(64), nullable=False),  # the driver (x)
+    sa.Column("overall_key", sa.String(64), nullable=False),  # the overall rating (y)
+    sa.Column("n", sa.Integer, nullable=False),
+    sa.Column("sum_x", sa.BigInteger, nullable=False),
+    sa.Column("sum_y", sa.BigInteger, nullable=False),
+    sa.Column("sum_xx", sa.BigInteger, nullable=False),
+    sa.Column("sum_yy", sa.BigInteger, nullable=False),
+    sa.Column("sum_xy", sa.BigInteger, nullable=False),
+    sa.Index("ix_pair_daily_office_day", "office_id", "day", "span"),
+)
+
+
+class ReportBuild(Model):
+    """A report asked for in the panel and built in the background: its state for the status page.
+
+    ``state`` is queued → building → done (``report_id`` set) or failed (``error`` in Polish). One
+    build per office, period, reason and language may be queued or building at a time.
+    """
+
+    __tablename__ = "report_build"
+    __table_args__ = (
+        sa.Index("ix_report_build_office_created", "office_id", "created_at"),
+        # Two clicks cannot start two builds of the same report: one may be under way at a time.
+        sa.Index(
+            "uq_report_build_active",
+            "office_id",
+            "period_start",
+            "period_end",
+            "reason",
+            "lang",
+            unique=True,
+            postgresql_where=sa.text("state IN ('queued', 'building')"),
+            sqlite_where=sa.text("state IN ('queued', 'building')"),
+        ),
+    )
+
+    id: Mapped[uuid.UUID] = mapped_column(sa.Uuid, primary_key=True, default=uuid.uuid4)
+    office_id: Mapped[int] = mapped_column(sa.ForeignKey("office.id"))
+    period_start: Mapped[date]
+    period_end: Mapped[date]
+    reason: Mapped[str] = mapped_column(sa.String(12))
+    lang: Mapped[str] = mapped_column(sa.String(2), default="pl")
+    requested_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("app_user.id"), default=None)
+    supersedes_id: Mapped[uuid.UUID | None] = mapped_column(
+        sa.ForeignKey("report.id"), default=None
+    )
+    state: Mapped[str] = mapped_column(sa.String(10), default="queued")
+    error: Mapped[str] = mapped_column(sa.Text, default="")
+    report_id: Mapped[uuid.UUID | None] = mapped_column(sa.ForeignKey("report.id"), default=None)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
 class CorrectiveAction(Model):

@@ -102,6 +102,7 @@ def build_report(
         period,
         lang=lang,
         version_numbers=sorted(set(versions)) if versions is not None else None,
+        roll=True,
     )
     report_data = {
         "meta": {

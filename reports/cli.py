@@ -1,9 +1,10 @@
-"""``flask --app wsgi report ...``: generate and archive a report, list the offices whose yearly report is due;
-``flask --app wsgi notify run``: send the staff's e-mail (digests, alerts, reminders)."""
+"""``flask --app wsgi report ...``: generate and archive a report, list the offices whose yearly report is
+due, roll up the closed days (cron); ``flask --app wsgi notify run``: send the staff's e-mail (digests,
+alerts, reminders)."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import click
@@ -15,9 +16,12 @@ from collector.extensions import db
 from collector.mail import Mailer
 from collector.models import REPORT_REASONS, Office, utcnow
 
+from . import rollup
 from .archive import ReportError, archive_report
 from .cycle import due_offices
 from .notify import RETRY_DAYS, NotifyContext, run_notifications
+from .periods import Period
+from .queries import Scope, load_versions, read_grain
 from .texts import REPORT_LANGUAGES
 
 report_group = AppGroup("report", help="Raporty: generowanie i archiwum.")
@@ -87,6 +91,28 @@ def generate_command(
     click.echo(f"SHA-256 pliku PDF: {report.sha256}")
     click.echo(f"SHA-256 danych:    {report.data_sha256}")
     click.echo(f"PDF: {out}")
+
+
+@report_group.command("rollup")
+@click.option(
+    "--days",
+    type=click.IntRange(1, 3660),
+    default=800,
+    show_default=True,
+    help="Ile ostatnich dni sprawdzić (bieżący i poprzedni rok raportów to 731).",
+)
+def rollup_command(days: int) -> None:
+    """Roll up every office's closed days not yet rolled up (or gone stale): for cron, nightly."""
+    last = rollup.last_closed_day()
+    period = Period(last - timedelta(days=days - 1), last)
+    for office in db.session.scalars(sa.select(Office).order_by(Office.id)):
+        scope = Scope(office, period, load_versions(db.session(), office), None)
+        grain = read_grain(db.session(), scope, by_month=False, roll=True)
+        db.session.commit()
+        click.echo(
+            f"{office.slug}: {sum(grain.responses.values())} odpowiedzi w {days} dniach "
+            f"do {last.isoformat()}, zestawienie dzienne aktualne."
+        )
 
 
 @report_group.command("due")

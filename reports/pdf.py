@@ -12,6 +12,8 @@ from reportlab.lib.enums import TA_CENTER, TA_RIGHT
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import cm
+from reportlab.lib.utils import simpleSplit
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen import canvas as pdfcanvas
 from reportlab.platypus import (
     CondPageBreak,
@@ -48,8 +50,9 @@ HEAD_BG = colors.HexColor("#e8eef6")
 LINE = colors.HexColor("#9aa5b1")
 COMMENT_ROWS = 40
 # What every table shares: small regular type, a thin line under each row, tight padding.
+CELL_SIZE, CELL_LEADING, CELL_PADDING = 7.5, 9, 6  # table cells: type size, leading, side padding
 GRID_STYLE = [
-    ("FONT", (0, 0), (-1, -1), REGULAR, 7.5),
+    ("FONT", (0, 0), (-1, -1), REGULAR, CELL_SIZE, CELL_LEADING),
     ("LINEBELOW", (0, 0), (-1, -1), 0.3, LINE),
     ("TOPPADDING", (0, 0), (-1, -1), 2),
     ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
@@ -155,6 +158,36 @@ def numbered_canvas(footer: list[str], lang: str) -> type[pdfcanvas.Canvas]:
     return NumberedCanvas
 
 
+def wrap_cell(text: str, width: float, bold: bool = False) -> str:
+    """Return the text broken into lines that fit a cell ``width`` wide, joined by newlines.
+
+    A plain string cell is drawn line by line by the table itself: no Paragraph to parse as markup,
+    wrap and draw word by word, which made most of the PDF's cost (and comments most of that).
+    """
+    font = BOLD if bold else REGULAR
+    room = width - 2 * CELL_PADDING
+    lines: list[str] = []
+    for part in text.split("\n"):
+        if stringWidth(part, font, CELL_SIZE) <= room:
+            lines.append(part)
+        else:
+            for line in simpleSplit(part, font, CELL_SIZE, room) or [""]:
+                lines += split_long_word(line, font, room)
+    return "\n".join(lines)
+
+
+def split_long_word(line: str, font: str, room: float) -> list[str]:
+    """Return a line as is, or, when one word is wider than the cell, cut where it fills the width."""
+    out: list[str] = []
+    while stringWidth(line, font, CELL_SIZE) > room and len(line) > 1:
+        cut = 1
+        while cut < len(line) and stringWidth(line[: cut + 1], font, CELL_SIZE) <= room:
+            cut += 1
+        out.append(line[:cut])
+        line = line[cut:]
+    return [*out, line]
+
+
 def table(
     rows: list[list[Any]],
     widths: list[float],
@@ -162,24 +195,27 @@ def table(
     header_rows: int = 1,
     align_right_from: int = 1,
 ) -> Table:
-    """Return a styled table; strings become wrapped paragraphs, the header bold."""
-    body = []
-    for r, row in enumerate(rows):
-        cells = []
-        for c, value in enumerate(row):
-            if isinstance(value, str):
-                style = st["cellb"] if r < header_rows else st["cell"]
-                if c >= align_right_from:
-                    style = st["cellbr"] if r < header_rows else st["cellr"]
-                value = Paragraph(escape(value), style)
-            cells.append(value)
-        body.append(cells)
+    """Return a styled table; strings become pre-wrapped plain cells, the header bold."""
+    body = [
+        [
+            wrap_cell(value, widths[c], bold=r < header_rows) if isinstance(value, str) else value
+            for c, value in enumerate(row)
+        ]
+        for r, row in enumerate(rows)
+    ]
     t = Table(body, colWidths=widths, repeatRows=header_rows, hAlign="LEFT")
     t.setStyle(
         TableStyle(
             [
                 *GRID_STYLE,
-                *([("BACKGROUND", (0, 0), (-1, header_rows - 1), HEAD_BG)] if header_rows else []),
+                *(
+                    [
+                        ("BACKGROUND", (0, 0), (-1, header_rows - 1), HEAD_BG),
+                        ("FONT", (0, 0), (-1, header_rows - 1), BOLD, CELL_SIZE, CELL_LEADING),
+                    ]
+                    if header_rows
+                    else []
+                ),
                 ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
                 ("ALIGN", (align_right_from, 0), (-1, -1), "RIGHT"),
             ]
@@ -189,8 +225,12 @@ def table(
 
 
 def plain_table(rows: list[list[Any]], widths: list[float]) -> Table:
-    """Return a table without a header whose short cells are plain strings (cheap to lay out)."""
-    t = Table(rows, colWidths=widths, hAlign="LEFT")
+    """Return a table without a header whose cells are plain strings, pre-wrapped (cheap to lay out)."""
+    body = [
+        [wrap_cell(v, widths[c]) if isinstance(v, str) else v for c, v in enumerate(row)]
+        for row in rows
+    ]
+    t = Table(body, colWidths=widths, hAlign="LEFT")
     t.setStyle(TableStyle([*GRID_STYLE, ("VALIGN", (0, 0), (-1, -1), "TOP")]))
     return t
 
@@ -562,7 +602,7 @@ def comments(data: dict[str, Any], st: dict[str, ParagraphStyle], lang: str) -> 
     rows_by_group: dict[str, list[list[Any]]] = {}
     listed = tables.comments(data, lang)
     for key, (_department, month, version, body) in zip(listed.keys, listed.texts(), strict=True):
-        rows_by_group.setdefault(key, []).append([month, version, para(body, st["cell"])])
+        rows_by_group.setdefault(key, []).append([month, version, body])
     for group in c["groups"]:
         out.append(para(group["label"], st["h3"]))
         rows = rows_by_group.get(group["key"], [])

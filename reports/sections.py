@@ -26,7 +26,6 @@ from .queries import (
     Grain,
     PairSums,
     Scope,
-    count_missing_answers,
     department_labels,
     load_versions,
     read_comments,
@@ -72,17 +71,22 @@ def build_report_data(
     *,
     lang: str = "pl",
     version_numbers: list[int] | None = None,
+    roll: bool = False,
 ) -> dict[str, Any]:
-    """Return everything a report shows for the office and period, as JSON-ready data."""
+    """Return everything a report shows for the office and period, as JSON-ready data.
+
+    ``roll`` first rolls up the closed days of both periods not yet rolled up (``reports.rollup``),
+    writing in the session for the caller to commit; the data is the same either way.
+    """
     all_versions = load_versions(session, office)
     version_ids = None
     if version_numbers is not None:
         by_number = {v.number: v.id for v in all_versions.values()}
         version_ids = [by_number[n] for n in version_numbers]
     scope = Scope(office, period, all_versions, version_ids)
-    grain = read_grain(session, scope)
+    grain = read_grain(session, scope, roll=roll)
     previous_scope = Scope(office, period.previous(), all_versions, None)
-    previous = read_grain(session, previous_scope, by_month=False)
+    previous = read_grain(session, previous_scope, by_month=False, roll=roll)
 
     answered_ids = sorted({key[0] for key in grain.responses}, key=lambda i: all_versions[i].number)
     if version_ids is not None:
@@ -106,7 +110,7 @@ def build_report_data(
         "months": period.months(),
     }
     data["responses"] = responses_section(grain, versions)
-    data["responses"]["paper_missing"] = count_missing_answers(session, scope)
+    data["responses"]["paper_missing"] = grain.missing
     data["versions"] = [
         {
             "number": v.number,
@@ -127,7 +131,7 @@ def build_report_data(
         overall = overall_unit(ratings)
         drivers = driver_units(ratings)
         pairs = (
-            read_driver_pairs(session, scope, {u.key for u in drivers}, overall.key)
+            read_driver_pairs(session, scope, {u.key for u in drivers}, overall.key, grain)
             if overall is not None and drivers
             else {}
         )
@@ -179,18 +183,20 @@ def rating_counts(grain: Grain, version_ids: Iterable[int], key: str) -> Counter
     """Sum a rating question's values over departments and months."""
     wanted = set(version_ids)
     counts: Counter = Counter()
-    for (version_id, question_key, _d, _m, value, _h), count in grain.answers.items():
-        if question_key == key and version_id in wanted:
+    for (version_id, _k, _d, _m, value, _h), count in grain.of_key(key):
+        if version_id in wanted:
             counts[value] += count
     return counts
 
 
 def counts_by_key(grain: Grain) -> dict[str, Counter]:
     """Return each question key's values summed over versions, departments and months."""
-    out: dict[str, Counter] = defaultdict(Counter)
-    for (_v, key, _d, _m, value, _h), count in grain.answers.items():
-        out[key][value] += count
-    return out
+    if grain.by_value is None:
+        out: dict[str, Counter] = defaultdict(Counter)
+        for (_v, key, _d, _m, value, _h), count in grain.answers.items():
+            out[key][value] += count
+        grain.by_value = dict(out)
+    return grain.by_value
 
 
 def area_keys(ratings: list[Unit]) -> list[str]:
@@ -261,8 +267,8 @@ def index_counts(grain: Grain, ratings: list[Unit]) -> Counter:
     """Pool the answers of every rating question in a grid: the satisfaction index."""
     keys = {u.key for u in ratings if u.question.group}
     counts: Counter = Counter()
-    for (_v, key, _d, _m, value, _h), count in grain.answers.items():
-        if key in keys:
+    for key in keys:
+        for (_v, _k, _d, _m, value, _h), count in grain.of_key(key):
             counts[value] += count
     return counts
 
@@ -331,8 +337,8 @@ def choices_section(
             continue
         wanted = set(unit.version_ids)
         counts: Counter = Counter()
-        for (version_id, key, _d, _m, option, _h), count in grain.answers.items():
-            if key == unit.key and version_id in wanted:
+        for (version_id, _k, _d, _m, option, _h), count in grain.of_key(unit.key):
+            if version_id in wanted:
                 counts[option] += count
         if unit.type == QuestionType.MULTI:
             # Shares of a multi question are of every response to a version asking it: counting
@@ -528,9 +534,8 @@ def importance_section(
         return {"method": "stated", "key": None, "respondents": 0, "items": []}
     key = members[0].key
     picks: Counter = Counter()
-    for (_v, question_key, _d, _m, option, _h), count in grain.answers.items():
-        if question_key == key:
-            picks[option] += count
+    for (_v, _k, _d, _m, option, _h), count in grain.of_key(key):
+        picks[option] += count
     respondents_by_version = {
         v: grain.responses_of([v]) for unit in members for v in unit.version_ids
     }
@@ -701,16 +706,9 @@ def comments_section(
 ) -> dict[str, Any]:
     """Return the comments not hidden, grouped by department; small departments share one group."""
     text_keys = {q.key for v in versions for q in v.questions if q.type == QuestionType.TEXT}
-    total = sum(
-        c
-        for (_v, key, _d, _m, _value, hidden), c in grain.answers.items()
-        if key in text_keys and not hidden
-    )
-    hidden_count = sum(
-        c
-        for (_v, key, _d, _m, _value, hidden), c in grain.answers.items()
-        if key in text_keys and hidden
-    )
+    text_counts = [entry for key in text_keys for entry in grain.of_key(key)]
+    total = sum(c for (_v, _k, _d, _m, _value, hidden), c in text_counts if not hidden)
+    hidden_count = sum(c for (_v, _k, _d, _m, _value, hidden), c in text_counts if hidden)
     question_texts = {
         (v.id, q.key): pick_text(q.texts, lang) for v in versions for q in v.questions
     }

@@ -33,6 +33,7 @@ from ..enums import CommentStatus, HideReason
 from ..extensions import db
 from ..models import Answer, CommentTheme, CorrectiveAction, Office, utcnow
 from .problems import DomainError
+from .rollup import forget_rolled_days
 
 THEME_NAME_MAX = 80
 DONE = "done"  # CorrectiveAction.status when it is carried out (reports.texts.ACTION_STATUSES)
@@ -183,6 +184,8 @@ def hide(answers: Iterable[Answer], reason: str, actor: Actor) -> int:
             {"hidden": True, "hidden_reason": reason},
             actor,
         )
+        if not answer.hidden:
+            forget_rolled_days(answer.office_id, [answer.submitted_at])
         answer.hidden, answer.hidden_reason = True, reason
         answer.hidden_at = now
         answer.hidden_by_id = actor.user.id if actor.user is not None else None
@@ -204,6 +207,7 @@ def show(answers: Iterable[Answer], actor: Actor) -> int:
             {"hidden": False, "hidden_reason": None},
             actor,
         )
+        forget_rolled_days(answer.office_id, [answer.submitted_at])
         answer.hidden, answer.hidden_reason = False, None
         answer.hidden_at = answer.hidden_by_id = None
         changed += 1

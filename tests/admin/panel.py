@@ -106,3 +106,13 @@ def confirm(client: FlaskClient, url: str, data: dict | None = None, **kwargs):
     first = post(client, url, data)
     assert first.status_code == 200, first.status_code
     return post(client, url, {**(data or {}), "confirm_token": confirm_token_of(first)}, **kwargs)
+
+
+def finish_builds() -> None:
+    """Wait for the reports the panel is building in the background (joins their threads)."""
+    from flask import current_app
+
+    from admin.report_builds import wait_for_builds
+
+    wait_for_builds(current_app._get_current_object())
+    db.session.expire_all()

@@ -22,7 +22,7 @@ from reports import tables as report_tables
 from reports.periods import Period
 from reports.sections import build_report_data
 from reports.statistics import SUPPRESSED
-from tests.admin.panel import login, post, text
+from tests.admin.panel import finish_builds, login, post, text
 from tests.factories import count, create_office, create_user
 from tests.reports.dataset import OFFICE_NAME, PRIVATE_COMMENT, build_dataset
 from tests.reports.expected import expected_figures
@@ -172,7 +172,10 @@ def test_admin_generates_a_report_lists_it_with_its_hash_and_downloads_it(
 ):
     login(client, "admin@lodz.pl")
     response = post(client, "/admin/reports/generate", {**YEAR, "reason": "periodic", "lang": "pl"})
-    assert response.status_code == 302 and response.location.endswith("/admin/reports/archive/")
+    assert response.status_code == 302 and "/admin/reports/build/" in response.location
+    finish_builds()
+    status = text(client.get(response.location))
+    assert "Raport został wygenerowany i zarchiwizowany" in status
     report = db.session.scalar(sa.select(Report))
     assert (report.reason, report.author_id, report.period_start) == (
         "periodic",
@@ -181,7 +184,7 @@ def test_admin_generates_a_report_lists_it_with_its_hash_and_downloads_it(
     )
     archive = text(client.get("/admin/reports/archive/"))
     assert report.sha256 in archive and report.data_sha256 in archive
-    assert "Raport został wygenerowany i zarchiwizowany" in archive
+    assert report.sha256 in status and f"/admin/reports/archive/{report.id}.pdf" in status
     download = client.get(f"/admin/reports/archive/{report.id}.pdf")
     assert download.status_code == 200 and download.mimetype == "application/pdf"
     assert (
@@ -538,6 +541,7 @@ def test_a_second_report_of_the_same_period_asks_first_then_supersedes_the_older
     login(client, "admin@lodz.pl")
     form = {**YEAR, "reason": "periodic", "lang": "pl"}
     assert post(client, "/admin/reports/generate", form).status_code == 302
+    finish_builds()
     first = db.session.scalar(sa.select(Report))
 
     asked = post(client, "/admin/reports/generate", form)
@@ -548,6 +552,8 @@ def test_a_second_report_of_the_same_period_asks_first_then_supersedes_the_older
     token = confirm_token_of(asked)
     done = post(client, "/admin/reports/generate", {**form, "confirm_token": token})
     assert done.status_code == 302
+    finish_builds()
+    db.session.expire_all()
     reports = db.session.scalars(sa.select(Report).order_by(Report.created_at)).all()
     assert len(reports) == 2 and reports[0].id == first.id
     assert reports[0].superseded_by_id == reports[1].id and reports[1].superseded_by_id is None
@@ -564,6 +570,7 @@ def test_a_forged_supersede_confirmation_is_refused(client, dataset, admin_user)
     login(client, "admin@lodz.pl")
     form = {**YEAR, "reason": "periodic", "lang": "pl"}
     post(client, "/admin/reports/generate", form)
+    finish_builds()
     response = post(client, "/admin/reports/generate", {**form, "confirm_token": "x.y.z"})
     assert response.status_code == 400 and "Nieprawidłowe potwierdzenie" in text(response)
     assert count(Report) == 1
@@ -572,6 +579,8 @@ def test_a_forged_supersede_confirmation_is_refused(client, dataset, admin_user)
 def test_another_period_is_generated_without_asking(client, dataset, admin_user):
     login(client, "admin@lodz.pl")
     post(client, "/admin/reports/generate", {**YEAR, "reason": "periodic", "lang": "pl"})
+    finish_builds()
     other = {"from": "2024-01-01", "to": "2024-06-30", "reason": "periodic", "lang": "pl"}
     assert post(client, "/admin/reports/generate", other).status_code == 302
+    finish_builds()
     assert count(Report) == 2

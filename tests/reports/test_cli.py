@@ -9,7 +9,7 @@ import sqlalchemy as sa
 
 from collector.extensions import db
 from collector.models import Report, utcnow
-from tests.factories import count, create_office
+from tests.factories import count, create_office, published_version
 from tests.reports.dataset import OFFICE_NAME, build_dataset
 
 
@@ -172,3 +172,26 @@ def test_due_exits_0_when_every_office_is_up_to_date(app, runner):
     result = runner.invoke(args=["report", "due"])
     assert result.exit_code == 0
     assert "Wszystkie urzędy mają aktualny raport okresowy." in result.output
+
+
+def test_rollup_rolls_up_closed_days_and_changes_no_figure(app, runner):
+    from collector.models import rollup_day
+    from reports.periods import Period, local_today
+    from reports.sections import build_report_data, data_sha256
+    from tests.reports.dataset import add_response, local
+
+    office = create_office("rolka", "Urząd Gminy Rolka")
+    version = published_version(office)
+    yesterday = local_today() - timedelta(days=1)
+    for days_ago in (3, 40, 400):
+        day = local_today() - timedelta(days=days_ago)
+        add_response(office, version, local(day.year, day.month, day.day, 10), {"overall": 4})
+    db.session.commit()
+    period = Period(local_today() - timedelta(days=500), yesterday)
+    before = data_sha256(build_report_data(db.session, office, period))
+    result = runner.invoke(args=["report", "rollup"])
+    assert result.exit_code == 0, result.output
+    assert "rolka: 3 odpowiedzi" in result.output
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(rollup_day)) > 0
+    assert data_sha256(build_report_data(db.session, office, period)) == before
+    assert runner.invoke(args=["report", "rollup", "--days", "0"]).exit_code == 2
