@@ -255,10 +255,9 @@ def archived_report_data(session: Session, report: Report) -> dict[str, Any]:
     if report.data_json:
         data = json.loads(report.data_json)
     else:
-        office = session.get(Office, report.office_id)
         data = build_report_data(
             session,
-            office,
+            report.office,
             Period(report.period_start, report.period_end),
             lang=report.lang,
             version_numbers=list(report.versions) or None,

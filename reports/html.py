@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -47,6 +48,11 @@ _environment = Environment(
     trim_blocks=True,
     lstrip_blocks=True,
 )
+
+
+def key_is(wanted: Any) -> Callable[[str], bool]:
+    """Return a test of a table row's key against one value (for ``Table.where``)."""
+    return lambda key: key == wanted
 
 
 def numeric(column: tables.Column) -> bool:
@@ -86,7 +92,7 @@ def area_sections(data: dict[str, Any], lang: str) -> list[dict[str, Any]]:
     items = tables.items(data, lang)
     out = []
     for number, area in enumerate(data["areas"], start=1):
-        mine = items.where(lambda key, area=area: key == area["key"])
+        mine = items.where(key_is(area["key"]))
         scale = next((i["scale"] for i in area["items"] if i["scale"]), None)
         mean = None
         if area["stats"] is not None:
@@ -183,9 +189,7 @@ def build_html(report_data: dict[str, Any], lang: str = "pl", *, public: bool = 
             choices=[
                 {
                     "title": tables.choice_title(q, lang),
-                    "table": options.where(lambda key, q=q: key == q["id"]).pick(
-                        ["option", "count", "share"]
-                    ),
+                    "table": options.where(key_is(q["id"])).pick(["option", "count", "share"]),
                     "department": q["type"] == QuestionType.DEPARTMENT,
                 }
                 for q in data["choices"]
@@ -199,7 +203,7 @@ def build_html(report_data: dict[str, Any], lang: str = "pl", *, public: bool = 
             groups.append(
                 {
                     "label": group["label"],
-                    "table": listed.where(lambda key, group=group: key == group["key"]).pick(
+                    "table": listed.where(key_is(group["key"])).pick(
                         ["month", "version", "comment"]
                     ),
                 }
