@@ -343,7 +343,12 @@ def test_the_clerks_day(clerks_office, server, browser, tmp_path, width):  # noq
         page.get_by_role("heading", name=re.compile("Wygeneruj")).first.wait_for()
         clerk.look("dashboard")
         page.get_by_role("button", name="Wygeneruj i zarchiwizuj").click()
-        clerk.flash("Raport został wygenerowany i zarchiwizowany.")
+        # The build's page answers at once and refreshes itself until the report is archived.
+        page.get_by_role("heading", name="Generowanie raportu").wait_for()
+        page.get_by_text("Raport został wygenerowany i zarchiwizowany.").wait_for(timeout=60_000)
+        clerk.look("build-done")
+        page.get_by_role("link", name="Przejdź do archiwum raportów").click()
+        page.locator("#archive").wait_for()
         clerk.look("archive")
         periodic = page.locator("#archive tbody tr").filter(has_text="raport okresowy")
         with page.expect_download() as download:
