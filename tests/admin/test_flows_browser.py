@@ -64,6 +64,9 @@ def serious_violations(page, skip: tuple[str, ...] = ()) -> list[str]:
     """Return axe's serious and critical violations on the page, described for the failure message."""
     from axe_playwright_python.sync_playwright import Axe
 
+    # The page as a person meets it: its scripts (at the end of the body) have run, e.g. panel.js
+    # naming Flask-Admin's row checkboxes; axe started before the load event saw them unnamed.
+    page.wait_for_load_state("load")
     options: dict = {"resultTypes": ["violations"]}  # the library's default
     if skip:
         options["rules"] = {rule: {"enabled": False} for rule in skip}
