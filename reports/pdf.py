@@ -31,7 +31,6 @@ from collector.enums import QuestionType
 from . import charts, tables
 from .fonts import BOLD, REGULAR, register_fonts
 from .texts import (
-    QUESTION_TYPES,
     REASONS,
     fmt_date,
     fmt_datetime,
@@ -656,52 +655,13 @@ def actions(data: dict[str, Any], st: dict[str, ParagraphStyle], lang: str) -> l
     return out
 
 
+ANNEX_STYLES = {"group": "h3", "question": "body", "note": "small"}
+
+
 def annex(data: dict[str, Any], st: dict[str, ParagraphStyle], lang: str) -> list:
-    """Return each version's questionnaire texts."""
+    """Return each version's questionnaire texts (``tables.annex``) as paragraphs."""
     out: list[Any] = [para(message("annex", lang), st["h1"])]
-    for version in data["annex"]:
-        dates = []
-        if version["published_at"]:
-            dates.append(
-                message("published_on", lang).format(date=fmt_date(version["published_at"], lang))
-            )
-        if version["retired_at"]:
-            dates.append(
-                message("retired_on", lang).format(date=fmt_date(version["retired_at"], lang))
-            )
-        title = message("annex_version", lang).format(
-            number=version["number"], title=version["title"]
-        )
-        out.append(para(title + (f" ({', '.join(dates)})" if dates else ""), st["h2"]))
-        group = None
-        for number, q in enumerate(version["questions"], start=1):
-            if q["group"] and q["group"] != group:
-                out.append(para(q["group_text"], st["h3"]))
-                scale = q.get("scale") or []
-                if scale:
-                    out.append(
-                        para(
-                            f"{message('scale', lang)}: "
-                            + "; ".join(f"{i} {s}" for i, s in enumerate(scale, start=1))
-                            + (f"; {message('na', lang)}" if q.get("allow_na") else ""),
-                            st["small"],
-                        )
-                    )
-            group = q["group"] or None
-            extras = [label(QUESTION_TYPES, q["type"], lang)]
-            if q["required"]:
-                extras.append(message("required", lang))
-            if q.get("max_picks"):
-                extras.append(message("max_picks", lang).format(n=q["max_picks"]))
-            out.append(para(f"{number}. {q['text']} ({', '.join(extras)})", st["body"]))
-            if q.get("options"):
-                out.append(para("— " + "; ".join(q["options"]), st["small"]))
-            if q["type"] == QuestionType.RATING and not q["group"] and q.get("scale"):
-                out.append(
-                    para(
-                        f"{message('scale', lang)}: "
-                        + "; ".join(f"{i} {s}" for i, s in enumerate(q["scale"], start=1)),
-                        st["small"],
-                    )
-                )
+    for version in tables.annex(data, lang):
+        out.append(para(version["title"], st["h2"]))
+        out += [para(text, st[ANNEX_STYLES[kind]]) for kind, text in version["lines"]]
     return out

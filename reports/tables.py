@@ -563,3 +563,57 @@ def you_said_we_did(data: dict[str, Any], lang: str) -> Table:
         )
         table.keys.append(a["title"])
     return table
+
+
+def annex(data: dict[str, Any], lang: str) -> list[dict[str, Any]]:
+    """Return each version's questionnaire: its title and lines ``(kind, text)``, kind being
+    ``group`` (a grid's heading), ``question`` or ``note`` (a scale or the options); the PDF and the
+    HTML form both write the annex from these."""
+    out = []
+    for version in data["annex"]:
+        dates = []
+        if version["published_at"]:
+            dates.append(
+                message("published_on", lang).format(date=fmt_date(version["published_at"], lang))
+            )
+        if version["retired_at"]:
+            dates.append(
+                message("retired_on", lang).format(date=fmt_date(version["retired_at"], lang))
+            )
+        title = message("annex_version", lang).format(
+            number=version["number"], title=version["title"]
+        )
+        lines: list[tuple[str, str]] = []  # (kind, text): group, scale, question, options
+        group = None
+        for number, q in enumerate(version["questions"], start=1):
+            if q["group"] and q["group"] != group:
+                lines.append(("group", q["group_text"]))
+                scale = q.get("scale") or []
+                if scale:
+                    lines.append(
+                        (
+                            "note",
+                            f"{message('scale', lang)}: "
+                            + "; ".join(f"{i} {s}" for i, s in enumerate(scale, start=1))
+                            + (f"; {message('na', lang)}" if q.get("allow_na") else ""),
+                        )
+                    )
+            group = q["group"] or None
+            extras = [label(QUESTION_TYPES, q["type"], lang)]
+            if q["required"]:
+                extras.append(message("required", lang))
+            if q.get("max_picks"):
+                extras.append(message("max_picks", lang).format(n=q["max_picks"]))
+            lines.append(("question", f"{number}. {q['text']} ({', '.join(extras)})"))
+            if q.get("options"):
+                lines.append(("note", "— " + "; ".join(q["options"])))
+            if q["type"] == QuestionType.RATING and not q["group"] and q.get("scale"):
+                lines.append(
+                    (
+                        "note",
+                        f"{message('scale', lang)}: "
+                        + "; ".join(f"{i} {s}" for i, s in enumerate(q["scale"], start=1)),
+                    )
+                )
+        out.append({"title": title + (f" ({', '.join(dates)})" if dates else ""), "lines": lines})
+    return out
