@@ -13,7 +13,6 @@ import logging
 import re
 import socket
 import threading
-import uuid
 from datetime import datetime, timedelta
 
 import pytest
@@ -23,16 +22,15 @@ from aiosmtpd.controller import Controller
 from collector.extensions import db
 from collector.mail import MailSettings
 from collector.models import (
-    Answer,
     CommentTheme,
     Notification,
     Report,
-    Response,
     User,
     answer_theme,
 )
 from tests.admin.panel import login
-from tests.factories import create_office, create_user, published_version
+from tests.admin.test_home import add_response as store_response
+from tests.factories import create_office, create_user
 
 from .dataset import local
 
@@ -113,36 +111,17 @@ def run(app):
 def add_response(
     office, at, *, department=None, overall=None, ratings=None, comment=None, hidden=False
 ):
-    """Store one response at ``at`` (naive UTC) the way the collector stores it."""
-    version = published_version(office)
-    response = Response(
-        id=uuid.uuid4(),
-        office_id=office.id,
-        version_id=version.id,
-        submitted_at=at,
-        channel="widget",
-        department_key=department,
-        content_hash="x" * 64,
+    """Store one response at ``at`` (naive UTC); return its comment's answer row, if any."""
+    response = store_response(
+        office,
+        at,
+        department=department,
+        overall=overall,
+        ratings=ratings,
+        comment=comment,
+        hidden=hidden,
     )
-    db.session.add(response)
-    common = dict(
-        response=response,
-        office_id=office.id,
-        version_id=version.id,
-        submitted_at=at,
-        department_key=department,
-    )
-    if department:
-        db.session.add(Answer(question_key="department", option_key=department, **common))
-    if overall is not None:
-        db.session.add(Answer(question_key="overall", value=overall, **common))
-    for key, value in (ratings or {}).items():
-        db.session.add(Answer(question_key=key, value=value, **common))
-    answer = None
-    if comment is not None:
-        answer = Answer(question_key="comment", text=comment, hidden=hidden, **common)
-        db.session.add(answer)
-    return answer
+    return next((a for a in response.answers if a.question_key == "comment"), None)
 
 
 def make_office(created=datetime(2025, 1, 10), **fields):
