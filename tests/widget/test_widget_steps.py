@@ -351,6 +351,13 @@ def test_keyboard_only_one_click_in_6_and_the_whole_survey_in_40(page, host_url,
             page.keyboard.press(key)
 
     press("Enter")  # open: focus on the scale's first target
+    # The dialog focuses its title, then (once the survey has arrived) the form's first control;
+    # a Tab pressed in between would be lost.
+    page.wait_for_function("""() => {
+        let el = document.activeElement
+        while (el && el.shadowRoot && el.shadowRoot.activeElement) el = el.shadowRoot.activeElement
+        return !!(el && el.closest('form') && ['BUTTON', 'INPUT'].includes(el.tagName))
+    }""")
     press("Tab", 4)  # -> 5
     with page.expect_response(RESPONSES):
         press("Enter")
