@@ -4,15 +4,15 @@ The real app (limiter off, and on with Redis at 127.0.0.1:6379 as in production)
 alternating rounds with a bare Flask endpoint that parses the same JSON and answers 201 (the bare
 parse), and one that also writes the same response and answer rows by plain SQL in one durable
 transaction, with no validation (the bare store). The code before this work (``BENCH_BEFORE_REF``,
-default ``api10``, checked out of git into a temporary folder, limiter off) runs in the same rounds
-for CPU per POST and latency. GET /survey answered 304 (limiter on) against a bare 304. Load comes
+default: main just before the lean write path was merged, 5d89893, checked out of git into a
+temporary folder, limiter off) runs in the same rounds for CPU per POST and latency. GET /survey answered 304 (limiter on) against a bare 304. Load comes
 from ``wrk`` (Debian package) in a second process on 127.0.0.1; each figure is the median of the
 rounds, and the ratios are the medians of each round's ratio.
 
 Environment: BENCH_PG_URL (default postgresql+psycopg://postgres@127.0.0.1:5432/ocen_bench, created
 if missing; never the CI database ``test``), BENCH_RUNS (5), BENCH_SECONDS (4), BENCH_WORKERS (2),
 BENCH_THREADS (4), BENCH_CONNECTIONS (8), BENCH_REDIS (redis://127.0.0.1:6379),
-BENCH_BEFORE_REF (api10; empty = skip), BENCH_ONLY (run only the parts whose name contains it:
+BENCH_BEFORE_REF (5d89893; empty = skip), BENCH_ONLY (run only the parts whose name contains it:
 "sqlite", "postgresql", "304").
 """
 
@@ -46,6 +46,8 @@ TARGETS = {
     ("postgresql, limiter on", "store"): 0.75,
     ("GET 304, limiter on", "bare"): 1.0,
 }
+# main just before the lean write path (issue 12) was merged: the "before" of CPU and latency.
+BEFORE_REF = "5d89893b591d5e450c109e29d92713d3363a97be"
 BENCH_LIMITS = "1000000 per minute;100000000 per hour"  # two windows, as the default; never hit
 
 # Unique ids: a random prefix per wrk thread, the thread's number and a counter.
@@ -623,7 +625,7 @@ def main() -> None:
     lines: list[str] = []
     scratch = Path(tempfile.mkdtemp(prefix="ocen-bench-"))
     try:
-        before = before_tree(os.environ.get("BENCH_BEFORE_REF", "api10"), scratch)
+        before = before_tree(os.environ.get("BENCH_BEFORE_REF", BEFORE_REF), scratch)
         sqlite_url = f"sqlite:///{scratch / 'bench.db'}"
         before_sqlite = f"sqlite:///{scratch / 'before.db'}"
         if is_wanted("sqlite") or is_wanted("304"):
