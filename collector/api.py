@@ -14,7 +14,7 @@ from typing import Any
 from urllib.parse import parse_qsl
 
 import sqlalchemy as sa
-from flask import Blueprint, Flask, current_app, g, request
+from flask import Blueprint, Flask, current_app, request
 from flask import Response as HttpResponse
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 from werkzeug.http import parse_etags, unquote_etag
@@ -108,48 +108,68 @@ def http_error_response(exc: HTTPException) -> HttpResponse:
 # -- origins and CORS ------------------------------------------------------------------------------
 
 
+class ApiRequest:
+    """What one API request has resolved so far: its office, the Origin to echo in CORS headers,
+    whether a refused origin was counted. Kept in the request's WSGI environ, so it ends with the
+    request whatever app context is around it (no teardown to run)."""
+
+    __slots__ = ("context", "cors_origin", "refusal_recorded", "resolved")
+
+    def __init__(self) -> None:
+        self.resolved = False  # the office was looked up (``context`` None: there is none)
+        self.context: OfficeContext | None = None
+        self.cors_origin: str | None | bool = False  # False: not decided yet
+        self.refusal_recorded = False
+
+
+_STATE_KEY = "ocen.api"
+
+
+def api_request() -> ApiRequest:
+    environ = request.environ
+    state = environ.get(_STATE_KEY)
+    if state is None:
+        state = environ[_STATE_KEY] = ApiRequest()
+    return state
+
+
 def check_origin(context: OfficeContext) -> str:
     """Return the request's Origin if the office accepts it, else raise a 403 SubmissionError.
 
     A refused origin is counted for the office (``record_refused_origin``: the origin only, once
     per request, never failing it), so the panel can show the webmaster which pages were refused.
     """
-    g.cors_origin = None
+    state = api_request()
+    state.cors_origin = None
     raw = request.headers.get("Origin")
     if not raw:
         raise SubmissionError(403, "origin_missing")
     origin = normalize_origin(raw)
     if origin is None or not context.has_origin(origin):
-        if not g.get("refusal_recorded"):
-            g.refusal_recorded = True
+        if not state.refusal_recorded:
+            state.refusal_recorded = True
             record_refused_origin(context.id, raw)
         raise SubmissionError(403, "origin_not_allowed")
-    g.cors_origin = raw
+    state.cors_origin = raw
     return raw
 
 
 def get_context_or_404(slug: str) -> OfficeContext:
     """Return the office's context, resolved once per request, else raise a 404 SubmissionError."""
-    if "office_context" not in g:
-        g.office_context = get_office_context(slug)
-    if g.office_context is None:
+    state = api_request()
+    if not state.resolved:
+        state.context = get_office_context(slug)
+        state.resolved = True
+    if state.context is None:
         raise SubmissionError(404, "office_not_found")
-    return g.office_context
-
-
-@bp.teardown_request
-def forget_request_state(_exc: BaseException | None) -> None:
-    """Drop this request's office context and origin: ``g`` outlives a request when an app context
-    was pushed before it (the tests), and the next request must resolve its own."""
-    g.pop("office_context", None)
-    g.pop("cors_origin", None)
-    g.pop("refusal_recorded", None)
+    return state.context
 
 
 def get_cors_origin(slug: str) -> str | None:
     """Return the Origin to echo in CORS headers for a responses request, or None."""
-    if "cors_origin" in g:
-        return g.cors_origin
+    decided = api_request().cors_origin
+    if decided is not False:
+        return decided  # type: ignore[return-value]
     try:
         return check_origin(get_context_or_404(slug))
     except SubmissionError:
@@ -161,22 +181,38 @@ def get_cors_origin(slug: str) -> str | None:
         return None
 
 
+def add_vary_origin(response: HttpResponse) -> None:
+    """Add ``Origin`` to the response's Vary header (werkzeug's ``vary`` parses and rebuilds it)."""
+    headers = response.headers
+    vary = headers.get("Vary")
+    if not vary:
+        headers["Vary"] = "Origin"
+    elif "origin" not in (part.strip().lower() for part in vary.split(",")):
+        headers["Vary"] = vary + ", Origin"
+
+
+PUBLIC_READS = frozenset(("api.get_survey", "api.get_openapi"))
+POSTING = frozenset(("api.submit_response", "api.preflight_response"))
+
+
 @bp.after_request
 def add_cors_headers(response: HttpResponse) -> HttpResponse:
     """Add CORS headers: anyone may read the public survey; only allowed origins may post."""
-    if request.endpoint in ("api.get_survey", "api.get_openapi"):
+    endpoint = request.endpoint
+    if endpoint in PUBLIC_READS:
         # Public, credential-free data: "*". The survey's body still varies by Origin
         # (``origin_allowed``), so get_survey adds ``Vary: Origin`` itself.
         response.headers["Access-Control-Allow-Origin"] = "*"
-    elif request.endpoint in ("api.submit_response", "api.preflight_response"):
-        response.vary.add("Origin")
+    elif endpoint in POSTING:
+        add_vary_origin(response)
         origin = get_cors_origin((request.view_args or {}).get("slug", ""))
         if origin:
-            response.headers["Access-Control-Allow-Origin"] = origin
-            if request.method == "OPTIONS":
-                response.headers["Access-Control-Allow-Methods"] = "POST"
-                response.headers["Access-Control-Allow-Headers"] = "Content-Type"
-                response.headers["Access-Control-Max-Age"] = PREFLIGHT_MAX_AGE
+            headers = response.headers
+            headers["Access-Control-Allow-Origin"] = origin
+            if endpoint == "api.preflight_response":
+                headers["Access-Control-Allow-Methods"] = "POST"
+                headers["Access-Control-Allow-Headers"] = "Content-Type"
+                headers["Access-Control-Max-Age"] = PREFLIGHT_MAX_AGE
     return response
 
 

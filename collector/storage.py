@@ -16,6 +16,8 @@ the resident's first click, and a report period never splits one response.
 
 from __future__ import annotations
 
+import fcntl
+import os
 import threading
 import uuid
 from collections.abc import Callable, Iterator
@@ -62,15 +64,46 @@ def answer_rows(submission: Submission, submitted_at: Any) -> list[dict]:
 
 
 _sqlite_writer = threading.Lock()
+_lock_files: dict[str, tuple[int, int]] = {}  # database path -> (process id, open lock file)
+
+
+def _lock_file(database: str) -> int:
+    """Return this process's open lock file beside the SQLite database (opened once per process:
+    a descriptor inherited through fork would share its lock with the parent)."""
+    known = _lock_files.get(database)
+    if known is not None and known[0] == os.getpid():
+        return known[1]
+    descriptor = os.open(database + "-writer.lock", os.O_RDWR | os.O_CREAT, 0o600)
+    _lock_files[database] = (os.getpid(), descriptor)
+    return descriptor
+
+
+@contextmanager
+def _sqlite_write_lock(database: str | None) -> Iterator[None]:
+    with _sqlite_writer:
+        if not database or database == ":memory:" or database.startswith("file:"):
+            yield
+            return
+        descriptor = _lock_file(database)
+        fcntl.flock(descriptor, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(descriptor, fcntl.LOCK_UN)
 
 
 def write_lock() -> AbstractContextManager[Any]:
-    """Serialize this process's writers on SQLite, which allows one writer at a time anyway.
+    """Serialize the response writers on SQLite, which allows one writer at a time anyway.
 
-    Threads that collide inside SQLite wait in its busy handler, which sleeps 1, 2, 5, 10… ms;
-    queueing them on a lock here hands the database over as soon as the commit is done.
+    Writers that collide inside SQLite wait in its busy handler, which sleeps 1, 2, 5, 10… ms, even
+    when the other writer finished long before; the threads of one process queue on a lock here,
+    and the processes (gunicorn's workers) on a lock file beside the database (``flock``), which
+    hands the database over as soon as the commit is done. PostgreSQL needs neither.
     """
-    return _sqlite_writer if db.engine.dialect.name == "sqlite" else nullcontext()
+    engine = db.engine
+    if engine.dialect.name != "sqlite":
+        return nullcontext()
+    return _sqlite_write_lock(engine.url.database)
 
 
 RESPONSE_TABLE = Response.__table__
@@ -215,13 +248,17 @@ def _answer_arrays(rows: list[dict[str, Any]]) -> dict[str, list[Any]]:
     return {f"a_{column}": [row[column] for row in rows] for column in ANSWER_COLUMNS}
 
 
-def _sqlite_answer_rows(rows: list[dict[str, Any]]) -> list[tuple[Any, ...]]:
+def _sqlite_answer_rows(
+    rows: list[dict[str, Any]], response_id: uuid.UUID, submitted_at: datetime
+) -> list[tuple[Any, ...]]:
+    """Return the rows as SQLite takes them; a response's rows share its id and time."""
+    response_hex, stamp = response_id.hex, _sqlite_time(submitted_at)
     return [
         (
-            row["response_id"].hex,
+            response_hex,
             row["office_id"],
             row["version_id"],
-            _sqlite_time(row["submitted_at"]),
+            stamp,
             row["department_key"],
             row["question_key"],
             row["value"],
@@ -257,11 +294,12 @@ def write_response(
         "submitted_at": _sqlite_time(values["submitted_at"]),
         "completed": int(values["completed"]),
     }
+    answers = _sqlite_answer_rows(rows, values["id"], values["submitted_at"])  # before the lock
     with write_lock(), driver_connection() as connection:
         cursor = connection.cursor()
         cursor.execute(SQLITE_INSERT_RESPONSE, params)
-        if rows:
-            cursor.executemany(SQLITE_INSERT_ANSWER, _sqlite_answer_rows(rows))
+        if answers:
+            cursor.executemany(SQLITE_INSERT_ANSWER, answers)
         commit(connection)
 
 
@@ -402,7 +440,9 @@ def update_response(
         return False
     cursor.execute("DELETE FROM answer WHERE response_id = ?", (submission.id.hex,))
     if rows:
-        cursor.executemany(SQLITE_INSERT_ANSWER, _sqlite_answer_rows(rows))
+        cursor.executemany(
+            SQLITE_INSERT_ANSWER, _sqlite_answer_rows(rows, submission.id, stored.submitted_at)
+        )
     commit(connection)
     return True
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from datetime import timedelta
+from functools import lru_cache
 from urllib.parse import urlsplit
 
 import sqlalchemy as sa
@@ -80,8 +81,12 @@ def check_allowed_origin(text: str) -> str:
     return origin
 
 
+@lru_cache(maxsize=512)
 def origin_or_none(value: str | None) -> str | None:
-    """Return a request's ``Origin`` header as ``normalize_origin`` reads it, or None if it is none."""
+    """Return a request's ``Origin`` header as ``normalize_origin`` reads it, or None if it is none.
+
+    Every POST and preflight asks this of the same few origins: the answer is kept (a pure
+    function of the text; a bounded cache, so a client sending random origins only evicts)."""
     if not value:
         return None
     try:
