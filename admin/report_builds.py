@@ -4,20 +4,36 @@ The clerk's click stores a ``ReportBuild`` (queued) and answers at once with its
 refreshes itself (``<meta http-equiv="refresh">``, no script) until the build is done — with a link
 to the archived report — or failed, with the reason in Polish. One build of the same office, period,
 reason and language may be under way at a time (a partial unique index): a second click finds the
-first and shows its page. A build left "building" by a process that stopped is failed after
-``STALE_AFTER`` so the next click can start again.
+first and shows its page.
+
+A build outlives the process that runs it. While a run works, a heartbeat thread of the same
+process touches the build's ``updated_at`` every ``REPORT_BUILD_HEARTBEAT_SECONDS``. A build queued
+or building that nobody touched for ``REPORT_BUILD_ORPHANED_SECONDS`` has lost its process (a
+deploy, a recycled worker, a crash): whichever process next shows its status page, or is asked for
+the same report, takes it over and runs it again (``resume_orphan``), without a new click.
+
+Every run takes the build by raising ``attempts`` in one conditional UPDATE (``claim_build``), so of
+two processes taking it at once one wins; every later write of a run — its heartbeat, done, failed —
+holds only while ``attempts`` is still its own number, so a run that lost the build to another
+changes nothing. The report is archived in the transaction that marks the build done: both happened
+or neither, and a build's report is archived once. After ``REPORT_BUILD_ATTEMPTS`` runs the build
+fails as interrupted, so a report that kills its process cannot loop; a run that has not ended after
+``REPORT_BUILD_MAX_SECONDS`` stops its heartbeat, so a hung run is taken over too.
 """
 
 from __future__ import annotations
 
 import logging
 import threading
+import time
 import uuid
-from datetime import timedelta
+from datetime import datetime, timedelta
+from typing import Any, cast
 
 import sqlalchemy as sa
 from flask import Flask, current_app
 from flask_babel import gettext as _
+from sqlalchemy.orm import Session
 
 from collector.audit import Actor, audit_change
 from collector.extensions import db
@@ -28,11 +44,10 @@ from reports.periods import Period
 log = logging.getLogger(__name__)
 ACTIVE = ("queued", "building")
 SERVER_ERROR, INTERRUPTED = "code:server", "code:interrupted"  # errors worded when shown
-STALE_AFTER = timedelta(minutes=30)
 
 
 def active_build(office: Office, period: Period, reason: str, lang: str) -> ReportBuild | None:
-    """Return the build of this report under way, failing one that has been stuck too long."""
+    """Return the build of this report under way, resuming it if its process went away."""
     build = db.session.scalar(
         sa.select(ReportBuild).where(
             ReportBuild.office_id == office.id,
@@ -43,10 +58,10 @@ def active_build(office: Office, period: Period, reason: str, lang: str) -> Repo
             ReportBuild.state.in_(ACTIVE),
         )
     )
-    if build is not None and utcnow() - build.updated_at > STALE_AFTER:
-        set_state(build, "failed", INTERRUPTED)
-        db.session.commit()
-        return None
+    if build is not None:
+        resume_orphan(build)
+        if build.state not in ACTIVE:  # it had all its attempts: the click starts a new build
+            return None
     return build
 
 
@@ -72,6 +87,7 @@ def start_build(
         requested_by_id=author.id if author is not None else None,
         supersedes_id=supersedes.id if supersedes is not None else None,
         state="queued",
+        remote_addr=remote_addr,
     )
     db.session.add(build)
     try:
@@ -82,32 +98,151 @@ def start_build(
         if existing is None:
             raise
         return existing
-    app = current_app._get_current_object()  # type: ignore[attr-defined]
-    thread = threading.Thread(
-        target=run_build,
-        args=(app, build.id, remote_addr),
-        name=f"report-build-{build.id}",
-        daemon=True,
-    )
-    app.extensions.setdefault("report_builds", {})[build.id] = thread
-    thread.start()
+    start_run(build.id)
     return build
 
 
-def set_state(build: ReportBuild, state: str, error: str = "") -> None:
-    build.state, build.error, build.updated_at = state, error, utcnow()
+def is_orphaned(build: ReportBuild) -> bool:
+    """Tell whether the build is under way but its process has not touched it for the orphan age."""
+    return build.state in ACTIVE and build.updated_at < orphaned_before()
 
 
-def run_build(app: Flask, build_id: uuid.UUID, remote_addr: str) -> None:
-    """Build and archive the report of a queued build, recording each state; never raise."""
+def orphaned_before() -> datetime:
+    """Return the time before which an untouched build has lost its process."""
+    return utcnow() - timedelta(seconds=current_app.config["REPORT_BUILD_ORPHANED_SECONDS"])
+
+
+def resume_orphan(build: ReportBuild) -> bool:
+    """Take over a build whose process went away and run it here; True when this process took it.
+
+    A build that has had all its attempts is failed as interrupted instead. ``build`` is reloaded.
+    """
+    if not is_orphaned(build):
+        return False
+    attempt = claim_build(db.session, build.id, build.attempts, orphaned_before=orphaned_before())
+    db.session.refresh(build)
+    if attempt is None:
+        return False
+    log.warning("Report build %s lost its process; resuming it (run %s)", build.id, attempt)
+    start_run(build.id, attempt)
+    return True
+
+
+def claim_build(
+    session: Session,
+    build_id: uuid.UUID,
+    seen_attempts: int,
+    *,
+    orphaned_before: datetime | None = None,
+) -> int | None:
+    """Take the build for a new run in one conditional UPDATE; return the run's number, or None.
+
+    The UPDATE holds only while ``attempts`` is still ``seen_attempts``: of two processes taking the
+    same build, one wins. Without ``orphaned_before`` only a queued build is taken (the run its click
+    started); with it, a queued or building one untouched since then. A build that has had all its
+    attempts is failed as interrupted instead (None). Commits.
+    """
+    where = [
+        ReportBuild.id == build_id,
+        ReportBuild.attempts == seen_attempts,
+        ReportBuild.state.in_(ACTIVE),
+        ReportBuild.state == "queued"
+        if orphaned_before is None
+        else ReportBuild.updated_at < orphaned_before,
+    ]
+    exhausted = seen_attempts >= current_app.config["REPORT_BUILD_ATTEMPTS"]
+    if exhausted:
+        won = update_build(session, where, state="failed", error=INTERRUPTED)
+    else:
+        won = update_build(session, where, state="building", error="", attempts=seen_attempts + 1)
+    session.commit()
+    if exhausted and won:
+        log.error("Report build %s was interrupted %s times; failed", build_id, seen_attempts)
+    return seen_attempts + 1 if won and not exhausted else None
+
+
+def held_by(build_id: uuid.UUID, attempt: int) -> list[Any]:
+    """Return the conditions under which run ``attempt`` still holds the build."""
+    return [
+        ReportBuild.id == build_id,
+        ReportBuild.attempts == attempt,
+        ReportBuild.state == "building",
+    ]
+
+
+def update_build(session: Session | sa.Connection, where: list[Any], **values: Any) -> bool:
+    """Update the build only where ``where`` holds, touching ``updated_at``; True if it did."""
+    statement = sa.update(ReportBuild).where(*where).values(updated_at=utcnow(), **values)
+    # An UPDATE's result is a CursorResult; Session.execute is typed as returning Result.
+    result = cast(
+        "sa.CursorResult[Any]",
+        session.execute(statement.execution_options(synchronize_session=False)),
+    )
+    return result.rowcount == 1
+
+
+def start_run(build_id: uuid.UUID, attempt: int | None = None) -> None:
+    """Run the build in a thread of this process (see ``run_build``)."""
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    thread = threading.Thread(
+        target=run_build,
+        args=(app, build_id, attempt),
+        name=f"report-build-{build_id}",
+        daemon=True,
+    )
+    app.extensions.setdefault("report_builds", []).append(thread)
+    thread.start()
+
+
+class Heartbeat:
+    """Touch a running build's ``updated_at`` from a thread of its own until stopped.
+
+    It stops by itself once the build is no longer the run's (done, failed or taken over) and after
+    ``REPORT_BUILD_MAX_SECONDS``, so that a hung run is seen as lost and taken over.
+    """
+
+    def __init__(self, app: Flask, build_id: uuid.UUID, attempt: int) -> None:
+        self.build_id, self.attempt = build_id, attempt
+        self.engine = db.engine
+        self.every = app.config["REPORT_BUILD_HEARTBEAT_SECONDS"]
+        self.deadline = time.monotonic() + app.config["REPORT_BUILD_MAX_SECONDS"]
+        self.stopped = threading.Event()
+        self.thread = threading.Thread(
+            target=self.beat, name=f"report-build-heartbeat-{build_id}", daemon=True
+        )
+        self.thread.start()
+
+    def beat(self) -> None:
+        while not self.stopped.wait(self.every):
+            if time.monotonic() > self.deadline:
+                log.warning("Report build %s is still running; its heartbeat stops", self.build_id)
+                return
+            try:
+                with self.engine.begin() as connection:
+                    if not update_build(connection, held_by(self.build_id, self.attempt)):
+                        return
+            except sa.exc.SQLAlchemyError:  # the database is away for a moment: beat again later
+                log.warning("Could not touch report build %s", self.build_id, exc_info=True)
+
+    def stop(self) -> None:
+        self.stopped.set()
+        self.thread.join()
+
+
+def run_build(app: Flask, build_id: uuid.UUID, attempt: int | None = None) -> None:
+    """Build and archive the report as run ``attempt`` (None: take the queued build); never raise."""
     with app.app_context():
         session = db.session
+        heartbeat = None
         try:
+            if attempt is None:
+                attempt = claim_build(session, build_id, 0)
+                if attempt is None:
+                    return
+            heartbeat = Heartbeat(app, build_id, attempt)
             build = session.get(ReportBuild, build_id)
-            if build is None or build.state != "queued":
+            if build is None:
                 return
-            set_state(build, "building")
-            session.commit()
             office = session.get(Office, build.office_id)
             author = session.get(User, build.requested_by_id) if build.requested_by_id else None
             try:
@@ -119,13 +254,22 @@ def run_build(app: Flask, build_id: uuid.UUID, remote_addr: str) -> None:
                     reason=build.reason,
                     author=author,
                     lang=build.lang,
-                    remote_addr=remote_addr,
+                    remote_addr=build.remote_addr,
                 )
             except ReportError as error:
                 session.rollback()
-                build = session.get(ReportBuild, build_id)
-                set_state(build, "failed", str(error))
+                update_build(session, held_by(build_id, attempt), state="failed", error=str(error))
                 session.commit()
+                return
+            # The report and the build's "done" commit together, and only while this run holds the
+            # build: a run that lost it to a resumed one rolls its report back.
+            if not update_build(
+                session, held_by(build_id, attempt), state="done", error="", report_id=report.id
+            ):
+                session.rollback()
+                log.warning(
+                    "Report build %s was taken over; run %s archives nothing", build_id, attempt
+                )
                 return
             earlier = session.get(Report, build.supersedes_id) if build.supersedes_id else None
             if earlier is not None and earlier.superseded_by_id is None:
@@ -133,31 +277,36 @@ def run_build(app: Flask, build_id: uuid.UUID, remote_addr: str) -> None:
                 audit_change(
                     "report.supersede",
                     earlier,
-                    actor=Actor(user=author, remote_addr=remote_addr),
+                    actor=Actor(user=author, remote_addr=build.remote_addr),
                     before={"superseded_by": None},
                     after={"superseded_by": str(report.id)},
                 )
-            build.report_id = report.id
-            set_state(build, "done")
             session.commit()
         except Exception:  # the page must say it failed, whatever happened
             log.exception("Building report %s failed", build_id)
             session.rollback()
-            build = session.get(ReportBuild, build_id)
-            if build is not None:
-                set_state(build, "failed", SERVER_ERROR)
-                session.commit()
+            if attempt is not None:
+                try:
+                    update_build(
+                        session, held_by(build_id, attempt), state="failed", error=SERVER_ERROR
+                    )
+                    session.commit()
+                except sa.exc.SQLAlchemyError:  # it stays building, and is resumed once orphaned
+                    log.exception("Could not record the failure of report build %s", build_id)
+                    session.rollback()
         finally:
+            if heartbeat is not None:
+                heartbeat.stop()
             session.remove()
 
 
 def wait_for_builds(app: Flask, timeout: float = 120) -> None:
     """Wait until the app's background builds have finished (tests, the CLI, shutdown)."""
-    for thread in list(app.extensions.get("report_builds", {}).values()):
+    for thread in list(app.extensions.get("report_builds", [])):
         thread.join(timeout)
-    app.extensions["report_builds"] = {
-        k: t for k, t in app.extensions.get("report_builds", {}).items() if t.is_alive()
-    }
+    app.extensions["report_builds"] = [
+        t for t in app.extensions.get("report_builds", []) if t.is_alive()
+    ]
 
 
 def state_text(build: ReportBuild) -> str:
@@ -170,12 +319,24 @@ def state_text(build: ReportBuild) -> str:
     }[build.state]
 
 
+def is_resumed(build: ReportBuild) -> bool:
+    """Tell whether the build was taken over after its process went away (and has not failed)."""
+    return build.attempts > 1 and build.state != "failed"
+
+
 def error_text(build: ReportBuild) -> str:
     """Return why the build failed, in the panel's language where the reason is ours."""
     if build.error == SERVER_ERROR:
         return _(
             "Wystąpił błąd serwera. Proszę spróbować ponownie; jeśli błąd się powtórzy, proszę "
             "zgłosić go administratorowi."
+        )
+    if build.error == INTERRUPTED and build.attempts > 1:
+        return _(
+            "Generowanie zostało przerwane %(count)s razy (np. przez ponowne uruchomienie serwera) "
+            "i nie będzie już wznawiane. Proszę spróbować ponownie; jeśli sytuacja się powtórzy, "
+            "proszę zgłosić ją administratorowi.",
+            count=build.attempts,
         )
     if build.error == INTERRUPTED:
         return _("Generowanie zostało przerwane (np. przez ponowne uruchomienie serwera).")

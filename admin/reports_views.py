@@ -53,7 +53,7 @@ from .confirm import ConfirmationRefused, confirm_token, is_confirmed
 from .i18n import get_language
 from .localtime import local_time
 from .pages import get_chosen_office, render_office_choice
-from .report_builds import ACTIVE, error_text, start_build, state_text
+from .report_builds import ACTIVE, error_text, is_resumed, resume_orphan, start_build, state_text
 
 EXPORTS = {
     "csv": ("text/csv; charset=utf-8", "odpowiedzi-{slug}-{start}-{end}.csv"),
@@ -290,6 +290,8 @@ class ReportsView(PanelView):
         build = db.session.get(ReportBuild, key)
         if build is None or build.office_id != office.id:
             return error_page(404, _("Nie ma takiego generowania raportu."))
+        # A build whose process went away (a restart) is taken over by whichever process shows it.
+        resume_orphan(build)
         lang = report_lang()
         report = db.session.get(Report, build.report_id) if build.report_id else None
         return self.render(
@@ -298,6 +300,7 @@ class ReportsView(PanelView):
             build=build,
             report=report,
             running=build.state in ACTIVE,
+            resumed=is_resumed(build),
             auto_refresh=request.args.get("refresh") != "0",
             state_text=state_text(build),
             error_text=error_text(build) if build.state == "failed" else "",

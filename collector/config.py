@@ -6,6 +6,7 @@ import logging
 import os
 import secrets
 from pathlib import Path
+from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
 from flask import Flask
@@ -113,6 +114,19 @@ def check_cache_seconds(value: object) -> float:
             f"API_CACHE_SECONDS must be a number of seconds from 0 to 3600, not {value!r}."
         )
     return seconds
+
+
+def check_report_build_timing(config: dict[str, Any]) -> None:
+    """Raise ConfigError unless a live build's heartbeat comes well within the orphan age."""
+    heartbeat = config["REPORT_BUILD_HEARTBEAT_SECONDS"]
+    orphaned = config["REPORT_BUILD_ORPHANED_SECONDS"]
+    if not 0 < heartbeat * 2 <= orphaned:
+        raise ConfigError(
+            "REPORT_BUILD_ORPHANED_SECONDS must be at least twice REPORT_BUILD_HEARTBEAT_SECONDS "
+            f"(a positive number), or running builds are resumed twice: {orphaned!r}, {heartbeat!r}."
+        )
+    if config["REPORT_BUILD_ATTEMPTS"] < 1:
+        raise ConfigError("REPORT_BUILD_ATTEMPTS must be at least 1.")
 
 
 def check_recycle_seconds(value: object) -> int:
@@ -229,6 +243,15 @@ def load_config(
         RESPONSE_MAX_BYTES=16 * 1024,
         MIN_FILL_SECONDS=2,
         RETIRED_GRACE_HOURS=24,
+        # A report built from the panel (admin/report_builds.py): its process touches the build
+        # every REPORT_BUILD_HEARTBEAT_SECONDS; a build untouched for REPORT_BUILD_ORPHANED_SECONDS
+        # lost its process and is resumed by the next request that shows or asks for it, at most
+        # REPORT_BUILD_ATTEMPTS runs in all. A run that has not ended after REPORT_BUILD_MAX_SECONDS
+        # stops its heartbeat, so a hung run is resumed too.
+        REPORT_BUILD_HEARTBEAT_SECONDS=10,
+        REPORT_BUILD_ORPHANED_SECONDS=60,
+        REPORT_BUILD_ATTEMPTS=3,
+        REPORT_BUILD_MAX_SECONDS=30 * 60,
         API_CACHE_SECONDS=environ.get("API_CACHE_SECONDS", "10"),
         MAIL_URL=environ.get("MAIL_URL", ""),
         PROXY_COUNT=environ.get("PROXY_COUNT", "0"),
@@ -256,6 +279,7 @@ def load_config(
     ] in ("sqlite://", "sqlite:///"):
         # An in-memory SQLite database lives in one connection (a static pool, no queue).
         app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {}
+    check_report_build_timing(app.config)
     app.config["PUBLIC_URL"] = check_public_url(app.config["PUBLIC_URL"])
     app.config["RATELIMIT_STORAGE_URI"] = check_storage_uri(app.config["RATELIMIT_STORAGE_URI"])
     if is_production(environ):

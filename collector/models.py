@@ -544,7 +544,10 @@ class ReportBuild(Model):
     """A report asked for in the panel and built in the background: its state for the status page.
 
     ``state`` is queued → building → done (``report_id`` set) or failed (``error`` in Polish). One
-    build per office, period, reason and language may be queued or building at a time.
+    build per office, period, reason and language may be queued or building at a time. While it
+    runs, the process building it keeps ``updated_at`` fresh (a heartbeat); ``attempts`` counts the
+    runs started, each taking the build by raising it, so a run whose number is no longer the
+    row's has lost the build to a resumed one (``admin.report_builds``).
     """
 
     __tablename__ = "report_build"
@@ -579,6 +582,9 @@ class ReportBuild(Model):
     report_id: Mapped[uuid.UUID | None] = mapped_column(sa.ForeignKey("report.id"), default=None)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+    attempts: Mapped[int] = mapped_column(default=0, server_default="0")
+    # The requesting staff member's address, for the audit of a run resumed by another process.
+    remote_addr: Mapped[str] = mapped_column(sa.String(45), default="", server_default="")
 
 
 class CorrectiveAction(Model):

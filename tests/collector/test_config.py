@@ -62,3 +62,19 @@ def test_production_starts_with_shared_limits_or_one_stated_process(tmp_path, en
     app = Flask(__name__, instance_path=str(tmp_path))
     load_config(app, environ={"OCEN_ENV": "production", "SECRET_KEY": "s" * 32, **environ})
     assert app.config["PRODUCTION"] is True
+
+
+@pytest.mark.parametrize(
+    ("config", "message"),
+    [
+        ({"REPORT_BUILD_ORPHANED_SECONDS": 15}, "at least twice REPORT_BUILD_HEARTBEAT_SECONDS"),
+        ({"REPORT_BUILD_HEARTBEAT_SECONDS": 0}, "at least twice REPORT_BUILD_HEARTBEAT_SECONDS"),
+        ({"REPORT_BUILD_ATTEMPTS": 0}, "REPORT_BUILD_ATTEMPTS"),
+    ],
+)
+def test_report_build_timing_that_would_take_over_live_builds_stops_start_up(
+    tmp_path, config, message
+):
+    app = Flask(__name__, instance_path=str(tmp_path))
+    with pytest.raises(ConfigError, match=message):
+        load_config(app, config=config, environ={})
