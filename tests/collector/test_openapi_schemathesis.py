@@ -24,7 +24,7 @@ ORIGIN = "https://www.leszno.pl"
 CASES_PER_OPERATION = 150
 
 
-def test_every_answer_is_the_one_the_document_describes(app):
+def test_every_answer_is_the_one_the_document_describes(app, record_property):
     office = create_office(slug="demo", origins=[ORIGIN], publish_results=True)
     year = local_today().year - 1  # a published yearly report, so the results are served too
     archive_report(
@@ -42,6 +42,9 @@ def test_every_answer_is_the_one_the_document_describes(app):
     for result in schema.get_all_operations():
         run_operation(result.ok(), ran, statuses)
     print("schemathesis cases per operation:", ran, "total:", sum(ran.values()))
+    # shown at the end of `make test` (tests/conftest.py, pytest_terminal_summary)
+    record_property("schemathesis_cases", sum(ran.values()))
+    record_property("schemathesis_operations", len(ran))
     # survey, responses, the preflight and the results, each run
     assert len(ran) >= 4 and all(ran.values())
     # The results were served, not only refused: the 200's body was checked against its schema.
