@@ -361,11 +361,23 @@ class ReportsView(PanelView):
             .where(Report.office_id == office.id)
             .order_by(Report.created_at.desc())
         ).all()
+        # Reports still being built are listed above the archive, where the clerk looks for them;
+        # one whose process went away (a restart) is taken over here, as on its own page.
+        builds = db.session.scalars(
+            sa.select(ReportBuild)
+            .where(ReportBuild.office_id == office.id, ReportBuild.state.in_(ACTIVE))
+            .order_by(ReportBuild.created_at)
+        ).all()
+        for build in builds:
+            resume_orphan(build)
         lang = report_lang()
         return self.render(
             "admin/reports/archive.html",
             office=office,
             reports=reports,
+            builds=[build for build in builds if build.state in ACTIVE],
+            is_resumed=is_resumed,
+            state_text=state_text,
             reason_label=lambda r: REASONS.get(r, {}).get(lang, r),
             fmt_date=fmt_date,
             lang=lang,

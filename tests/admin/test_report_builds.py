@@ -337,3 +337,34 @@ def test_another_offices_build_is_not_shown(client, admin_user):
     login(client, "admin@inny.pl")
     page = client.get(response.location)
     assert page.status_code == 404 and OFFICE_NAME not in text(page)
+
+
+def test_the_archive_lists_reports_being_built_and_resumes_one_left_by_a_restart(
+    client, admin_user
+):
+    """The build's page says the report will go to the archive, so that is where a clerk who left
+    the page looks: the reports still being built are listed there, linked to their pages, and one
+    whose process went away is taken over by the archive's own request."""
+    stuck = left_by_a_restart(admin_user)
+    elsewhere = left_by_a_restart(create_user("admin@inny.pl", office=create_office("inny")))
+    login(client, "admin@lodz.pl")
+    page = text(client.get("/admin/reports/archive/"))
+    assert "Raporty w przygotowaniu" in page
+    assert f"/admin/reports/build/{stuck.id}" in page and "Wznowione po przerwie." in page
+    assert f"/admin/reports/build/{elsewhere.id}" not in page  # another office's build
+    finish_builds()
+    assert reload(stuck).state == "done" and reload(elsewhere).state == "building"
+    after = text(client.get("/admin/reports/archive/"))
+    assert "Raporty w przygotowaniu" not in after
+    report = db.session.scalar(sa.select(Report).where(Report.office_id == admin_user.office_id))
+    assert f"/admin/reports/archive/{report.id}.pdf" in after and count(Report) == 1
+
+
+def test_the_archive_leaves_a_live_build_to_its_process(client, admin_user):
+    """A build whose process still beats is only listed: nobody else starts it again."""
+    live = left_by_a_restart(admin_user, age=1)
+    login(client, "admin@lodz.pl")
+    page = text(client.get("/admin/reports/archive/"))
+    assert f"/admin/reports/build/{live.id}" in page and "Wznowione po przerwie." not in page
+    finish_builds()
+    assert reload(live).state == "building" and reload(live).attempts == 1 and count(Report) == 0
