@@ -190,7 +190,10 @@ def start_run(build_id: uuid.UUID, attempt: int | None = None) -> None:
         name=f"report-build-{build_id}",
         daemon=True,
     )
-    app.extensions.setdefault("report_builds", []).append(thread)
+    # The running builds' threads, for ``wait_for_builds``; finished ones are dropped here, so a
+    # long-running process does not keep one per report it ever built.
+    running = [t for t in app.extensions.get("report_builds", []) if t.is_alive()]
+    app.extensions["report_builds"] = [*running, thread]
     thread.start()
 
 

@@ -139,6 +139,21 @@ def svg_image(drawing: Any, alt: str) -> Markup:
     ).format(alt, round(width), round(height), Markup(data), alt)
 
 
+def archived_report(report_id: str) -> Report | None:
+    """Return the archived report with this id if the user may see it (their office), else None."""
+    try:
+        key = uuid.UUID(report_id)
+    except ValueError:
+        return None
+    return db.session.scalar(scoped(sa.select(Report).where(Report.id == key), Report))
+
+
+def download_name(report: Report, extension: str) -> str:
+    """Return the file name a downloaded report is saved under: office, period, format."""
+    period = f"{report.period_start.isoformat()}-{report.period_end.isoformat()}"
+    return f"raport-{report.office.slug}-{period}.{extension}"
+
+
 class ReportsView(PanelView):
     """The office's results for a chosen period, the report archive and the exports."""
 
@@ -386,21 +401,16 @@ class ReportsView(PanelView):
 
     @expose("/archive/<report_id>.pdf")
     def download(self, report_id: str) -> Any:
-        try:
-            key = uuid.UUID(report_id)
-        except ValueError:
-            return error_page(404)
-        report = db.session.scalar(scoped(sa.select(Report).where(Report.id == key), Report))
+        report = archived_report(report_id)
         if report is None:
             return error_page(404)
         audit("report.download", report, after={"sha256": report.sha256})
         db.session.commit()
-        name = f"raport-{report.office.slug}-{report.period_start.isoformat()}-{report.period_end.isoformat()}.pdf"
         response = send_file(
             io.BytesIO(report.pdf),
             mimetype="application/pdf",
             as_attachment=True,
-            download_name=name,
+            download_name=download_name(report, "pdf"),
         )
         response.headers["X-Content-SHA256"] = report.sha256
         return response
@@ -408,22 +418,17 @@ class ReportsView(PanelView):
     @expose("/archive/<report_id>.html")
     def download_html(self, report_id: str) -> Any:
         """Send an archived report as its accessible HTML form (the same figures as its PDF)."""
-        try:
-            key = uuid.UUID(report_id)
-        except ValueError:
-            return error_page(404)
-        report = db.session.scalar(scoped(sa.select(Report).where(Report.id == key), Report))
+        report = archived_report(report_id)
         if report is None:
             return error_page(404)
         body = build_html(archived_report_data(db.session, report), report.lang)
         audit("report.download", report, after={"format": "html"})
         db.session.commit()
-        name = f"raport-{report.office.slug}-{report.period_start.isoformat()}-{report.period_end.isoformat()}.html"
         return send_file(
             io.BytesIO(body.encode("utf-8")),
             mimetype="text/html",
             as_attachment=True,
-            download_name=name,
+            download_name=download_name(report, "html"),
         )
 
     @expose("/export")

@@ -113,12 +113,13 @@ class ApiRequest:
     whether a refused origin was counted. Kept in the request's WSGI environ, so it ends with the
     request whatever app context is around it (no teardown to run)."""
 
-    __slots__ = ("context", "cors_origin", "refusal_recorded", "resolved")
+    __slots__ = ("context", "cors_origin", "origin_checked", "refusal_recorded", "resolved")
 
     def __init__(self) -> None:
         self.resolved = False  # the office was looked up (``context`` None: there is none)
         self.context: OfficeContext | None = None
-        self.cors_origin: str | None | bool = False  # False: not decided yet
+        self.origin_checked = False  # ``cors_origin`` was decided (None: refused or missing)
+        self.cors_origin: str | None = None
         self.refusal_recorded = False
 
 
@@ -140,7 +141,7 @@ def check_origin(context: OfficeContext) -> str:
     per request, never failing it), so the panel can show the webmaster which pages were refused.
     """
     state = api_request()
-    state.cors_origin = None
+    state.origin_checked, state.cors_origin = True, None
     raw = request.headers.get("Origin")
     if not raw:
         raise SubmissionError(403, "origin_missing")
@@ -167,9 +168,9 @@ def get_context_or_404(slug: str) -> OfficeContext:
 
 def get_cors_origin(slug: str) -> str | None:
     """Return the Origin to echo in CORS headers for a responses request, or None."""
-    decided = api_request().cors_origin
-    if decided is not False:
-        return decided  # type: ignore[return-value]
+    state = api_request()
+    if state.origin_checked:
+        return state.cors_origin
     try:
         return check_origin(get_context_or_404(slug))
     except SubmissionError:

@@ -16,6 +16,14 @@ from .schemas import (
     SurveyDocumentSchema,
 )
 
+# A revalidation of a cached answer: both GETs answer 304 when it names the current ETag.
+IF_NONE_MATCH = {
+    "name": "If-None-Match",
+    "in": "header",
+    "required": False,
+    "schema": {"type": "string"},
+}
+
 
 def _error(description: str) -> dict[str, Any]:
     return {"description": description, "content": {"application/json": {"schema": "Error"}}}
@@ -111,12 +119,7 @@ def build_openapi() -> dict[str, Any]:
                         "description": "The asking page's origin: the document then says "
                         "`origin_allowed`.",
                     },
-                    {
-                        "name": "If-None-Match",
-                        "in": "header",
-                        "required": False,
-                        "schema": {"type": "string"},
-                    },
+                    IF_NONE_MATCH,
                 ],
                 "responses": {
                     "200": {
@@ -213,12 +216,7 @@ def build_openapi() -> dict[str, Any]:
                             "period": {"value": "2025-01-01/2025-12-31"},
                         },
                     },
-                    {
-                        "name": "If-None-Match",
-                        "in": "header",
-                        "required": False,
-                        "schema": {"type": "string"},
-                    },
+                    IF_NONE_MATCH,
                 ],
                 "responses": {
                     "200": {

@@ -364,14 +364,7 @@ def read_raw_pairs(
             sa.func.sum(y * y),
             sa.func.sum(x * y),
         )
-        .join(
-            overall,
-            sa.and_(
-                overall.response_id == driver.response_id,
-                overall.question_key == overall_key,
-                overall.value.is_not(None),
-            ),
-        )
+        .join(overall, rollup.overall_of_same_response(driver, overall, overall_key))
         .where(
             *clauses,
             sa.or_(

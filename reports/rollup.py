@@ -33,6 +33,16 @@ CHUNK_DAYS = 92  # days rolled up by one statement
 ROLLUP_LOCK = 0x0C3A  # first key of the PostgreSQL advisory lock taken while rolling up an office
 
 
+def overall_of_same_response(driver: Any, overall: Any, overall_key: str) -> sa.ColumnElement:
+    """Join a driver's answer to the overall rating of the same response (rated, not „nie
+    dotyczy”): the pairs of derived importance, read alike from the answers and for the roll-up."""
+    return sa.and_(
+        overall.response_id == driver.response_id,
+        overall.question_key == overall_key,
+        overall.value.is_not(None),
+    )
+
+
 def bucket(column: Any, bounds: Sequence[Any], values: Sequence[Any] | None = None) -> Any:
     """Return a balanced CASE giving the index (or ``values[index]``) of the range of ``column``.
 
@@ -283,14 +293,7 @@ def roll_up_range(
                     driver.value.label("x"),
                     overall.value.label("y"),
                 )
-                .join(
-                    overall,
-                    sa.and_(
-                        overall.response_id == driver.response_id,
-                        overall.question_key == overall_key,
-                        overall.value.is_not(None),
-                    ),
-                )
+                .join(overall, overall_of_same_response(driver, overall, overall_key))
                 .where(
                     driver.office_id == office_id,
                     driver.submitted_at >= low,

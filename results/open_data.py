@@ -215,6 +215,20 @@ def make_row(
     }
 
 
+def rating_row(kind: str, key: str, label: str, stats: dict[str, Any]) -> dict[str, Any]:
+    """Return the whole office's row of an area's or an item's figures."""
+    return make_row(
+        breakdown="office",
+        kind=kind,
+        key=key,
+        label=label,
+        n=stats["n"],
+        mean=stats["mean"],
+        satisfied_pct=stats["satisfied_pct"],
+        dissatisfied_pct=stats["dissatisfied_pct"],
+    )
+
+
 def office_rows(data: dict[str, Any]) -> list[dict[str, Any]]:
     """Return the whole office's rows: responses, the satisfaction index, each area and each item."""
     rows = [
@@ -242,36 +256,12 @@ def office_rows(data: dict[str, Any]) -> list[dict[str, Any]]:
     for area in data["areas"]:
         stats = area["stats"]
         if area["key"] != OTHER_AREA and stats and not is_small(stats["n"]):
-            rows.append(
-                make_row(
-                    breakdown="office",
-                    kind="area",
-                    key=area["key"],
-                    label=area["label"],
-                    n=stats["n"],
-                    mean=stats["mean"],
-                    satisfied_pct=stats["satisfied_pct"],
-                    dissatisfied_pct=stats["dissatisfied_pct"],
-                )
-            )
+            rows.append(rating_row("area", area["key"], area["label"], stats))
         for item in area["items"]:
-            stats = item["stats"]
-            if is_small(stats["n"]):
-                continue
-            rows.append(
-                make_row(
-                    breakdown="office",
-                    kind="item",
-                    # The question's key, or ``key@v1-2`` where its wording changed between versions
-                    # (then each wording is its own row, as in the report).
-                    key=item["id"],
-                    label=item["label"],
-                    n=stats["n"],
-                    mean=stats["mean"],
-                    satisfied_pct=stats["satisfied_pct"],
-                    dissatisfied_pct=stats["dissatisfied_pct"],
-                )
-            )
+            if not is_small(item["stats"]["n"]):
+                # The question's key, or ``key@v1-2`` where its wording changed between versions
+                # (then each wording is its own row, as in the report).
+                rows.append(rating_row("item", item["id"], item["label"], item["stats"]))
     return rows
 
 

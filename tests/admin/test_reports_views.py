@@ -24,7 +24,7 @@ from reports.sections import build_report_data
 from reports.statistics import SUPPRESSED
 from tests.admin.panel import finish_builds, login, post, text
 from tests.factories import count, create_office, create_user
-from tests.reports.dataset import OFFICE_NAME, PRIVATE_COMMENT, build_dataset
+from tests.reports.dataset import OFFICE_NAME, PRIVATE_COMMENT, archive_year, build_dataset
 from tests.reports.expected import expected_figures
 
 YEAR = {"from": "2024-01-01", "to": "2024-12-31"}
@@ -142,26 +142,12 @@ def test_dashboard_warns_when_the_last_periodic_report_is_over_12_months_old(
     db.session.commit()
     html = text(client.get("/admin/reports/"))
     assert "Raport okresowy jest zaległy" in html and "ponad 12 miesięcy temu" in html
-    archive_report(
-        db.session,
-        dataset.office,
-        period_start=date(2024, 1, 1),
-        period_end=date(2024, 12, 31),
-        reason="ad-hoc",
-        author=None,
-    )
+    archive_year(dataset.office, "ad-hoc")
     db.session.commit()
     assert "Raport okresowy jest zaległy" in text(
         client.get("/admin/reports/")
     )  # ad-hoc does not count
-    archive_report(
-        db.session,
-        dataset.office,
-        period_start=date(2024, 1, 1),
-        period_end=date(2024, 12, 31),
-        reason="periodic",
-        author=None,
-    )
+    archive_year(dataset.office)
     db.session.commit()
     html = text(client.get("/admin/reports/"))
     assert "zaległy" not in html and "Następny raport okresowy: do" in html
@@ -250,14 +236,7 @@ def test_bad_dashboard_requests_get_a_human_error_page(client, bare_admin, query
 
 
 def test_reviewer_reads_results_and_archive_but_cannot_generate(client, dataset, reviewer):
-    archive_report(
-        db.session,
-        dataset.office,
-        period_start=date(2024, 1, 1),
-        period_end=date(2024, 12, 31),
-        reason="periodic",
-        author=None,
-    )
+    archive_year(dataset.office)
     db.session.commit()
     login(client, "recenzent@lodz.pl")
     page = text(client.get("/admin/reports/", query_string=YEAR))
@@ -271,14 +250,7 @@ def test_reviewer_reads_results_and_archive_but_cannot_generate(client, dataset,
 
 def test_another_offices_reports_are_not_found(client, dataset, admin_user):
     other = create_office("leszno", "Urząd Miasta Leszna")
-    foreign = archive_report(
-        db.session,
-        other,
-        period_start=date(2024, 1, 1),
-        period_end=date(2024, 12, 31),
-        reason="periodic",
-        author=None,
-    )
+    foreign = archive_year(other)
     db.session.commit()
     login(client, "admin@lodz.pl")
     assert client.get(f"/admin/reports/archive/{foreign.id}.pdf").status_code == 404
@@ -290,14 +262,7 @@ def test_another_offices_reports_are_not_found(client, dataset, admin_user):
 def test_archived_reports_cannot_be_changed_or_deleted_through_the_panel(
     app, client, dataset, admin_user
 ):
-    report = archive_report(
-        db.session,
-        dataset.office,
-        period_start=date(2024, 1, 1),
-        period_end=date(2024, 12, 31),
-        reason="periodic",
-        author=None,
-    )
+    report = archive_year(dataset.office)
     db.session.commit()
     login(client, "admin@lodz.pl")
     for method in ("POST", "PUT", "DELETE"):
@@ -390,14 +355,7 @@ def test_admin_records_a_corrective_action_and_the_report_lists_it(client, datas
     listing = text(client.get("/admin/corrective_action/"))
     assert "Drugi automat biletowy" in listing and "w realizacji" in listing
     assert "create" in actions()
-    report = archive_report(
-        db.session,
-        dataset.office,
-        period_start=date(2024, 1, 1),
-        period_end=date(2024, 12, 31),
-        reason="periodic",
-        author=None,
-    )
+    report = archive_year(dataset.office)
     from tests.reports.test_pdf import pdf_text
 
     pdf = " ".join(pdf_text(report.pdf).split())
@@ -470,14 +428,7 @@ def test_dashboard_pdf_and_xlsx_show_the_figures_of_the_report_tables(client, da
     assert page_table(html, "headline") == headline.texts()
     assert page_table(html, "departments") == summary.texts()
 
-    report = archive_report(
-        db.session,
-        dataset.office,
-        period_start=date(2024, 1, 1),
-        period_end=date(2024, 12, 31),
-        reason="periodic",
-        author=None,
-    )
+    report = archive_year(dataset.office)
     db.session.commit()
     pdf = " ".join(
         " ".join(page.extract_text().split()) for page in PdfReader(io.BytesIO(report.pdf)).pages

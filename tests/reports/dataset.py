@@ -9,7 +9,7 @@ from __future__ import annotations
 import random
 import uuid
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -312,3 +312,17 @@ def utc_bounds(
         .replace(tzinfo=None)
     )
     return start, end
+
+
+def archive_year(office: Any, reason: str = "periodic") -> Any:
+    """Archive the data set's year (2024) for the office, with no author; the caller commits."""
+    from reports import archive_report
+
+    return archive_report(
+        db.session,
+        office,
+        period_start=date(2024, 1, 1),
+        period_end=date(2024, 12, 31),
+        reason=reason,
+        author=None,
+    )

@@ -15,11 +15,17 @@ from pypdf import PdfReader
 
 from collector.extensions import db
 from collector.models import CorrectiveAction
-from reports import archive_report, tables
+from reports import tables
 from reports.archive import archived_report_data
 from reports.html import STYLE, STYLE_HASH, build_html
 from tests.conftest import IN_CI
-from tests.reports.dataset import COMMENTS, OFFICE_NAME, PRIVATE_COMMENT, build_dataset
+from tests.reports.dataset import (
+    COMMENTS,
+    OFFICE_NAME,
+    PRIVATE_COMMENT,
+    archive_year,
+    build_dataset,
+)
 
 pytestmark = pytest.mark.shared_data
 
@@ -64,14 +70,7 @@ def archived(shared_app):
             ),
         ]
     )
-    report = archive_report(
-        db.session,
-        dataset.office,
-        period_start=date(2024, 1, 1),
-        period_end=date(2024, 12, 31),
-        reason="periodic",
-        author=None,
-    )
+    report = archive_year(dataset.office)
     db.session.commit()
     return report
 

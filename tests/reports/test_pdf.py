@@ -16,7 +16,7 @@ from collector.extensions import db
 from reports import archive_report
 from tests.conftest import IN_CI
 from tests.reports.conftest import RENDERED
-from tests.reports.dataset import OFFICE_NAME, PRIVATE_COMMENT, build_dataset
+from tests.reports.dataset import OFFICE_NAME, PRIVATE_COMMENT, archive_year, build_dataset
 from tests.reports.expected import expected_figures
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "report-pages"
@@ -49,14 +49,7 @@ def dataset(shared_app):
 
 @pytest.fixture(scope="module")
 def archived(dataset):
-    report = archive_report(
-        db.session,
-        dataset.office,
-        period_start=date(2024, 1, 1),
-        period_end=date(2024, 12, 31),
-        reason="periodic",
-        author=None,
-    )
+    report = archive_year(dataset.office)
     db.session.commit()
     return report
 
